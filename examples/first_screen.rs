@@ -1,0 +1,63 @@
+//! Measures what a caseworker waits for and what the link carries, on a demo county of any
+//! size, through a real pseudo-terminal: the time from start to the first screen of the
+//! caseload queue, and the bytes the program writes for one Down in the queue.
+//!
+//! ```sh
+//! cargo build --release
+//! cargo run --release --example first_screen -- 50000   # households; generates once
+//! ```
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{DOWN, Pty};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let households: u32 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50_000);
+    let dir = std::env::temp_dir().join(format!("yuanzhu-first-screen-{households}"));
+    let today = "2026-11-16";
+    let n = households.to_string();
+    let args = ["--today", today, "demo", "--households", n.as_str()];
+
+    let started = Instant::now();
+    let mut pty = Pty::spawn(&args, &dir, 80, 24);
+    pty.wait_text("案件队列", Duration::from_secs(600));
+    println!(
+        "first run (generates if absent): {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    pty.send("\x11");
+    pty.wait_exit(Duration::from_secs(30));
+    drop(pty);
+
+    let mut times = Vec::new();
+    let mut downs = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let mut pty = Pty::spawn(&args, &dir, 80, 24);
+        pty.wait_text("案件队列", Duration::from_secs(60));
+        times.push(started.elapsed().as_secs_f64());
+        pty.settle(Duration::from_millis(300));
+        for _ in 0..5 {
+            downs.push(pty.key(DOWN));
+        }
+        pty.send("\x11");
+        pty.wait_exit(Duration::from_secs(30));
+    }
+    times.sort_by(f64::total_cmp);
+    downs.sort_unstable();
+    println!(
+        "{households} households: start to first screen, 5 runs: min {:.3} s, median {:.3} s, max {:.3} s",
+        times[0], times[2], times[4]
+    );
+    println!(
+        "bytes written for one Down in the queue at 80x24 (25 presses): min {} B, median {} B, max {} B",
+        downs[0],
+        downs[downs.len() / 2],
+        downs[downs.len() - 1]
+    );
+}

@@ -1,0 +1,99 @@
+//! An assistance case: one person's way through recognition (第(二)条), tiered assistance
+//! (第(四)条) and, later, exit (第(五)条). Every change of state is kept as a dated event, so
+//! any past month's statistics can be recomputed.
+
+use super::followup::WorkStatus;
+use super::ids::{CaseId, HouseholdId, PersonId, TownshipCode};
+use super::tier::Tier;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// 第(二)条: 申请 → 初审 → 公示中 → 待认定 → 已认定, or 不予认定; 已退出 after exit (第(五)条).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RecognitionStatus {
+    Applied,
+    InitialReview,
+    InNotice,
+    AwaitingRecognition,
+    Recognised,
+    Rejected,
+    Exited,
+}
+
+impl RecognitionStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RecognitionStatus::Applied => "申请",
+            RecognitionStatus::InitialReview => "初审",
+            RecognitionStatus::InNotice => "公示中",
+            RecognitionStatus::AwaitingRecognition => "待认定",
+            RecognitionStatus::Recognised => "已认定",
+            RecognitionStatus::Rejected => "不予认定",
+            RecognitionStatus::Exited => "已退出",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistanceCase {
+    pub id: CaseId,
+    pub rev: u64,
+    pub person: PersonId,
+    pub household: HouseholdId,
+    pub township: TownshipCode,
+    pub status: RecognitionStatus,
+    pub tier: Tier,
+    pub applied_on: NaiveDate,
+    pub recognised_on: Option<NaiveDate>,
+    pub events: Vec<CaseEvent>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub date: NaiveDate,
+    pub kind: CaseEventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseEventKind {
+    Applied,
+    Recognised {
+        tier: Tier,
+    },
+    TierChanged {
+        from: Tier,
+        to: Tier,
+        reason: String,
+    },
+    WorkStatusChanged {
+        from: WorkStatus,
+        to: WorkStatus,
+    },
+}
+
+impl CaseEventKind {
+    pub fn describe(&self) -> String {
+        match self {
+            CaseEventKind::Applied => "提出申请".to_string(),
+            CaseEventKind::Recognised { tier } => format!("认定为就业困难人员（{}）", tier.label()),
+            CaseEventKind::TierChanged { from, to, reason } => {
+                format!("帮扶等级由{}调整为{}：{}", from.label(), to.label(), reason)
+            }
+            CaseEventKind::WorkStatusChanged { from, to } => {
+                format!("就业状态由{}变为{}", from.label(), to.label())
+            }
+        }
+    }
+}
+
+impl AssistanceCase {
+    /// Keeps a change of work status, learned at a follow-up, as a dated event.
+    pub fn track_work_status(&mut self, from: WorkStatus, to: WorkStatus, day: NaiveDate) {
+        if from != to {
+            self.events.push(CaseEvent {
+                date: day,
+                kind: CaseEventKind::WorkStatusChanged { from, to },
+            });
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! 第(五)条 每月跟踪回访 (R-FOLLOW-1): whether a recognised person's follow-up for this month
+//! is done, due, or overdue because last month went without one.
+
+use super::year_month::YearMonth;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Ordered by urgency: overdue first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum DueStatus {
+    Overdue,
+    Due,
+    Done,
+}
+
+impl DueStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            DueStatus::Overdue => "逾期",
+            DueStatus::Due => "待访",
+            DueStatus::Done => "已访",
+        }
+    }
+}
+
+/// 已访 when this month has a follow-up; otherwise 逾期 when last month had none although
+/// the person was already recognised by its last day; otherwise 待访.
+pub fn followup_due(
+    recognised_on: NaiveDate,
+    covered: &[YearMonth],
+    today: NaiveDate,
+) -> DueStatus {
+    let this_month = YearMonth::of(today);
+    let last_month = this_month.prev();
+    if covered.contains(&this_month) {
+        DueStatus::Done
+    } else if recognised_on <= last_month.last_day() && !covered.contains(&last_month) {
+        DueStatus::Overdue
+    } else {
+        DueStatus::Due
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn ym(y: i32, m: u32) -> YearMonth {
+        YearMonth::new(y, m).unwrap()
+    }
+
+    #[test]
+    fn covered_this_month_is_done_even_if_last_month_was_missed() {
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &[ym(2026, 11)], d(2026, 11, 3)),
+            DueStatus::Done
+        );
+    }
+
+    #[test]
+    fn last_month_missed_is_overdue() {
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &[ym(2026, 9)], d(2026, 11, 3)),
+            DueStatus::Overdue
+        );
+    }
+
+    #[test]
+    fn last_month_covered_this_month_not_yet_is_due() {
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &[ym(2026, 10)], d(2026, 11, 30)),
+            DueStatus::Due
+        );
+    }
+
+    #[test]
+    fn december_counts_as_last_month_in_january() {
+        let covered = [ym(2025, 12)];
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &covered, d(2026, 1, 1)),
+            DueStatus::Due
+        );
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &[ym(2025, 11)], d(2026, 1, 31)),
+            DueStatus::Overdue
+        );
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &[ym(2026, 1)], d(2026, 1, 2)),
+            DueStatus::Done
+        );
+    }
+
+    #[test]
+    fn a_person_recognised_this_month_is_not_overdue_for_last_month() {
+        assert_eq!(
+            followup_due(d(2026, 11, 2), &[], d(2026, 11, 20)),
+            DueStatus::Due
+        );
+        assert_eq!(
+            followup_due(d(2026, 10, 31), &[], d(2026, 11, 20)),
+            DueStatus::Overdue
+        );
+    }
+}

@@ -1,0 +1,609 @@
+//! The monthly follow-up as a caseworker types it (第(五)条): the fields in order, which of
+//! them apply to the work status chosen, what one key means in a code field, and the
+//! field-by-field check that turns typed text into [`FollowUpAnswers`]. A draft is the text as
+//! typed, so an unfinished or invalid form survives a dropped link unchanged.
+
+use super::followup::{ContactMethod, Employment, FollowUp, FollowUpAnswers, Need, WorkStatus};
+use super::settings::Settings;
+use super::text::{clean_line, halfwidth};
+use super::tier::Tier;
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Field {
+    Date,
+    Method,
+    WorkStatus,
+    Employer,
+    Contract,
+    SocialInsurance,
+    Wage,
+    Willing,
+    Needs,
+    Services,
+    Plan,
+    NextContact,
+}
+
+/// How a field is typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Date,
+    /// One key picks one option.
+    Code(&'static [(char, &'static str)]),
+    /// Each key toggles an option; `0` clears.
+    Codes(&'static [(char, &'static str)]),
+    Text {
+        max_chars: usize,
+    },
+    Yuan,
+}
+
+const METHOD: &[(char, &str)] = &[('1', "入户走访"), ('2', "电话联系"), ('3', "数据比对")];
+const WORK: &[(char, &str)] = &[
+    ('1', "未就业"),
+    ('2', "单位就业"),
+    ('3', "灵活就业"),
+    ('4', "自主创业"),
+    ('5', "公益性岗位"),
+    ('6', "外出务工"),
+];
+const YES_NO: &[(char, &str)] = &[('1', "是"), ('2', "否")];
+const WILLING: &[(char, &str)] = &[('1', "有"), ('2', "无")];
+const NEEDS: &[(char, &str)] = &[('1', "岗位"), ('2', "培训"), ('3', "创业"), ('4', "其他")];
+
+impl Field {
+    pub const ALL: [Field; 12] = [
+        Field::Date,
+        Field::Method,
+        Field::WorkStatus,
+        Field::Employer,
+        Field::Contract,
+        Field::SocialInsurance,
+        Field::Wage,
+        Field::Willing,
+        Field::Needs,
+        Field::Services,
+        Field::Plan,
+        Field::NextContact,
+    ];
+
+    pub fn index(self) -> usize {
+        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Date => "回访日期",
+            Field::Method => "回访方式",
+            Field::WorkStatus => "就业状态",
+            Field::Employer => "工作单位",
+            Field::Contract => "签订合同",
+            Field::SocialInsurance => "缴纳社保",
+            Field::Wage => "月工资(元)",
+            Field::Willing => "就业意愿",
+            Field::Needs => "帮扶需求",
+            Field::Services => "提供服务",
+            Field::Plan => "援助计划",
+            Field::NextContact => "下次联系",
+        }
+    }
+
+    pub fn kind(self) -> FieldKind {
+        match self {
+            Field::Date | Field::NextContact => FieldKind::Date,
+            Field::Method => FieldKind::Code(METHOD),
+            Field::WorkStatus => FieldKind::Code(WORK),
+            Field::Contract | Field::SocialInsurance => FieldKind::Code(YES_NO),
+            Field::Willing => FieldKind::Code(WILLING),
+            Field::Needs => FieldKind::Codes(NEEDS),
+            Field::Employer => FieldKind::Text { max_chars: 40 },
+            Field::Services => FieldKind::Text { max_chars: 100 },
+            Field::Plan => FieldKind::Text { max_chars: 200 },
+            Field::Wage => FieldKind::Yuan,
+        }
+    }
+}
+
+/// A field-level problem, in Chinese, shown next to the field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+/// What the form needs to know to check a date.
+#[derive(Clone, Copy, Debug)]
+pub struct FormContext {
+    pub today: NaiveDate,
+    pub recognised_on: Option<NaiveDate>,
+    pub tier: Tier,
+}
+
+/// The form's text, field by field, exactly as typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpDraft {
+    values: Vec<String>,
+}
+
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn code_of<T: PartialEq>(all: &[T], value: T) -> String {
+    all.iter()
+        .position(|v| *v == value)
+        .map(|i| (i + 1).to_string())
+        .unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "1" } else { "2" }.to_string()
+}
+
+impl FollowUpDraft {
+    /// A new form: contacted today, next contact by the tier's interval.
+    pub fn blank(ctx: &FormContext, settings: &Settings) -> Self {
+        let mut d = Self {
+            values: vec![String::new(); Field::ALL.len()],
+        };
+        d.set(Field::Date, format_date(ctx.today));
+        d.set(
+            Field::NextContact,
+            format_date(ctx.tier.next_contact(ctx.today, settings)),
+        );
+        d
+    }
+
+    /// 照上次: the answers of the latest follow-up, contacted today, next contact recomputed.
+    pub fn copy_of(last: &FollowUpAnswers, ctx: &FormContext, settings: &Settings) -> Self {
+        let mut d = Self::blank(ctx, settings);
+        d.set(Field::Method, code_of(&ContactMethod::ALL, last.method));
+        d.set(
+            Field::WorkStatus,
+            code_of(&WorkStatus::ALL, last.work_status),
+        );
+        if let Some(e) = &last.employment {
+            d.set(Field::Employer, e.employer.clone());
+            d.set(Field::Contract, yes_no(e.contract_signed));
+            d.set(Field::SocialInsurance, yes_no(e.social_insurance_paid));
+            d.set(Field::Wage, e.monthly_wage.to_string());
+        }
+        if !last.work_status.is_in_work() {
+            d.set(
+                Field::Willing,
+                if last.willing_to_work { "1" } else { "2" }.into(),
+            );
+        }
+        let needs: String = last.needs.iter().map(|n| code_of(&Need::ALL, *n)).collect();
+        d.set(Field::Needs, needs);
+        d.set(Field::Services, last.services.clone());
+        d.set(Field::Plan, last.plan.clone());
+        d
+    }
+
+    pub fn get(&self, field: Field) -> &str {
+        self.values
+            .get(field.index())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn set(&mut self, field: Field, value: String) {
+        if self.values.len() < Field::ALL.len() {
+            self.values.resize(Field::ALL.len(), String::new());
+        }
+        self.values[field.index()] = value;
+    }
+
+    fn work_status(&self) -> Option<WorkStatus> {
+        pick(self.get(Field::WorkStatus), &WorkStatus::ALL)
+    }
+
+    /// Fields that do not apply to the chosen work status are skipped (employer when 未就业;
+    /// willingness when in work).
+    pub fn applies(&self, field: Field) -> bool {
+        let in_work = self.work_status().is_some_and(WorkStatus::is_in_work);
+        match field {
+            Field::Employer | Field::Contract | Field::SocialInsurance | Field::Wage => in_work,
+            Field::Willing => !in_work,
+            _ => true,
+        }
+    }
+
+    /// A code field's value as its label, e.g. `2 电话联系`; needs as `1岗位 2培训`.
+    pub fn display_value(&self, field: Field) -> String {
+        let raw = self.get(field);
+        match field.kind() {
+            FieldKind::Code(options) | FieldKind::Codes(options) => raw
+                .chars()
+                .filter_map(|c| options.iter().find(|(k, _)| *k == c))
+                .map(|(k, label)| format!("{k} {label}"))
+                .collect::<Vec<_>>()
+                .join("  "),
+            _ => raw.to_string(),
+        }
+    }
+
+    /// One key in a code field. Returns whether the key meant something there.
+    pub fn press_code(&mut self, field: Field, key: char) -> bool {
+        let key = halfwidth(&key.to_string()).chars().next().unwrap_or(key);
+        match field.kind() {
+            FieldKind::Code(options) => {
+                if options.iter().any(|(k, _)| *k == key) {
+                    self.set(field, key.to_string());
+                    return true;
+                }
+                false
+            }
+            FieldKind::Codes(options) => {
+                if key == '0' {
+                    self.set(field, String::new());
+                    return true;
+                }
+                if !options.iter().any(|(k, _)| *k == key) {
+                    return false;
+                }
+                let mut chosen: Vec<char> = self.get(field).chars().collect();
+                if let Some(i) = chosen.iter().position(|c| *c == key) {
+                    chosen.remove(i);
+                } else {
+                    chosen.push(key);
+                    chosen.sort_unstable();
+                }
+                self.set(field, chosen.into_iter().collect());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Checks every applicable field; either all answers, or every problem at once.
+    pub fn validate(&self, ctx: &FormContext) -> Result<FollowUpAnswers, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut fail = |field: Field, message: &str| {
+            errors.push(FieldError {
+                field,
+                message: message.to_string(),
+            })
+        };
+
+        let date = match parse_date(self.get(Field::Date)) {
+            Err(m) => {
+                fail(Field::Date, m);
+                None
+            }
+            Ok(d) if d > ctx.today => {
+                fail(Field::Date, "不能晚于今天");
+                None
+            }
+            Ok(d) if ctx.recognised_on.is_some_and(|r| d < r) => {
+                fail(Field::Date, "早于认定日期");
+                None
+            }
+            Ok(d) => Some(d),
+        };
+        let method = required_code(
+            self.get(Field::Method),
+            &ContactMethod::ALL,
+            Field::Method,
+            &mut fail,
+        );
+        let work_status = required_code(
+            self.get(Field::WorkStatus),
+            &WorkStatus::ALL,
+            Field::WorkStatus,
+            &mut fail,
+        );
+
+        let mut employment = None;
+        if let Some(status) = work_status.filter(|s| s.is_in_work()) {
+            let employer = clean_line(self.get(Field::Employer), 40);
+            if employer.is_empty() && status.has_employer() {
+                fail(Field::Employer, "请填写工作单位或务工地");
+            }
+            let contract = required_code(
+                self.get(Field::Contract),
+                &[true, false],
+                Field::Contract,
+                &mut fail,
+            );
+            let insurance = required_code(
+                self.get(Field::SocialInsurance),
+                &[true, false],
+                Field::SocialInsurance,
+                &mut fail,
+            );
+            let wage = match parse_yuan(self.get(Field::Wage)) {
+                Ok(w) => Some(w),
+                Err(m) => {
+                    fail(Field::Wage, m);
+                    None
+                }
+            };
+            if let (Some(contract_signed), Some(social_insurance_paid), Some(monthly_wage)) =
+                (contract, insurance, wage)
+            {
+                employment = Some(Employment {
+                    employer,
+                    contract_signed,
+                    social_insurance_paid,
+                    monthly_wage,
+                });
+            }
+        }
+        let willing_to_work = if work_status.is_some_and(WorkStatus::is_in_work) {
+            Some(true)
+        } else {
+            required_code(
+                self.get(Field::Willing),
+                &[true, false],
+                Field::Willing,
+                &mut fail,
+            )
+        };
+        let needs: Vec<Need> = self
+            .get(Field::Needs)
+            .chars()
+            .filter_map(|c| pick(&c.to_string(), &Need::ALL))
+            .collect();
+
+        let next_contact = match (parse_date(self.get(Field::NextContact)), date) {
+            (Err(m), _) => {
+                fail(Field::NextContact, m);
+                None
+            }
+            (Ok(n), Some(d)) if n <= d => {
+                fail(Field::NextContact, "应晚于回访日期");
+                None
+            }
+            (Ok(n), Some(d))
+                if d.checked_add_months(Months::new(2)).is_some_and(|limit| {
+                    n >= super::year_month::YearMonth::of(limit).first_day()
+                }) =>
+            {
+                fail(Field::NextContact, "每月至少回访一次，不得晚于下月底");
+                None
+            }
+            (Ok(n), _) => Some(n),
+        };
+
+        match (date, method, work_status, willing_to_work, next_contact) {
+            (
+                Some(date),
+                Some(method),
+                Some(work_status),
+                Some(willing_to_work),
+                Some(next_contact),
+            ) if errors.is_empty() => Ok(FollowUpAnswers {
+                date,
+                method,
+                work_status,
+                employment,
+                willing_to_work,
+                needs,
+                services: clean_line(self.get(Field::Services), 100),
+                plan: clean_line(self.get(Field::Plan), 200),
+                next_contact,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl FollowUp {
+    /// The form as it would be filled from this follow-up (for 照上次).
+    pub fn as_draft(&self, ctx: &FormContext, settings: &Settings) -> FollowUpDraft {
+        FollowUpDraft::copy_of(&self.answers, ctx, settings)
+    }
+}
+
+/// The option whose one-based code is `raw` (after folding full-width digits).
+fn pick<T: Copy>(raw: &str, all: &[T]) -> Option<T> {
+    let raw = halfwidth(raw.trim());
+    let n: usize = raw.parse().ok()?;
+    all.get(n.checked_sub(1)?).copied()
+}
+
+fn required_code<T: Copy>(
+    raw: &str,
+    all: &[T],
+    field: Field,
+    fail: &mut impl FnMut(Field, &str),
+) -> Option<T> {
+    if raw.trim().is_empty() {
+        fail(field, "请选择");
+        return None;
+    }
+    let found = pick(raw, all);
+    if found.is_none() {
+        fail(field, &format!("请按 1-{} 选择", all.len()));
+    }
+    found
+}
+
+/// `2026-11-28`, also `20261128` and `2026/11/28` or `2026.11.28`, full-width digits allowed.
+pub fn parse_date(raw: &str) -> Result<NaiveDate, &'static str> {
+    let s = halfwidth(raw.trim());
+    if s.is_empty() {
+        return Err("请填写日期");
+    }
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let separators_ok = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.'));
+    if !separators_ok {
+        return Err("日期格式应为 2026-11-28");
+    }
+    let (y, m, d) = if s.len() == 8 && digits.len() == 8 {
+        (&digits[0..4], &digits[4..6], &digits[6..8])
+    } else {
+        let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+        match parts.as_slice() {
+            [y, m, d] if y.len() == 4 && !m.is_empty() && !d.is_empty() => (*y, *m, *d),
+            _ => return Err("日期格式应为 2026-11-28"),
+        }
+    };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return Err("日期格式应为 2026-11-28");
+    };
+    NaiveDate::from_ymd_opt(y, m, d).ok_or("日期无效（没有这一天）")
+}
+
+/// Whole yuan, commas allowed, at most 1,000,000.
+pub fn parse_yuan(raw: &str) -> Result<u32, &'static str> {
+    let s: String = halfwidth(raw.trim())
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
+    if s.is_empty() {
+        return Err("请填写月工资");
+    }
+    let n: u32 = s.parse().map_err(|_| "只能填整数金额（元）")?;
+    if n > 1_000_000 {
+        return Err("金额过大，请核对");
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn ctx() -> FormContext {
+        FormContext {
+            today: d(2026, 11, 28),
+            recognised_on: Some(d(2025, 3, 1)),
+            tier: Tier::Two,
+        }
+    }
+
+    fn filled() -> FollowUpDraft {
+        let mut f = FollowUpDraft::blank(&ctx(), &Settings::default());
+        f.press_code(Field::Method, '2');
+        f.press_code(Field::WorkStatus, '1');
+        f.press_code(Field::Willing, '1');
+        f
+    }
+
+    #[test]
+    fn a_blank_form_starts_today_with_next_contact_a_month_later() {
+        let f = FollowUpDraft::blank(&ctx(), &Settings::default());
+        assert_eq!(f.get(Field::Date), "2026-11-28");
+        assert_eq!(f.get(Field::NextContact), "2026-12-28");
+    }
+
+    #[test]
+    fn unemployed_person_needs_no_employer_and_validates() {
+        let f = filled();
+        assert!(!f.applies(Field::Employer));
+        let a = f.validate(&ctx()).unwrap();
+        assert_eq!(a.method, ContactMethod::Phone);
+        assert_eq!(a.work_status, WorkStatus::Unemployed);
+        assert!(a.employment.is_none());
+    }
+
+    #[test]
+    fn person_in_work_must_give_contract_insurance_and_wage() {
+        let mut f = filled();
+        f.press_code(Field::WorkStatus, '２');
+        assert!(f.applies(Field::Employer));
+        assert!(!f.applies(Field::Willing));
+        let errors = f.validate(&ctx()).unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::Employer,
+                Field::Contract,
+                Field::SocialInsurance,
+                Field::Wage
+            ]
+        );
+        f.set(Field::Employer, "于都县富华服装厂".into());
+        f.press_code(Field::Contract, '1');
+        f.press_code(Field::SocialInsurance, '2');
+        f.set(Field::Wage, "３,２００".into());
+        let a = f.validate(&ctx()).unwrap();
+        assert_eq!(a.employment.unwrap().monthly_wage, 3200);
+    }
+
+    #[test]
+    fn impossible_and_future_dates_are_refused_with_a_reason() {
+        let mut f = filled();
+        f.set(Field::Date, "2026-02-30".into());
+        assert_eq!(
+            f.validate(&ctx()).unwrap_err()[0].message,
+            "日期无效（没有这一天）"
+        );
+        f.set(Field::Date, "2026-11-29".into());
+        assert_eq!(f.validate(&ctx()).unwrap_err()[0].message, "不能晚于今天");
+        f.set(Field::Date, "2025-02-28".into());
+        assert_eq!(f.validate(&ctx()).unwrap_err()[0].message, "早于认定日期");
+        f.set(Field::Date, "昨天".into());
+        assert_eq!(
+            f.validate(&ctx()).unwrap_err()[0].message,
+            "日期格式应为 2026-11-28"
+        );
+        f.set(Field::Date, "20261127".into());
+        assert!(f.validate(&ctx()).is_ok());
+    }
+
+    #[test]
+    fn next_contact_must_follow_the_visit_within_next_month() {
+        let mut f = filled();
+        f.set(Field::NextContact, "2026-11-28".into());
+        assert_eq!(f.validate(&ctx()).unwrap_err()[0].field, Field::NextContact);
+        f.set(Field::NextContact, "2027-01-01".into());
+        assert_eq!(f.validate(&ctx()).unwrap_err()[0].field, Field::NextContact);
+        f.set(Field::NextContact, "2026-12-31".into());
+        assert!(f.validate(&ctx()).is_ok());
+    }
+
+    #[test]
+    fn needs_toggle_and_zero_clears() {
+        let mut f = filled();
+        f.press_code(Field::Needs, '3');
+        f.press_code(Field::Needs, '1');
+        assert_eq!(f.get(Field::Needs), "13");
+        assert_eq!(f.display_value(Field::Needs), "1 岗位  3 创业");
+        f.press_code(Field::Needs, '1');
+        assert_eq!(f.get(Field::Needs), "3");
+        f.press_code(Field::Needs, '0');
+        assert_eq!(f.get(Field::Needs), "");
+        assert!(!f.press_code(Field::Needs, '9'));
+    }
+
+    #[test]
+    fn copy_of_last_keeps_answers_but_dates_today() {
+        let mut f = filled();
+        f.press_code(Field::WorkStatus, '6');
+        f.set(Field::Employer, "广东东莞".into());
+        f.press_code(Field::Contract, '1');
+        f.press_code(Field::SocialInsurance, '1');
+        f.set(Field::Wage, "5000".into());
+        let mut old_ctx = ctx();
+        old_ctx.today = d(2026, 10, 12);
+        f.set(Field::Date, "2026-10-12".into());
+        f.set(Field::NextContact, "2026-11-12".into());
+        let last = f.validate(&old_ctx).unwrap();
+        let copy = FollowUpDraft::copy_of(&last, &ctx(), &Settings::default());
+        assert_eq!(copy.get(Field::Date), "2026-11-28");
+        assert_eq!(copy.get(Field::NextContact), "2026-12-28");
+        assert_eq!(copy.get(Field::Employer), "广东东莞");
+        let again = copy.validate(&ctx()).unwrap();
+        assert_eq!(again.employment, last.employment);
+    }
+
+    #[test]
+    fn pasted_control_characters_never_reach_the_record() {
+        let mut f = filled();
+        f.set(Field::Plan, "推荐\u{1b}[31m岗位\r\n两个".into());
+        assert_eq!(f.validate(&ctx()).unwrap().plan, "推荐[31m岗位  两个");
+    }
+}

@@ -1,0 +1,8 @@
+//! yuanzhu (援助): the caseworkers' ledger of Jiangxi's employment-assistance service.
+//! Layers, top to bottom: `tui` and the CLI talk to `service`, which alone talks to `store`,
+//! which alone touches sled; `domain` holds the policy and imports nothing of ours.
+
+pub mod domain;
+pub mod service;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,218 @@
+//! The `yuanzhu` binary: command-line parsing and the edge where errors become messages.
+
+use anyhow::{Context as _, Result, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use yuanzhu::domain::Settings;
+use yuanzhu::service::{Actor, LocalBackend, Role, Service, Today, now_cst};
+use yuanzhu::store::{Stamp, Store, StoreConfig};
+use yuanzhu::tui::{App, Keymap, Theme, keymap, terminal};
+
+#[derive(Parser)]
+#[command(
+    name = "yuanzhu",
+    version,
+    about = "援助：就业困难人员援助台账（江西就业援助经办）",
+    long_about = None
+)]
+struct Cli {
+    /// 数据目录（数据库就在此目录）；也可用环境变量 YUANZHU_DATA_DIR
+    #[arg(long, global = true, env = "YUANZHU_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// 按此日期计算规则（YYYY-MM-DD，中国标准时间）；也可用 YUANZHU_TODAY
+    #[arg(long, global = true, env = "YUANZHU_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    today: Option<NaiveDate>,
+    /// 键位文件：default、vim 或文件路径；也可用 YUANZHU_KEYMAP
+    #[arg(long, global = true, env = "YUANZHU_KEYMAP", value_name = "FILE")]
+    keymap: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 打开演示县（不存在时生成）
+    Demo {
+        /// 生成的户数（默认 2000）
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=200_000))]
+        households: Option<u32>,
+        /// 删除并重新生成演示数据
+        #[arg(long)]
+        reset: bool,
+    },
+    /// 键位文件
+    Keymap {
+        #[command(subcommand)]
+        command: KeymapCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeymapCommand {
+    /// 检查键位文件，逐行报告错误
+    Check { file: PathBuf },
+}
+
+fn parse_today(s: &str) -> std::result::Result<NaiveDate, String> {
+    yuanzhu::domain::followup_form::parse_date(s).map_err(|m| format!("{m}（如 2026-11-28）"))
+}
+
+const DEFAULT_DEMO_HOUSEHOLDS: u32 = 2000;
+
+fn project_dirs() -> Result<directories::ProjectDirs> {
+    directories::ProjectDirs::from("cn", "jiangxi", "yuanzhu")
+        .context("无法确定用户数据目录，请用 --data-dir 指定")
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("错误：{e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let cli = Cli::parse();
+    let today = cli.today.map(Today::Fixed).unwrap_or(Today::Clock);
+    match cli.command {
+        Some(Command::Keymap {
+            command: KeymapCommand::Check { file },
+        }) => check_keymap(&file),
+        Some(Command::Demo { households, reset }) => {
+            let dir = match &cli.data_dir {
+                Some(d) => d.clone(),
+                None => project_dirs()?.data_dir().join("demo"),
+            };
+            prepare_demo(&dir, households, reset, today.date())?;
+            open_tui(&dir, today, cli.keymap.as_deref())
+        }
+        None => {
+            let dir = match &cli.data_dir {
+                Some(d) => d.clone(),
+                None => project_dirs()?.data_dir().join("store"),
+            };
+            if !Store::exists(&dir) {
+                bail!(
+                    "在 {} 未找到数据库。试用请运行 `yuanzhu demo`，或用 --data-dir 指定数据目录。",
+                    dir.display()
+                );
+            }
+            open_tui(&dir, today, cli.keymap.as_deref())
+        }
+    }
+}
+
+fn check_keymap(file: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("无法读取键位文件 {}", file.display()))?;
+    match keymap::check(&text, &file.display().to_string()) {
+        Ok(()) => {
+            println!("{}：没有发现问题", file.display());
+            Ok(())
+        }
+        Err(errors) => {
+            for e in &errors {
+                println!("{e}");
+            }
+            bail!("键位文件有 {} 处错误", errors.len())
+        }
+    }
+}
+
+fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "caseworker".to_string())
+}
+
+fn prepare_demo(dir: &Path, households: Option<u32>, reset: bool, today: NaiveDate) -> Result<()> {
+    if reset && Store::exists(dir) {
+        {
+            let store = Store::open(dir, StoreConfig::default())?;
+            let is_demo = store.county()?.is_some_and(|c| c.demo_households.is_some());
+            if !is_demo {
+                bail!("{} 不是演示数据库，拒绝删除", dir.display());
+            }
+        }
+        std::fs::remove_dir_all(dir)
+            .with_context(|| format!("无法删除旧的演示数据 {}", dir.display()))?;
+    }
+    if Store::exists(dir) {
+        let store = Store::open(dir, StoreConfig::default())?;
+        match store.county()?.and_then(|c| c.demo_households) {
+            None => bail!("{} 不是演示数据库；请换一个 --data-dir", dir.display()),
+            Some(existing) => {
+                if let Some(wanted) = households.filter(|w| *w != existing) {
+                    bail!(
+                        "{} 已有 {existing} 户的演示数据，不是 {wanted} 户。要重新生成请加 --reset：\n  yuanzhu demo --households {wanted} --reset",
+                        dir.display()
+                    );
+                }
+            }
+        }
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
+    let n = households.unwrap_or(DEFAULT_DEMO_HOUSEHOLDS);
+    let store = Store::open(dir, StoreConfig::default())?;
+    let stamp = Stamp {
+        actor: os_user(),
+        at: now_cst(),
+    };
+    eprintln!("正在生成演示县：{n} 户……");
+    yuanzhu::demo::generate(
+        &store,
+        &yuanzhu::demo::DemoSpec {
+            households: n,
+            today,
+        },
+        &stamp,
+    )?;
+    Ok(())
+}
+
+fn load_keymap(choice: Option<&str>) -> Result<Keymap> {
+    let user_file = project_dirs()
+        .ok()
+        .map(|d| d.config_dir().join("keymap.toml"));
+    match choice {
+        Some(name) if Keymap::named(name).is_some() => {
+            Ok(Keymap::named(name).unwrap_or_else(Keymap::builtin))
+        }
+        Some(path) => read_keymap(Path::new(path)),
+        None => match user_file.filter(|f| f.exists()) {
+            Some(f) => read_keymap(&f),
+            None => Ok(Keymap::builtin()),
+        },
+    }
+}
+
+fn read_keymap(path: &Path) -> Result<Keymap> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("无法读取键位文件 {}", path.display()))?;
+    Keymap::with_overrides(&text, &path.display().to_string()).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("键位文件有错误：\n{}", lines.join("\n"))
+    })
+}
+
+fn open_tui(dir: &Path, today: Today, keymap_choice: Option<&str>) -> Result<()> {
+    let keymap = load_keymap(keymap_choice)?;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("需要在终端中运行（标准输入输出不是终端）");
+    }
+    let store = Store::open(dir, StoreConfig::default())?;
+    let service = Service::new(store, today, Settings::default());
+    let actor = Actor {
+        user: os_user(),
+        role: Role::CountyReviewer,
+        township: None,
+    };
+    let backend = Box::new(LocalBackend::new(service, actor));
+    let mut app = App::new(backend, keymap, Theme::from_env())?;
+    terminal::run(&mut app).context("终端出错")?;
+    Ok(())
+}

@@ -1,0 +1,398 @@
+//! Commands and queries over the store, for an [`Actor`]: access control by role and
+//! township, the rules of `domain` applied, and the store's change sequence in every reply.
+//! Fronts (the TUI, the CLI, later the socket) reach it through a [`Backend`].
+
+pub mod actor;
+pub mod protocol;
+
+pub use actor::{Actor, Role};
+pub use protocol::*;
+
+use crate::domain::followup_form::FormContext;
+use crate::domain::household::HouseholdEventKind;
+use crate::domain::id_number::age_on;
+use crate::domain::name_search::initials;
+use crate::domain::queue::{Urgency, by_urgency};
+use crate::domain::{CaseSummary, RecognitionStatus, Settings};
+use crate::store::{Stamp, Store, StoreError};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// China Standard Time (UTC+8, no daylight saving), whatever the server's zone.
+pub fn cst() -> FixedOffset {
+    #[allow(clippy::expect_used)] // a constant offset well inside ±24 h
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+pub fn now_cst() -> DateTime<FixedOffset> {
+    Utc::now().with_timezone(&cst())
+}
+
+/// The date rules are computed against: fixed by `--today`/`YUANZHU_TODAY`, else the clock.
+#[derive(Clone, Copy, Debug)]
+pub enum Today {
+    Fixed(NaiveDate),
+    Clock,
+}
+
+impl Today {
+    pub fn date(self) -> NaiveDate {
+        match self {
+            Today::Fixed(d) => d,
+            Today::Clock => now_cst().date_naive(),
+        }
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => ServiceError::Conflict(e.to_string()),
+            StoreError::NotFound(what) => ServiceError::NotFound(what),
+            other => ServiceError::Store(other.to_string()),
+        }
+    }
+}
+
+pub struct Service {
+    store: Store,
+    today: Today,
+    settings: Settings,
+}
+
+type Result<T> = std::result::Result<T, ServiceError>;
+
+impl Service {
+    pub fn new(store: Store, today: Today, settings: Settings) -> Self {
+        Self {
+            store,
+            today,
+            settings,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn handle(&self, actor: &Actor, request: Request) -> Result<Reply> {
+        let today = self.today.date();
+        let body = match request {
+            Request::Overview => Response::Overview(self.overview(actor, today)?),
+            Request::Queue => Response::Queue(self.queue(actor, today)?),
+            Request::Household { household } => {
+                Response::Household(self.household(actor, household, today)?)
+            }
+            Request::FollowUpForm { case } => {
+                Response::FollowUpForm(self.form(actor, case, today)?)
+            }
+            Request::SaveFollowUp { case, rev, draft } => {
+                Response::Saved(self.save_followup(actor, case, rev, &draft, today)?)
+            }
+            Request::SaveDraft { case, draft } => {
+                self.covered_summary(actor, case)?;
+                self.store.put_draft(&actor.user, case, &draft)?;
+                Response::Done
+            }
+            Request::DiscardDraft { case } => {
+                self.store.delete_draft(&actor.user, case)?;
+                Response::Done
+            }
+        };
+        Ok(Reply {
+            seq: self.store.seq()?,
+            body,
+        })
+    }
+
+    fn overview(&self, actor: &Actor, today: NaiveDate) -> Result<Overview> {
+        let county = self
+            .store
+            .county()?
+            .ok_or_else(|| ServiceError::NotFound("县区信息（数据库尚未初始化）".into()))?;
+        Ok(Overview {
+            county: county.name.clone(),
+            user: actor.user.clone(),
+            role: actor.role.label().to_string(),
+            township: actor
+                .township
+                .as_ref()
+                .map(|t| county.township_name(t).to_string()),
+            today,
+            settings: self.settings.clone(),
+        })
+    }
+
+    fn queue(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<QueueRow>> {
+        let county = self
+            .store
+            .county()?
+            .unwrap_or_else(|| crate::store::County {
+                name: String::new(),
+                code: String::new(),
+                townships: vec![],
+                demo_households: None,
+                created_on: today,
+            });
+        let mut rows: Vec<QueueRow> = self
+            .store
+            .summaries()?
+            .into_iter()
+            .filter(|s| actor.covers(&s.township))
+            .filter_map(|s| {
+                let due = s.due(today)?;
+                Some(QueueRow {
+                    case: s.case,
+                    rev: s.rev,
+                    household: s.household,
+                    person: s.person,
+                    initials: initials(&s.name),
+                    id_masked: s.id_number.masked(),
+                    id_tail: s.id_number.tail4().to_string(),
+                    categories: s.categories(today, &self.settings),
+                    township_name: county.township_name(&s.township).to_string(),
+                    township: s.township,
+                    phone: s.phone,
+                    name: s.name,
+                    tier: s.tier,
+                    due,
+                    last_contact: s.last_contact,
+                    work_status: s.work_status,
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            by_urgency(
+                &Urgency {
+                    due: a.due,
+                    last_contact: a.last_contact,
+                    name: &a.name,
+                },
+                &Urgency {
+                    due: b.due,
+                    last_contact: b.last_contact,
+                    name: &b.name,
+                },
+            )
+        });
+        Ok(rows)
+    }
+
+    /// The summary of a case the actor covers; a case of another township is refused.
+    fn covered_summary(&self, actor: &Actor, case: crate::domain::CaseId) -> Result<CaseSummary> {
+        let summary = self
+            .store
+            .summary(case)?
+            .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
+        if !actor.covers(&summary.township) {
+            return Err(ServiceError::Denied("该案件不属于您所在的乡镇".into()));
+        }
+        Ok(summary)
+    }
+
+    fn household(
+        &self,
+        actor: &Actor,
+        id: crate::domain::HouseholdId,
+        today: NaiveDate,
+    ) -> Result<HouseholdView> {
+        let household = self
+            .store
+            .household(id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("家庭 {id}")))?;
+        if !actor.covers(&household.township) {
+            return Err(ServiceError::Denied("该家庭不属于您所在的乡镇".into()));
+        }
+        let county = self.store.county()?;
+        let township_name = county
+            .as_ref()
+            .map(|c| c.township_name(&household.township).to_string())
+            .unwrap_or_default();
+        let mut summaries = Vec::new();
+        for case in self.store.household_cases(id)? {
+            if let Some(s) = self.store.summary(case)? {
+                summaries.push(s);
+            }
+        }
+        let mut members = Vec::new();
+        let mut timeline = Vec::new();
+        for pid in &household.members {
+            let Some(p) = self.store.person(*pid)? else {
+                continue;
+            };
+            let summary = summaries.iter().find(|s| s.person == p.id);
+            let mut categories = p.recorded_categories();
+            if let Some(s) = summary {
+                categories = s.categories(today, &self.settings);
+            } else if household.zero_employment_on_file() && p.is_working_age(today) {
+                categories.push(crate::domain::Category::ZeroEmploymentMember);
+            }
+            let case = match summary {
+                Some(s) => {
+                    if let Some(c) = self.store.case(s.case)? {
+                        for e in &c.events {
+                            timeline.push(TimelineEntry {
+                                date: e.date,
+                                who: p.name.clone(),
+                                what: e.kind.describe(),
+                            });
+                        }
+                    }
+                    for f in self.store.followups(s.case)? {
+                        let a = &f.answers;
+                        let mut what =
+                            format!("{}回访：{}", a.method.label(), a.work_status.label());
+                        if let Some(e) = &a.employment {
+                            what.push_str(&format!("，{}，月薪{}元", e.employer, e.monthly_wage));
+                        }
+                        if !a.plan.is_empty() {
+                            what.push_str(&format!("；{}", a.plan));
+                        }
+                        timeline.push(TimelineEntry {
+                            date: a.date,
+                            who: p.name.clone(),
+                            what,
+                        });
+                    }
+                    Some(MemberCase {
+                        case: s.case,
+                        status: s.status,
+                        tier: s.tier,
+                        recognised_on: s.recognised_on,
+                        due: s.due(today),
+                    })
+                }
+                None => None,
+            };
+            members.push(MemberView {
+                person: p.id,
+                age: age_on(p.birth_date(), today),
+                sex: p.id_number.sex(),
+                id_masked: p.id_number.masked(),
+                name: p.name,
+                relation: p.relation,
+                labour: p.labour,
+                work_status: p.work_status,
+                categories,
+                case,
+            });
+        }
+        for e in &household.events {
+            timeline.push(TimelineEntry {
+                date: e.date,
+                who: "全户".into(),
+                what: match e.kind {
+                    HouseholdEventKind::ZeroEmploymentStarted => "成为零就业家庭（预警）".into(),
+                    HouseholdEventKind::ZeroEmploymentCleared => "零就业家庭清零".into(),
+                },
+            });
+        }
+        timeline.sort_by_key(|e| std::cmp::Reverse(e.date));
+        let zero_since = household
+            .zero_employment_on_file()
+            .then(|| household.events.last().map(|e| e.date))
+            .flatten();
+        Ok(HouseholdView {
+            household: household.id,
+            township_name,
+            village: household.village.clone(),
+            address: household.address.clone(),
+            zero_employment: household.zero_employment_on_file(),
+            zero_since,
+            members,
+            timeline,
+        })
+    }
+
+    fn form(
+        &self,
+        actor: &Actor,
+        case: crate::domain::CaseId,
+        today: NaiveDate,
+    ) -> Result<FormView> {
+        let s = self.covered_summary(actor, case)?;
+        if s.status != RecognitionStatus::Recognised {
+            return Err(ServiceError::Denied(format!(
+                "该案件为“{}”状态，认定后才能回访",
+                s.status.label()
+            )));
+        }
+        let county = self.store.county()?;
+        Ok(FormView {
+            case,
+            rev: s.rev,
+            household: s.household,
+            name: s.name.clone(),
+            id_masked: s.id_number.masked(),
+            township_name: county
+                .as_ref()
+                .map(|c| c.township_name(&s.township).to_string())
+                .unwrap_or_default(),
+            tier: s.tier,
+            recognised_on: s.recognised_on,
+            due: s.due(today),
+            last: self.store.followups(case)?.pop().map(|f| f.answers),
+            draft: self.store.draft(&actor.user, case)?,
+            today,
+        })
+    }
+
+    fn save_followup(
+        &self,
+        actor: &Actor,
+        case: crate::domain::CaseId,
+        rev: u64,
+        draft: &crate::domain::followup_form::FollowUpDraft,
+        today: NaiveDate,
+    ) -> Result<Saved> {
+        let s = self.covered_summary(actor, case)?;
+        if s.status != RecognitionStatus::Recognised {
+            return Err(ServiceError::Denied("认定后才能回访".into()));
+        }
+        let ctx = FormContext {
+            today,
+            recognised_on: s.recognised_on,
+            tier: s.tier,
+        };
+        let answers = draft.validate(&ctx).map_err(ServiceError::invalid)?;
+        let stamp = Stamp {
+            actor: actor.user.clone(),
+            at: now_cst(),
+        };
+        let date = answers.date;
+        let saved = self
+            .store
+            .save_followup(&stamp, case, rev, answers, today)?;
+        self.store.delete_draft(&actor.user, case)?;
+        Ok(Saved {
+            case,
+            rev: saved.summary.rev,
+            date,
+            zero_employment: saved
+                .zero_employment
+                .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
+        })
+    }
+}
+
+/// How a front reaches the service: in-process here; a socket client later.
+pub trait Backend {
+    fn call(&mut self, request: Request) -> Result<Reply>;
+}
+
+/// The embedded default for one terminal: the service in this process.
+pub struct LocalBackend {
+    service: Service,
+    actor: Actor,
+}
+
+impl LocalBackend {
+    pub fn new(service: Service, actor: Actor) -> Self {
+        Self { service, actor }
+    }
+}
+
+impl Backend for LocalBackend {
+    fn call(&mut self, request: Request) -> Result<Reply> {
+        self.service.handle(&self.actor, request)
+    }
+}

@@ -1,0 +1,179 @@
+//! The one API of the program: a [`Request`] answered by a [`Reply`] or a [`ServiceError`].
+//! The TUI, the CLI and (later) the socket all speak it, so every capability can be tested
+//! without a terminal.
+
+use crate::domain::followup::{FollowUpAnswers, WorkStatus};
+use crate::domain::followup_form::{FieldError, FollowUpDraft};
+use crate::domain::{
+    CaseId, Category, DueStatus, HouseholdId, LabourCapacity, PersonId, RecognitionStatus,
+    Relation, Settings, Sex, Tier, TownshipCode,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// County, user, date: what the header shows.
+    Overview,
+    /// The recognised cases the actor covers, most urgent first.
+    Queue,
+    /// One household's file.
+    Household {
+        household: HouseholdId,
+    },
+    /// What the follow-up form needs for one case: the latest follow-up, a kept draft.
+    FollowUpForm {
+        case: CaseId,
+    },
+    /// Saves a follow-up typed as `draft`, against the case `rev` the form was opened with.
+    SaveFollowUp {
+        case: CaseId,
+        rev: u64,
+        draft: FollowUpDraft,
+    },
+    /// Keeps an unsaved form for this account.
+    SaveDraft {
+        case: CaseId,
+        draft: FollowUpDraft,
+    },
+    DiscardDraft {
+        case: CaseId,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The store's change sequence after this request, so a front knows when to refresh.
+    pub seq: u64,
+    pub body: Response,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    Overview(Overview),
+    Queue(Vec<QueueRow>),
+    Household(HouseholdView),
+    FollowUpForm(FormView),
+    Saved(Saved),
+    Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub county: String,
+    pub user: String,
+    pub role: String,
+    pub township: Option<String>,
+    pub today: NaiveDate,
+    pub settings: Settings,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub case: CaseId,
+    pub rev: u64,
+    pub household: HouseholdId,
+    pub person: PersonId,
+    pub name: String,
+    /// Per character, the pinyin initials it may be typed with.
+    pub initials: Vec<String>,
+    pub id_masked: String,
+    pub id_tail: String,
+    pub phone: String,
+    pub township: TownshipCode,
+    pub township_name: String,
+    pub tier: Tier,
+    pub categories: Vec<Category>,
+    pub due: DueStatus,
+    pub last_contact: Option<NaiveDate>,
+    pub work_status: WorkStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdView {
+    pub household: HouseholdId,
+    pub township_name: String,
+    pub village: String,
+    pub address: String,
+    pub zero_employment: bool,
+    /// When the current zero-employment spell started.
+    pub zero_since: Option<NaiveDate>,
+    pub members: Vec<MemberView>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub person: PersonId,
+    pub name: String,
+    pub relation: Relation,
+    pub sex: Sex,
+    pub age: u32,
+    pub id_masked: String,
+    pub labour: LabourCapacity,
+    pub work_status: WorkStatus,
+    pub categories: Vec<Category>,
+    pub case: Option<MemberCase>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberCase {
+    pub case: CaseId,
+    pub status: RecognitionStatus,
+    pub tier: Tier,
+    pub recognised_on: Option<NaiveDate>,
+    pub due: Option<DueStatus>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub date: NaiveDate,
+    pub who: String,
+    pub what: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormView {
+    pub case: CaseId,
+    pub rev: u64,
+    pub household: HouseholdId,
+    pub name: String,
+    pub id_masked: String,
+    pub township_name: String,
+    pub tier: Tier,
+    pub recognised_on: Option<NaiveDate>,
+    pub due: Option<DueStatus>,
+    pub last: Option<FollowUpAnswers>,
+    pub draft: Option<FollowUpDraft>,
+    pub today: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    pub case: CaseId,
+    pub rev: u64,
+    pub date: NaiveDate,
+    /// Set when this save made the household a zero-employment household (预警) or cleared it.
+    pub zero_employment: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
+pub enum ServiceError {
+    #[error("无权操作：{0}")]
+    Denied(String),
+    #[error("未找到：{0}")]
+    NotFound(String),
+    #[error("有 {} 项需要修改", .0.len())]
+    Invalid(Vec<(crate::domain::followup_form::Field, String)>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Store(String),
+}
+
+impl ServiceError {
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        ServiceError::Invalid(errors.into_iter().map(|e| (e.field, e.message)).collect())
+    }
+}

@@ -1,0 +1,567 @@
+//! The only module that touches sled. Values are enveloped and versioned ([`codec`]); every
+//! record carries `rev`, and a write states the `rev` it read, so a stale write is refused,
+//! never applied over someone else's. A change that spans records goes through one sled
+//! transaction together with its audit entry, and is flushed before the caller is told it
+//! is saved. A record that fails to decode stops the program with a clear message; the store
+//! is never re-created or wiped.
+
+pub mod audit;
+pub mod codec;
+pub mod records;
+
+use crate::domain::followup::FollowUpAnswers;
+use crate::domain::followup_effect::apply_followup;
+use crate::domain::followup_form::FollowUpDraft;
+use crate::domain::{
+    AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household, HouseholdEventKind,
+    HouseholdId, Person, PersonId,
+};
+use audit::{AuditEntry, AuditHead, Change, hash_entry};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use codec::{CodecError, Versioned, decode, encode};
+pub use records::{County, Township};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::{Batch, Db, Transactional, Tree};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "数据库正被另一个程序使用（{0}）。若已运行 yuanzhu serve，请通过服务连接；否则请先关闭另一个 yuanzhu。"
+    )]
+    Locked(PathBuf),
+    #[error("无法打开数据库 {path}：{detail}")]
+    Open { path: PathBuf, detail: String },
+    #[error("数据库读写失败：{0}")]
+    Sled(#[from] sled::Error),
+    #[error(
+        "数据库中 {tree} 的记录 {key} 无法读取：{source}。程序已停止以保护数据，请联系管理员，切勿删除数据目录。"
+    )]
+    Corrupt {
+        tree: &'static str,
+        key: String,
+        source: CodecError,
+    },
+    #[error("记录不存在：{0}")]
+    NotFound(String),
+    #[error(
+        "该记录已被他人修改（您读取的是第 {expected} 版，现为第 {found} 版），请重新打开后再保存"
+    )]
+    Conflict { expected: u64, found: u64 },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Tuning that suits a service-hall PC rather than sled's big-server defaults.
+#[derive(Clone, Copy, Debug)]
+pub struct StoreConfig {
+    pub cache_bytes: u64,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            cache_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Who made a change, and when (real time, China Standard Time).
+#[derive(Clone, Debug)]
+pub struct Stamp {
+    pub actor: String,
+    pub at: DateTime<FixedOffset>,
+}
+
+/// What a saved follow-up did.
+#[derive(Clone, Debug)]
+pub struct FollowUpSaved {
+    pub followup: FollowUp,
+    pub summary: CaseSummary,
+    pub zero_employment: Option<HouseholdEventKind>,
+    pub seq: u64,
+}
+
+/// Records written in bulk (the demo county).
+#[derive(Default)]
+pub struct Load {
+    pub persons: Vec<Person>,
+    pub households: Vec<Household>,
+    pub cases: Vec<AssistanceCase>,
+    pub summaries: Vec<CaseSummary>,
+    pub followups: Vec<FollowUp>,
+}
+
+pub struct Store {
+    db: Db,
+    meta: Tree,
+    persons: Tree,
+    households: Tree,
+    cases: Tree,
+    summaries: Tree,
+    followups: Tree,
+    household_cases: Tree,
+    id_numbers: Tree,
+    drafts: Tree,
+    audit: Tree,
+}
+
+const COUNTY_KEY: &[u8] = b"county";
+const AUDIT_HEAD_KEY: &[u8] = b"audit_head";
+
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
+
+fn abort<T>(e: StoreError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+fn corrupt(tree: &'static str, key: &[u8], source: CodecError) -> StoreError {
+    StoreError::Corrupt {
+        tree,
+        key: key.iter().map(|b| format!("{b:02x}")).collect(),
+        source,
+    }
+}
+
+fn decode_in<T: Versioned>(tree: &'static str, key: &[u8], bytes: &[u8]) -> Result<T> {
+    decode(bytes).map_err(|e| corrupt(tree, key, e))
+}
+
+fn tx_get<T: Versioned>(
+    tree: &TransactionalTree,
+    name: &'static str,
+    key: &[u8],
+) -> TxResult<Option<(T, Vec<u8>)>> {
+    match tree.get(key)? {
+        None => Ok(None),
+        Some(bytes) => match decode(&bytes) {
+            Ok(v) => Ok(Some((v, bytes.to_vec()))),
+            Err(e) => abort(corrupt(name, key, e)),
+        },
+    }
+}
+
+fn tx_need<T: Versioned>(
+    tree: &TransactionalTree,
+    name: &'static str,
+    key: &[u8],
+) -> TxResult<(T, Vec<u8>)> {
+    match tx_get(tree, name, key)? {
+        Some(found) => Ok(found),
+        None => abort(StoreError::NotFound(format!(
+            "{name}/{}",
+            key.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        ))),
+    }
+}
+
+fn followup_key(case: CaseId, id: FollowUpId) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&case.to_key());
+    k[8..].copy_from_slice(&id.to_key());
+    k
+}
+
+fn pair_key(a: [u8; 8], b: [u8; 8]) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&a);
+    k[8..].copy_from_slice(&b);
+    k
+}
+
+fn draft_key(account: &str, case: CaseId) -> Vec<u8> {
+    let mut k = account.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(&case.to_key());
+    k
+}
+
+/// Appends an audit entry inside a transaction; returns its number.
+fn append_audit(
+    meta: &TransactionalTree,
+    audit: &TransactionalTree,
+    stamp: &Stamp,
+    action: &str,
+    target: String,
+    changes: Vec<Change>,
+) -> TxResult<u64> {
+    let head: AuditHead = tx_get(meta, "meta", AUDIT_HEAD_KEY)?
+        .map(|(h, _)| h)
+        .unwrap_or_default();
+    let entry = AuditEntry {
+        seq: head.seq + 1,
+        prev_hash: head.hash,
+        at: stamp.at,
+        actor: stamp.actor.clone(),
+        action: action.to_string(),
+        target,
+        changes,
+    };
+    let bytes = encode(&entry);
+    let new_head = AuditHead {
+        seq: entry.seq,
+        hash: hash_entry(&bytes),
+    };
+    audit.insert(&entry.seq.to_be_bytes(), bytes)?;
+    meta.insert(AUDIT_HEAD_KEY, encode(&new_head))?;
+    Ok(entry.seq)
+}
+
+fn change(tree: &str, key: &[u8], old: Option<Vec<u8>>, new: Option<Vec<u8>>) -> Change {
+    Change {
+        tree: tree.to_string(),
+        key: key.to_vec(),
+        old,
+        new,
+    }
+}
+
+impl Store {
+    pub fn exists(dir: &Path) -> bool {
+        dir.join("db").exists() || dir.join("conf").exists()
+    }
+
+    pub fn open(dir: &Path, config: StoreConfig) -> Result<Store> {
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(config.cache_bytes)
+            .open()
+            .map_err(|e| match &e {
+                sled::Error::Io(io) if io.to_string().contains("lock") => {
+                    StoreError::Locked(dir.to_path_buf())
+                }
+                _ => StoreError::Open {
+                    path: dir.to_path_buf(),
+                    detail: e.to_string(),
+                },
+            })?;
+        Ok(Store {
+            meta: db.open_tree("meta")?,
+            persons: db.open_tree("persons")?,
+            households: db.open_tree("households")?,
+            cases: db.open_tree("cases")?,
+            summaries: db.open_tree("summaries")?,
+            followups: db.open_tree("followups")?,
+            household_cases: db.open_tree("household_cases")?,
+            id_numbers: db.open_tree("id_numbers")?,
+            drafts: db.open_tree("drafts")?,
+            audit: db.open_tree("audit")?,
+            db,
+        })
+    }
+
+    pub fn new_id(&self) -> Result<u64> {
+        // sled's ids start at 0; 0 is kept free so a zeroed key never names a record.
+        Ok(self.db.generate_id()? + 1)
+    }
+
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The number of the newest audit entry: the store's change sequence.
+    pub fn seq(&self) -> Result<u64> {
+        Ok(self
+            .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
+            .unwrap_or_default()
+            .seq)
+    }
+
+    fn get<T: Versioned>(&self, tree: &Tree, name: &'static str, key: &[u8]) -> Result<Option<T>> {
+        match tree.get(key)? {
+            None => Ok(None),
+            Some(bytes) => decode_in(name, key, &bytes).map(Some),
+        }
+    }
+
+    pub fn county(&self) -> Result<Option<County>> {
+        self.get(&self.meta, "meta", COUNTY_KEY)
+    }
+
+    pub fn person(&self, id: PersonId) -> Result<Option<Person>> {
+        self.get(&self.persons, "persons", &id.to_key())
+    }
+
+    pub fn household(&self, id: HouseholdId) -> Result<Option<Household>> {
+        self.get(&self.households, "households", &id.to_key())
+    }
+
+    pub fn case(&self, id: CaseId) -> Result<Option<AssistanceCase>> {
+        self.get(&self.cases, "cases", &id.to_key())
+    }
+
+    pub fn summary(&self, id: CaseId) -> Result<Option<CaseSummary>> {
+        self.get(&self.summaries, "summaries", &id.to_key())
+    }
+
+    pub fn person_by_id_number(&self, id_number: &str) -> Result<Option<PersonId>> {
+        Ok(self
+            .id_numbers
+            .get(id_number.as_bytes())?
+            .and_then(|v| PersonId::from_key(&v)))
+    }
+
+    /// Every case's summary, in case-id order.
+    pub fn summaries(&self) -> Result<Vec<CaseSummary>> {
+        let mut out = Vec::with_capacity(self.summaries.len());
+        for kv in self.summaries.iter() {
+            let (k, v) = kv?;
+            out.push(decode_in("summaries", &k, &v)?);
+        }
+        Ok(out)
+    }
+
+    /// The cases of one household.
+    pub fn household_cases(&self, id: HouseholdId) -> Result<Vec<CaseId>> {
+        self.household_cases
+            .scan_prefix(id.to_key())
+            .map(|kv| {
+                let (k, _) = kv?;
+                Ok(k.get(8..).and_then(CaseId::from_key).unwrap_or(CaseId(0)))
+            })
+            .collect()
+    }
+
+    /// A case's follow-ups, oldest contact first.
+    pub fn followups(&self, case: CaseId) -> Result<Vec<FollowUp>> {
+        let mut out: Vec<FollowUp> = Vec::new();
+        for kv in self.followups.scan_prefix(case.to_key()) {
+            let (k, v) = kv?;
+            out.push(decode_in("followups", &k, &v)?);
+        }
+        out.sort_by_key(|f| (f.answers.date, f.id));
+        Ok(out)
+    }
+
+    pub fn draft(&self, account: &str, case: CaseId) -> Result<Option<FollowUpDraft>> {
+        self.get(&self.drafts, "drafts", &draft_key(account, case))
+    }
+
+    /// Keeps an unsaved form. Flushed: the caseworker may be about to lose the link.
+    pub fn put_draft(&self, account: &str, case: CaseId, draft: &FollowUpDraft) -> Result<()> {
+        self.drafts
+            .insert(draft_key(account, case), encode(draft))?;
+        self.flush()
+    }
+
+    pub fn delete_draft(&self, account: &str, case: CaseId) -> Result<()> {
+        self.drafts.remove(draft_key(account, case))?;
+        self.flush()
+    }
+
+    pub fn put_county(&self, county: &County, stamp: &Stamp) -> Result<()> {
+        let trees = (&self.meta, &self.audit);
+        let result = trees.transaction(|(meta, audit)| {
+            let old = meta.get(COUNTY_KEY)?.map(|v| v.to_vec());
+            let new = encode(county);
+            meta.insert(COUNTY_KEY, new.clone())?;
+            append_audit(
+                meta,
+                audit,
+                stamp,
+                "设置县区信息",
+                county.name.clone(),
+                vec![change("meta", COUNTY_KEY, old, Some(new))],
+            )?;
+            Ok(())
+        });
+        unwrap_tx(result)?;
+        self.flush()
+    }
+
+    /// Writes many new records at once (the demo county), with one audit entry.
+    pub fn load(&self, load: &Load, stamp: &Stamp, what: &str) -> Result<u64> {
+        let mut batch = Batch::default();
+        for p in &load.persons {
+            batch.insert(&p.id.to_key(), encode(p));
+        }
+        self.persons.apply_batch(batch)?;
+        let mut batch = Batch::default();
+        for p in &load.persons {
+            batch.insert(p.id_number.as_str().as_bytes(), &p.id.to_key());
+        }
+        self.id_numbers.apply_batch(batch)?;
+        let mut batch = Batch::default();
+        for h in &load.households {
+            batch.insert(&h.id.to_key(), encode(h));
+        }
+        self.households.apply_batch(batch)?;
+        let (mut batch, mut index) = (Batch::default(), Batch::default());
+        for c in &load.cases {
+            batch.insert(&c.id.to_key(), encode(c));
+            index.insert(&pair_key(c.household.to_key(), c.id.to_key()), &[]);
+        }
+        self.cases.apply_batch(batch)?;
+        self.household_cases.apply_batch(index)?;
+        let mut batch = Batch::default();
+        for s in &load.summaries {
+            batch.insert(&s.case.to_key(), encode(s));
+        }
+        self.summaries.apply_batch(batch)?;
+        let mut batch = Batch::default();
+        for f in &load.followups {
+            batch.insert(&followup_key(f.case, f.id), encode(f));
+        }
+        self.followups.apply_batch(batch)?;
+        let trees = (&self.meta, &self.audit);
+        let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
+            append_audit(
+                meta,
+                audit,
+                stamp,
+                what,
+                format!(
+                    "{} 户 {} 人 {} 件 {} 次回访",
+                    load.households.len(),
+                    load.persons.len(),
+                    load.cases.len(),
+                    load.followups.len()
+                ),
+                Vec::new(),
+            )
+        }))?;
+        self.flush()?;
+        Ok(seq)
+    }
+
+    /// Saves a follow-up for `case`, read at `expected_rev`: the follow-up, the case, its
+    /// summary, the person, the household and the other members' summaries when the
+    /// household's zero-employment state changes, and the audit entry — all in one
+    /// transaction, flushed before it returns.
+    pub fn save_followup(
+        &self,
+        stamp: &Stamp,
+        case_id: CaseId,
+        expected_rev: u64,
+        answers: FollowUpAnswers,
+        today: NaiveDate,
+    ) -> Result<FollowUpSaved> {
+        let followup_id = FollowUpId(self.new_id()?);
+        let latest_before = self.followups(case_id)?.last().map(|f| f.answers.date);
+        let is_latest = latest_before.is_none_or(|d| answers.date >= d);
+        let trees = (
+            &self.meta,
+            &self.audit,
+            &self.cases,
+            &self.summaries,
+            &self.persons,
+            &self.households,
+            &self.followups,
+        );
+        let household_cases: Vec<CaseId> = match self.case(case_id)? {
+            Some(c) => self.household_cases(c.household)?,
+            None => return Err(StoreError::NotFound(format!("案件 {case_id}"))),
+        };
+        let saved = trees.transaction(
+            |(meta, audit, cases, summaries, persons, households, followups)| {
+                let ck = case_id.to_key();
+                let (mut case, case_old): (AssistanceCase, _) = tx_need(cases, "cases", &ck)?;
+                if case.rev != expected_rev {
+                    return abort(StoreError::Conflict {
+                        expected: expected_rev,
+                        found: case.rev,
+                    });
+                }
+                let (mut summary, summary_old): (CaseSummary, _) =
+                    tx_need(summaries, "summaries", &ck)?;
+                let pk = case.person.to_key();
+                let (mut person, person_old): (Person, _) = tx_need(persons, "persons", &pk)?;
+                let hk = case.household.to_key();
+                let (mut household, household_old): (Household, _) =
+                    tx_need(households, "households", &hk)?;
+                let mut others = Vec::new();
+                for member in household.members.iter().filter(|m| **m != person.id) {
+                    if let Some((p, _)) = tx_get::<Person>(persons, "persons", &member.to_key())? {
+                        others.push(p);
+                    }
+                }
+                let zero = apply_followup(
+                    &answers,
+                    is_latest,
+                    &mut case,
+                    &mut person,
+                    &mut household,
+                    &others,
+                    today,
+                );
+                case.rev += 1;
+                let followup = FollowUp {
+                    id: followup_id,
+                    case: case_id,
+                    answers: answers.clone(),
+                    recorded_by: stamp.actor.clone(),
+                };
+                summary.rev = case.rev;
+                summary.record_contact(answers.date);
+                summary.work_status = person.work_status;
+                summary.unemployed_since = person.unemployed_since;
+                let zero_now = household.zero_employment_on_file();
+                summary.zero_employment_household = zero_now;
+
+                let mut changes = Vec::new();
+                let fk = followup_key(case_id, followup_id);
+                let f_new = encode(&followup);
+                followups.insert(&fk, f_new.clone())?;
+                changes.push(change("followups", &fk, None, Some(f_new)));
+                let c_new = encode(&case);
+                cases.insert(&ck, c_new.clone())?;
+                changes.push(change("cases", &ck, Some(case_old), Some(c_new)));
+                let s_new = encode(&summary);
+                summaries.insert(&ck, s_new.clone())?;
+                changes.push(change("summaries", &ck, Some(summary_old), Some(s_new)));
+                let p_new = encode(&person);
+                if p_new != person_old {
+                    persons.insert(&pk, p_new.clone())?;
+                    changes.push(change("persons", &pk, Some(person_old), Some(p_new)));
+                }
+                if zero.is_some() {
+                    household.rev += 1;
+                    let h_new = encode(&household);
+                    households.insert(&hk, h_new.clone())?;
+                    changes.push(change("households", &hk, Some(household_old), Some(h_new)));
+                    for other in household_cases.iter().filter(|c| **c != case_id) {
+                        let ok = other.to_key();
+                        if let Some((mut s, s_old)) =
+                            tx_get::<CaseSummary>(summaries, "summaries", &ok)?
+                        {
+                            s.zero_employment_household = zero_now;
+                            let s_new = encode(&s);
+                            summaries.insert(&ok, s_new.clone())?;
+                            changes.push(change("summaries", &ok, Some(s_old), Some(s_new)));
+                        }
+                    }
+                }
+                let target = format!("{} {}", person.name, person.id_number.masked());
+                let seq = append_audit(meta, audit, stamp, "保存回访", target, changes)?;
+                Ok(FollowUpSaved {
+                    followup,
+                    summary,
+                    zero_employment: zero,
+                    seq,
+                })
+            },
+        );
+        let saved = unwrap_tx(saved)?;
+        self.flush()?;
+        Ok(saved)
+    }
+
+    /// Audit entries from `from` (inclusive), in order.
+    pub fn audit_entries(&self, from: u64) -> Result<Vec<AuditEntry>> {
+        let mut out = Vec::new();
+        for kv in self.audit.range(from.to_be_bytes()..) {
+            let (k, v) = kv?;
+            out.push(decode_in("audit", &k, &v)?);
+        }
+        Ok(out)
+    }
+}
+
+fn unwrap_tx<T>(r: std::result::Result<T, TransactionError<StoreError>>) -> Result<T> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(TransactionError::Abort(e)) => Err(e),
+        Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
+    }
+}

@@ -1,0 +1,58 @@
+//! Schema versions of every record kept in the store, and the store's own records (the
+//! county, the audit head). A change of shape bumps the version here and adds an upgrade.
+
+use super::audit::{AuditEntry, AuditHead};
+use super::codec::Versioned;
+use crate::domain::followup_form::FollowUpDraft;
+use crate::domain::{AssistanceCase, CaseSummary, FollowUp, Household, Person, TownshipCode};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The county this store serves, and its townships.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct County {
+    pub name: String,
+    /// Six-digit administrative code, e.g. `360731`.
+    pub code: String,
+    pub townships: Vec<Township>,
+    /// Set on demo stores: how many households were generated.
+    pub demo_households: Option<u32>,
+    pub created_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Township {
+    pub code: TownshipCode,
+    pub name: String,
+}
+
+impl County {
+    pub fn township_name(&self, code: &TownshipCode) -> &str {
+        self.townships
+            .iter()
+            .find(|t| &t.code == code)
+            .map(|t| t.name.as_str())
+            .unwrap_or("未知乡镇")
+    }
+}
+
+macro_rules! versioned {
+    ($($t:ty => $kind:literal v $v:literal),* $(,)?) => {
+        $(impl Versioned for $t {
+            const KIND: &'static str = $kind;
+            const VERSION: u16 = $v;
+        })*
+    };
+}
+
+versioned! {
+    Person => "person" v 1,
+    Household => "household" v 1,
+    AssistanceCase => "case" v 1,
+    CaseSummary => "summary" v 1,
+    FollowUp => "followup" v 1,
+    FollowUpDraft => "draft" v 1,
+    County => "county" v 1,
+    AuditEntry => "audit" v 1,
+    AuditHead => "audit_head" v 1,
+}

@@ -1,0 +1,69 @@
+//! The vocabulary of the UI: every thing a key can ask for. Keymap files name these in
+//! snake_case (`followup = ...`), and `App::update` is a match over them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// F1: help for the screen in front of you, generated from the keymap.
+    Help,
+    /// F2: the caseload queue.
+    ShowQueue,
+    /// F3: the household record of the selected person.
+    ShowHousehold,
+    /// F4: this month's follow-up for the selected person.
+    Followup,
+    /// F10 / Ctrl-Q: close the program (关闭), keeping any unsaved form as a draft.
+    Quit,
+    /// Ctrl-L: repaint the whole screen.
+    Redraw,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    /// `/` or `、`: search the queue as you type.
+    Search,
+    /// Enter: open the selected row, or confirm a search.
+    Open,
+    /// Esc: go back; leaves a form as a draft, cancels a search, closes help.
+    Back,
+    NextField,
+    PrevField,
+    /// Ctrl-S: save the follow-up.
+    Save,
+    /// Ctrl-R: 照上次, copy the answers of the latest follow-up.
+    CopyLast,
+    /// Clear the search filter in the queue.
+    ClearFilter,
+}
+
+impl Action {
+    /// Short Chinese label for the footer and the help screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Help => "帮助",
+            Action::ShowQueue => "队列",
+            Action::ShowHousehold => "户档案",
+            Action::Followup => "回访",
+            Action::Quit => "关闭",
+            Action::Redraw => "重绘",
+            Action::Up => "上移",
+            Action::Down => "下移",
+            Action::PageUp => "上页",
+            Action::PageDown => "下页",
+            Action::First => "首行",
+            Action::Last => "末行",
+            Action::Search => "搜索",
+            Action::Open => "打开",
+            Action::Back => "返回",
+            Action::NextField => "下一项",
+            Action::PrevField => "上一项",
+            Action::Save => "保存",
+            Action::CopyLast => "照上次",
+            Action::ClearFilter => "清除筛选",
+        }
+    }
+}

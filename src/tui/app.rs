@@ -1,0 +1,686 @@
+//! The application state and its one `update`: a terminal event becomes an [`Action`]
+//! through the keymap of the screen in front of the user, the action changes the state and
+//! asks the backend for what it needs, and `render` draws the state — a pure function of it.
+
+use super::action::Action;
+use super::followup_pane::FollowupPane;
+use super::household_pane::HouseholdPane;
+use super::keymap::{Context, Key, Keymap};
+use super::queue_pane::QueuePane;
+use super::theme::Theme;
+use crate::domain::CaseId;
+use crate::service::{Backend, Overview, Reply, Request, Response, ServiceError};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use tui_input::InputRequest;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Queue,
+    Household,
+    Followup,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Ok,
+    Error,
+}
+
+#[derive(Clone, Debug)]
+pub struct Status {
+    pub text: String,
+    pub kind: StatusKind,
+}
+
+/// Where to go back to after a follow-up: the cases that came after it in the queue.
+struct Resume {
+    following: Vec<CaseId>,
+}
+
+pub struct App {
+    backend: Box<dyn Backend>,
+    keymap: Keymap,
+    theme: Theme,
+    overview: Overview,
+    screen: Screen,
+    help: bool,
+    help_offset: usize,
+    queue: QueuePane,
+    household: Option<HouseholdPane>,
+    form: Option<FollowupPane>,
+    resume: Option<Resume>,
+    status: Option<Status>,
+    seq: u64,
+    size: (u16, u16),
+    quit: bool,
+    full_redraw: bool,
+}
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+impl App {
+    pub fn new(
+        mut backend: Box<dyn Backend>,
+        keymap: Keymap,
+        theme: Theme,
+    ) -> Result<Self, ServiceError> {
+        let overview = match backend.call(Request::Overview)?.body {
+            Response::Overview(o) => o,
+            _ => return Err(ServiceError::Store("服务应答不符".into())),
+        };
+        let mut app = Self {
+            backend,
+            keymap,
+            theme,
+            overview,
+            screen: Screen::Queue,
+            help: false,
+            help_offset: 0,
+            queue: QueuePane::default(),
+            household: None,
+            form: None,
+            resume: None,
+            status: None,
+            seq: 0,
+            size: (MIN_WIDTH, MIN_HEIGHT),
+            quit: false,
+            full_redraw: false,
+        };
+        app.reload_queue()?;
+        Ok(app)
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// Whether the next draw must repaint every cell (Ctrl-L).
+    pub fn take_full_redraw(&mut self) -> bool {
+        std::mem::take(&mut self.full_redraw)
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        self.queue.scroll_into_view(self.list_height());
+    }
+
+    fn list_height(&self) -> usize {
+        QueuePane::list_height(self.size.1.saturating_sub(3))
+    }
+
+    fn call(&mut self, request: Request) -> Result<Response, ServiceError> {
+        let Reply { seq, body } = self.backend.call(request)?;
+        self.seq = seq;
+        Ok(body)
+    }
+
+    fn reload_queue(&mut self) -> Result<(), ServiceError> {
+        if let Response::Queue(rows) = self.call(Request::Queue)? {
+            self.queue.set_rows(rows);
+            self.queue.scroll_into_view(self.list_height());
+        }
+        Ok(())
+    }
+
+    fn say(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind,
+        });
+    }
+
+    fn context(&self) -> Context {
+        if self.help {
+            return Context::Help;
+        }
+        match self.screen {
+            Screen::Queue if self.queue.searching => Context::Search,
+            Screen::Queue => Context::Queue,
+            Screen::Household => Context::Household,
+            Screen::Followup => Context::Followup,
+        }
+    }
+
+    /// Handles one terminal event; returns whether anything on screen may have changed.
+    pub fn handle_event(&mut self, event: Event) -> bool {
+        match event {
+            Event::Key(key) if key.kind == KeyEventKind::Press => {
+                self.handle_key(key);
+                true
+            }
+            Event::Paste(text) => {
+                self.paste(&text);
+                true
+            }
+            Event::Resize(w, h) => {
+                self.resize(w, h);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        // A message stays until the next key (已保存 must be seen, then get out of the way).
+        self.status = None;
+        let ctx = self.context();
+        match self.keymap.lookup(ctx, Key::from_event(&key)) {
+            Some(action) => self.update(action),
+            None => self.type_key(ctx, key),
+        }
+    }
+
+    fn type_key(&mut self, ctx: Context, key: KeyEvent) {
+        let request = match key.code {
+            KeyCode::Char(c) => {
+                if key.modifiers.intersects(
+                    crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+                ) {
+                    return;
+                }
+                Some(InputRequest::InsertChar(c))
+            }
+            KeyCode::Backspace => Some(InputRequest::DeletePrevChar),
+            KeyCode::Delete => Some(InputRequest::DeleteNextChar),
+            KeyCode::Left => Some(InputRequest::GoToPrevChar),
+            KeyCode::Right => Some(InputRequest::GoToNextChar),
+            KeyCode::Home => Some(InputRequest::GoToStart),
+            KeyCode::End => Some(InputRequest::GoToEnd),
+            _ => None,
+        };
+        let Some(request) = request else { return };
+        match ctx {
+            Context::Search => {
+                if let InputRequest::InsertChar(c) = request
+                    && c.is_control()
+                {
+                    return;
+                }
+                self.queue.search.handle(request);
+                self.queue.refilter();
+                self.queue.scroll_into_view(self.list_height());
+            }
+            Context::Followup => {
+                if let Some(form) = &mut self.form {
+                    match request {
+                        InputRequest::InsertChar(c) => form.type_char(c),
+                        other => form.edit(other),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        match self.context() {
+            Context::Search => {
+                for c in crate::domain::text::clean_line(text, 40).chars() {
+                    self.queue.search.handle(InputRequest::InsertChar(c));
+                }
+                self.queue.refilter();
+            }
+            Context::Followup => {
+                if let Some(form) = &mut self.form {
+                    form.paste(text);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn update(&mut self, action: Action) {
+        let page = self.list_height().max(1) as isize;
+        match action {
+            Action::Quit => self.quit(),
+            Action::Redraw => self.full_redraw = true,
+            Action::Help => {
+                self.help = !self.help;
+                self.help_offset = 0;
+            }
+            Action::ShowQueue => self.leave_form_then(Screen::Queue),
+            Action::ShowHousehold => self.open_household(),
+            Action::Followup => self.open_followup(),
+            Action::Back => self.back(),
+            _ if self.help => match action {
+                Action::Down => self.help_offset += 1,
+                Action::Up => self.help_offset = self.help_offset.saturating_sub(1),
+                Action::PageDown => self.help_offset += page as usize,
+                Action::PageUp => self.help_offset = self.help_offset.saturating_sub(page as usize),
+                _ => {}
+            },
+            _ => match self.screen {
+                Screen::Queue => self.update_queue(action, page),
+                Screen::Household => self.update_household(action),
+                Screen::Followup => self.update_form(action),
+            },
+        }
+    }
+
+    fn update_queue(&mut self, action: Action, page: isize) {
+        match action {
+            Action::Up => self.queue.move_by(-1),
+            Action::Down => self.queue.move_by(1),
+            Action::PageUp => self.queue.move_by(-page),
+            Action::PageDown => self.queue.move_by(page),
+            Action::First => self.queue.first(),
+            Action::Last => self.queue.last(),
+            Action::Search => self.queue.searching = true,
+            Action::ClearFilter => self.queue.clear_filter(),
+            Action::Open if self.queue.searching => self.queue.searching = false,
+            Action::Open => self.open_household(),
+            _ => {}
+        }
+        self.queue.scroll_into_view(self.list_height());
+    }
+
+    fn update_household(&mut self, action: Action) {
+        let Some(h) = &mut self.household else { return };
+        match action {
+            Action::Up => h.move_by(-1),
+            Action::Down => h.move_by(1),
+            Action::PageUp => h.scroll_timeline(-8),
+            Action::PageDown => h.scroll_timeline(8),
+            Action::Open => self.open_followup(),
+            _ => {}
+        }
+    }
+
+    fn update_form(&mut self, action: Action) {
+        let settings = self.overview.settings.clone();
+        let Some(form) = &mut self.form else { return };
+        match action {
+            Action::NextField | Action::Down | Action::Open => form.next_field(),
+            Action::PrevField | Action::Up => form.prev_field(),
+            Action::CopyLast => {
+                if form.copy_last(&settings) {
+                    self.say(
+                        StatusKind::Info,
+                        "已照上次填写，回访日期为今天；核对后 Ctrl-S 保存",
+                    );
+                } else {
+                    self.say(StatusKind::Error, "此人没有以前的回访记录，无法照上次填写");
+                }
+            }
+            Action::Save => self.save_form(),
+            _ => {}
+        }
+    }
+
+    fn save_form(&mut self) {
+        let Some(form) = &mut self.form else { return };
+        if form.saved && !form.dirty {
+            self.say(StatusKind::Info, "已保存，无需重复保存（Esc 返回队列）");
+            return;
+        }
+        if !form.check() {
+            let n = form.errors.len();
+            self.say(StatusKind::Error, format!("有 {n} 项需要修改，未保存"));
+            return;
+        }
+        let request = Request::SaveFollowUp {
+            case: form.view.case,
+            rev: form.view.rev,
+            draft: form.draft.clone(),
+        };
+        match self.call(request) {
+            Ok(Response::Saved(saved)) => {
+                if let Some(form) = &mut self.form {
+                    form.mark_saved(saved.rev);
+                }
+                let mut text = format!("已保存 {} 的回访", saved.date);
+                let kind = match saved.zero_employment {
+                    Some(true) => {
+                        text = format!(
+                            "已保存。注意：该户已成为零就业家庭，请于30日内帮扶清零（{}）",
+                            saved.date
+                        );
+                        StatusKind::Error
+                    }
+                    Some(false) => {
+                        text.push_str("；该户零就业状态已清零");
+                        StatusKind::Ok
+                    }
+                    None => StatusKind::Ok,
+                };
+                if let Err(e) = self.reload_queue() {
+                    text.push_str(&format!("（刷新队列失败：{e}）"));
+                }
+                self.say(kind, text);
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符，未确认保存"),
+            Err(ServiceError::Invalid(errors)) => {
+                let n = errors.len();
+                if let Some(form) = &mut self.form {
+                    form.show_errors(errors);
+                }
+                self.say(StatusKind::Error, format!("有 {n} 项需要修改，未保存"));
+            }
+            Err(e) => self.say(StatusKind::Error, format!("未保存：{e}")),
+        }
+    }
+
+    fn open_household(&mut self) {
+        let target = match self.screen {
+            Screen::Followup => self
+                .form
+                .as_ref()
+                .map(|f| (f.view.household, Some(f.view.case))),
+            _ => self
+                .queue
+                .selected_row()
+                .map(|r| (r.household, Some(r.case))),
+        };
+        let Some((household, focus)) = target else {
+            self.say(StatusKind::Info, "没有选中的人员");
+            return;
+        };
+        if self.screen == Screen::Followup && !self.leave_form() {
+            return;
+        }
+        match self.call(Request::Household { household }) {
+            Ok(Response::Household(view)) => {
+                self.household = Some(HouseholdPane::new(view, focus));
+                self.screen = Screen::Household;
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
+            Err(e) => self.say(StatusKind::Error, e.to_string()),
+        }
+    }
+
+    fn open_followup(&mut self) {
+        let case = match self.screen {
+            Screen::Household => match self.household.as_ref().and_then(|h| h.selected_case()) {
+                Some(c) => c,
+                None => {
+                    self.say(StatusKind::Info, "此成员不是援助对象，无需回访");
+                    return;
+                }
+            },
+            Screen::Followup => return,
+            Screen::Queue => match self.queue.selected_case() {
+                Some(c) => c,
+                None => {
+                    self.say(StatusKind::Info, "没有选中的人员");
+                    return;
+                }
+            },
+        };
+        if self.screen == Screen::Queue {
+            self.queue.select_case(case);
+        }
+        match self.call(Request::FollowUpForm { case }) {
+            Ok(Response::FollowUpForm(view)) => {
+                let following = if self.queue.select_case(case) {
+                    self.queue.following(500)
+                } else {
+                    Vec::new()
+                };
+                self.resume = Some(Resume { following });
+                let form = FollowupPane::new(view, &self.overview.settings);
+                if form.restored_draft {
+                    self.say(StatusKind::Info, "已恢复上次未保存的草稿");
+                } else if form.view.due == Some(crate::domain::DueStatus::Done) {
+                    self.say(StatusKind::Info, "本月已回访；再次保存将另记一次联系");
+                }
+                self.form = Some(form);
+                self.screen = Screen::Followup;
+                self.help = false;
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
+            Err(e) => self.say(StatusKind::Error, e.to_string()),
+        }
+    }
+
+    /// Leaves the form, keeping unsaved changes as a draft. Returns false if the draft could
+    /// not be kept (the form then stays open, nothing lost).
+    fn leave_form(&mut self) -> bool {
+        let Some(form) = self.form.take() else {
+            return true;
+        };
+        if form.dirty && !form.saved {
+            let request = Request::SaveDraft {
+                case: form.view.case,
+                draft: form.draft.clone(),
+            };
+            match self.call(request) {
+                Ok(_) => self.say(
+                    StatusKind::Info,
+                    format!("{} 的回访未保存，已留作草稿", form.view.name),
+                ),
+                Err(e) => {
+                    self.say(StatusKind::Error, format!("草稿未能保留：{e}"));
+                    self.form = Some(form);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn leave_form_then(&mut self, screen: Screen) {
+        if self.screen == Screen::Followup {
+            if !self.leave_form() {
+                return;
+            }
+            if let Some(resume) = self.resume.take() {
+                self.queue.select_next_due(&resume.following);
+            }
+        }
+        self.help = false;
+        self.screen = screen;
+        self.queue.scroll_into_view(self.list_height());
+    }
+
+    fn back(&mut self) {
+        if self.help {
+            self.help = false;
+            return;
+        }
+        match self.screen {
+            Screen::Queue if self.queue.searching => {
+                self.queue.searching = false;
+                self.queue.clear_filter();
+            }
+            Screen::Queue => self.queue.clear_filter(),
+            Screen::Household => self.screen = Screen::Queue,
+            Screen::Followup => self.leave_form_then(Screen::Queue),
+        }
+        self.queue.scroll_into_view(self.list_height());
+    }
+
+    fn quit(&mut self) {
+        if self.screen == Screen::Followup && !self.leave_form() {
+            return;
+        }
+        self.quit = true;
+    }
+
+    /// Called when the terminal goes away (a dropped link): keep what was typed.
+    pub fn hang_up(&mut self) {
+        let _ = self.leave_form();
+        self.quit = true;
+    }
+
+    pub fn render(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let msg = format!(
+                "请将终端调整到至少 {MIN_WIDTH}x{MIN_HEIGHT}（现为 {}x{}）",
+                area.width, area.height
+            );
+            frame.render_widget(Paragraph::new(msg), area);
+            return;
+        }
+        let [header, body, status, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.render_header(frame, header);
+        if self.help {
+            self.render_help(frame, body);
+        } else {
+            match self.screen {
+                Screen::Queue => self.queue.render(frame, body, &self.theme),
+                Screen::Household => match &self.household {
+                    Some(h) => h.render(frame, body, &self.theme),
+                    None => frame.render_widget(Block::bordered().title(" 户档案 "), body),
+                },
+                Screen::Followup => {
+                    if let Some(f) = &self.form {
+                        f.render(frame, body, &self.theme);
+                    }
+                }
+            }
+        }
+        if self.screen == Screen::Queue && self.queue.searching && !self.help {
+            let x = self.queue.render_search(frame, status, &self.theme);
+            frame.set_cursor_position((x, status.y));
+        } else if let Some(s) = &self.status {
+            let style = match s.kind {
+                StatusKind::Info => self.theme.label(),
+                StatusKind::Ok => self.theme.ok(),
+                StatusKind::Error => self.theme.error(),
+            };
+            frame.render_widget(Paragraph::new(Span::styled(s.text.as_str(), style)), status);
+        }
+        self.render_footer(frame, footer);
+    }
+
+    fn render_header(&self, frame: &mut Frame, area: Rect) {
+        let o = &self.overview;
+        let who = match &o.township {
+            Some(t) => format!("{}（{}，{}）", o.user, o.role, t),
+            None => format!("{}（{}）", o.user, o.role),
+        };
+        let text = format!(
+            " 援助 | {} | {} | {} | 今天 {}",
+            o.county,
+            who,
+            crate::domain::YearMonth::of(o.today).label(),
+            o.today.format("%Y-%m-%d")
+        );
+        frame.render_widget(
+            Paragraph::new(super::cells::fit(&text, usize::from(area.width)))
+                .style(self.theme.header()),
+            area,
+        );
+    }
+
+    fn footer_actions(&self) -> &'static [Action] {
+        match self.context() {
+            Context::Help => &[Action::Back, Action::PageDown, Action::Quit],
+            Context::Search => &[Action::Open, Action::Back, Action::Quit],
+            Context::Queue => &[
+                Action::Help,
+                Action::Followup,
+                Action::Open,
+                Action::Search,
+                Action::PageDown,
+                Action::Quit,
+            ],
+            Context::Household => &[
+                Action::Help,
+                Action::Followup,
+                Action::Back,
+                Action::PageDown,
+                Action::Quit,
+            ],
+            Context::Followup | Context::Global => &[
+                Action::Help,
+                Action::NextField,
+                Action::CopyLast,
+                Action::Save,
+                Action::Back,
+                Action::Quit,
+            ],
+        }
+    }
+
+    fn render_footer(&self, frame: &mut Frame, area: Rect) {
+        let ctx = self.context();
+        let mut spans = Vec::new();
+        for action in self.footer_actions() {
+            if let Some(key) = self.keymap.key_for(ctx, *action) {
+                let label = match (ctx, action) {
+                    (Context::Queue, Action::Open) => "户档案",
+                    (Context::Search, Action::Open) => "确定",
+                    (Context::Search, Action::Back) => "取消",
+                    (Context::Followup, Action::Back) => "返回(留草稿)",
+                    _ => action.label(),
+                };
+                spans.push(Span::styled(key, self.theme.footer()));
+                spans.push(Span::raw(format!("{label} ")));
+            }
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn render_help(&self, frame: &mut Frame, area: Rect) {
+        let ctx = match self.screen {
+            Screen::Queue if self.queue.searching => Context::Search,
+            Screen::Queue => Context::Queue,
+            Screen::Household => Context::Household,
+            Screen::Followup => Context::Followup,
+        };
+        let block = Block::bordered().title(Span::styled(
+            format!(" 帮助：{} ", ctx.title()),
+            self.theme.title(),
+        ));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines = Vec::new();
+        for (title, table) in [(ctx.title(), ctx), ("全局", Context::Global)] {
+            lines.push(Line::from(Span::styled(
+                title.to_string(),
+                self.theme.label(),
+            )));
+            // Keys with the same action share a line, so a screen's help fits in 80x24.
+            let mut seen: Vec<Action> = Vec::new();
+            for b in self.keymap.bindings(table) {
+                if seen.contains(&b.action) {
+                    continue;
+                }
+                seen.push(b.action);
+                let keys: Vec<String> = self
+                    .keymap
+                    .bindings(table)
+                    .iter()
+                    .filter(|o| o.action == b.action)
+                    .map(|o| o.key.label())
+                    .collect();
+                lines.push(Line::from(format!(
+                    "  {}{}",
+                    super::cells::fit(&keys.join(" "), 18),
+                    b.description
+                )));
+            }
+        }
+        if ctx == Context::Followup {
+            lines.push(Line::from(Span::styled("填写", self.theme.label())));
+            lines.push(Line::from(
+                "  代码项按一个数字即选定并跳到下一项；Backspace 清空代码项",
+            ));
+            lines.push(Line::from("  不适用的项目（如未就业时的工作单位）自动跳过"));
+        }
+        let shown: Vec<Line> = lines.into_iter().skip(self.help_offset).collect();
+        frame.render_widget(Paragraph::new(shown), inner);
+    }
+}

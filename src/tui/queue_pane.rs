@@ -1,0 +1,262 @@
+//! 案件队列: who needs what this month, most urgent first (R-FOLLOW-1), searched as you type.
+//! The selected row is shown by a marker in the first column only, so moving it costs a few
+//! bytes on the wire rather than a repainted row.
+
+use super::cells::{fit, width};
+use super::theme::Theme;
+use crate::domain::name_search::{Searchable, matches};
+use crate::domain::{CaseId, DueStatus};
+use crate::service::QueueRow;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use tui_input::Input;
+
+#[derive(Default)]
+pub struct QueuePane {
+    rows: Vec<QueueRow>,
+    /// Indices into `rows` that pass the filter, in queue order.
+    visible: Vec<usize>,
+    /// Position in `visible`.
+    selected: usize,
+    /// First visible position shown.
+    offset: usize,
+    pub search: Input,
+    pub searching: bool,
+}
+
+impl QueuePane {
+    pub fn set_rows(&mut self, rows: Vec<QueueRow>) {
+        let keep = self.selected_case();
+        self.rows = rows;
+        self.refilter();
+        if let Some(case) = keep {
+            self.select_case(case);
+        }
+    }
+
+    pub fn rows(&self) -> &[QueueRow] {
+        &self.rows
+    }
+
+    pub fn refilter(&mut self) {
+        let q = self.search.value().to_string();
+        self.visible = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                matches(
+                    &q,
+                    &Searchable {
+                        name: &r.name,
+                        initials: &r.initials,
+                        id_tail: &r.id_tail,
+                        phone: &r.phone,
+                    },
+                )
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.selected = 0;
+        self.offset = 0;
+    }
+
+    pub fn filter(&self) -> &str {
+        self.search.value()
+    }
+
+    pub fn clear_filter(&mut self) {
+        let keep = self.selected_case();
+        self.search = Input::default();
+        self.refilter();
+        if let Some(case) = keep {
+            self.select_case(case);
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<&QueueRow> {
+        self.visible
+            .get(self.selected)
+            .and_then(|i| self.rows.get(*i))
+    }
+
+    pub fn selected_case(&self) -> Option<CaseId> {
+        self.selected_row().map(|r| r.case)
+    }
+
+    /// Cases after the selected one, in the order shown (to find the next one due later).
+    pub fn following(&self, limit: usize) -> Vec<CaseId> {
+        self.visible
+            .iter()
+            .skip(self.selected + 1)
+            .take(limit)
+            .filter_map(|i| self.rows.get(*i).map(|r| r.case))
+            .collect()
+    }
+
+    pub fn select_case(&mut self, case: CaseId) -> bool {
+        match self
+            .visible
+            .iter()
+            .position(|i| self.rows.get(*i).is_some_and(|r| r.case == case))
+        {
+            Some(pos) => {
+                self.selected = pos;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Selects the first of `candidates` still due, else the first row due, else the first.
+    pub fn select_next_due(&mut self, candidates: &[CaseId]) {
+        let due = |r: &QueueRow| r.due != DueStatus::Done;
+        for case in candidates {
+            if let Some(pos) = self
+                .visible
+                .iter()
+                .position(|i| self.rows.get(*i).is_some_and(|r| r.case == *case && due(r)))
+            {
+                self.selected = pos;
+                return;
+            }
+        }
+        self.selected = self
+            .visible
+            .iter()
+            .position(|i| self.rows.get(*i).is_some_and(due))
+            .unwrap_or(0);
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn first(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn last(&mut self) {
+        self.selected = self.visible.len().saturating_sub(1);
+    }
+
+    /// Keeps the selection on screen for a list `height` rows high, scrolling by whole pages
+    /// so that moving within a page never repaints the list.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset || self.selected >= self.offset + height {
+            self.offset = self.selected - self.selected % height;
+        }
+    }
+
+    fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for r in &self.rows {
+            match r.due {
+                DueStatus::Overdue => c.0 += 1,
+                DueStatus::Due => c.1 += 1,
+                DueStatus::Done => c.2 += 1,
+            }
+        }
+        c
+    }
+
+    /// Rows of the list area (inside the border, below the column header).
+    pub fn list_height(area_height: u16) -> usize {
+        usize::from(area_height.saturating_sub(3))
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let (overdue, due, done) = self.counts();
+        let mut title = format!(
+            " 案件队列 共{}人 逾期{} 待访{} 已访{} ",
+            self.rows.len(),
+            overdue,
+            due,
+            done
+        );
+        if !self.filter().is_empty() || self.searching {
+            title.push_str(&format!("筛出{}人 ", self.visible.len()));
+        }
+        let block = Block::bordered().title(Span::styled(title, theme.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+
+        let wide = inner.width >= 100;
+        let mut lines = Vec::with_capacity(usize::from(inner.height));
+        let mut header = vec![
+            Span::raw("  "),
+            Span::raw(fit("状态", 5)),
+            Span::raw(fit("姓名", 9)),
+            Span::raw(fit("身份证号", 19)),
+            Span::raw(fit("等级", 5)),
+            Span::raw(fit("乡镇", 9)),
+            Span::raw(fit("上次", 6)),
+        ];
+        if wide {
+            header.push(Span::raw(fit("就业状态", 11)));
+            header.push(Span::raw(fit("电话", 12)));
+        }
+        header.push(Span::raw("类别"));
+        lines.push(Line::from(header).style(theme.label()));
+
+        let height = Self::list_height(area.height);
+        let fixed = 2 + 5 + 9 + 19 + 5 + 9 + 6 + if wide { 23 } else { 0 };
+        let cat_width = usize::from(inner.width).saturating_sub(fixed);
+        if self.visible.is_empty() {
+            let msg = if self.rows.is_empty() {
+                "没有需要回访的认定人员"
+            } else {
+                "没有符合搜索条件的人员（Esc 清除搜索）"
+            };
+            lines.push(Line::from(Span::styled(format!("  {msg}"), theme.dim())));
+        }
+        for (pos, idx) in self
+            .visible
+            .iter()
+            .enumerate()
+            .skip(self.offset)
+            .take(height)
+        {
+            let Some(r) = self.rows.get(*idx) else {
+                continue;
+            };
+            let marker = if pos == self.selected { "> " } else { "  " };
+            let cats: Vec<&str> = r.categories.iter().map(|c| c.short_label()).collect();
+            let last = r
+                .last_contact
+                .map(|d| d.format("%m-%d").to_string())
+                .unwrap_or_else(|| "--".into());
+            let mut spans = vec![
+                Span::styled(marker, theme.marker()),
+                Span::styled(fit(r.due.label(), 5), theme.due(r.due)),
+                Span::raw(fit(&r.name, 9)),
+                Span::raw(fit(&r.id_masked, 19)),
+                Span::raw(fit(r.tier.label(), 5)),
+                Span::raw(fit(&r.township_name, 9)),
+                Span::raw(fit(&last, 6)),
+            ];
+            if wide {
+                spans.push(Span::raw(fit(r.work_status.label(), 11)));
+                spans.push(Span::raw(fit(&r.phone, 12)));
+            }
+            spans.push(Span::raw(fit(&cats.join(" "), cat_width)));
+            lines.push(Line::from(spans));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
+    /// The search line, drawn in the status row while searching; returns the cursor column.
+    pub fn render_search(&self, frame: &mut Frame, area: Rect, theme: &Theme) -> u16 {
+        let prompt = "搜索（姓名/拼音首字母/身份证后4位/电话）：";
+        let room = usize::from(area.width).saturating_sub(width(prompt));
+        let (shown, caret) = super::cells::input_view(&self.search, room);
+        let line = Line::from(vec![Span::styled(prompt, theme.label()), Span::raw(shown)]);
+        frame.render_widget(Paragraph::new(line), area);
+        let cursor = width(prompt) + caret;
+        area.x + u16::try_from(cursor).unwrap_or(area.width)
+    }
+}

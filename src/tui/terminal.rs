@@ -1,0 +1,121 @@
+//! The terminal loop: raw mode, one blocking read at a time, a burst of events coalesced into
+//! one frame, a frame drawn only when something changed (never on a timer), wrapped in
+//! synchronized output and written with a single write — over a slow SSH link each flush is
+//! a packet. Key presses only, no terminal queries.
+
+use super::app::App;
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{execute, queue};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, Write};
+use std::time::Duration;
+
+/// Collects a frame's bytes; ratatui's per-draw flush is ignored, and [`FrameWriter::commit`]
+/// sends the whole frame at once.
+pub struct FrameWriter<W: Write> {
+    buf: Vec<u8>,
+    out: W,
+}
+
+impl<W: Write> FrameWriter<W> {
+    pub fn new(out: W) -> Self {
+        Self {
+            buf: Vec::with_capacity(16 * 1024),
+            out,
+        }
+    }
+
+    pub fn commit(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Write for FrameWriter<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+type Term = Terminal<CrosstermBackend<FrameWriter<io::Stdout>>>;
+
+fn draw(terminal: &mut Term, app: &App, full: bool) -> io::Result<()> {
+    if full {
+        terminal.clear()?;
+    }
+    queue!(terminal.backend_mut().writer_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| app.render(frame))?;
+    let writer = terminal.backend_mut().writer_mut();
+    queue!(writer, EndSynchronizedUpdate)?;
+    writer.commit()
+}
+
+fn restore() {
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Runs the program on this terminal until the user closes it or the terminal goes away.
+pub fn run(app: &mut App) -> io::Result<()> {
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    if let Err(e) = execute!(out, EnterAlternateScreen, EnableBracketedPaste) {
+        restore();
+        return Err(e);
+    }
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        default_hook(info);
+    }));
+    let result = event_loop(app);
+    restore();
+    result
+}
+
+fn event_loop(app: &mut App) -> io::Result<()> {
+    let mut terminal = Terminal::new(CrosstermBackend::new(FrameWriter::new(io::stdout())))?;
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
+    draw(&mut terminal, app, false)?;
+    loop {
+        let first = match event::read() {
+            Ok(ev) => ev,
+            Err(e) => {
+                // The terminal is gone (a dropped SSH link): keep the form as a draft.
+                app.hang_up();
+                return Err(e);
+            }
+        };
+        let mut dirty = app.handle_event(first);
+        while !app.should_quit() && event::poll(Duration::ZERO)? {
+            dirty |= app.handle_event(event::read()?);
+        }
+        if app.should_quit() {
+            return Ok(());
+        }
+        let full = app.take_full_redraw();
+        if dirty || full {
+            draw(&mut terminal, app, full)?;
+        }
+    }
+}

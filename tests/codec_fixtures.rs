@@ -1,0 +1,221 @@
+//! Golden bytes of every record type at every schema version, kept forever in
+//! `tests/fixtures/`: a program that cannot read them can no longer open an old store.
+//! `YUANZHU_BLESS=1 cargo test --test codec_fixtures` writes a fixture that is missing;
+//! existing fixtures are never rewritten.
+
+use chrono::{FixedOffset, NaiveDate, TimeZone};
+use std::path::PathBuf;
+use yuanzhu::domain::case::CaseEventKind;
+use yuanzhu::domain::followup::{Employment, FollowUpAnswers};
+use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
+use yuanzhu::domain::household::HouseholdEvent;
+use yuanzhu::domain::retirement::FormerRetirementClass;
+use yuanzhu::domain::*;
+use yuanzhu::store::audit::{AuditEntry, Change};
+use yuanzhu::store::codec::{CodecError, Versioned, decode, encode};
+use yuanzhu::store::{County, Township};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn person() -> Person {
+    Person {
+        id: PersonId(7),
+        rev: 3,
+        id_number: IdNumber::compose("360731", d(1978, 4, 9), 122).unwrap(),
+        name: "钟小兰".into(),
+        phone: "13907971234".into(),
+        household: HouseholdId(5),
+        relation: Relation::Spouse,
+        former_class: FormerRetirementClass::Fifty,
+        labour: LabourCapacity::Full,
+        willing_to_work: true,
+        work_status: WorkStatus::Unemployed,
+        unemployed_since: Some(d(2025, 9, 1)),
+        categories: vec![RecordedCategory {
+            category: Category::Dibao,
+            evidence: Evidence {
+                document_no: "于民低保〔2025〕0042号".into(),
+                issued_by: "于都县民政局".into(),
+            },
+        }],
+    }
+}
+
+fn household() -> Household {
+    Household {
+        id: HouseholdId(5),
+        rev: 2,
+        township: TownshipCode("360731100".into()),
+        village: "上坪村".into(),
+        address: "贡江镇上坪村下屋组8号".into(),
+        members: vec![PersonId(6), PersonId(7)],
+        has_business_income: false,
+        events: vec![HouseholdEvent {
+            date: d(2026, 3, 2),
+            kind: HouseholdEventKind::ZeroEmploymentStarted,
+        }],
+    }
+}
+
+fn case() -> AssistanceCase {
+    AssistanceCase {
+        id: CaseId(9),
+        rev: 4,
+        person: PersonId(7),
+        household: HouseholdId(5),
+        township: TownshipCode("360731100".into()),
+        status: RecognitionStatus::Recognised,
+        tier: Tier::One,
+        applied_on: d(2025, 10, 8),
+        recognised_on: Some(d(2025, 11, 3)),
+        events: vec![
+            CaseEvent {
+                date: d(2025, 10, 8),
+                kind: CaseEventKind::Applied,
+            },
+            CaseEvent {
+                date: d(2025, 11, 3),
+                kind: CaseEventKind::Recognised { tier: Tier::One },
+            },
+        ],
+    }
+}
+
+fn answers() -> FollowUpAnswers {
+    FollowUpAnswers {
+        date: d(2026, 10, 12),
+        method: ContactMethod::Phone,
+        work_status: WorkStatus::MigrantWork,
+        employment: Some(Employment {
+            employer: "广东省东莞市某鞋厂".into(),
+            contract_signed: true,
+            social_insurance_paid: false,
+            monthly_wage: 4800,
+        }),
+        willing_to_work: true,
+        needs: vec![Need::Training],
+        services: "推送岗位信息3条".into(),
+        plan: "跟踪稳岗".into(),
+        next_contact: d(2026, 11, 12),
+    }
+}
+
+fn summary() -> CaseSummary {
+    let mut s = CaseSummary::new(&case(), &person(), true);
+    s.record_contact(d(2026, 10, 12));
+    s
+}
+
+fn draft() -> FollowUpDraft {
+    let ctx = FormContext {
+        today: d(2026, 11, 16),
+        recognised_on: Some(d(2025, 11, 3)),
+        tier: Tier::One,
+    };
+    let mut f = FollowUpDraft::blank(&ctx, &Settings::default());
+    f.press_code(Field::Method, '2');
+    f.set(Field::Plan, "未填完".into());
+    f
+}
+
+fn county() -> County {
+    County {
+        name: "于都县（演示）".into(),
+        code: "360731".into(),
+        townships: vec![Township {
+            code: TownshipCode("360731100".into()),
+            name: "贡江镇".into(),
+        }],
+        demo_households: Some(2000),
+        created_on: d(2026, 11, 16),
+    }
+}
+
+fn audit_entry() -> AuditEntry {
+    AuditEntry {
+        seq: 12,
+        prev_hash: [7; 32],
+        at: FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, 16, 9, 30, 0)
+            .unwrap(),
+        actor: "zhongxl".into(),
+        action: "保存回访".into(),
+        target: "钟小兰 3607**********1234".into(),
+        changes: vec![Change {
+            tree: "summaries".into(),
+            key: vec![0, 0, 0, 0, 0, 0, 0, 9],
+            old: Some(vec![1, 2, 3]),
+            new: None,
+        }],
+    }
+}
+
+fn fixture<T: Versioned + PartialEq + std::fmt::Debug>(value: T) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{}_v{}.bin", T::KIND, T::VERSION));
+    if !path.exists() && std::env::var_os("YUANZHU_BLESS").is_some() {
+        std::fs::write(&path, encode(&value)).unwrap();
+    }
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|_| panic!("missing fixture {}; bless it once", path.display()));
+    let decoded: T = decode(&bytes).unwrap();
+    assert_eq!(
+        decoded,
+        value,
+        "{} no longer decodes to the same value",
+        path.display()
+    );
+    assert_eq!(
+        encode(&value),
+        bytes,
+        "{} encodes differently now: bump VERSION",
+        T::KIND
+    );
+}
+
+#[test]
+fn every_record_type_decodes_from_its_golden_bytes() {
+    fixture(person());
+    fixture(household());
+    fixture(case());
+    fixture(summary());
+    fixture(FollowUp {
+        id: FollowUpId(31),
+        case: CaseId(9),
+        answers: answers(),
+        recorded_by: "zhongxl".into(),
+    });
+    fixture(draft());
+    fixture(county());
+    fixture(audit_entry());
+}
+
+#[test]
+fn damaged_or_future_bytes_are_refused_not_guessed() {
+    let mut bytes = encode(&person());
+    assert!(matches!(
+        decode::<Person>(&bytes[..2]),
+        Err(CodecError::TooShort)
+    ));
+    bytes[0] = 0x00;
+    assert!(matches!(
+        decode::<Person>(&bytes),
+        Err(CodecError::BadMagic(0))
+    ));
+    let mut future = encode(&person());
+    future[1..3].copy_from_slice(&99u16.to_be_bytes());
+    assert!(matches!(
+        decode::<Person>(&future),
+        Err(CodecError::UnknownVersion { found: 99, .. })
+    ));
+    let mut cut = encode(&person());
+    cut.truncate(cut.len() - 3);
+    assert!(matches!(
+        decode::<Person>(&cut),
+        Err(CodecError::Payload { .. })
+    ));
+}

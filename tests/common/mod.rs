@@ -1,0 +1,181 @@
+//! A terminal for end-to-end tests: the real `yuanzhu` binary in a pseudo-terminal, its
+//! output parsed by a `vt100` screen, keys typed as the bytes a terminal sends, and every
+//! byte the program writes counted.
+
+#![allow(dead_code)] // each test binary uses a different part of this harness
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+pub const F1: &str = "\x1bOP";
+pub const F3: &str = "\x1bOR";
+pub const F4: &str = "\x1bOS";
+pub const CTRL_R: &str = "\x12";
+pub const CTRL_S: &str = "\x13";
+pub const CTRL_Q: &str = "\x11";
+pub const ESC: &str = "\x1b";
+pub const DOWN: &str = "\x1b[B";
+pub const ENTER: &str = "\r";
+
+pub struct Pty {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    output: Receiver<Vec<u8>>,
+    pub parser: vt100::Parser,
+    /// Bytes the program has written so far.
+    pub bytes: usize,
+}
+
+impl Pty {
+    pub fn spawn(args: &[&str], data_dir: &Path, cols: u16, rows: u16) -> Pty {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_yuanzhu"));
+        cmd.arg("--data-dir");
+        cmd.arg(data_dir);
+        for a in args {
+            cmd.arg(a);
+        }
+        cmd.env("TERM", "xterm-16color");
+        cmd.env("USER", "pty-test");
+        cmd.env_remove("NO_COLOR");
+        cmd.env_remove("YUANZHU_TODAY");
+        cmd.env_remove("YUANZHU_DATA_DIR");
+        cmd.env_remove("YUANZHU_KEYMAP");
+        let child = pty.slave.spawn_command(cmd).expect("spawn yuanzhu");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let writer = pty.master.take_writer().expect("writer");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Pty {
+            master: pty.master,
+            writer,
+            child,
+            output: rx,
+            parser: vt100::Parser::new(rows, cols, 0),
+            bytes: 0,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Reads output until `done(screen)` holds; panics with the screen after `timeout`.
+    pub fn wait_for(&mut self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if done(&self.screen()) {
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self
+                .output
+                .recv_timeout(left.min(Duration::from_millis(100)))
+            {
+                Ok(chunk) => {
+                    self.bytes += chunk.len();
+                    self.parser.process(&chunk);
+                }
+                Err(RecvTimeoutError::Timeout) if Instant::now() < deadline => {}
+                Err(_) => panic!("waiting for {what}; screen:\n{}", self.screen()),
+            }
+        }
+    }
+
+    pub fn wait_text(&mut self, text: &str, timeout: Duration) {
+        let t = text.to_string();
+        self.wait_for(text, timeout, move |s| s.contains(&t));
+    }
+
+    /// Reads until the program has been quiet for `quiet`; returns the bytes read.
+    pub fn settle(&mut self, quiet: Duration) -> usize {
+        let mut n = 0;
+        while let Ok(chunk) = self.output.recv_timeout(quiet) {
+            n += chunk.len();
+            self.bytes += chunk.len();
+            self.parser.process(&chunk);
+        }
+        n
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("type");
+        self.writer.flush().expect("flush");
+    }
+
+    /// Types `keys` and returns the bytes the program wrote in answer.
+    pub fn key(&mut self, keys: &str) -> usize {
+        self.send(keys);
+        self.settle(Duration::from_millis(300))
+    }
+
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        self.parser.screen_mut().set_size(rows, cols);
+    }
+
+    /// Waits for the program to exit by itself.
+    pub fn wait_exit(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            self.settle(Duration::from_millis(50));
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+        }
+        panic!("yuanzhu did not exit; screen:\n{}", self.screen());
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// The line of the screen holding the selection marker.
+pub fn selected_line(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find(|l| {
+            l.trim_start_matches('│')
+                .trim_start_matches('|')
+                .starts_with("> ")
+        })
+        .map(str::to_string)
+}

@@ -1,0 +1,137 @@
+//! The core loop as a caseworker runs it, in a real pseudo-terminal: a small demo opens on
+//! the queue; F4, Ctrl-R, Ctrl-S, Esc enters an unchanged follow-up; the program is closed
+//! and started again, and the follow-up is there.
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+
+const TODAY: &str = "2026-11-16";
+const LONG: Duration = Duration::from_secs(60);
+
+fn demo(dir: &std::path::Path) -> Pty {
+    let mut pty = Pty::spawn(
+        &["--today", TODAY, "demo", "--households", "30"],
+        dir,
+        80,
+        24,
+    );
+    pty.wait_text("案件队列", LONG);
+    pty.settle(Duration::from_millis(300));
+    pty
+}
+
+/// The masked ID on a queue line (`3607**********1234`).
+fn masked_id(line: &str) -> String {
+    line.split_whitespace()
+        .find(|w| w.contains("**********"))
+        .expect("masked id on the line")
+        .to_string()
+}
+
+/// Moves down to the first person due who has a follow-up to copy (`--` is never contacted).
+fn select_due_with_history(pty: &mut Pty) -> String {
+    for _ in 0..15 {
+        let line = selected_line(&pty.screen()).expect("a selected row");
+        if !line.contains(" -- ") {
+            return line;
+        }
+        pty.key(DOWN);
+    }
+    panic!("no one due with history:\n{}", pty.screen());
+}
+
+#[test]
+fn unchanged_followup_in_four_keys_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = demo(dir.path());
+    let first = select_due_with_history(&mut pty);
+    assert!(
+        first.contains("逾期") || first.contains("待访"),
+        "the queue opens on someone due: {first}"
+    );
+    let id = masked_id(&first);
+
+    let down = pty.key(DOWN);
+    println!("bytes for one Down in the queue at 80x24: {down}");
+    assert!(
+        down > 0 && down < 400,
+        "one Down moves a marker, not the page: {down} B"
+    );
+    pty.key("\x1b[A");
+
+    pty.send(F4);
+    pty.wait_text("月度回访", LONG);
+    pty.settle(Duration::from_millis(200));
+    pty.send(CTRL_R);
+    pty.wait_text("已照上次", LONG);
+    pty.send(CTRL_S);
+    pty.wait_text("已保存", LONG);
+    pty.send(ESC);
+    pty.wait_text("案件队列", LONG);
+    pty.settle(Duration::from_millis(200));
+    let next = selected_line(&pty.screen()).expect("a selected row after Esc");
+    assert!(
+        next.contains("逾期") || next.contains("待访"),
+        "Esc lands on the next person due: {next}"
+    );
+    assert_ne!(masked_id(&next), id);
+
+    pty.send(CTRL_Q);
+    assert!(pty.wait_exit(LONG), "clean exit");
+    drop(pty);
+
+    let mut pty = demo(dir.path());
+    let tail = &id[id.len() - 4..];
+    pty.send("/");
+    pty.send(tail);
+    pty.settle(Duration::from_millis(300));
+    let screen = pty.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_else(|| panic!("{id} in the filtered queue:\n{screen}"));
+    assert!(
+        row.contains("已访"),
+        "saved follow-up shows after restart: {row}"
+    );
+    assert!(row.contains("11-16"), "last contact is today: {row}");
+    pty.send(ENTER);
+    pty.send(F3);
+    pty.wait_text("户档案", LONG);
+    pty.wait_text("2026-11-16", LONG);
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+}
+
+#[test]
+fn killed_right_after_saved_the_followup_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = demo(dir.path());
+    let id = masked_id(&select_due_with_history(&mut pty));
+    pty.send(F4);
+    pty.wait_text("月度回访", LONG);
+    pty.send(CTRL_R);
+    pty.wait_text("已照上次", LONG);
+    pty.send(CTRL_S);
+    pty.wait_text("已保存", LONG);
+    let pid = pty.pid().expect("pid");
+    // SIGKILL: no destructor and no handler runs; only what was flushed survives.
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    drop(pty);
+
+    let mut pty = demo(dir.path());
+    pty.send("/");
+    pty.send(&id[id.len() - 4..]);
+    pty.settle(Duration::from_millis(300));
+    let screen = pty.screen();
+    let row = screen.lines().find(|l| l.contains(&id)).expect("row");
+    assert!(row.contains("已访"), "{row}");
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+}

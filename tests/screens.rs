@@ -1,0 +1,152 @@
+//! What a caseworker sees, at 80×24 with Chinese data and a fixed date: the three panes of
+//! the core loop, the form's field-level messages, help, and the too-small screen.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use yuanzhu::demo::{DemoSpec, generate};
+use yuanzhu::domain::Settings;
+use yuanzhu::service::{Actor, LocalBackend, Role, Service, Today, now_cst};
+use yuanzhu::store::{Stamp, Store, StoreConfig};
+use yuanzhu::tui::{App, Keymap, Theme};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+}
+
+fn app(dir: &std::path::Path) -> App {
+    let store = Store::open(dir, StoreConfig::default()).unwrap();
+    let stamp = Stamp {
+        actor: "test".into(),
+        at: now_cst(),
+    };
+    generate(
+        &store,
+        &DemoSpec {
+            households: 40,
+            today: today(),
+        },
+        &stamp,
+    )
+    .unwrap();
+    let service = Service::new(store, Today::Fixed(today()), Settings::default());
+    let actor = Actor {
+        user: "钟经办".into(),
+        role: Role::CountyReviewer,
+        township: None,
+    };
+    let mut app = App::new(
+        Box::new(LocalBackend::new(service, actor)),
+        Keymap::builtin(),
+        Theme::sixteen(),
+    )
+    .unwrap();
+    app.resize(80, 24);
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn queue_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn queue_on_a_wider_terminal_gets_more_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.resize(120, 30);
+    insta::assert_snapshot!(screen(&app, 120, 30));
+}
+
+#[test]
+fn household_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(3));
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn followup_form_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(4));
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn followup_copied_from_last_time_then_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(4));
+    ctrl(&mut app, 'r');
+    insta::assert_snapshot!("copied", screen(&app, 80, 24));
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!("saved", screen(&app, 80, 24));
+}
+
+#[test]
+fn invalid_fields_get_messages_beside_them_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(4));
+    // 方式 2 (phone), 状态 2 (单位就业): employer, contract, insurance and wage now apply.
+    typed(&mut app, "22");
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::BackTab);
+    key(&mut app, KeyCode::BackTab);
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "2026-02-30");
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn search_by_pinyin_initials() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "zh");
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(1));
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn a_terminal_below_80x24_is_asked_to_grow() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.resize(60, 20);
+    insta::assert_snapshot!(screen(&app, 60, 20));
+}

@@ -1,0 +1,124 @@
+//! A follow-up the screen called saved survives the process being killed outright.
+//! sled flushes on drop, so only SIGKILL of a child process (no destructors, no signal
+//! handlers) proves the flush happened before 已保存.
+
+use chrono::NaiveDate;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use yuanzhu::demo::{DemoSpec, generate};
+use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
+use yuanzhu::domain::{CaseId, DueStatus, Settings};
+use yuanzhu::service::{Actor, Request, Response, Role, Service, Today, now_cst};
+use yuanzhu::store::{Stamp, Store, StoreConfig};
+
+const CHILD_ENV: &str = "YUANZHU_CRASH_CHILD_DIR";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+}
+
+fn reviewer() -> Actor {
+    Actor {
+        user: "crash-test".into(),
+        role: Role::CountyReviewer,
+        township: None,
+    }
+}
+
+/// In the child: save one follow-up through the service, say so, then wait to be killed.
+fn child(dir: &str) {
+    let store = Store::open(std::path::Path::new(dir), StoreConfig::default()).unwrap();
+    let service = Service::new(store, Today::Fixed(today()), Settings::default());
+    let actor = reviewer();
+    let Response::Queue(rows) = service.handle(&actor, Request::Queue).unwrap().body else {
+        panic!("queue");
+    };
+    let row = rows
+        .iter()
+        .find(|r| r.due != DueStatus::Done)
+        .expect("someone due");
+    let ctx = FormContext {
+        today: today(),
+        recognised_on: None,
+        tier: row.tier,
+    };
+    let mut draft = FollowUpDraft::blank(&ctx, &Settings::default());
+    draft.press_code(Field::Method, '1');
+    draft.press_code(Field::WorkStatus, '1');
+    draft.press_code(Field::Willing, '1');
+    draft.set(Field::Plan, "断电测试：保存后立即被杀".into());
+    let reply = service
+        .handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: row.case,
+                rev: row.rev,
+                draft,
+            },
+        )
+        .unwrap();
+    assert!(matches!(reply.body, Response::Saved(_)));
+    println!("SAVED {}", row.case.0);
+    std::thread::sleep(std::time::Duration::from_secs(120));
+}
+
+#[test]
+fn followup_saved_then_sigkill_is_there_on_restart() {
+    if let Ok(dir) = std::env::var(CHILD_ENV) {
+        child(&dir);
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
+        let stamp = Stamp {
+            actor: "test".into(),
+            at: now_cst(),
+        };
+        generate(
+            &store,
+            &DemoSpec {
+                households: 20,
+                today: today(),
+            },
+            &stamp,
+        )
+        .unwrap();
+    }
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "followup_saved_then_sigkill_is_there_on_restart",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ENV, dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut case = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(id) = line.strip_prefix("SAVED ") {
+            case = Some(CaseId(id.trim().parse().unwrap()));
+            break;
+        }
+    }
+    // std's Child::kill is SIGKILL on Unix: no destructor, no flush-on-drop runs.
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    let case = case.expect("child reported the save");
+
+    let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
+    let followups = store.followups(case).unwrap();
+    let last = followups.last().expect("follow-up on disk");
+    assert_eq!(last.answers.plan, "断电测试：保存后立即被杀");
+    assert_eq!(last.answers.date, today());
+    let summary = store.summary(case).unwrap().unwrap();
+    assert_eq!(summary.due(today()), Some(DueStatus::Done));
+    let audit = store.audit_entries(0).unwrap();
+    assert_eq!(audit.last().unwrap().action, "保存回访");
+}
