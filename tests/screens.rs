@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use unicode_width::UnicodeWidthStr;
 use yuanzhu::demo::{DemoSpec, generate};
 use yuanzhu::domain::Settings;
 use yuanzhu::service::{Actor, LocalBackend, Role, Service, Today, now_cst};
@@ -60,10 +61,22 @@ fn typed(app: &mut App, text: &str) {
     }
 }
 
+/// The screen as text, one line per row, a wide character once (as a person reads it).
 fn screen(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| app.render(f)).unwrap();
-    terminal.backend().to_string()
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut x = 0;
+        while x < w {
+            let symbol = buffer[(x, y)].symbol();
+            out.push_str(symbol);
+            x += u16::try_from(UnicodeWidthStr::width(symbol).max(1)).unwrap();
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[test]
@@ -101,11 +114,15 @@ fn followup_form_at_80x24() {
 fn followup_copied_from_last_time_then_saved() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
+    // The first row was recognised last month and never visited; the second has history.
+    key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::F(4));
     ctrl(&mut app, 'r');
     insta::assert_snapshot!("copied", screen(&app, 80, 24));
     ctrl(&mut app, 's');
     insta::assert_snapshot!("saved", screen(&app, 80, 24));
+    key(&mut app, KeyCode::Esc);
+    insta::assert_snapshot!("back_on_next_due", screen(&app, 80, 24));
 }
 
 #[test]

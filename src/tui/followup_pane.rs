@@ -229,7 +229,7 @@ impl FollowupPane {
                 v.township_name
             )),
             Span::raw(format!(
-                "  认定 {}  本月",
+                "  认定 {}  本月 ",
                 v.recognised_on
                     .map(format_date)
                     .unwrap_or_else(|| "--".into())

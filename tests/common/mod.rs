@@ -20,6 +20,18 @@ pub const ESC: &str = "\x1b";
 pub const DOWN: &str = "\x1b[B";
 pub const ENTER: &str = "\r";
 
+/// The binary under test: Cargo's for tests; for examples (where Cargo names none) the
+/// release build, or `YUANZHU_BIN`.
+fn binary() -> std::path::PathBuf {
+    if let Some(path) = std::env::var_os("YUANZHU_BIN") {
+        return path.into();
+    }
+    match option_env!("CARGO_BIN_EXE_yuanzhu") {
+        Some(path) => path.into(),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/yuanzhu"),
+    }
+}
+
 pub struct Pty {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
@@ -40,7 +52,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("open pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_yuanzhu"));
+        let mut cmd = CommandBuilder::new(binary());
         cmd.arg("--data-dir");
         cmd.arg(data_dir);
         for a in args {

@@ -1,0 +1,660 @@
+//! A synthetic county to try the ledger on: 于都县's townships by their real names, households
+//! of one to five people with valid Jiangxi ID numbers, recognised persons with evidence for
+//! their categories, and twelve months of monthly follow-ups ending in `today`'s month. No
+//! real person's data: names, numbers and addresses are drawn from tables with a fixed seed,
+//! so the same [`DemoSpec`] gives byte-identical records on every machine (no clock, no
+//! hash-map order, no thread RNG). Not a statistical model of 于都县: the mix is tuned to
+//! show every state a caseworker meets (逾期, 待访, 已访, 零就业家庭, each category).
+
+mod family;
+mod history;
+mod names;
+mod rng;
+
+use crate::domain::category::{Category, Evidence, RecordedCategory};
+use crate::domain::followup_effect::apply_followup;
+use crate::domain::household::is_zero_employment;
+use crate::domain::id_number::age_on;
+use crate::domain::retirement::within_years_of_retirement;
+use crate::domain::{
+    AssistanceCase, CaseEvent, CaseEventKind, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
+    HouseholdEvent, HouseholdEventKind, HouseholdId, IdNumber, LabourCapacity, Person, PersonId,
+    RecognitionStatus, Relation, Settings, Sex, Tier, WorkStatus,
+};
+use crate::store::{County, Load, Stamp, Store, StoreError};
+use chrono::{Datelike, Days, NaiveDate};
+use family::Member;
+use history::{CaseOutline, History};
+use names::Place;
+use rng::SplitMix64;
+use std::collections::HashSet;
+
+/// How big a county, and the day it is generated for (its follow-ups end in this month).
+#[derive(Clone, Debug)]
+pub struct DemoSpec {
+    pub households: u32,
+    pub today: NaiveDate,
+}
+
+/// The audit action of every bulk write of the generator.
+pub const AUDIT_ACTION: &str = "生成演示数据";
+
+/// Any fixed value would do; this one spells "YUANZHU" in ASCII.
+const SEED: u64 = 0x0059_5541_4E5A_4855;
+
+/// Households written per call of [`Store::load`]: bounds memory for a 50,000-household
+/// county (each chunk is one audit entry).
+const CHUNK: u32 = 1_000;
+
+/// How far back recognitions reach: three years before today.
+const RECOGNITION_SPAN_DAYS: u32 = 3 * 365;
+
+/// Generates the county into an empty store (the caller guarantees emptiness) and returns
+/// the county written: the county record (its own audit entry), then the households in
+/// chunks of [`CHUNK`], each one [`Store::load`] with the action [`AUDIT_ACTION`].
+pub fn generate(store: &Store, spec: &DemoSpec, stamp: &Stamp) -> Result<County, StoreError> {
+    let mut rng = SplitMix64::new(SEED);
+    let places = names::places(&mut rng);
+    let county = County {
+        name: names::COUNTY_NAME.to_string(),
+        code: names::COUNTY_CODE.to_string(),
+        townships: places.iter().map(|p| p.township.clone()).collect(),
+        demo_households: Some(spec.households),
+        created_on: spec.today,
+    };
+    store.put_county(&county, stamp)?;
+    let mut generator = Generator {
+        store,
+        rng,
+        weights: places.iter().map(|p| p.weight).collect(),
+        places,
+        today: spec.today,
+        settings: Settings::default(),
+        issued: HashSet::new(),
+    };
+    let mut left = spec.households;
+    while left > 0 {
+        let n = left.min(CHUNK);
+        let mut load = Load::default();
+        for _ in 0..n {
+            generator.household(&mut load)?;
+        }
+        if std::env::var("NOLOAD").is_err() { store.load(&load, stamp, AUDIT_ACTION)?; }
+        left -= n;
+    }
+    Ok(county)
+}
+
+struct Generator<'a> {
+    store: &'a Store,
+    rng: SplitMix64,
+    places: Vec<Place>,
+    weights: Vec<u32>,
+    today: NaiveDate,
+    settings: Settings,
+    /// Every ID number given out, so none is given twice.
+    issued: HashSet<String>,
+}
+
+/// Household-level facts behind categories: dibao, poverty alleviation, relapse monitoring
+/// and land expropriation are decided for a household, so its members share the document.
+struct HouseholdFacts {
+    dibao: Option<Evidence>,
+    poverty_alleviated: Option<Evidence>,
+    relapse_monitored: Option<Evidence>,
+    land_lost: Option<Evidence>,
+}
+
+/// Share of recognised persons in each category (第(一)条), roughly as a Gannan county's
+/// caseload has them.
+const DIBAO: f64 = 0.25;
+const POVERTY_ALLEVIATED: f64 = 0.22;
+const RELAPSE_MONITORED: f64 = 0.08;
+const LAND_LOST: f64 = 0.08;
+const DISABLED: f64 = 0.10;
+/// Only in riverside townships, about a third of the households: ~3% overall.
+const RETIRED_FISHER_ON_RIVER: f64 = 0.09;
+const OTHER: f64 = 0.02;
+/// A person with no other recorded category, too young for "4050", is most often from a
+/// household lifted out of poverty; the rest qualified as members of a zero-employment
+/// household. Those of "4050" age qualified as such (see [`Generator::household`]).
+const POVERTY_WHEN_NOTHING_ELSE: f64 = 0.6;
+const BUSINESS_INCOME: f64 = 0.04;
+
+/// Chance that a member other than the head is recognised too (about 1.3 cases a household).
+const SPOUSE_CASE: f64 = 0.35;
+const CHILD_CASE: f64 = 0.2;
+const PARENT_CASE: f64 = 0.25;
+/// A second case of a household is often recognised together with the head's.
+const SAME_DAY_AS_HEAD: f64 = 0.6;
+
+/// Chance that a working-age member without a case is in work, and where.
+const OTHERS_IN_WORK: f64 = 0.85;
+const OTHERS_WORK: [(WorkStatus, u32); 5] = [
+    (WorkStatus::MigrantWork, 45),
+    (WorkStatus::Employed, 20),
+    (WorkStatus::Flexible, 20),
+    (WorkStatus::SelfEmployed, 10),
+    (WorkStatus::PublicWelfarePost, 5),
+];
+
+/// A member's record with what the generator still needs to know of them.
+struct Drafted {
+    person: Person,
+    member: Member,
+    case: Option<NaiveDate>,
+}
+
+impl Generator<'_> {
+    fn id(&mut self) -> Result<u64, StoreError> {
+        self.store.new_id()
+    }
+
+    fn household(&mut self, load: &mut Load) -> Result<(), StoreError> {
+        let today = self.today;
+        let place_index = self.rng.weighted_index(&self.weights);
+        let Some(place) = self.places.get(place_index) else {
+            return Ok(());
+        };
+        let township = place.township.clone();
+        let riverside = place.riverside;
+        let village = self
+            .rng
+            .pick_in(&place.villages)
+            .cloned()
+            .unwrap_or_default();
+        let caseworkers = place.caseworkers.clone();
+        let address = names::address(&mut self.rng, &township.name, &village);
+        let household_id = HouseholdId(self.id()?);
+
+        let head_recognised = self.recognition_day();
+        let members = family::compose(&mut self.rng, today, head_recognised);
+        let facts = self.household_facts(head_recognised);
+
+        let mut drafted = Vec::with_capacity(members.len());
+        for member in members {
+            let case = self.case_day(&member, head_recognised);
+            let person = self.person(&member, household_id, case.is_some())?;
+            drafted.push(Drafted {
+                person,
+                member,
+                case,
+            });
+        }
+
+        let mut household = Household {
+            id: household_id,
+            rev: 1,
+            township: township.code.clone(),
+            village: village.clone(),
+            address,
+            members: drafted.iter().map(|d| d.person.id).collect(),
+            has_business_income: self.rng.chance(BUSINESS_INCOME),
+            events: Vec::new(),
+        };
+        let caseworker = |rng: &mut SplitMix64| {
+            rng.pick_in(&caseworkers)
+                .cloned()
+                .unwrap_or_else(|| "经办员".to_string())
+        };
+
+        let someone_else_works = drafted
+            .iter()
+            .any(|d| d.case.is_none() && d.person.work_status.is_in_work());
+        let mut cases: Vec<(AssistanceCase, Vec<FollowUp>)> = Vec::new();
+        let mut case_persons: Vec<usize> = Vec::new();
+        for (index, d) in drafted.iter_mut().enumerate() {
+            let Some(recognised_on) = d.case else {
+                continue;
+            };
+            let min_4050_age = match d.member.sex {
+                Sex::Female => self.settings.age_4050_women,
+                Sex::Male => self.settings.age_4050_men,
+            };
+            let of_4050_age = age_on(d.member.birth, recognised_on) >= min_4050_age;
+            d.person.categories =
+                self.categories(&d.person, &facts, riverside, recognised_on, of_4050_age);
+            let near_retirement = within_years_of_retirement(
+                d.member.birth,
+                d.member.sex,
+                d.member.former_class,
+                recognised_on,
+                5,
+            );
+            let has = |c: Category| d.person.categories.iter().any(|r| r.category == c);
+            let (disabled, dibao) = (has(Category::Disabled), has(Category::Dibao));
+            d.person.labour = if self.rng.chance(if disabled { 0.6 } else { 0.15 }) {
+                LabourCapacity::Partial
+            } else {
+                LabourCapacity::Full
+            };
+            let outline = CaseOutline {
+                recognised_on,
+                today,
+                // R-TIER-1: dibao, disabled, or near retirement and out of work.
+                intensive: dibao || disabled || near_retirement,
+                harder_to_place: d.person.labour == LabourCapacity::Partial || near_retirement,
+                priority: !someone_else_works,
+                township: &township.name,
+                village: &village,
+            };
+            let history = history::simulate(&mut self.rng, &outline, &self.settings);
+            let own_caseworker = caseworker(&mut self.rng);
+            let case_id = CaseId(self.id()?);
+            let applied_on = recognised_on - Days::new(u64::from(self.rng.between(15, 40)));
+            // Registered unemployed before applying, or in the same sitting (R-RECOG-2); six
+            // months or more before for someone recognised only as "4050" (R-AGE-4050).
+            let unemployed_since = if d.person.categories.is_empty() && of_4050_age {
+                applied_on - Days::new(u64::from(self.rng.between(190, 420)))
+            } else if self.rng.chance(0.15) {
+                applied_on
+            } else {
+                applied_on - Days::new(u64::from(self.rng.between(20, 200)))
+            };
+            d.person.work_status = WorkStatus::Unemployed;
+            d.person.willing_to_work = true;
+            d.person.unemployed_since = Some(unemployed_since);
+            let mut case = AssistanceCase {
+                id: case_id,
+                rev: 1,
+                person: d.person.id,
+                household: household_id,
+                township: township.code.clone(),
+                status: RecognitionStatus::Recognised,
+                tier: history.tier_at_recognition,
+                applied_on,
+                recognised_on: Some(recognised_on),
+                events: vec![
+                    CaseEvent {
+                        date: applied_on,
+                        kind: CaseEventKind::Applied,
+                    },
+                    CaseEvent {
+                        date: recognised_on,
+                        kind: CaseEventKind::Recognised {
+                            tier: history.tier_at_recognition,
+                        },
+                    },
+                ],
+            };
+            let followups = self.follow_up(
+                history,
+                &mut case,
+                &mut d.person,
+                &household,
+                own_caseworker,
+                &caseworkers,
+            )?;
+            cases.push((case, followups));
+            case_persons.push(index);
+        }
+
+        // R-ZERO-1, from the members as they stand after their last follow-ups.
+        let refs: Vec<&Person> = drafted.iter().map(|d| &d.person).collect();
+        let zero = is_zero_employment(&refs, household.has_business_income, today);
+        if zero {
+            // The warning went up when the household's present state was last confirmed.
+            let since = cases
+                .iter()
+                .flat_map(|(c, f)| {
+                    f.iter()
+                        .map(|f| f.answers.date)
+                        .chain(c.recognised_on)
+                        .max()
+                })
+                .max()
+                .unwrap_or(today);
+            household.events.push(HouseholdEvent {
+                date: since,
+                kind: HouseholdEventKind::ZeroEmploymentStarted,
+            });
+            for (case, _) in cases.iter_mut().filter(|(c, _)| c.tier != Tier::One) {
+                case.events.push(CaseEvent {
+                    date: since,
+                    kind: CaseEventKind::TierChanged {
+                        from: case.tier,
+                        to: Tier::One,
+                        reason: "家庭成为零就业家庭".to_string(),
+                    },
+                });
+                case.tier = Tier::One;
+            }
+        }
+
+        for ((case, followups), index) in cases.into_iter().zip(case_persons) {
+            let Some(d) = drafted.get(index) else {
+                continue;
+            };
+            let mut summary = CaseSummary::new(&case, &d.person, zero);
+            for f in &followups {
+                summary.record_contact(f.answers.date);
+            }
+            load.summaries.push(summary);
+            load.followups.extend(followups);
+            load.cases.push(case);
+        }
+        load.persons.extend(drafted.into_iter().map(|d| d.person));
+        load.households.push(household);
+        Ok(())
+    }
+
+    /// A recognition date in the three years before today.
+    fn recognition_day(&mut self) -> NaiveDate {
+        let back = self.rng.between(0, RECOGNITION_SPAN_DAYS);
+        self.today
+            .checked_sub_days(Days::new(u64::from(back)))
+            .unwrap_or(self.today)
+    }
+
+    /// The recognition date of a member's case, if they have one. The head always has one
+    /// (every household is on file because of a recognised person); others when of working
+    /// age, adult and registered unemployed, now and then.
+    fn case_day(&mut self, member: &Member, head_recognised: NaiveDate) -> Option<NaiveDate> {
+        let chance = match member.relation {
+            Relation::Head => return Some(head_recognised),
+            Relation::Spouse => SPOUSE_CASE,
+            Relation::Child => CHILD_CASE,
+            Relation::Parent | Relation::Other => PARENT_CASE,
+        };
+        if !self.rng.chance(chance) {
+            return None;
+        }
+        let day = if self.rng.chance(SAME_DAY_AS_HEAD) {
+            head_recognised
+        } else {
+            self.recognition_day()
+        };
+        let adult = age_on(member.birth, day) >= 18;
+        (adult && member.working_age_from(day, self.today)).then_some(day)
+    }
+
+    /// The person record; a member with a case is completed by [`Self::follow_up`].
+    fn person(
+        &mut self,
+        member: &Member,
+        household: HouseholdId,
+        has_case: bool,
+    ) -> Result<Person, StoreError> {
+        let today = self.today;
+        let id = PersonId(self.id()?);
+        let id_number = self.issue(member);
+        let age = age_on(member.birth, today);
+        let working_age = member.working_age_from(today, today);
+        let phone_chance = if has_case {
+            0.97
+        } else if age < 16 {
+            0.0
+        } else if !working_age {
+            0.5
+        } else {
+            0.9
+        };
+        let phone = if self.rng.chance(phone_chance) {
+            names::mobile(&mut self.rng)
+        } else {
+            String::new()
+        };
+        let (labour, work_status, willing_to_work) = if has_case {
+            (LabourCapacity::Full, WorkStatus::Unemployed, true)
+        } else {
+            self.situation(age, working_age)
+        };
+        Ok(Person {
+            id,
+            rev: 1,
+            id_number,
+            name: member.name.clone(),
+            phone,
+            household,
+            relation: member.relation,
+            former_class: member.former_class,
+            labour,
+            willing_to_work,
+            work_status,
+            unemployed_since: None,
+            categories: Vec::new(),
+        })
+    }
+
+    /// Labour capacity, work and willingness of a member without a case.
+    fn situation(&mut self, age: u32, working_age: bool) -> (LabourCapacity, WorkStatus, bool) {
+        let rng = &mut self.rng;
+        if age < 16 {
+            // Children are recorded without labour capacity (无劳动力), as poverty files do.
+            return (LabourCapacity::None, WorkStatus::Unemployed, false);
+        }
+        if !working_age {
+            let labour = if rng.chance(0.45) {
+                LabourCapacity::None
+            } else {
+                LabourCapacity::Partial
+            };
+            return (labour, WorkStatus::Unemployed, false);
+        }
+        let labour = rng.weighted(&[
+            (LabourCapacity::Full, 90),
+            (LabourCapacity::Partial, 6),
+            (LabourCapacity::None, 4),
+        ]);
+        let student = age <= 22 && rng.chance(0.5);
+        if student || labour == LabourCapacity::None {
+            return (labour, WorkStatus::Unemployed, false);
+        }
+        if rng.chance(OTHERS_IN_WORK) {
+            (labour, rng.weighted(&OTHERS_WORK), true)
+        } else {
+            (labour, WorkStatus::Unemployed, rng.chance(0.5))
+        }
+    }
+
+    /// A unique, valid ID number: region, birth date, a sequence number of the member's
+    /// sex (odd for men, even for women), the next free one on a collision.
+    fn issue(&mut self, member: &Member) -> IdNumber {
+        let region = names::region(&mut self.rng, member.birth.year());
+        let parity = u16::from(member.sex == Sex::Male);
+        let start = self.rng.below(500) as u16;
+        let mut birth = member.birth;
+        loop {
+            for step in 0..500u16 {
+                let sequence = ((start + step) % 500) * 2 + parity;
+                // The region is a six-digit code from the tables, the birth year lies in
+                // 1900..=9999 (family::birth_for_age clamps it) and the sequence is below
+                // 1000: compose accepts all three.
+                #[allow(clippy::expect_used)]
+                let id = IdNumber::compose(region, birth, sequence)
+                    .expect("demo ID parts are valid by construction");
+                if self.issued.insert(id.as_str().to_string()) {
+                    return id;
+                }
+            }
+            // All 500 numbers of this day are taken (never seen in practice): the next
+            // day has 500 fresh ones, so the loop ends.
+            birth = birth.succ_opt().unwrap_or(birth);
+        }
+    }
+
+    fn household_facts(&mut self, recognised_on: NaiveDate) -> HouseholdFacts {
+        let year = recognised_on.year();
+        let rng = &mut self.rng;
+        let serial = |rng: &mut SplitMix64| rng.between(1, 2999);
+        HouseholdFacts {
+            dibao: rng.chance(DIBAO).then(|| Evidence {
+                document_no: format!(
+                    "于民低保〔{}〕{:04}号",
+                    year - rng.between(0, 2) as i32,
+                    serial(rng)
+                ),
+                issued_by: "于都县民政局".into(),
+            }),
+            poverty_alleviated: rng
+                .chance(POVERTY_ALLEVIATED)
+                .then(|| poverty_evidence(rng)),
+            relapse_monitored: rng.chance(RELAPSE_MONITORED).then(|| Evidence {
+                document_no: format!(
+                    "于乡振监〔{}〕{:04}号",
+                    (year - rng.between(0, 1) as i32).max(2021),
+                    serial(rng)
+                ),
+                issued_by: "于都县乡村振兴局".into(),
+            }),
+            land_lost: rng.chance(LAND_LOST).then(|| Evidence {
+                document_no: format!(
+                    "于府征字〔{}〕{}号",
+                    rng.between(2012, 2023),
+                    rng.between(1, 120)
+                ),
+                issued_by: "于都县人民政府".into(),
+            }),
+        }
+    }
+
+    /// The recorded categories of a recognised person, each with its evidence.
+    fn categories(
+        &mut self,
+        person: &Person,
+        facts: &HouseholdFacts,
+        riverside: bool,
+        recognised_on: NaiveDate,
+        of_4050_age: bool,
+    ) -> Vec<RecordedCategory> {
+        let rng = &mut self.rng;
+        let mut out = Vec::new();
+        let mut add = |category: Category, evidence: Evidence| {
+            out.push(RecordedCategory { category, evidence })
+        };
+        if rng.chance(DISABLED) {
+            add(
+                Category::Disabled,
+                disability_certificate(rng, &person.id_number),
+            );
+        }
+        if let Some(e) = &facts.dibao {
+            add(Category::Dibao, e.clone());
+        }
+        if let Some(e) = &facts.land_lost {
+            add(Category::LandLost, e.clone());
+        }
+        if let Some(e) = &facts.poverty_alleviated {
+            add(Category::PovertyAlleviated, e.clone());
+        }
+        if let Some(e) = &facts.relapse_monitored {
+            add(Category::RelapseMonitored, e.clone());
+        }
+        if riverside && rng.chance(RETIRED_FISHER_ON_RIVER) {
+            add(
+                Category::RetiredFisher,
+                Evidence {
+                    document_no: format!(
+                        "于农退捕〔{}〕{:04}号",
+                        rng.between(2020, 2021),
+                        rng.between(1, 400)
+                    ),
+                    issued_by: "于都县农业农村局".into(),
+                },
+            );
+        }
+        if rng.chance(OTHER) {
+            add(
+                Category::Other,
+                Evidence {
+                    document_no: format!(
+                        "赣府字〔{}〕{}号",
+                        (recognised_on.year() - 1).max(2020),
+                        rng.between(10, 90)
+                    ),
+                    issued_by: "江西省人民政府".into(),
+                },
+            );
+        }
+        if out.is_empty() && !of_4050_age && rng.chance(POVERTY_WHEN_NOTHING_ELSE) {
+            out.push(RecordedCategory {
+                category: Category::PovertyAlleviated,
+                evidence: poverty_evidence(rng),
+            });
+        }
+        out
+    }
+
+    /// Runs a case's history through the same rule a saved follow-up goes through
+    /// ([`apply_followup`]), so the person's work status, willingness and unemployment
+    /// registration end as the last follow-up left them, and the case keeps its dated
+    /// events. The household's zero-employment state is settled afterwards from all members,
+    /// so each call gets a scratch copy of the household.
+    fn follow_up(
+        &mut self,
+        history: History,
+        case: &mut AssistanceCase,
+        person: &mut Person,
+        household: &Household,
+        own_caseworker: String,
+        caseworkers: &[String],
+    ) -> Result<Vec<FollowUp>, StoreError> {
+        let mut scratch = household.clone();
+        let mut out = Vec::with_capacity(history.contacts.len());
+        for contact in history.contacts {
+            apply_followup(
+                &contact.answers,
+                true,
+                case,
+                person,
+                &mut scratch,
+                &[],
+                self.today,
+            );
+            if let Some(change) = contact.tier_change {
+                case.events.push(CaseEvent {
+                    date: contact.answers.date,
+                    kind: CaseEventKind::TierChanged {
+                        from: change.from,
+                        to: change.to,
+                        reason: change.reason.to_string(),
+                    },
+                });
+                case.tier = change.to;
+            }
+            // Now and then a colleague of the township stands in.
+            let recorded_by = if self.rng.chance(0.1) {
+                self.rng
+                    .pick_in(caseworkers)
+                    .cloned()
+                    .unwrap_or_else(|| own_caseworker.clone())
+            } else {
+                own_caseworker.clone()
+            };
+            out.push(FollowUp {
+                id: FollowUpId(self.id()?),
+                case: case.id,
+                answers: contact.answers,
+                recorded_by,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn poverty_evidence(rng: &mut SplitMix64) -> Evidence {
+    // 于都县 left the list of poor counties in 2019; households were lifted out by 2020.
+    Evidence {
+        document_no: format!(
+            "于乡振〔{}〕{:04}号",
+            rng.between(2017, 2020),
+            rng.between(1, 2999)
+        ),
+        issued_by: "于都县乡村振兴局".into(),
+    }
+}
+
+/// A disability certificate number (第二代残疾人证): the ID number, the kind of disability
+/// (1 sight … 4 limbs … 7 multiple) and the grade (1 most severe … 4). People able to work
+/// mostly hold grades 3 and 4.
+fn disability_certificate(rng: &mut SplitMix64, id_number: &IdNumber) -> Evidence {
+    let kind = rng.weighted(&[(1, 12), (2, 15), (3, 5), (4, 45), (5, 10), (6, 10), (7, 3)]);
+    let grade = rng.weighted(&[(2, 10), (3, 35), (4, 55)]);
+    Evidence {
+        document_no: format!("{}{kind}{grade}", id_number.as_str()),
+        issued_by: "于都县残疾人联合会".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
