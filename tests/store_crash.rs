@@ -101,8 +101,9 @@ fn followup_saved_then_sigkill_is_there_on_restart() {
     let mut case = None;
     for line in BufReader::new(stdout).lines() {
         let line = line.unwrap();
-        if let Some(id) = line.strip_prefix("SAVED ") {
-            case = Some(CaseId(id.trim().parse().unwrap()));
+        // libtest may print "test name ... " on the same line before the child's output.
+        if let Some(at) = line.find("SAVED ") {
+            case = Some(CaseId(line[at + 6..].trim().parse().unwrap()));
             break;
         }
     }

@@ -44,7 +44,7 @@ const SEED: u64 = 0x0059_5541_4E5A_4855;
 
 /// Households written per call of [`Store::load`]: bounds memory for a 50,000-household
 /// county (each chunk is one audit entry).
-const CHUNK: u32 = 1_000;
+const CHUNK: u32 = 20_000;
 
 /// How far back recognitions reach: three years before today.
 const RECOGNITION_SPAN_DAYS: u32 = 3 * 365;
