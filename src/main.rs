@@ -22,8 +22,8 @@ struct Cli {
     #[arg(long, global = true, env = "YUANZHU_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
     /// 按此日期计算规则（YYYY-MM-DD，中国标准时间）；也可用 YUANZHU_TODAY
-    #[arg(long, global = true, env = "YUANZHU_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_today)]
-    today: Option<NaiveDate>,
+    #[arg(long, global = true, env = "YUANZHU_TODAY", value_name = "YYYY-MM-DD")]
+    today: Option<String>,
     /// 键位文件：default、vim 或文件路径；也可用 YUANZHU_KEYMAP
     #[arg(long, global = true, env = "YUANZHU_KEYMAP", value_name = "FILE")]
     keymap: Option<String>,
@@ -55,8 +55,11 @@ enum KeymapCommand {
     Check { file: PathBuf },
 }
 
-fn parse_today(s: &str) -> std::result::Result<NaiveDate, String> {
-    yuanzhu::domain::followup_form::parse_date(s).map_err(|m| format!("{m}（如 2026-11-28）"))
+/// Parsed here rather than by clap, so that only the value that wins (the flag over the
+/// variable) is judged.
+fn parse_today(s: &str) -> Result<NaiveDate> {
+    yuanzhu::domain::followup_form::parse_date(s)
+        .map_err(|m| anyhow::anyhow!("--today / YUANZHU_TODAY 的值“{s}”有误：{m}"))
 }
 
 const DEFAULT_DEMO_HOUSEHOLDS: u32 = 2000;
@@ -75,7 +78,10 @@ fn main() {
 
 fn run() -> Result<()> {
     let cli = Cli::parse();
-    let today = cli.today.map(Today::Fixed).unwrap_or(Today::Clock);
+    let today = match cli.today.as_deref() {
+        Some(s) => Today::Fixed(parse_today(s)?),
+        None => Today::Clock,
+    };
     match cli.command {
         Some(Command::Keymap {
             command: KeymapCommand::Check { file },

@@ -44,7 +44,7 @@ const SEED: u64 = 0x0059_5541_4E5A_4855;
 
 /// Households written per call of [`Store::load`]: bounds memory for a 50,000-household
 /// county (each chunk is one audit entry).
-const CHUNK: u32 = 20_000;
+const CHUNK: u32 = 5_000;
 
 /// How far back recognitions reach: three years before today.
 const RECOGNITION_SPAN_DAYS: u32 = 3 * 365;
@@ -79,7 +79,7 @@ pub fn generate(store: &Store, spec: &DemoSpec, stamp: &Stamp) -> Result<County,
         for _ in 0..n {
             generator.household(&mut load)?;
         }
-        if std::env::var("NOLOAD").is_err() { store.load(&load, stamp, AUDIT_ACTION)?; }
+        store.load(&load, stamp, AUDIT_ACTION)?;
         left -= n;
     }
     Ok(county)
@@ -105,8 +105,9 @@ struct HouseholdFacts {
     land_lost: Option<Evidence>,
 }
 
-/// Share of recognised persons in each category (第(一)条), roughly as a Gannan county's
-/// caseload has them.
+/// Chance of each recorded category (第(一)条): per household for dibao, poverty
+/// alleviation, relapse monitoring and land loss, per recognised person for the rest. Tuned
+/// so the caseload's mix is roughly a Gannan county's (see the tests' printed mix).
 const DIBAO: f64 = 0.25;
 const POVERTY_ALLEVIATED: f64 = 0.22;
 const RELAPSE_MONITORED: f64 = 0.08;
@@ -117,7 +118,7 @@ const RETIRED_FISHER_ON_RIVER: f64 = 0.09;
 const OTHER: f64 = 0.02;
 /// A person with no other recorded category, too young for "4050", is most often from a
 /// household lifted out of poverty; the rest qualified as members of a zero-employment
-/// household. Those of "4050" age qualified as such (see [`Generator::household`]).
+/// household. Those of "4050" age qualified as such (see [`Generator::open_case`]).
 const POVERTY_WHEN_NOTHING_ELSE: f64 = 0.6;
 const BUSINESS_INCOME: f64 = 0.04;
 
@@ -145,11 +146,21 @@ struct Drafted {
     case: Option<NaiveDate>,
 }
 
+/// What the cases of one household share.
+struct CaseSetting {
+    facts: HouseholdFacts,
+    riverside: bool,
+    caseworkers: Vec<String>,
+    /// A member without a case is in work (else the cases are a priority, 动态清零).
+    someone_else_works: bool,
+}
+
 impl Generator<'_> {
     fn id(&mut self) -> Result<u64, StoreError> {
         self.store.new_id()
     }
 
+    /// One household, its members, their cases and follow-ups, added to `load`.
     fn household(&mut self, load: &mut Load) -> Result<(), StoreError> {
         let today = self.today;
         let place_index = self.rng.weighted_index(&self.weights);
@@ -158,19 +169,18 @@ impl Generator<'_> {
         };
         let township = place.township.clone();
         let riverside = place.riverside;
+        let caseworkers = place.caseworkers.clone();
         let village = self
             .rng
             .pick_in(&place.villages)
             .cloned()
             .unwrap_or_default();
-        let caseworkers = place.caseworkers.clone();
         let address = names::address(&mut self.rng, &township.name, &village);
         let household_id = HouseholdId(self.id()?);
 
         let head_recognised = self.recognition_day();
         let members = family::compose(&mut self.rng, today, head_recognised);
         let facts = self.household_facts(head_recognised);
-
         let mut drafted = Vec::with_capacity(members.len());
         for member in members {
             let case = self.case_day(&member, head_recognised);
@@ -181,148 +191,41 @@ impl Generator<'_> {
                 case,
             });
         }
-
         let mut household = Household {
             id: household_id,
             rev: 1,
             township: township.code.clone(),
-            village: village.clone(),
+            village,
             address,
             members: drafted.iter().map(|d| d.person.id).collect(),
             has_business_income: self.rng.chance(BUSINESS_INCOME),
             events: Vec::new(),
         };
-        let caseworker = |rng: &mut SplitMix64| {
-            rng.pick_in(&caseworkers)
-                .cloned()
-                .unwrap_or_else(|| "经办员".to_string())
-        };
 
-        let someone_else_works = drafted
-            .iter()
-            .any(|d| d.case.is_none() && d.person.work_status.is_in_work());
-        let mut cases: Vec<(AssistanceCase, Vec<FollowUp>)> = Vec::new();
-        let mut case_persons: Vec<usize> = Vec::new();
-        for (index, d) in drafted.iter_mut().enumerate() {
-            let Some(recognised_on) = d.case else {
-                continue;
-            };
-            let min_4050_age = match d.member.sex {
-                Sex::Female => self.settings.age_4050_women,
-                Sex::Male => self.settings.age_4050_men,
-            };
-            let of_4050_age = age_on(d.member.birth, recognised_on) >= min_4050_age;
-            d.person.categories =
-                self.categories(&d.person, &facts, riverside, recognised_on, of_4050_age);
-            let near_retirement = within_years_of_retirement(
-                d.member.birth,
-                d.member.sex,
-                d.member.former_class,
-                recognised_on,
-                5,
-            );
-            let has = |c: Category| d.person.categories.iter().any(|r| r.category == c);
-            let (disabled, dibao) = (has(Category::Disabled), has(Category::Dibao));
-            d.person.labour = if self.rng.chance(if disabled { 0.6 } else { 0.15 }) {
-                LabourCapacity::Partial
-            } else {
-                LabourCapacity::Full
-            };
-            let outline = CaseOutline {
-                recognised_on,
-                today,
-                // R-TIER-1: dibao, disabled, or near retirement and out of work.
-                intensive: dibao || disabled || near_retirement,
-                harder_to_place: d.person.labour == LabourCapacity::Partial || near_retirement,
-                priority: !someone_else_works,
-                township: &township.name,
-                village: &village,
-            };
-            let history = history::simulate(&mut self.rng, &outline, &self.settings);
-            let own_caseworker = caseworker(&mut self.rng);
-            let case_id = CaseId(self.id()?);
-            let applied_on = recognised_on - Days::new(u64::from(self.rng.between(15, 40)));
-            // Registered unemployed before applying, or in the same sitting (R-RECOG-2); six
-            // months or more before for someone recognised only as "4050" (R-AGE-4050).
-            let unemployed_since = if d.person.categories.is_empty() && of_4050_age {
-                applied_on - Days::new(u64::from(self.rng.between(190, 420)))
-            } else if self.rng.chance(0.15) {
-                applied_on
-            } else {
-                applied_on - Days::new(u64::from(self.rng.between(20, 200)))
-            };
-            d.person.work_status = WorkStatus::Unemployed;
-            d.person.willing_to_work = true;
-            d.person.unemployed_since = Some(unemployed_since);
-            let mut case = AssistanceCase {
-                id: case_id,
-                rev: 1,
-                person: d.person.id,
-                household: household_id,
-                township: township.code.clone(),
-                status: RecognitionStatus::Recognised,
-                tier: history.tier_at_recognition,
-                applied_on,
-                recognised_on: Some(recognised_on),
-                events: vec![
-                    CaseEvent {
-                        date: applied_on,
-                        kind: CaseEventKind::Applied,
-                    },
-                    CaseEvent {
-                        date: recognised_on,
-                        kind: CaseEventKind::Recognised {
-                            tier: history.tier_at_recognition,
-                        },
-                    },
-                ],
-            };
-            let followups = self.follow_up(
-                history,
-                &mut case,
-                &mut d.person,
-                &household,
-                own_caseworker,
-                &caseworkers,
-            )?;
-            cases.push((case, followups));
-            case_persons.push(index);
-        }
-
-        // R-ZERO-1, from the members as they stand after their last follow-ups.
-        let refs: Vec<&Person> = drafted.iter().map(|d| &d.person).collect();
-        let zero = is_zero_employment(&refs, household.has_business_income, today);
-        if zero {
-            // The warning went up when the household's present state was last confirmed.
-            let since = cases
+        let setting = CaseSetting {
+            facts,
+            riverside,
+            caseworkers,
+            someone_else_works: drafted
                 .iter()
-                .flat_map(|(c, f)| {
-                    f.iter()
-                        .map(|f| f.answers.date)
-                        .chain(c.recognised_on)
-                        .max()
-                })
-                .max()
-                .unwrap_or(today);
-            household.events.push(HouseholdEvent {
-                date: since,
-                kind: HouseholdEventKind::ZeroEmploymentStarted,
-            });
-            for (case, _) in cases.iter_mut().filter(|(c, _)| c.tier != Tier::One) {
-                case.events.push(CaseEvent {
-                    date: since,
-                    kind: CaseEventKind::TierChanged {
-                        from: case.tier,
-                        to: Tier::One,
-                        reason: "家庭成为零就业家庭".to_string(),
-                    },
-                });
-                case.tier = Tier::One;
+                .any(|d| d.case.is_none() && d.person.work_status.is_in_work()),
+        };
+        let mut cases = Vec::new();
+        for d in drafted.iter_mut() {
+            if let Some(recognised_on) = d.case {
+                cases.push(self.open_case(
+                    d,
+                    recognised_on,
+                    &household,
+                    &township.name,
+                    &setting,
+                )?);
             }
         }
+        let zero = settle_zero_employment(&mut household, &mut cases, &drafted, today);
 
-        for ((case, followups), index) in cases.into_iter().zip(case_persons) {
-            let Some(d) = drafted.get(index) else {
+        for (case, followups) in cases {
+            let Some(d) = drafted.iter().find(|d| d.person.id == case.person) else {
                 continue;
             };
             let mut summary = CaseSummary::new(&case, &d.person, zero);
@@ -338,12 +241,114 @@ impl Generator<'_> {
         Ok(())
     }
 
+    /// A recognised case of a member: categories with evidence, labour capacity, the
+    /// unemployment registration, application and recognition, then twelve months of
+    /// follow-ups, which leave the person as the last one found them.
+    fn open_case(
+        &mut self,
+        d: &mut Drafted,
+        recognised_on: NaiveDate,
+        household: &Household,
+        township: &str,
+        setting: &CaseSetting,
+    ) -> Result<(AssistanceCase, Vec<FollowUp>), StoreError> {
+        let member = &d.member;
+        let min_4050_age = match member.sex {
+            Sex::Female => self.settings.age_4050_women,
+            Sex::Male => self.settings.age_4050_men,
+        };
+        let of_4050_age = age_on(member.birth, recognised_on) >= min_4050_age;
+        let categories = self.categories(
+            &d.person.id_number,
+            &setting.facts,
+            setting.riverside,
+            recognised_on,
+            of_4050_age,
+        );
+        let has = |c: Category| categories.iter().any(|r| r.category == c);
+        let (disabled, dibao) = (has(Category::Disabled), has(Category::Dibao));
+        let labour = if self.rng.chance(if disabled { 0.6 } else { 0.15 }) {
+            LabourCapacity::Partial
+        } else {
+            LabourCapacity::Full
+        };
+        let near_retirement = within_years_of_retirement(
+            member.birth,
+            member.sex,
+            member.former_class,
+            recognised_on,
+            5,
+        );
+        let outline = CaseOutline {
+            recognised_on,
+            today: self.today,
+            // R-TIER-1: dibao, disabled, or near retirement and out of work.
+            intensive: dibao || disabled || near_retirement,
+            harder_to_place: labour == LabourCapacity::Partial || near_retirement,
+            priority: !setting.someone_else_works,
+            township,
+            village: &household.village,
+        };
+        let history = history::simulate(&mut self.rng, &outline, &self.settings);
+        let caseworker = self
+            .rng
+            .pick_in(&setting.caseworkers)
+            .cloned()
+            .unwrap_or_else(|| "经办员".to_string());
+
+        let applied_on = days_before(recognised_on, self.rng.between(15, 40));
+        // Registered unemployed before applying, or in the same sitting (R-RECOG-2); six
+        // months or more before for someone recognised only as "4050" (R-AGE-4050).
+        let unemployed_since = if categories.is_empty() && of_4050_age {
+            days_before(applied_on, self.rng.between(190, 420))
+        } else if self.rng.chance(0.15) {
+            applied_on
+        } else {
+            days_before(applied_on, self.rng.between(20, 200))
+        };
+        let person = &mut d.person;
+        person.categories = categories;
+        person.labour = labour;
+        person.work_status = WorkStatus::Unemployed;
+        person.willing_to_work = true;
+        person.unemployed_since = Some(unemployed_since);
+
+        let tier = history.tier_at_recognition;
+        let mut case = AssistanceCase {
+            id: CaseId(self.id()?),
+            rev: 1,
+            person: person.id,
+            household: household.id,
+            township: household.township.clone(),
+            status: RecognitionStatus::Recognised,
+            tier,
+            applied_on,
+            recognised_on: Some(recognised_on),
+            events: vec![
+                CaseEvent {
+                    date: applied_on,
+                    kind: CaseEventKind::Applied,
+                },
+                CaseEvent {
+                    date: recognised_on,
+                    kind: CaseEventKind::Recognised { tier },
+                },
+            ],
+        };
+        let followups = self.follow_up(
+            history,
+            &mut case,
+            person,
+            household,
+            caseworker,
+            &setting.caseworkers,
+        )?;
+        Ok((case, followups))
+    }
+
     /// A recognition date in the three years before today.
     fn recognition_day(&mut self) -> NaiveDate {
-        let back = self.rng.between(0, RECOGNITION_SPAN_DAYS);
-        self.today
-            .checked_sub_days(Days::new(u64::from(back)))
-            .unwrap_or(self.today)
+        days_before(self.today, self.rng.between(0, RECOGNITION_SPAN_DAYS))
     }
 
     /// The recognition date of a member's case, if they have one. The head always has one
@@ -368,7 +373,7 @@ impl Generator<'_> {
         (adult && member.working_age_from(day, self.today)).then_some(day)
     }
 
-    /// The person record; a member with a case is completed by [`Self::follow_up`].
+    /// The person record; a member with a case is completed by [`Self::open_case`].
     fn person(
         &mut self,
         member: &Member,
@@ -473,6 +478,7 @@ impl Generator<'_> {
         }
     }
 
+    /// Which household-level categories apply, each with its document.
     fn household_facts(&mut self, recognised_on: NaiveDate) -> HouseholdFacts {
         let year = recognised_on.year();
         let rng = &mut self.rng;
@@ -511,7 +517,7 @@ impl Generator<'_> {
     /// The recorded categories of a recognised person, each with its evidence.
     fn categories(
         &mut self,
-        person: &Person,
+        id_number: &IdNumber,
         facts: &HouseholdFacts,
         riverside: bool,
         recognised_on: NaiveDate,
@@ -523,10 +529,7 @@ impl Generator<'_> {
             out.push(RecordedCategory { category, evidence })
         };
         if rng.chance(DISABLED) {
-            add(
-                Category::Disabled,
-                disability_certificate(rng, &person.id_number),
-            );
+            add(Category::Disabled, disability_certificate(rng, id_number));
         }
         if let Some(e) = &facts.dibao {
             add(Category::Dibao, e.clone());
@@ -630,6 +633,54 @@ impl Generator<'_> {
         }
         Ok(out)
     }
+}
+
+/// R-ZERO-1, from the members as they stand after their last follow-ups: a zero-employment
+/// household gets its warning (预警) on file and its cases move to 一级 (R-TIER-1).
+/// Returns whether the household is one.
+fn settle_zero_employment(
+    household: &mut Household,
+    cases: &mut [(AssistanceCase, Vec<FollowUp>)],
+    drafted: &[Drafted],
+    today: NaiveDate,
+) -> bool {
+    let members: Vec<&Person> = drafted.iter().map(|d| &d.person).collect();
+    if !is_zero_employment(&members, household.has_business_income, today) {
+        return false;
+    }
+    // The warning went up when the household's present state was last confirmed: its
+    // latest follow-up, or its latest recognition if nobody has been followed up yet.
+    let since = cases
+        .iter()
+        .filter_map(|(c, f)| {
+            f.iter()
+                .map(|f| f.answers.date)
+                .chain(c.recognised_on)
+                .max()
+        })
+        .max()
+        .unwrap_or(today);
+    household.events.push(HouseholdEvent {
+        date: since,
+        kind: HouseholdEventKind::ZeroEmploymentStarted,
+    });
+    for (case, _) in cases.iter_mut().filter(|(c, _)| c.tier != Tier::One) {
+        case.events.push(CaseEvent {
+            date: since,
+            kind: CaseEventKind::TierChanged {
+                from: case.tier,
+                to: Tier::One,
+                reason: "家庭成为零就业家庭".to_string(),
+            },
+        });
+        case.tier = Tier::One;
+    }
+    true
+}
+
+/// `n` days before `day` (`day` itself at the calendar's lower end).
+fn days_before(day: NaiveDate, n: u32) -> NaiveDate {
+    day.checked_sub_days(Days::new(u64::from(n))).unwrap_or(day)
 }
 
 fn poverty_evidence(rng: &mut SplitMix64) -> Evidence {

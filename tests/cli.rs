@@ -1,0 +1,117 @@
+//! The command line as a caseworker or administrator meets it: clear Chinese messages for a
+//! wrong date, a demo of another size, a broken keymap file, a missing store.
+
+use std::process::{Command, Output};
+
+fn yuanzhu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yuanzhu"))
+        .args(args)
+        .env_remove("YUANZHU_TODAY")
+        .env_remove("YUANZHU_DATA_DIR")
+        .env_remove("YUANZHU_KEYMAP")
+        .output()
+        .expect("run yuanzhu")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn an_impossible_today_is_refused_with_the_reason() {
+    let o = yuanzhu(&["--today", "2026-02-30", "demo"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("日期无效"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_flag_wins_over_the_environment_for_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_yuanzhu"))
+        .args([
+            "--data-dir",
+            d,
+            "--today",
+            "2026-11-16",
+            "keymap",
+            "check",
+            "keymaps/default.toml",
+        ])
+        .env("YUANZHU_TODAY", "not a date")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_demo_of_another_size_says_so_and_suggests_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    // Without a terminal the TUI refuses to start, but the demo is generated first.
+    let first = yuanzhu(&[
+        "--data-dir",
+        d,
+        "--today",
+        "2026-11-16",
+        "demo",
+        "--households",
+        "5",
+    ]);
+    assert!(
+        stderr(&first).contains("需要在终端中运行"),
+        "{}",
+        stderr(&first)
+    );
+    let again = yuanzhu(&[
+        "--data-dir",
+        d,
+        "--today",
+        "2026-11-16",
+        "demo",
+        "--households",
+        "6",
+    ]);
+    let msg = stderr(&again);
+    assert!(!again.status.success());
+    assert!(
+        msg.contains("已有 5 户") && msg.contains("--reset"),
+        "{msg}"
+    );
+    let same = yuanzhu(&["--data-dir", d, "--today", "2026-11-16", "demo"]);
+    assert!(
+        stderr(&same).contains("需要在终端中运行"),
+        "{}",
+        stderr(&same)
+    );
+}
+
+#[test]
+fn plain_yuanzhu_without_a_store_points_to_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = yuanzhu(&["--data-dir", dir.path().join("nothing").to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("yuanzhu demo"), "{}", stderr(&o));
+}
+
+#[test]
+fn keymap_check_reports_each_problem_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keymap.toml");
+    std::fs::write(
+        &file,
+        "[queue]\nj = \"down\"\nctrl-c = \"quit\"\n\n[followup]\nf9 = \"fly\"\n",
+    )
+    .unwrap();
+    let o = yuanzhu(&["keymap", "check", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("keymap.toml:3:"), "{out}");
+    assert!(out.contains("keymap.toml:6:"), "{out}");
+    let ok = yuanzhu(&["keymap", "check", "keymaps/vim.toml"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+}
