@@ -1,15 +1,15 @@
 //! What a caseworker sees, at 80×24 with Chinese data and a fixed date: the three panes of
 //! the core loop, the form's field-level messages, help, and the too-small screen.
 
+mod common;
+
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use unicode_width::UnicodeWidthStr;
-use yuanzhu::demo::{DemoSpec, generate};
 use yuanzhu::domain::Settings;
-use yuanzhu::service::{Actor, LocalBackend, Role, Service, Today, now_cst};
-use yuanzhu::store::{Stamp, Store, StoreConfig};
+use yuanzhu::service::{Actor, LocalBackend, Role, Service, Today};
 use yuanzhu::tui::{App, Keymap, Theme};
 
 fn today() -> NaiveDate {
@@ -17,20 +17,7 @@ fn today() -> NaiveDate {
 }
 
 fn app(dir: &std::path::Path) -> App {
-    let store = Store::open(dir, StoreConfig::default()).unwrap();
-    let stamp = Stamp {
-        actor: "test".into(),
-        at: now_cst(),
-    };
-    generate(
-        &store,
-        &DemoSpec {
-            households: 40,
-            today: today(),
-        },
-        &stamp,
-    )
-    .unwrap();
+    let store = common::demo_store(dir, 40, today());
     let service = Service::new(store, Today::Fixed(today()), Settings::default());
     let actor = Actor {
         user: "钟经办".into(),

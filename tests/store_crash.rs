@@ -2,14 +2,15 @@
 //! sled flushes on drop, so only SIGKILL of a child process (no destructors, no signal
 //! handlers) proves the flush happened before 已保存.
 
+mod common;
+
 use chrono::NaiveDate;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use yuanzhu::demo::{DemoSpec, generate};
 use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::{CaseId, DueStatus, Settings};
-use yuanzhu::service::{Actor, Request, Response, Role, Service, Today, now_cst};
-use yuanzhu::store::{Stamp, Store, StoreConfig};
+use yuanzhu::service::{Actor, Request, Response, Role, Service, Today};
+use yuanzhu::store::{Store, StoreConfig};
 
 const CHILD_ENV: &str = "YUANZHU_CRASH_CHILD_DIR";
 
@@ -69,22 +70,7 @@ fn followup_saved_then_sigkill_is_there_on_restart() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    {
-        let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
-        let stamp = Stamp {
-            actor: "test".into(),
-            at: now_cst(),
-        };
-        generate(
-            &store,
-            &DemoSpec {
-                households: 20,
-                today: today(),
-            },
-            &stamp,
-        )
-        .unwrap();
-    }
+    drop(common::demo_store(dir.path(), 20, today()));
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",

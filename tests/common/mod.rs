@@ -32,6 +32,23 @@ fn binary() -> std::path::PathBuf {
     }
 }
 
+/// A demo county of `households` households at `today` in a fresh store at `dir`.
+pub fn demo_store(dir: &Path, households: u32, today: chrono::NaiveDate) -> yuanzhu::store::Store {
+    use yuanzhu::store::{Stamp, Store, StoreConfig};
+    let store = Store::open(dir, StoreConfig::default()).expect("open store");
+    let stamp = Stamp {
+        actor: "test".into(),
+        at: yuanzhu::service::now_cst(),
+    };
+    yuanzhu::demo::generate(
+        &store,
+        &yuanzhu::demo::DemoSpec { households, today },
+        &stamp,
+    )
+    .expect("generate demo");
+    store
+}
+
 pub struct Pty {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
