@@ -154,3 +154,36 @@ fn a_terminal_below_80x24_is_asked_to_grow() {
     app.resize(60, 20);
     insta::assert_snapshot!(screen(&app, 60, 20));
 }
+
+#[test]
+fn a_form_left_with_esc_is_kept_as_a_draft_and_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(4));
+    typed(&mut app, "2");
+    key(&mut app, KeyCode::Esc);
+    assert!(screen(&app, 80, 24).contains("未保存，已留作草稿"));
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::F(4));
+    let form = screen(&app, 80, 24);
+    assert!(form.contains("已恢复上次未保存的草稿"), "{form}");
+    assert!(form.contains("回访方式    2 电话联系"), "{form}");
+}
+
+#[test]
+fn pasted_escape_sequences_never_reach_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(4));
+    typed(&mut app, "21");
+    // Focus is now on 就业意愿; move to 援助计划 and paste text with a terminal escape.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    app.handle_event(crossterm::event::Event::Paste(
+        "推荐\u{1b}[2J岗位\u{7}".into(),
+    ));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("推荐[2J岗位"), "{s}");
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'));
+}

@@ -1,0 +1,218 @@
+//! The service as every front uses it: stale writes refused, a township's caseworker kept to
+//! their township, drafts kept per account, and a household's zero-employment state moved by
+//! the follow-up that places its member in work (第(四)条 动态清零).
+
+mod common;
+
+use chrono::NaiveDate;
+use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
+use yuanzhu::domain::{DueStatus, Settings, Tier};
+use yuanzhu::service::{Actor, QueueRow, Request, Response, Role, Service, ServiceError, Today};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+}
+
+fn service(dir: &std::path::Path) -> Service {
+    let store = common::demo_store(dir, 60, today());
+    Service::new(store, Today::Fixed(today()), Settings::default())
+}
+
+fn reviewer() -> Actor {
+    Actor {
+        user: "county".into(),
+        role: Role::CountyReviewer,
+        township: None,
+    }
+}
+
+fn queue(service: &Service, actor: &Actor) -> Vec<QueueRow> {
+    match service.handle(actor, Request::Queue).unwrap().body {
+        Response::Queue(rows) => rows,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn unemployed_visit(tier: Tier) -> FollowUpDraft {
+    let ctx = FormContext {
+        today: today(),
+        recognised_on: None,
+        tier,
+    };
+    let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
+    d.press_code(Field::Method, '2');
+    d.press_code(Field::WorkStatus, '1');
+    d.press_code(Field::Willing, '1');
+    d
+}
+
+#[test]
+fn a_save_against_a_stale_rev_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let actor = reviewer();
+    let row = queue(&service, &actor)
+        .into_iter()
+        .find(|r| r.due != DueStatus::Done)
+        .unwrap();
+    let save = |rev| Request::SaveFollowUp {
+        case: row.case,
+        rev,
+        draft: unemployed_visit(row.tier),
+    };
+    let first = service.handle(&actor, save(row.rev)).unwrap();
+    assert!(matches!(first.body, Response::Saved(_)));
+    let before = service.store().followups(row.case).unwrap().len();
+    let stale = service.handle(&actor, save(row.rev));
+    assert!(
+        matches!(&stale, Err(ServiceError::Conflict(m)) if m.contains("已被他人修改")),
+        "{stale:?}"
+    );
+    assert_eq!(service.store().followups(row.case).unwrap().len(), before);
+}
+
+#[test]
+fn an_invalid_form_is_refused_field_by_field_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let actor = reviewer();
+    let row = queue(&service, &actor).remove(0);
+    let mut draft = unemployed_visit(row.tier);
+    draft.set(Field::Date, "2026-13-01".into());
+    let before = service.store().followups(row.case).unwrap().len();
+    let refused = service.handle(
+        &actor,
+        Request::SaveFollowUp {
+            case: row.case,
+            rev: row.rev,
+            draft,
+        },
+    );
+    match refused {
+        Err(ServiceError::Invalid(errors)) => assert_eq!(errors[0].0, Field::Date),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(service.store().followups(row.case).unwrap().len(), before);
+}
+
+#[test]
+fn a_township_caseworker_sees_and_changes_only_their_township() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let all = queue(&service, &reviewer());
+    let township = all[0].township.clone();
+    let local = Actor {
+        user: "township".into(),
+        role: Role::TownshipCaseworker,
+        township: Some(township.clone()),
+    };
+    let mine = queue(&service, &local);
+    assert!(!mine.is_empty() && mine.len() < all.len());
+    assert!(mine.iter().all(|r| r.township == township));
+    let other = all.iter().find(|r| r.township != township).unwrap();
+    let refused = service.handle(&local, Request::FollowUpForm { case: other.case });
+    assert!(
+        matches!(refused, Err(ServiceError::Denied(_))),
+        "{refused:?}"
+    );
+    let refused = service.handle(
+        &local,
+        Request::Household {
+            household: other.household,
+        },
+    );
+    assert!(
+        matches!(refused, Err(ServiceError::Denied(_))),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn a_draft_is_kept_per_account_and_cleared_by_the_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let actor = reviewer();
+    let row = queue(&service, &actor).remove(0);
+    let mut draft = unemployed_visit(row.tier);
+    draft.set(Field::Plan, "电话没接通，明天再打".into());
+    service
+        .handle(
+            &actor,
+            Request::SaveDraft {
+                case: row.case,
+                draft: draft.clone(),
+            },
+        )
+        .unwrap();
+    let form = |who: &Actor| match service
+        .handle(who, Request::FollowUpForm { case: row.case })
+        .unwrap()
+        .body
+    {
+        Response::FollowUpForm(f) => f,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(form(&actor).draft, Some(draft.clone()));
+    let colleague = Actor {
+        user: "other".into(),
+        ..reviewer()
+    };
+    assert_eq!(form(&colleague).draft, None);
+    service
+        .handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: row.case,
+                rev: row.rev,
+                draft,
+            },
+        )
+        .unwrap();
+    assert_eq!(form(&actor).draft, None);
+}
+
+#[test]
+fn placing_a_member_in_work_clears_the_zero_employment_household() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let actor = reviewer();
+    let summaries = service.store().summaries().unwrap();
+    let zero = summaries
+        .iter()
+        .find(|s| s.zero_employment_household && s.due(today()).is_some())
+        .expect("the demo has a zero-employment household");
+    let household = zero.household;
+    let mut draft = unemployed_visit(zero.tier);
+    draft.press_code(Field::WorkStatus, '2');
+    draft.set(Field::Employer, "于都县富华服装有限公司".into());
+    draft.press_code(Field::Contract, '1');
+    draft.press_code(Field::SocialInsurance, '1');
+    draft.set(Field::Wage, "2600".into());
+    let saved = service
+        .handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: zero.case,
+                rev: zero.rev,
+                draft,
+            },
+        )
+        .unwrap();
+    match saved.body {
+        Response::Saved(s) => assert_eq!(s.zero_employment, Some(false)),
+        other => panic!("{other:?}"),
+    }
+    let h = service.store().household(household).unwrap().unwrap();
+    assert!(!h.zero_employment_on_file());
+    assert_eq!(h.events.last().unwrap().date, today());
+    for case in service.store().household_cases(household).unwrap() {
+        let s = service.store().summary(case).unwrap().unwrap();
+        assert!(
+            !s.zero_employment_household,
+            "every member's summary follows"
+        );
+    }
+    let audit = service.store().audit_entries(saved.seq).unwrap();
+    assert_eq!(audit[0].action, "保存回访");
+    assert!(audit[0].changes.iter().any(|c| c.tree == "households"));
+}
