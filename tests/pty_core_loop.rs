@@ -141,3 +141,33 @@ fn killed_right_after_saved_the_followup_is_there() {
     pty.send(CTRL_Q);
     pty.wait_exit(LONG);
 }
+
+#[test]
+fn resizing_mid_form_keeps_the_screen_whole_and_the_typing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = demo(dir.path());
+    pty.send(F4);
+    pty.wait_text("月度回访", LONG);
+    pty.send("2");
+    pty.wait_text("2 电话联系", LONG);
+    pty.resize(120, 40);
+    pty.wait_for("the form redrawn at 120x40", LONG, |s| {
+        s.lines().any(|l| l.contains("月度回访")) && s.contains("2 电话联系")
+    });
+    pty.resize(60, 20);
+    pty.wait_text("请将终端调整到至少 80x24", LONG);
+    pty.resize(80, 24);
+    pty.wait_for("the form back at 80x24", LONG, |s| {
+        s.contains("月度回访") && s.contains("2 电话联系") && !s.contains("请将终端")
+    });
+    pty.settle(Duration::from_millis(300));
+    let screen = pty.screen();
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[0].contains("援助"), "header on the top row:\n{screen}");
+    assert!(
+        rows.last().is_some_and(|l| l.contains("F1帮助")),
+        "footer on the bottom row:\n{screen}"
+    );
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+}
