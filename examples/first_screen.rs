@@ -1,6 +1,7 @@
 //! Measures what a caseworker waits for and what the link carries, on a demo county of any
 //! size, through a real pseudo-terminal: the time from start to the first screen of the
-//! caseload queue, and the bytes the program writes for one Down in the queue.
+//! caseload queue, the bytes the program writes for one Down in the queue, and the keys and
+//! bytes of one unchanged follow-up from the queue and back (F4, Ctrl-R, Ctrl-S, Esc).
 //!
 //! ```sh
 //! cargo build --release
@@ -10,7 +11,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::{DOWN, Pty};
+use common::{CTRL_R, CTRL_S, DOWN, ESC, F4, Pty};
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -36,6 +37,7 @@ fn main() {
 
     let mut times = Vec::new();
     let mut downs = Vec::new();
+    let mut followups = Vec::new();
     for _ in 0..5 {
         let started = Instant::now();
         let mut pty = Pty::spawn(&args, &dir, 80, 24);
@@ -45,6 +47,7 @@ fn main() {
         for _ in 0..5 {
             downs.push(pty.key(DOWN));
         }
+        followups.push(pty.key(F4) + pty.key(CTRL_R) + pty.key(CTRL_S) + pty.key(ESC));
         pty.send("\x11");
         pty.wait_exit(Duration::from_secs(30));
     }
@@ -59,5 +62,10 @@ fn main() {
         downs[0],
         downs[downs.len() / 2],
         downs[downs.len() - 1]
+    );
+    followups.sort_unstable();
+    println!(
+        "one unchanged follow-up from the queue and back (4 keys), 5 runs: min {} B, median {} B, max {} B",
+        followups[0], followups[2], followups[4]
     );
 }
