@@ -171,3 +171,30 @@ fn resizing_mid_form_keeps_the_screen_whole_and_the_typing() {
     pty.send(CTRL_Q);
     pty.wait_exit(LONG);
 }
+
+#[test]
+fn a_dropped_link_mid_form_keeps_what_was_typed_as_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = demo(dir.path());
+    let id = masked_id(&select_due_with_history(&mut pty));
+    pty.send(F4);
+    pty.wait_text("月度回访", LONG);
+    pty.send("2");
+    pty.wait_text("2 电话联系", LONG);
+    let pid = pty.pid().expect("pid");
+    // What sshd does when the link drops: SIGHUP to the session's process.
+    std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    pty.wait_exit(LONG);
+    drop(pty);
+
+    let (mut pty, _) = row_after_restart(dir.path(), &id);
+    pty.send(ENTER);
+    pty.send(F4);
+    pty.wait_text("已恢复上次未保存的草稿", LONG);
+    pty.wait_text("2 电话联系", LONG);
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+}

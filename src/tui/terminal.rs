@@ -13,6 +13,8 @@ use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Collects a frame's bytes; ratatui's per-draw flush is ignored, and [`FrameWriter::commit`]
@@ -92,12 +94,30 @@ pub fn run(app: &mut App) -> io::Result<()> {
     result
 }
 
+/// How often a blocked read wakes to see whether the link was dropped. Nothing is drawn or
+/// sent on such a wake-up.
+const HANGUP_CHECK: Duration = Duration::from_millis(500);
+
 fn event_loop(app: &mut App) -> io::Result<()> {
+    // A dropped SSH link sends SIGHUP, whose default action would end the process before
+    // an unsaved form is kept; instead note it and keep the form as a draft.
+    let hung_up = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&hung_up))?;
+    }
     let mut terminal = Terminal::new(CrosstermBackend::new(FrameWriter::new(io::stdout())))?;
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     draw(&mut terminal, app, false)?;
     loop {
+        let ready = event::poll(HANGUP_CHECK);
+        if hung_up.load(Ordering::Relaxed) || ready.is_err() {
+            app.hang_up();
+            return Ok(());
+        }
+        if !matches!(ready, Ok(true)) {
+            continue;
+        }
         let first = match event::read() {
             Ok(ev) => ev,
             Err(e) => {
