@@ -30,18 +30,6 @@ fn masked_id(line: &str) -> String {
         .to_string()
 }
 
-/// Moves down to the first person due who has a follow-up to copy (`--` is never contacted).
-fn select_due_with_history(pty: &mut Pty) -> String {
-    for _ in 0..15 {
-        let line = selected_line(&pty.screen()).expect("a selected row");
-        if !line.contains(" -- ") {
-            return line;
-        }
-        pty.key(DOWN);
-    }
-    panic!("no one due with history:\n{}", pty.screen());
-}
-
 /// F4, Ctrl-R, Ctrl-S on the selected person, waiting for each screen as a person would.
 fn copy_and_save(pty: &mut Pty) {
     pty.send(F4);

@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod queue_pane;
 pub mod terminal;
 pub mod theme;
+pub mod wire;
 
 pub use action::Action;
 pub use app::App;

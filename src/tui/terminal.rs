@@ -4,6 +4,7 @@
 //! a packet. Key presses only, no terminal queries.
 
 use super::app::App;
+use super::wire::WireBackend;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
     BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
@@ -11,7 +12,6 @@ use crossterm::terminal::{
 };
 use crossterm::{execute, queue};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,7 +52,7 @@ impl<W: Write> Write for FrameWriter<W> {
     }
 }
 
-type Term = Terminal<CrosstermBackend<FrameWriter<io::Stdout>>>;
+type Term = Terminal<WireBackend<FrameWriter<io::Stdout>>>;
 
 fn draw(terminal: &mut Term, app: &App, full: bool) -> io::Result<()> {
     if full {
@@ -105,7 +105,7 @@ fn event_loop(app: &mut App) -> io::Result<()> {
     for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&hung_up))?;
     }
-    let mut terminal = Terminal::new(CrosstermBackend::new(FrameWriter::new(io::stdout())))?;
+    let mut terminal = Terminal::new(WireBackend::new(FrameWriter::new(io::stdout())))?;
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     draw(&mut terminal, app, false)?;

@@ -57,6 +57,8 @@ pub struct Pty {
     pub parser: vt100::Parser,
     /// Bytes the program has written so far.
     pub bytes: usize,
+    /// What the last `settle` read, for looking at what a step costs.
+    pub last_output: Vec<u8>,
 }
 
 impl Pty {
@@ -106,6 +108,7 @@ impl Pty {
             output: rx,
             parser: vt100::Parser::new(rows, cols, 0),
             bytes: 0,
+            last_output: Vec::new(),
         }
     }
 
@@ -143,7 +146,9 @@ impl Pty {
     /// Reads until the program has been quiet for `quiet`; returns the bytes read.
     pub fn settle(&mut self, quiet: Duration) -> usize {
         let mut n = 0;
+        self.last_output.clear();
         while let Ok(chunk) = self.output.recv_timeout(quiet) {
+            self.last_output.extend_from_slice(&chunk);
             n += chunk.len();
             self.bytes += chunk.len();
             self.parser.process(&chunk);
@@ -207,4 +212,152 @@ pub fn selected_line(screen: &str) -> Option<String> {
                 .starts_with("> ")
         })
         .map(str::to_string)
+}
+
+/// One measured step of the meter: what was typed and the bytes written in answer, per run.
+pub struct Step {
+    pub name: &'static str,
+    pub keys: usize,
+    pub samples: Vec<usize>,
+}
+
+impl Step {
+    fn sorted(&self) -> Vec<usize> {
+        let mut s = self.samples.clone();
+        s.sort_unstable();
+        s
+    }
+
+    pub fn median(&self) -> usize {
+        let s = self.sorted();
+        s.get(s.len() / 2).copied().unwrap_or(0)
+    }
+
+    pub fn min(&self) -> usize {
+        self.sorted().first().copied().unwrap_or(0)
+    }
+
+    pub fn max(&self) -> usize {
+        self.sorted().last().copied().unwrap_or(0)
+    }
+}
+
+pub struct Steps(pub Vec<Step>);
+
+impl Steps {
+    pub fn get(&self, name: &str) -> &Step {
+        self.0
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no step {name}"))
+    }
+}
+
+pub const STEP_DOWN: &str = "↓ in the queue";
+pub const STEP_SEARCH_CHAR: &str = "one character typed in a search";
+pub const STEP_CHINESE_CHAR: &str = "one Chinese character committed into a form field";
+pub const STEP_OPEN_HOUSEHOLD: &str = "opening a household";
+pub const STEP_FOLLOWUP: &str = "a whole unchanged follow-up from the queue and back";
+pub const STEP_IDLE: &str = "idle";
+
+/// Moves down to the first person due who has a follow-up to copy (`--` is never contacted).
+pub fn select_due_with_history(pty: &mut Pty) -> String {
+    for _ in 0..15 {
+        let line = selected_line(&pty.screen()).expect("a selected row");
+        if !line.contains(" -- ") {
+            return line;
+        }
+        pty.key(DOWN);
+    }
+    panic!("no one due with history:\n{}", pty.screen());
+}
+
+/// Runs the meter's script `runs` times in a demo county at `cols`×`rows`.
+pub fn measure(dir: &Path, cols: u16, rows: u16, runs: usize, idle_minute: bool) -> Steps {
+    let dir = dir.join(format!("{cols}x{rows}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let long = Duration::from_secs(120);
+    let mut pty = Pty::spawn(
+        &["--today", "2026-11-16", "demo", "--households", "300"],
+        &dir,
+        cols,
+        rows,
+    );
+    pty.wait_text("案件队列", long);
+    pty.settle(Duration::from_millis(300));
+    let mut steps = vec![
+        Step {
+            name: STEP_DOWN,
+            keys: 1,
+            samples: vec![],
+        },
+        Step {
+            name: STEP_SEARCH_CHAR,
+            keys: 1,
+            samples: vec![],
+        },
+        Step {
+            name: STEP_CHINESE_CHAR,
+            keys: 1,
+            samples: vec![],
+        },
+        Step {
+            name: STEP_OPEN_HOUSEHOLD,
+            keys: 1,
+            samples: vec![],
+        },
+        Step {
+            name: STEP_FOLLOWUP,
+            keys: 4,
+            samples: vec![],
+        },
+        Step {
+            name: STEP_IDLE,
+            keys: 0,
+            samples: vec![],
+        },
+    ];
+    for run in 0..runs {
+        steps[0].samples.push(pty.key(DOWN));
+        pty.key("\x1b[A");
+
+        pty.key("/");
+        steps[1].samples.push(pty.key("l"));
+        pty.key(ESC);
+
+        pty.key(F4);
+        for _ in 0..5 {
+            pty.key("\t");
+        }
+        steps[2].samples.push(pty.key("李"));
+        pty.key(ESC);
+
+        steps[3].samples.push(pty.key(ENTER));
+        pty.key(ESC);
+
+        select_due_with_history(&mut pty);
+        let mut bytes = 0;
+        for k in [F4, CTRL_R, CTRL_S, ESC] {
+            bytes += pty.key(k);
+        }
+        assert!(
+            pty.screen().contains("案件队列"),
+            "back on the queue:\n{}",
+            pty.screen()
+        );
+        steps[4].samples.push(bytes);
+
+        if run == 0 {
+            let quiet = if idle_minute { 60 } else { 3 };
+            steps[5]
+                .samples
+                .push(pty.settle(Duration::from_secs(quiet)));
+        }
+    }
+    if idle_minute {
+        steps[5].name = "one idle minute";
+    }
+    pty.send(CTRL_Q);
+    pty.wait_exit(long);
+    Steps(steps)
 }
