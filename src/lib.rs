@@ -2,6 +2,7 @@
 //! Layers, top to bottom: `tui` and the CLI talk to `service`, which alone talks to `store`,
 //! which alone touches sled; `domain` holds the policy and imports nothing of ours.
 
+pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod service;

@@ -5,9 +5,11 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use yuanzhu::config::Config;
 use yuanzhu::domain::Settings;
 use yuanzhu::service::{Actor, LocalBackend, Role, Service, Today, now_cst};
 use yuanzhu::store::{Stamp, Store, StoreConfig};
+use yuanzhu::tui::theme::{Borders, ThemeName};
 use yuanzhu::tui::{App, Keymap, Theme, keymap, terminal};
 
 #[derive(Parser)]
@@ -27,6 +29,15 @@ struct Cli {
     /// 键位文件：default、vim 或文件路径；也可用 YUANZHU_KEYMAP
     #[arg(long, global = true, env = "YUANZHU_KEYMAP", value_name = "FILE")]
     keymap: Option<String>,
+    /// 配色：16（默认）或 mono（仅粗体与反显；设置 NO_COLOR 时默认 mono）
+    #[arg(long, global = true, value_enum)]
+    theme: Option<ThemeName>,
+    /// 边框：box（默认）或 ascii（中文环境下制表符显示为双宽时用）
+    #[arg(long, global = true, value_enum)]
+    borders: Option<Borders>,
+    /// 配置文件（默认为用户配置目录下的 config.toml）；也可用 YUANZHU_CONFIG
+    #[arg(long, global = true, env = "YUANZHU_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -82,6 +93,25 @@ fn run() -> Result<()> {
         Some(s) => Today::Fixed(parse_today(s)?),
         None => Today::Clock,
     };
+    let config = match &cli.config {
+        Some(path) if !path.exists() => bail!("找不到配置文件 {}", path.display()),
+        Some(path) => Config::load(path)?,
+        None => match project_dirs() {
+            Ok(dirs) => Config::load(&dirs.config_dir().join("config.toml"))?,
+            Err(_) => Config::default(),
+        },
+    };
+    let front = Front {
+        today,
+        keymap: cli.keymap.clone().or(config.keymap.clone()),
+        theme: Theme::choose(
+            cli.theme.or(config.theme),
+            cli.borders.or(config.borders).unwrap_or_default(),
+        ),
+        store: StoreConfig {
+            cache_bytes: config.cache_mb.unwrap_or(64) * 1024 * 1024,
+        },
+    };
     match cli.command {
         Some(Command::Keymap {
             command: KeymapCommand::Check { file },
@@ -92,7 +122,7 @@ fn run() -> Result<()> {
                 None => project_dirs()?.data_dir().join("demo"),
             };
             prepare_demo(&dir, households, reset, today.date())?;
-            open_tui(&dir, today, cli.keymap.as_deref())
+            open_tui(&dir, &front)
         }
         None => {
             let dir = match &cli.data_dir {
@@ -105,7 +135,7 @@ fn run() -> Result<()> {
                     dir.display()
                 );
             }
-            open_tui(&dir, today, cli.keymap.as_deref())
+            open_tui(&dir, &front)
         }
     }
 }
@@ -205,20 +235,28 @@ fn read_keymap(path: &Path) -> Result<Keymap> {
     })
 }
 
-fn open_tui(dir: &Path, today: Today, keymap_choice: Option<&str>) -> Result<()> {
-    let keymap = load_keymap(keymap_choice)?;
+/// How this terminal's front is set up: flags over the config file over defaults.
+struct Front {
+    today: Today,
+    keymap: Option<String>,
+    theme: Theme,
+    store: StoreConfig,
+}
+
+fn open_tui(dir: &Path, front: &Front) -> Result<()> {
+    let keymap = load_keymap(front.keymap.as_deref())?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("需要在终端中运行（标准输入输出不是终端）");
     }
-    let store = Store::open(dir, StoreConfig::default())?;
-    let service = Service::new(store, today, Settings::default());
+    let store = Store::open(dir, front.store)?;
+    let service = Service::new(store, front.today, Settings::default());
     let actor = Actor {
         user: os_user(),
         role: Role::CountyReviewer,
         township: None,
     };
     let backend = Box::new(LocalBackend::new(service, actor));
-    let mut app = App::new(backend, keymap, Theme::from_env())?;
+    let mut app = App::new(backend, keymap, front.theme)?;
     terminal::run(&mut app).context("终端出错")?;
     Ok(())
 }

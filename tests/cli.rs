@@ -115,3 +115,19 @@ fn keymap_check_reports_each_problem_with_its_line() {
         String::from_utf8_lossy(&ok.stdout)
     );
 }
+
+#[test]
+fn a_config_file_with_an_unknown_key_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, "theme = \"mono\"\nboarders = \"ascii\"\n").unwrap();
+    let o = yuanzhu(&[
+        "--config",
+        file.to_str().unwrap(),
+        "--data-dir",
+        dir.path().join("store").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let msg = stderr(&o);
+    assert!(msg.contains("配置文件") && msg.contains("line 2"), "{msg}");
+}

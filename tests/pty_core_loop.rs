@@ -186,3 +186,43 @@ fn a_dropped_link_mid_form_keeps_what_was_typed_as_a_draft() {
     pty.send(CTRL_Q);
     pty.wait_exit(LONG);
 }
+
+#[test]
+fn ascii_borders_and_monochrome_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = Pty::spawn(
+        &[
+            "--today",
+            TODAY,
+            "--borders",
+            "ascii",
+            "--theme",
+            "mono",
+            "demo",
+            "--households",
+            "30",
+        ],
+        dir.path(),
+        80,
+        24,
+    );
+    pty.wait_text("案件队列", LONG);
+    pty.settle(Duration::from_millis(300));
+    let screen = pty.screen();
+    assert!(
+        screen
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("+ 案件队列")),
+        "{screen}"
+    );
+    assert!(!screen.contains('┌') && !screen.contains('│'), "{screen}");
+    let cell = pty
+        .parser
+        .screen()
+        .cell(4, 4)
+        .expect("a cell of the first row");
+    assert_eq!(cell.fgcolor(), vt100::Color::Default, "mono: no colour");
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+}

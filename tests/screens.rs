@@ -7,9 +7,12 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 use yuanzhu::domain::Settings;
 use yuanzhu::service::{Actor, LocalBackend, Role, Service, Today};
+use yuanzhu::tui::theme::Borders;
 use yuanzhu::tui::{App, Keymap, Theme};
 
 fn today() -> NaiveDate {
@@ -17,6 +20,10 @@ fn today() -> NaiveDate {
 }
 
 fn app(dir: &std::path::Path) -> App {
+    app_with(dir, Theme::sixteen())
+}
+
+fn app_with(dir: &std::path::Path, theme: Theme) -> App {
     let store = common::demo_store(dir, 40, today());
     let service = Service::new(store, Today::Fixed(today()), Settings::default());
     let actor = Actor {
@@ -27,7 +34,7 @@ fn app(dir: &std::path::Path) -> App {
     let mut app = App::new(
         Box::new(LocalBackend::new(service, actor)),
         Keymap::builtin(),
-        Theme::sixteen(),
+        theme,
     )
     .unwrap();
     app.resize(80, 24);
@@ -48,11 +55,15 @@ fn typed(app: &mut App, text: &str) {
     }
 }
 
-/// The screen as text, one line per row, a wide character once (as a person reads it).
-fn screen(app: &App, w: u16, h: u16) -> String {
+fn buffer(app: &App, w: u16, h: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| app.render(f)).unwrap();
-    let buffer = terminal.backend().buffer();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row, a wide character once (as a person reads it).
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let buffer = buffer(app, w, h);
     let mut out = String::new();
     for y in 0..h {
         let mut x = 0;
@@ -186,4 +197,64 @@ fn pasted_escape_sequences_never_reach_the_screen() {
     let s = screen(&app, 80, 24);
     assert!(s.contains("推荐[2J岗位"), "{s}");
     assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'));
+}
+
+#[test]
+fn ascii_borders_for_consoles_that_draw_box_lines_double_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with(dir.path(), Theme::sixteen().with_borders(Borders::Ascii));
+    insta::assert_snapshot!("ascii_queue", screen(&app, 80, 24));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::F(4));
+    ctrl(&mut app, 'r');
+    insta::assert_snapshot!("ascii_followup", screen(&app, 80, 24));
+    key(&mut app, KeyCode::F(3));
+    insta::assert_snapshot!("ascii_household", screen(&app, 80, 24));
+}
+
+/// Every pane of the core loop, rendered and handed to `check`.
+fn each_pane(theme: Theme, check: impl Fn(&str, &Buffer)) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with(dir.path(), theme);
+    check("queue", &buffer(&app, 80, 24));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::F(4));
+    ctrl(&mut app, 's');
+    check("follow-up with errors", &buffer(&app, 80, 24));
+    key(&mut app, KeyCode::F(3));
+    check("household", &buffer(&app, 80, 24));
+    key(&mut app, KeyCode::F(1));
+    check("help", &buffer(&app, 80, 24));
+}
+
+#[test]
+fn the_monochrome_theme_uses_no_colour_only_bold_and_reverse() {
+    each_pane(Theme::mono(), |pane, buf| {
+        assert!(
+            buf.content()
+                .iter()
+                .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+            "{pane} has colour"
+        );
+        assert!(
+            buf.content()
+                .iter()
+                .any(|c| c.modifier.intersects(Modifier::BOLD | Modifier::REVERSED)),
+            "{pane} has no emphasis"
+        );
+    });
+}
+
+#[test]
+fn the_default_theme_uses_only_the_16_named_colours() {
+    each_pane(Theme::sixteen(), |pane, buf| {
+        for c in buf.content() {
+            for color in [c.fg, c.bg] {
+                assert!(
+                    !matches!(color, Color::Indexed(_) | Color::Rgb(..)),
+                    "{pane} uses {color:?}"
+                );
+            }
+        }
+    });
 }

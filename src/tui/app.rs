@@ -14,7 +14,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 use tui_input::InputRequest;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -541,7 +541,7 @@ impl App {
                 Screen::Queue => self.queue.render(frame, body, &self.theme),
                 Screen::Household => match &self.household {
                     Some(h) => h.render(frame, body, &self.theme),
-                    None => frame.render_widget(Block::bordered().title(" 户档案 "), body),
+                    None => frame.render_widget(self.theme.block().title(" 户档案 "), body),
                 },
                 Screen::Followup => {
                     if let Some(f) = &self.form {
@@ -640,7 +640,7 @@ impl App {
             Screen::Household => Context::Household,
             Screen::Followup => Context::Followup,
         };
-        let block = Block::bordered().title(Span::styled(
+        let block = self.theme.block().title(Span::styled(
             format!(" 帮助：{} ", ctx.title()),
             self.theme.title(),
         ));

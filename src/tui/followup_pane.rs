@@ -12,7 +12,7 @@ use crate::service::FormView;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 use tui_input::{Input, InputRequest};
 
 pub struct FollowupPane {
@@ -214,7 +214,7 @@ impl FollowupPane {
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let v = &self.view;
         let title = format!(" 月度回访 {} {} ", v.name, v.today.format("%Y年%m月"));
-        let block = Block::bordered().title(Span::styled(title, theme.title()));
+        let block = theme.block().title(Span::styled(title, theme.title()));
         let inner = block.inner(area);
         frame.render_widget(block, area);
 

@@ -10,7 +10,7 @@ use crate::service::HouseholdView;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 pub struct HouseholdPane {
     pub view: HouseholdView,
@@ -59,7 +59,7 @@ impl HouseholdPane {
             .map(|m| m.name.as_str())
             .unwrap_or("");
         let title = format!(" 户档案 {}户 {}人 ", head, v.members.len());
-        let block = Block::bordered().title(Span::styled(title, theme.title()));
+        let block = theme.block().title(Span::styled(title, theme.title()));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let w = usize::from(inner.width);

@@ -10,7 +10,7 @@ use crate::service::QueueRow;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 use tui_input::Input;
 
 #[derive(Default)]
@@ -181,7 +181,7 @@ impl QueuePane {
         if !self.filter().is_empty() || self.searching {
             title.push_str(&format!("筛出{}人 ", self.visible.len()));
         }
-        let block = Block::bordered().title(Span::styled(title, theme.title()));
+        let block = theme.block().title(Span::styled(title, theme.title()));
         let inner = block.inner(area);
         frame.render_widget(block, area);
 
