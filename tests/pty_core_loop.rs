@@ -226,3 +226,33 @@ fn ascii_borders_and_monochrome_from_the_command_line() {
     pty.send(CTRL_Q);
     pty.wait_exit(LONG);
 }
+
+#[test]
+fn the_same_screen_under_every_common_term() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::demo_store(
+        dir.path(),
+        30,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+    ));
+    let mut screens = Vec::new();
+    for term in [
+        "linux",
+        "xterm",
+        "xterm-256color",
+        "screen",
+        "tmux-256color",
+    ] {
+        let mut pty = Pty::spawn_with_term(&["--today", TODAY, "demo"], dir.path(), 80, 24, term);
+        pty.wait_text("案件队列", LONG);
+        pty.settle(Duration::from_millis(300));
+        pty.send(DOWN);
+        pty.settle(Duration::from_millis(200));
+        screens.push((term, pty.screen()));
+        pty.send(CTRL_Q);
+        pty.wait_exit(LONG);
+    }
+    for (term, screen) in &screens[1..] {
+        assert_eq!(screen, &screens[0].1, "TERM={term} differs from TERM=linux");
+    }
+}

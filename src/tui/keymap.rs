@@ -115,7 +115,7 @@ const NAMED_KEYS: &[(&str, KeyCode)] = &[
     ("space", KeyCode::Char(' ')),
 ];
 
-const KEY_NAME_HELP: &str = "可用的键名：f1–f12、ctrl-字母、alt-字母、shift-tab、up、down、left、right、\
+const KEY_NAME_HELP: &str = "可用的键名：f1 至 f12、ctrl-字母、alt-字母、shift-tab、up、down、left、right、\
 pgup、pgdown、home、end、enter、esc、tab、backspace、delete、space，或任意单个字符，如 j 或 /，也可以是中文标点 、";
 
 impl Key {

@@ -107,7 +107,12 @@ impl<W: Write> Backend for WireBackend<W> {
                 w.write_all(sgr(cell.fg, cell.bg, cell.modifier).as_bytes())?;
                 style = wanted;
             }
-            let symbol = cell.symbol();
+            // ratatui already drops control characters from text; a cell set any other way
+            // must not smuggle an escape sequence to the terminal either.
+            let symbol = match cell.symbol() {
+                s if s.contains(char::is_control) => " ",
+                s => s,
+            };
             w.write_all(symbol.as_bytes())?;
             let width = u16::try_from(symbol.width().max(1)).unwrap_or(1);
             self.cursor = Some(Position::new(x.saturating_add(width), y));
@@ -183,6 +188,15 @@ mod tests {
         let content = [(0u16, 0u16, &li), (2, 0, &jian)];
         b.draw(content.into_iter()).unwrap();
         assert_eq!(String::from_utf8_lossy(b.writer_mut()), "\x1b[1;1H李建");
+    }
+
+    #[test]
+    fn a_cell_holding_an_escape_sequence_is_drawn_as_a_blank() {
+        let mut b = WireBackend::new(Vec::new());
+        let mut evil = Cell::default();
+        evil.set_symbol("\x1b]0;pwned\x07");
+        b.draw([(0u16, 0u16, &evil)].into_iter()).unwrap();
+        assert_eq!(String::from_utf8_lossy(b.writer_mut()), "\x1b[1;1H ");
     }
 
     #[test]

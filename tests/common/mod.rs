@@ -63,6 +63,16 @@ pub struct Pty {
 
 impl Pty {
     pub fn spawn(args: &[&str], data_dir: &Path, cols: u16, rows: u16) -> Pty {
+        Self::spawn_with_term(args, data_dir, cols, rows, "xterm-16color")
+    }
+
+    pub fn spawn_with_term(
+        args: &[&str],
+        data_dir: &Path,
+        cols: u16,
+        rows: u16,
+        term: &str,
+    ) -> Pty {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -77,7 +87,7 @@ impl Pty {
         for a in args {
             cmd.arg(a);
         }
-        cmd.env("TERM", "xterm-16color");
+        cmd.env("TERM", term);
         cmd.env("USER", "pty-test");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("YUANZHU_TODAY");
