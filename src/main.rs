@@ -58,6 +58,23 @@ enum Command {
         #[command(subcommand)]
         command: KeymapCommand,
     },
+    /// 审计记录
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 校验审计链：报告第一条被改动、插入或删除的记录，以及被截断的末尾
+    Verify,
+    /// 列出审计记录（可按身份证号筛选）
+    Show {
+        /// 只列出与此人（身份证号）有关的记录
+        #[arg(long, value_name = "ID")]
+        person: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -116,6 +133,20 @@ fn run() -> Result<()> {
         Some(Command::Keymap {
             command: KeymapCommand::Check { file },
         }) => check_keymap(&file),
+        Some(Command::Audit { command }) => {
+            let dir = match &cli.data_dir {
+                Some(d) => d.clone(),
+                None => project_dirs()?.data_dir().join("store"),
+            };
+            if !Store::exists(&dir) {
+                bail!("在 {} 未找到数据库", dir.display());
+            }
+            let store = Store::open(&dir, front.store)?;
+            match command {
+                AuditCommand::Verify => verify_audit(&store),
+                AuditCommand::Show { person } => show_audit(&store, person.as_deref()),
+            }
+        }
         Some(Command::Demo { households, reset }) => {
             let dir = match &cli.data_dir {
                 Some(d) => d.clone(),
@@ -155,6 +186,70 @@ fn check_keymap(file: &Path) -> Result<()> {
             bail!("键位文件有 {} 处错误", errors.len())
         }
     }
+}
+
+fn verify_audit(store: &Store) -> Result<()> {
+    let v = store.verify_audit()?;
+    match v.problem {
+        None => {
+            let hex: String = v
+                .head
+                .hash
+                .iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            println!("审计链完整：共 {} 条，末条哈希 {hex}…", v.entries);
+            Ok(())
+        }
+        Some(problem) => {
+            println!("审计链校验失败：{problem}（此前 {} 条完好）", v.entries);
+            bail!("审计链校验失败")
+        }
+    }
+}
+
+fn show_audit(store: &Store, person: Option<&str>) -> Result<()> {
+    // The records that belong to the person: their own, and their cases (and follow-ups).
+    let keys: Option<Vec<[u8; 8]>> = match person {
+        Some(id) => {
+            let id = yuanzhu::domain::IdNumber::parse(id)
+                .map_err(|e| anyhow::anyhow!("身份证号有误：{e}"))?;
+            let pid = store
+                .person_by_id_number(id.as_str())?
+                .ok_or_else(|| anyhow::anyhow!("没有身份证号为 {} 的人员", id.masked()))?;
+            let mut keys = vec![pid.to_key()];
+            keys.extend(
+                store
+                    .summaries()?
+                    .iter()
+                    .filter(|s| s.person == pid)
+                    .map(|s| s.case.to_key()),
+            );
+            Some(keys)
+        }
+        None => None,
+    };
+    for e in store.audit_entries(1)? {
+        if let Some(keys) = &keys {
+            let touches = e
+                .changes
+                .iter()
+                .any(|c| keys.iter().any(|k| c.key.starts_with(k)));
+            if !touches {
+                continue;
+            }
+        }
+        println!(
+            "{:>6}  {}  {}  {}  {}",
+            e.seq,
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            e.actor,
+            e.action,
+            e.target
+        );
+    }
+    Ok(())
 }
 
 fn os_user() -> String {
