@@ -256,3 +256,31 @@ fn the_same_screen_under_every_common_term() {
         assert_eq!(screen, &screens[0].1, "TERM={term} differs from TERM=linux");
     }
 }
+
+#[test]
+fn typing_left_alone_a_moment_survives_even_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = demo(dir.path());
+    let id = masked_id(&select_due_with_history(&mut pty));
+    pty.send(F4);
+    pty.wait_text("月度回访", LONG);
+    pty.send("3");
+    pty.wait_text("3 数据比对", LONG);
+    // The draft is kept after a second without typing; give it two and a half.
+    let quiet = pty.settle(Duration::from_millis(2500));
+    assert_eq!(quiet, 0, "keeping a draft draws nothing");
+    let pid = pty.pid().expect("pid");
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .unwrap();
+    drop(pty);
+
+    let (mut pty, _) = row_after_restart(dir.path(), &id);
+    pty.send(ENTER);
+    pty.send(F4);
+    pty.wait_text("已恢复上次未保存的草稿", LONG);
+    pty.wait_text("3 数据比对", LONG);
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+}

@@ -62,6 +62,8 @@ pub struct App {
 }
 
 pub const MIN_WIDTH: u16 = 80;
+/// How long typing must pause before the form is kept as a draft.
+pub const DRAFT_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(1000);
 pub const MIN_HEIGHT: u16 = 24;
 
 impl App {
@@ -508,6 +510,28 @@ impl App {
             return;
         }
         self.quit = true;
+    }
+
+    /// Called when no key came for a while: a form typed into and left alone for
+    /// `DRAFT_DEBOUNCE` is kept as a draft, so even a killed process loses at most that
+    /// much typing. Nothing on screen changes, so nothing is drawn.
+    pub fn tick(&mut self) {
+        let Some(form) = &self.form else { return };
+        let due = form
+            .unkept_since
+            .is_some_and(|t| t.elapsed() >= DRAFT_DEBOUNCE);
+        if !due || form.saved {
+            return;
+        }
+        let request = Request::SaveDraft {
+            case: form.view.case,
+            draft: form.draft.clone(),
+        };
+        if self.call(request).is_ok()
+            && let Some(form) = &mut self.form
+        {
+            form.unkept_since = None;
+        }
     }
 
     /// Called when the terminal goes away (a dropped link): keep what was typed.

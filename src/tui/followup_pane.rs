@@ -25,6 +25,8 @@ pub struct FollowupPane {
     pub dirty: bool,
     /// Saved in this sitting.
     pub saved: bool,
+    /// When the text last changed without being kept as a draft yet.
+    pub unkept_since: Option<std::time::Instant>,
     pub restored_draft: bool,
 }
 
@@ -46,6 +48,7 @@ impl FollowupPane {
             errors: Vec::new(),
             dirty: false,
             saved: false,
+            unkept_since: None,
             restored_draft: restored,
         };
         pane.focus_field(Field::Method);
@@ -91,6 +94,7 @@ impl FollowupPane {
     fn touched(&mut self) {
         self.dirty = true;
         self.saved = false;
+        self.unkept_since = Some(std::time::Instant::now());
         self.errors.retain(|(f, _)| *f != self.focus);
     }
 
@@ -103,6 +107,7 @@ impl FollowupPane {
         self.errors.clear();
         self.dirty = true;
         self.saved = false;
+        self.unkept_since = Some(std::time::Instant::now());
         self.focus_field(Field::NextContact);
         true
     }
@@ -207,6 +212,7 @@ impl FollowupPane {
         self.view.rev = rev;
         self.dirty = false;
         self.saved = true;
+        self.unkept_since = None;
         self.restored_draft = false;
         self.view.due = Some(DueStatus::Done);
     }

@@ -94,8 +94,8 @@ pub fn run(app: &mut App) -> io::Result<()> {
     result
 }
 
-/// How often a blocked read wakes to see whether the link was dropped. Nothing is drawn or
-/// sent on such a wake-up.
+/// How often a blocked read wakes to see whether the link was dropped, or a form wants
+/// keeping as a draft. Nothing is drawn or sent on such a wake-up.
 const HANGUP_CHECK: Duration = Duration::from_millis(500);
 
 fn event_loop(app: &mut App) -> io::Result<()> {
@@ -116,6 +116,7 @@ fn event_loop(app: &mut App) -> io::Result<()> {
             return Ok(());
         }
         if !matches!(ready, Ok(true)) {
+            app.tick();
             continue;
         }
         let first = match event::read() {
