@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use yuanzhu::config::Config;
 use yuanzhu::domain::Settings;
-use yuanzhu::service::{Actor, LocalBackend, Role, Service, Today, now_cst};
+use yuanzhu::service::{LocalBackend, Request, Response, Role, Service, Today, now_cst};
 use yuanzhu::store::{Stamp, Store, StoreConfig};
 use yuanzhu::tui::theme::{Borders, ThemeName};
 use yuanzhu::tui::{App, Keymap, Theme, keymap, terminal};
@@ -35,6 +35,9 @@ struct Cli {
     /// 边框：box（默认）或 ascii（中文环境下制表符显示为双宽时用）
     #[arg(long, global = true, value_enum)]
     borders: Option<Borders>,
+    /// 以此账户身份操作（仅限演示数据库，用于试用各角色）
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    as_user: Option<String>,
     /// 配置文件（默认为用户配置目录下的 config.toml）；也可用 YUANZHU_CONFIG
     #[arg(long, global = true, env = "YUANZHU_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
@@ -58,11 +61,38 @@ enum Command {
         #[command(subcommand)]
         command: KeymapCommand,
     },
+    /// 账户（管理员）
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// 审计记录
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 添加账户：NAME 为系统用户名
+    Add {
+        name: String,
+        /// 乡镇经办、县级审核或管理员
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// 乡镇（名称或代码）；乡镇经办必填
+        #[arg(long)]
+        township: Option<String>,
+    },
+    /// 列出账户
+    List,
+    /// 停用账户
+    Disable { name: String },
+}
+
+fn parse_role(s: &str) -> std::result::Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("角色应为 乡镇经办、县级审核 或 管理员，而不是“{s}”"))
 }
 
 #[derive(Subcommand)]
@@ -133,6 +163,39 @@ fn run() -> Result<()> {
         Some(Command::Keymap {
             command: KeymapCommand::Check { file },
         }) => check_keymap(&file),
+        Some(Command::User { command }) => {
+            let dir = store_dir(&cli.data_dir)?;
+            let service = Service::new(Store::open(&dir, front.store)?, today, Settings::default());
+            let actor = service.actor_for(&acting_user(&service, cli.as_user.as_deref())?)?;
+            let request = match command {
+                UserCommand::Add {
+                    name,
+                    role,
+                    township,
+                } => Request::AddUser {
+                    name,
+                    role,
+                    township,
+                },
+                UserCommand::List => Request::ListUsers,
+                UserCommand::Disable { name } => Request::DisableUser { name },
+            };
+            match service.handle(&actor, request)?.body {
+                Response::Users(users) => {
+                    for u in users {
+                        println!(
+                            "{:<16} {:<6} {:<10} {}",
+                            u.name,
+                            u.role.label(),
+                            u.township.unwrap_or_default(),
+                            if u.disabled { "已停用" } else { "" }
+                        );
+                    }
+                }
+                _ => println!("已完成"),
+            }
+            Ok(())
+        }
         Some(Command::Audit { command }) => {
             let dir = match &cli.data_dir {
                 Some(d) => d.clone(),
@@ -153,7 +216,7 @@ fn run() -> Result<()> {
                 None => project_dirs()?.data_dir().join("demo"),
             };
             prepare_demo(&dir, households, reset, today.date())?;
-            open_tui(&dir, &front)
+            open_tui(&dir, &front, cli.as_user.as_deref())
         }
         None => {
             let dir = match &cli.data_dir {
@@ -166,7 +229,7 @@ fn run() -> Result<()> {
                     dir.display()
                 );
             }
-            open_tui(&dir, &front)
+            open_tui(&dir, &front, cli.as_user.as_deref())
         }
     }
 }
@@ -338,18 +401,42 @@ struct Front {
     store: StoreConfig,
 }
 
-fn open_tui(dir: &Path, front: &Front) -> Result<()> {
+fn store_dir(data_dir: &Option<PathBuf>) -> Result<PathBuf> {
+    let dir = match data_dir {
+        Some(d) => d.clone(),
+        None => project_dirs()?.data_dir().join("store"),
+    };
+    if !Store::exists(&dir) {
+        bail!("在 {} 未找到数据库", dir.display());
+    }
+    Ok(dir)
+}
+
+/// The OS user, or on a demo store the account named by `--as`.
+fn acting_user(service: &Service, as_user: Option<&str>) -> Result<String> {
+    match as_user {
+        None => Ok(os_user()),
+        Some(name) => {
+            let is_demo = service
+                .store()
+                .county()?
+                .is_some_and(|c| c.demo_households.is_some());
+            if !is_demo {
+                bail!("--as 只能用于演示数据库；真实数据库中的身份来自登录的系统用户");
+            }
+            Ok(name.to_string())
+        }
+    }
+}
+
+fn open_tui(dir: &Path, front: &Front, as_user: Option<&str>) -> Result<()> {
     let keymap = load_keymap(front.keymap.as_deref())?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("需要在终端中运行（标准输入输出不是终端）");
     }
     let store = Store::open(dir, front.store)?;
     let service = Service::new(store, front.today, Settings::default());
-    let actor = Actor {
-        user: os_user(),
-        role: Role::CountyReviewer,
-        township: None,
-    };
+    let actor = service.actor_for(&acting_user(&service, as_user)?)?;
     let backend = Box::new(LocalBackend::new(service, actor));
     let mut app = App::new(backend, keymap, front.theme)?;
     terminal::run(&mut app).context("终端出错")?;

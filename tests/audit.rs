@@ -18,7 +18,8 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
 }
 
-/// A demo store with three follow-ups saved: five audit entries.
+/// A demo store with three follow-ups saved: six audit entries (county, households,
+/// accounts, three follow-ups).
 fn store_with_history(dir: &Path) {
     let service = Service::new(
         common::demo_store(dir, 20, today()),
@@ -65,7 +66,14 @@ fn verify(dir: &Path) -> (bool, String) {
 
 /// Opens the sled database underneath the store, as someone editing it by hand would.
 fn raw(dir: &Path) -> (sled::Db, sled::Tree, sled::Tree) {
-    let db = sled::open(dir).unwrap();
+    // sled lets go of its lock a moment after the store above is dropped.
+    let db = (0..60)
+        .find_map(|_| {
+            sled::open(dir)
+                .map_err(|_| std::thread::sleep(std::time::Duration::from_millis(50)))
+                .ok()
+        })
+        .expect("open the store's sled database by hand");
     let audit = db.open_tree("audit").unwrap();
     let meta = db.open_tree("meta").unwrap();
     (db, audit, meta)
@@ -77,7 +85,7 @@ fn an_untouched_chain_verifies() {
     store_with_history(dir.path());
     let (ok, out) = verify(dir.path());
     assert!(ok, "{out}");
-    assert!(out.contains("审计链完整：共 5 条"), "{out}");
+    assert!(out.contains("审计链完整：共 6 条"), "{out}");
     let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
     assert_eq!(store.verify_audit().unwrap().problem, None);
 }
@@ -119,11 +127,11 @@ fn a_tail_cut_off_with_the_head_rewritten_is_caught_by_the_anchor() {
     store_with_history(dir.path());
     {
         let (db, audit, meta) = raw(dir.path());
-        audit.remove(5u64.to_be_bytes()).unwrap();
-        let fourth = audit.get(4u64.to_be_bytes()).unwrap().unwrap();
+        audit.remove(6u64.to_be_bytes()).unwrap();
+        let fifth = audit.get(5u64.to_be_bytes()).unwrap().unwrap();
         let head = AuditHead {
-            seq: 4,
-            hash: hash_entry(&fourth),
+            seq: 5,
+            hash: hash_entry(&fifth),
         };
         meta.insert(b"audit_head", encode(&head)).unwrap();
         db.flush().unwrap();
@@ -131,7 +139,7 @@ fn a_tail_cut_off_with_the_head_rewritten_is_caught_by_the_anchor() {
     let (ok, out) = verify(dir.path());
     assert!(!ok);
     assert!(
-        out.contains("被截断：库外锚点记有 5 条，库内只有 4 条"),
+        out.contains("被截断：库外锚点记有 6 条，库内只有 5 条"),
         "{out}"
     );
 }
@@ -141,7 +149,7 @@ fn audit_show_lists_who_did_what_to_one_person() {
     let dir = tempfile::tempdir().unwrap();
     store_with_history(dir.path());
     let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
-    let saved = store.audit_entries(3).unwrap();
+    let saved = store.audit_entries(4).unwrap();
     let summary = store
         .summaries()
         .unwrap()

@@ -131,3 +131,108 @@ fn a_config_file_with_an_unknown_key_is_refused_with_its_line() {
     let msg = stderr(&o);
     assert!(msg.contains("配置文件") && msg.contains("line 2"), "{msg}");
 }
+
+/// A demo store made by the program itself (the TUI then refuses to start without a tty).
+fn demo_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    yuanzhu(&[
+        "--data-dir",
+        d,
+        "--today",
+        "2026-11-16",
+        "demo",
+        "--households",
+        "5",
+    ]);
+    dir
+}
+
+#[test]
+fn an_administrator_adds_lists_and_disables_accounts() {
+    let dir = demo_dir();
+    let d = dir.path().to_str().unwrap();
+    let add = yuanzhu(&[
+        "--data-dir",
+        d,
+        "--as",
+        "guanli",
+        "user",
+        "add",
+        "liu.xm",
+        "--role",
+        "乡镇经办",
+        "--township",
+        "贡江镇",
+    ]);
+    assert!(add.status.success(), "{}", stderr(&add));
+    let list = yuanzhu(&["--data-dir", d, "--as", "guanli", "user", "list"]);
+    let out = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("liu.xm") && l.contains("乡镇经办") && l.contains("贡江镇")),
+        "{out}"
+    );
+    assert!(
+        out.contains("jingban") && out.contains("shenhe") && out.contains("guanli"),
+        "{out}"
+    );
+    let off = yuanzhu(&[
+        "--data-dir",
+        d,
+        "--as",
+        "guanli",
+        "user",
+        "disable",
+        "liu.xm",
+    ]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    let refused = yuanzhu(&["--data-dir", d, "--as", "liu.xm", "user", "list"]);
+    assert!(stderr(&refused).contains("已停用"), "{}", stderr(&refused));
+}
+
+#[test]
+fn only_an_administrator_manages_accounts_and_caseworkers_need_a_township() {
+    let dir = demo_dir();
+    let d = dir.path().to_str().unwrap();
+    let o = yuanzhu(&["--data-dir", d, "--as", "jingban", "user", "list"]);
+    assert!(
+        stderr(&o).contains("只有管理员可以管理账户"),
+        "{}",
+        stderr(&o)
+    );
+    let o = yuanzhu(&[
+        "--data-dir",
+        d,
+        "--as",
+        "guanli",
+        "user",
+        "add",
+        "wang",
+        "--role",
+        "乡镇经办",
+    ]);
+    assert!(
+        stderr(&o).contains("需要用 --township 指定乡镇"),
+        "{}",
+        stderr(&o)
+    );
+    let o = yuanzhu(&[
+        "--data-dir",
+        d,
+        "--as",
+        "guanli",
+        "user",
+        "add",
+        "王五",
+        "--role",
+        "管理员",
+    ]);
+    assert!(
+        stderr(&o).contains("账户名应为系统用户名"),
+        "{}",
+        stderr(&o)
+    );
+    let o = yuanzhu(&["--data-dir", d, "--as", "nobody", "user", "list"]);
+    assert!(stderr(&o).contains("没有援助账户"), "{}", stderr(&o));
+}

@@ -192,6 +192,13 @@ fn every_record_type_decodes_from_its_golden_bytes() {
     fixture(draft());
     fixture(county());
     fixture(audit_entry());
+    fixture(Account {
+        name: "jingban".into(),
+        rev: 2,
+        role: Role::TownshipCaseworker,
+        township: Some(TownshipCode("360731100".into())),
+        disabled: false,
+    });
 }
 
 #[test]

@@ -284,3 +284,30 @@ fn typing_left_alone_a_moment_survives_even_sigkill() {
     pty.send(CTRL_Q);
     pty.wait_exit(LONG);
 }
+
+#[test]
+fn a_township_caseworker_sees_only_their_township() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = demo(dir.path());
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+    drop(pty);
+    let mut pty = Pty::spawn(
+        &["--today", TODAY, "--as", "jingban", "demo"],
+        dir.path(),
+        80,
+        24,
+    );
+    pty.wait_text("案件队列", LONG);
+    pty.settle(Duration::from_millis(300));
+    let screen = pty.screen();
+    assert!(screen.contains("jingban（乡镇经办，贡江镇）"), "{screen}");
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("**********"))
+        .collect();
+    assert!(!rows.is_empty(), "{screen}");
+    assert!(rows.iter().all(|l| l.contains("贡江镇")), "{screen}");
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+}

@@ -17,9 +17,9 @@ use crate::domain::household::is_zero_employment;
 use crate::domain::id_number::age_on;
 use crate::domain::retirement::within_years_of_retirement;
 use crate::domain::{
-    AssistanceCase, CaseEvent, CaseEventKind, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
-    HouseholdEvent, HouseholdEventKind, HouseholdId, IdNumber, LabourCapacity, Person, PersonId,
-    RecognitionStatus, Relation, Settings, Sex, Tier, WorkStatus,
+    Account, AssistanceCase, CaseEvent, CaseEventKind, CaseId, CaseSummary, FollowUp, FollowUpId,
+    Household, HouseholdEvent, HouseholdEventKind, HouseholdId, IdNumber, LabourCapacity, Person,
+    PersonId, RecognitionStatus, Relation, Role, Settings, Sex, Tier, TownshipCode, WorkStatus,
 };
 use crate::store::{County, Load, Stamp, Store, StoreError};
 use chrono::{Datelike, Days, NaiveDate};
@@ -82,8 +82,43 @@ pub fn generate(store: &Store, spec: &DemoSpec, stamp: &Stamp) -> Result<County,
         store.load(&load, stamp, AUDIT_ACTION)?;
         left -= n;
     }
+    let accounts: Vec<(Account, Option<u64>)> = demo_accounts(&county, &stamp.actor)
+        .into_iter()
+        .map(|a| (a, None))
+        .collect();
+    store.put_accounts(&accounts, stamp, "建立演示账户")?;
     Ok(county)
 }
+
+/// The demo's accounts: the OS user who created it as a county reviewer (so `yuanzhu
+/// serve` and the TUI work at once), and one account of each role to try every workflow
+/// with `yuanzhu demo --as NAME`.
+pub fn demo_accounts(county: &County, creator: &str) -> Vec<Account> {
+    let account = |name: &str, role, township: Option<TownshipCode>| Account {
+        name: name.to_string(),
+        rev: 0,
+        role,
+        township,
+        disabled: false,
+    };
+    let first_township = county.townships.first().map(|t| t.code.clone());
+    let mut all = vec![
+        account(DEMO_CASEWORKER, Role::TownshipCaseworker, first_township),
+        account(DEMO_REVIEWER, Role::CountyReviewer, None),
+        account(DEMO_ADMIN, Role::Admin, None),
+    ];
+    if !all.iter().any(|a| a.name == creator) {
+        all.insert(0, account(creator, Role::CountyReviewer, None));
+    }
+    all
+}
+
+/// A township caseworker of the first township (贡江镇).
+pub const DEMO_CASEWORKER: &str = "jingban";
+/// A county reviewer.
+pub const DEMO_REVIEWER: &str = "shenhe";
+/// An administrator.
+pub const DEMO_ADMIN: &str = "guanli";
 
 struct Generator<'a> {
     store: &'a Store,

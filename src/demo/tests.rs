@@ -88,7 +88,15 @@ fn county_and_audit_are_written_once() {
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert_eq!(actions, vec!["设置县区信息", AUDIT_ACTION]);
+    assert_eq!(actions, vec!["设置县区信息", AUDIT_ACTION, "建立演示账户"]);
+    let accounts = store.accounts().unwrap();
+    let role = |name: &str| accounts.iter().find(|a| a.name == name).map(|a| a.role);
+    assert_eq!(
+        role("jingban"),
+        Some(crate::domain::Role::TownshipCaseworker)
+    );
+    assert_eq!(role("shenhe"), Some(crate::domain::Role::CountyReviewer));
+    assert_eq!(role("guanli"), Some(crate::domain::Role::Admin));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! store and no clock. Every date a rule needs comes in as an argument, so a rule can be
 //! held next to the paragraph of the notice it implements and tested on worked examples.
 
+pub mod account;
 pub mod case;
 pub mod category;
 pub mod due;
@@ -22,6 +23,7 @@ pub mod text;
 pub mod tier;
 pub mod year_month;
 
+pub use account::{Account, Role};
 pub use case::{AssistanceCase, CaseEvent, CaseEventKind, RecognitionStatus};
 pub use category::{Category, Evidence, RecordedCategory};
 pub use due::DueStatus;

@@ -1,28 +1,9 @@
 //! Who is asking: an account (the OS user name), its role and, for a township caseworker,
 //! its township. Every request is checked against these (第(十四)条).
 
+pub use crate::domain::Role;
 use crate::domain::TownshipCode;
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    /// 乡镇经办: registers, applies, follows up the township's own caseload.
-    TownshipCaseworker,
-    /// 县级审核: recognition, exit decisions, every township, statistics.
-    CountyReviewer,
-    /// 管理员: accounts, imports, backups.
-    Admin,
-}
-
-impl Role {
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::TownshipCaseworker => "乡镇经办",
-            Role::CountyReviewer => "县级审核",
-            Role::Admin => "管理员",
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {

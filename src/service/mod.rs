@@ -97,11 +97,120 @@ impl Service {
                 self.store.delete_draft(&actor.user, case)?;
                 Response::Done
             }
+            Request::ListUsers => {
+                require_admin(actor)?;
+                Response::Users(self.users()?)
+            }
+            Request::AddUser {
+                name,
+                role,
+                township,
+            } => {
+                require_admin(actor)?;
+                self.add_user(actor, &name, role, township.as_deref())?;
+                Response::Done
+            }
+            Request::DisableUser { name } => {
+                require_admin(actor)?;
+                self.disable_user(actor, &name)?;
+                Response::Done
+            }
         };
         Ok(Reply {
             seq: self.store.seq()?,
             body,
         })
+    }
+
+    /// The actor for an OS user: their account, if it exists and is not disabled.
+    pub fn actor_for(&self, user: &str) -> Result<Actor> {
+        match self.store.account(user)? {
+            None => Err(ServiceError::Denied(format!(
+                "系统用户 {user} 没有援助账户，请管理员运行 yuanzhu user add {user} --role …"
+            ))),
+            Some(a) if a.disabled => Err(ServiceError::Denied(format!("账户 {user} 已停用"))),
+            Some(a) => Ok(Actor {
+                user: a.name,
+                role: a.role,
+                township: a.township,
+            }),
+        }
+    }
+
+    fn users(&self) -> Result<Vec<UserRow>> {
+        let county = self.store.county()?;
+        Ok(self
+            .store
+            .accounts()?
+            .into_iter()
+            .map(|a| UserRow {
+                township: a.township.as_ref().map(|t| {
+                    county
+                        .as_ref()
+                        .map(|c| c.township_name(t).to_string())
+                        .unwrap_or_else(|| t.to_string())
+                }),
+                name: a.name,
+                role: a.role,
+                disabled: a.disabled,
+            })
+            .collect())
+    }
+
+    fn add_user(
+        &self,
+        actor: &Actor,
+        name: &str,
+        role: Role,
+        township: Option<&str>,
+    ) -> Result<()> {
+        crate::domain::account::check_account_name(name)
+            .map_err(|m| ServiceError::Denied(m.to_string()))?;
+        let county = self
+            .store
+            .county()?
+            .ok_or_else(|| ServiceError::NotFound("县区信息".into()))?;
+        let township = match (role, township) {
+            (Role::TownshipCaseworker, None) => {
+                return Err(ServiceError::Denied(
+                    "乡镇经办账户需要用 --township 指定乡镇".into(),
+                ));
+            }
+            (_, None) => None,
+            (_, Some(t)) => Some(
+                county
+                    .townships
+                    .iter()
+                    .find(|x| x.code.0 == t || x.name == t)
+                    .map(|x| x.code.clone())
+                    .ok_or_else(|| ServiceError::NotFound(format!("乡镇“{t}”")))?,
+            ),
+        };
+        if self.store.account(name)?.is_some() {
+            return Err(ServiceError::Conflict(format!("账户 {name} 已存在")));
+        }
+        let account = crate::domain::Account {
+            name: name.to_string(),
+            rev: 0,
+            role,
+            township,
+            disabled: false,
+        };
+        self.store
+            .put_accounts(&[(account, None)], &stamp(actor), "添加账户")?;
+        Ok(())
+    }
+
+    fn disable_user(&self, actor: &Actor, name: &str) -> Result<()> {
+        let mut account = self
+            .store
+            .account(name)?
+            .ok_or_else(|| ServiceError::NotFound(format!("账户 {name}")))?;
+        let rev = account.rev;
+        account.disabled = true;
+        self.store
+            .put_accounts(&[(account, Some(rev))], &stamp(actor), "停用账户")?;
+        Ok(())
     }
 
     fn overview(&self, actor: &Actor, today: NaiveDate) -> Result<Overview> {
@@ -371,6 +480,21 @@ impl Service {
                 .zero_employment
                 .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
         })
+    }
+}
+
+fn require_admin(actor: &Actor) -> Result<()> {
+    if actor.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ServiceError::Denied("只有管理员可以管理账户".into()))
+    }
+}
+
+fn stamp(actor: &Actor) -> Stamp {
+    Stamp {
+        actor: actor.user.clone(),
+        at: now_cst(),
     }
 }
 

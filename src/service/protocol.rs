@@ -6,7 +6,7 @@ use crate::domain::followup::{FollowUpAnswers, WorkStatus};
 use crate::domain::followup_form::{FieldError, FollowUpDraft};
 use crate::domain::{
     CaseId, Category, DueStatus, HouseholdId, LabourCapacity, PersonId, RecognitionStatus,
-    Relation, Settings, Sex, Tier, TownshipCode,
+    Relation, Role, Settings, Sex, Tier, TownshipCode,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,17 @@ pub enum Request {
     DiscardDraft {
         case: CaseId,
     },
+    /// Accounts (管理员 only).
+    ListUsers,
+    AddUser {
+        name: String,
+        role: Role,
+        /// A township's code or name; required for 乡镇经办.
+        township: Option<String>,
+    },
+    DisableUser {
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,7 +66,16 @@ pub enum Response {
     Household(HouseholdView),
     FollowUpForm(FormView),
     Saved(Saved),
+    Users(Vec<UserRow>),
     Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub name: String,
+    pub role: Role,
+    pub township: Option<String>,
+    pub disabled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

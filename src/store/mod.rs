@@ -13,8 +13,8 @@ use crate::domain::followup::FollowUpAnswers;
 use crate::domain::followup_effect::apply_followup;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::{
-    AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household, HouseholdEventKind,
-    HouseholdId, Person, PersonId,
+    Account, AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
+    HouseholdEventKind, HouseholdId, Person, PersonId,
 };
 use audit::{AuditEntry, AuditHead, Change, hash_entry};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -104,6 +104,7 @@ pub struct Store {
     household_cases: Tree,
     id_numbers: Tree,
     drafts: Tree,
+    accounts: Tree,
     audit: Tree,
 }
 
@@ -223,19 +224,31 @@ impl Store {
     }
 
     pub fn open(dir: &Path, config: StoreConfig) -> Result<Store> {
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(config.cache_bytes)
-            .open()
-            .map_err(|e| match &e {
-                sled::Error::Io(io) if io.to_string().contains("lock") => {
-                    StoreError::Locked(dir.to_path_buf())
+        // sled releases its file lock a moment after the last handle is dropped (its
+        // flusher thread winds down), so a store closed just now by this or another
+        // process is waited for briefly before it counts as held.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+        let db = loop {
+            let opened = sled::Config::new()
+                .path(dir)
+                .cache_capacity(config.cache_bytes)
+                .open();
+            match opened {
+                Ok(db) => break db,
+                Err(sled::Error::Io(io)) if io.to_string().contains("lock") => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(StoreError::Locked(dir.to_path_buf()));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                _ => StoreError::Open {
-                    path: dir.to_path_buf(),
-                    detail: e.to_string(),
-                },
-            })?;
+                Err(e) => {
+                    return Err(StoreError::Open {
+                        path: dir.to_path_buf(),
+                        detail: e.to_string(),
+                    });
+                }
+            }
+        };
         Ok(Store {
             dir: dir.to_path_buf(),
             meta: db.open_tree("meta")?,
@@ -247,6 +260,7 @@ impl Store {
             household_cases: db.open_tree("household_cases")?,
             id_numbers: db.open_tree("id_numbers")?,
             drafts: db.open_tree("drafts")?,
+            accounts: db.open_tree("accounts")?,
             audit: db.open_tree("audit")?,
             db,
         })
@@ -366,6 +380,68 @@ impl Store {
                 county.name.clone(),
                 vec![change("meta", COUNTY_KEY, old, Some(new))],
             )?;
+            Ok(())
+        });
+        unwrap_tx(result)?;
+        self.flush()?;
+        self.write_anchor()
+    }
+
+    pub fn account(&self, name: &str) -> Result<Option<Account>> {
+        self.get(&self.accounts, "accounts", name.as_bytes())
+    }
+
+    /// Every account, by name.
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        let mut out = Vec::new();
+        for kv in self.accounts.iter() {
+            let (k, v) = kv?;
+            out.push(decode_in("accounts", &k, &v)?);
+        }
+        Ok(out)
+    }
+
+    /// Creates accounts (when `expected_rev` is `None` and the name is free) or changes one
+    /// read at `expected_rev`; audited, flushed.
+    pub fn put_accounts(
+        &self,
+        accounts: &[(Account, Option<u64>)],
+        stamp: &Stamp,
+        action: &str,
+    ) -> Result<()> {
+        let trees = (&self.meta, &self.audit, &self.accounts);
+        let result = trees.transaction(|(meta, audit, tree)| {
+            let mut changes = Vec::new();
+            let mut names = Vec::new();
+            for (account, expected_rev) in accounts {
+                let key = account.name.as_bytes();
+                let old = tx_get::<Account>(tree, "accounts", key)?;
+                match (&old, expected_rev) {
+                    (Some((found, _)), None) => {
+                        return abort(StoreError::Conflict {
+                            expected: 0,
+                            found: found.rev,
+                        });
+                    }
+                    (Some((found, _)), Some(rev)) if found.rev != *rev => {
+                        return abort(StoreError::Conflict {
+                            expected: *rev,
+                            found: found.rev,
+                        });
+                    }
+                    (None, Some(_)) => {
+                        return abort(StoreError::NotFound(format!("账户 {}", account.name)));
+                    }
+                    _ => {}
+                }
+                let mut next = account.clone();
+                next.rev = old.as_ref().map(|(a, _)| a.rev + 1).unwrap_or(1);
+                let new = encode(&next);
+                tree.insert(key, new.clone())?;
+                changes.push(change("accounts", key, old.map(|(_, b)| b), Some(new)));
+                names.push(account.name.clone());
+            }
+            append_audit(meta, audit, stamp, action, names.join(" "), changes)?;
             Ok(())
         });
         unwrap_tx(result)?;

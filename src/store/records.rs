@@ -4,7 +4,9 @@
 use super::audit::{AuditEntry, AuditHead};
 use super::codec::Versioned;
 use crate::domain::followup_form::FollowUpDraft;
-use crate::domain::{AssistanceCase, CaseSummary, FollowUp, Household, Person, TownshipCode};
+use crate::domain::{
+    Account, AssistanceCase, CaseSummary, FollowUp, Household, Person, TownshipCode,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -55,4 +57,5 @@ versioned! {
     County => "county" v 1,
     AuditEntry => "audit" v 1,
     AuditHead => "audit_head" v 1,
+    Account => "account" v 1,
 }

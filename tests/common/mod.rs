@@ -36,8 +36,9 @@ fn binary() -> std::path::PathBuf {
 pub fn demo_store(dir: &Path, households: u32, today: chrono::NaiveDate) -> yuanzhu::store::Store {
     use yuanzhu::store::{Stamp, Store, StoreConfig};
     let store = Store::open(dir, StoreConfig::default()).expect("open store");
+    // The same OS user the PTY tests run the program as, so it has the demo's account.
     let stamp = Stamp {
-        actor: "test".into(),
+        actor: "pty-test".into(),
         at: yuanzhu::service::now_cst(),
     };
     yuanzhu::demo::generate(
