@@ -339,6 +339,19 @@ fn prepare_demo(dir: &Path, households: Option<u32>, reset: bool, today: NaiveDa
         match store.county()?.and_then(|c| c.demo_households) {
             None => bail!("{} 不是演示数据库；请换一个 --data-dir", dir.display()),
             Some(existing) => {
+                if store.accounts()?.is_empty() {
+                    // A demo made before accounts existed: give it the demo's accounts.
+                    let county = store.county()?.context("演示数据库缺少县区信息")?;
+                    let accounts: Vec<_> = yuanzhu::demo::demo_accounts(&county, &os_user())
+                        .into_iter()
+                        .map(|a| (a, None))
+                        .collect();
+                    let stamp = Stamp {
+                        actor: os_user(),
+                        at: now_cst(),
+                    };
+                    store.put_accounts(&accounts, &stamp, "建立演示账户")?;
+                }
                 if let Some(wanted) = households.filter(|w| *w != existing) {
                     bail!(
                         "{} 已有 {existing} 户的演示数据，不是 {wanted} 户。要重新生成请加 --reset：\n  yuanzhu demo --households {wanted} --reset",
