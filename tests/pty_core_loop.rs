@@ -56,6 +56,27 @@ fn row_after_restart(dir: &std::path::Path, id: &str) -> (Pty, String) {
     (pty, row)
 }
 
+/// Sends `signal` (e.g. `-KILL`, `-HUP`) to the program, as sshd or a power cut would.
+fn signal(pty: &Pty, signal: &str) {
+    let pid = pty.pid().expect("pid");
+    let sent = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// After a restart, F4 on the person brings back the draft holding `typed`.
+fn draft_comes_back(dir: &std::path::Path, id: &str, typed: &str) {
+    let (mut pty, _) = row_after_restart(dir, id);
+    pty.send(ENTER);
+    pty.send(F4);
+    pty.wait_text("已恢复上次未保存的草稿", LONG);
+    pty.wait_text(typed, LONG);
+    pty.send(CTRL_Q);
+    pty.wait_exit(LONG);
+}
+
 #[test]
 fn unchanged_followup_in_four_keys_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -115,13 +136,8 @@ fn killed_right_after_saved_the_followup_is_there() {
     let mut pty = demo(dir.path());
     let id = masked_id(&select_due_with_history(&mut pty));
     copy_and_save(&mut pty);
-    let pid = pty.pid().expect("pid");
     // SIGKILL: no destructor and no handler runs; only what was flushed survives.
-    let killed = std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    signal(&pty, "-KILL");
     drop(pty);
 
     let (mut pty, row) = row_after_restart(dir.path(), &id);
@@ -169,22 +185,11 @@ fn a_dropped_link_mid_form_keeps_what_was_typed_as_a_draft() {
     pty.wait_text("月度回访", LONG);
     pty.send("2");
     pty.wait_text("2 电话联系", LONG);
-    let pid = pty.pid().expect("pid");
     // What sshd does when the link drops: SIGHUP to the session's process.
-    std::process::Command::new("kill")
-        .args(["-HUP", &pid.to_string()])
-        .status()
-        .unwrap();
+    signal(&pty, "-HUP");
     pty.wait_exit(LONG);
     drop(pty);
-
-    let (mut pty, _) = row_after_restart(dir.path(), &id);
-    pty.send(ENTER);
-    pty.send(F4);
-    pty.wait_text("已恢复上次未保存的草稿", LONG);
-    pty.wait_text("2 电话联系", LONG);
-    pty.send(CTRL_Q);
-    pty.wait_exit(LONG);
+    draft_comes_back(dir.path(), &id, "2 电话联系");
 }
 
 #[test]
@@ -269,20 +274,9 @@ fn typing_left_alone_a_moment_survives_even_sigkill() {
     // The draft is kept after a second without typing; give it two and a half.
     let quiet = pty.settle(Duration::from_millis(2500));
     assert_eq!(quiet, 0, "keeping a draft draws nothing");
-    let pid = pty.pid().expect("pid");
-    std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .unwrap();
+    signal(&pty, "-KILL");
     drop(pty);
-
-    let (mut pty, _) = row_after_restart(dir.path(), &id);
-    pty.send(ENTER);
-    pty.send(F4);
-    pty.wait_text("已恢复上次未保存的草稿", LONG);
-    pty.wait_text("3 数据比对", LONG);
-    pty.send(CTRL_Q);
-    pty.wait_exit(LONG);
+    draft_comes_back(dir.path(), &id, "3 数据比对");
 }
 
 #[test]
