@@ -98,6 +98,25 @@ pub fn run(app: &mut App) -> io::Result<()> {
 /// keeping as a draft. Nothing is drawn or sent on such a wake-up.
 const HANGUP_CHECK: Duration = Duration::from_millis(500);
 
+/// Whether the terminal on standard input has hung up (the window closed, or the link
+/// dropped without a SIGHUP reaching us): crossterm takes its end-of-file for "no input"
+/// and would spin on it for ever.
+fn terminal_gone() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&now)) {
+        Ok(_) => fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+        Err(_) => true,
+    }
+}
+
 fn event_loop(app: &mut App) -> io::Result<()> {
     // A dropped SSH link sends SIGHUP, whose default action would end the process before
     // an unsaved form is kept; instead note it and keep the form as a draft.
@@ -116,6 +135,10 @@ fn event_loop(app: &mut App) -> io::Result<()> {
             return Ok(());
         }
         if !matches!(ready, Ok(true)) {
+            if terminal_gone() {
+                app.hang_up();
+                return Ok(());
+            }
             app.tick();
             continue;
         }
