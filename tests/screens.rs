@@ -258,3 +258,21 @@ fn the_default_theme_uses_only_the_16_named_colours() {
         }
     });
 }
+
+#[test]
+fn f6_in_the_household_reveals_the_full_id_and_says_it_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(3));
+    let before = screen(&app, 80, 24);
+    assert!(before.contains("（F6 显示完整号码）"), "{before}");
+    key(&mut app, KeyCode::F(6));
+    let after = screen(&app, 80, 24);
+    assert!(after.contains("（已记入审计）"), "{after}");
+    assert!(after.contains("此次查看已记入审计"), "{after}");
+    let full = after
+        .split_whitespace()
+        .find(|w| w.len() >= 18 && w.chars().take(17).all(|c| c.is_ascii_digit()))
+        .expect("a full 18-digit number on screen");
+    assert!(!full.contains('*'));
+}

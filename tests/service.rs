@@ -216,3 +216,39 @@ fn placing_a_member_in_work_clears_the_zero_employment_household() {
     assert_eq!(audit[0].action, "保存回访");
     assert!(audit[0].changes.iter().any(|c| c.tree == "households"));
 }
+
+#[test]
+fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let actor = reviewer();
+    let row = queue(&service, &actor).remove(0);
+    let before = service.store().seq().unwrap();
+    let reply = service
+        .handle(&actor, Request::RevealId { person: row.person })
+        .unwrap();
+    match reply.body {
+        Response::IdNumber { id_number, .. } => {
+            assert_eq!(id_number.len(), 18);
+            assert!(id_number.ends_with(&row.id_tail));
+        }
+        other => panic!("{other:?}"),
+    }
+    let entries = service.store().audit_entries(before + 1).unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].action, "查看完整身份证号");
+    assert_eq!(entries[0].actor, "county");
+    assert!(entries[0].target.contains(&row.id_masked));
+
+    let other_township = Actor {
+        user: "township".into(),
+        role: Role::TownshipCaseworker,
+        township: Some(yuanzhu::domain::TownshipCode("000000000".into())),
+    };
+    let refused = service.handle(&other_township, Request::RevealId { person: row.person });
+    assert!(
+        matches!(refused, Err(ServiceError::Denied(_))),
+        "{refused:?}"
+    );
+    assert_eq!(service.store().audit_entries(before + 2).unwrap().len(), 0);
+}

@@ -97,6 +97,30 @@ impl Service {
                 self.store.delete_draft(&actor.user, case)?;
                 Response::Done
             }
+            Request::RevealId { person } => {
+                let p = self
+                    .store
+                    .person(person)?
+                    .ok_or_else(|| ServiceError::NotFound(format!("人员 {person}")))?;
+                let household = self
+                    .store
+                    .household(p.household)?
+                    .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", p.household)))?;
+                if !actor.covers(&household.township) {
+                    return Err(ServiceError::Denied("该人员不属于您所在的乡镇".into()));
+                }
+                let target = format!("{} {}", p.name, p.id_number.masked());
+                self.store.record_access(
+                    &stamp(actor),
+                    "查看完整身份证号",
+                    target,
+                    person.to_key(),
+                )?;
+                Response::IdNumber {
+                    person,
+                    id_number: p.id_number.as_str().to_string(),
+                }
+            }
             Request::ListUsers => {
                 require_admin(actor)?;
                 Response::Users(self.users()?)

@@ -39,6 +39,10 @@ pub enum Request {
     DiscardDraft {
         case: CaseId,
     },
+    /// A member's full ID number; every reveal is an audit entry (第(十四)条).
+    RevealId {
+        person: PersonId,
+    },
     /// Accounts (管理员 only).
     ListUsers,
     AddUser {
@@ -67,6 +71,7 @@ pub enum Response {
     FollowUpForm(FormView),
     Saved(Saved),
     Users(Vec<UserRow>),
+    IdNumber { person: PersonId, id_number: String },
     Done,
 }
 

@@ -449,6 +449,31 @@ impl Store {
         self.write_anchor()
     }
 
+    /// An audit entry for reading something sensitive: no record changes, but who looked at
+    /// which record (`key`) and when is kept in the chain like any change.
+    pub fn record_access(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        target: String,
+        key: [u8; 8],
+    ) -> Result<u64> {
+        let trees = (&self.meta, &self.audit);
+        let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
+            append_audit(
+                meta,
+                audit,
+                stamp,
+                action,
+                target.clone(),
+                vec![change("persons", &key, None, None)],
+            )
+        }))?;
+        self.flush()?;
+        let _ = self.write_anchor();
+        Ok(seq)
+    }
+
     /// Writes many new records at once (the demo county), with one audit entry.
     pub fn load(&self, load: &Load, stamp: &Stamp, what: &str) -> Result<u64> {
         let mut batch = Batch::default();

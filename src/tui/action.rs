@@ -38,6 +38,8 @@ pub enum Action {
     CopyLast,
     /// Clear the search filter in the queue.
     ClearFilter,
+    /// Show the selected member's full ID number (an audited action, 第(十四)条).
+    RevealId,
 }
 
 impl Action {
@@ -64,6 +66,7 @@ impl Action {
             Action::Save => "保存",
             Action::CopyLast => "照上次",
             Action::ClearFilter => "清除筛选",
+            Action::RevealId => "显示证号",
         }
     }
 }

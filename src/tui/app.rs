@@ -298,7 +298,24 @@ impl App {
             Action::PageUp => h.scroll_timeline(-8),
             Action::PageDown => h.scroll_timeline(8),
             Action::Open => self.open_followup(),
+            Action::RevealId => self.reveal_id(),
             _ => {}
+        }
+    }
+
+    fn reveal_id(&mut self) {
+        let Some(person) = self.household.as_ref().and_then(|h| h.selected_person()) else {
+            return;
+        };
+        match self.call(Request::RevealId { person }) {
+            Ok(Response::IdNumber { person, id_number }) => {
+                if let Some(h) = &mut self.household {
+                    h.revealed.push((person, id_number));
+                }
+                self.say(StatusKind::Info, "已显示完整身份证号，此次查看已记入审计");
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
+            Err(e) => self.say(StatusKind::Error, e.to_string()),
         }
     }
 

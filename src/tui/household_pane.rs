@@ -14,6 +14,8 @@ use ratatui::widgets::Paragraph;
 
 pub struct HouseholdPane {
     pub view: HouseholdView,
+    /// Full ID numbers revealed (and audited) while this household is open.
+    pub revealed: Vec<(crate::domain::PersonId, String)>,
     pub selected: usize,
     pub timeline_offset: usize,
 }
@@ -27,6 +29,7 @@ impl HouseholdPane {
             .unwrap_or(0);
         Self {
             view,
+            revealed: Vec::new(),
             selected,
             timeline_offset: 0,
         }
@@ -37,6 +40,10 @@ impl HouseholdPane {
             .members
             .get(self.selected)
             .and_then(|m| m.case.as_ref().map(|c| c.case))
+    }
+
+    pub fn selected_person(&self) -> Option<crate::domain::PersonId> {
+        self.view.members.get(self.selected).map(|m| m.person)
     }
 
     pub fn move_by(&mut self, delta: isize) {
@@ -106,6 +113,18 @@ impl HouseholdPane {
             ];
             spans.push(Span::raw(clip(&cats.join(" "), w.saturating_sub(50))));
             lines.push(Line::from(spans));
+        }
+        if let Some(m) = v.members.get(self.selected) {
+            let shown = self
+                .revealed
+                .iter()
+                .find(|(p, _)| *p == m.person)
+                .map(|(_, id)| id.clone());
+            let line = match shown {
+                Some(id) => format!("  {} 身份证号 {id}（已记入审计）", m.name),
+                None => format!("  {} 身份证号 {}（F6 显示完整号码）", m.name, m.id_masked),
+            };
+            lines.push(Line::from(Span::styled(clip(&line, w), theme.dim())));
         }
         lines.push(Line::from(Span::styled(
             format!("记录（共{}条，PgUp/PgDn 翻看）", v.timeline.len()),

@@ -729,7 +729,8 @@ mod tests {
                 | Action::PrevField
                 | Action::Save
                 | Action::CopyLast
-                | Action::ClearFilter => action,
+                | Action::ClearFilter
+                | Action::RevealId => action,
             }
         }
         [
@@ -753,6 +754,7 @@ mod tests {
             Action::Save,
             Action::CopyLast,
             Action::ClearFilter,
+            Action::RevealId,
         ]
         .into_iter()
         .map(listed)
