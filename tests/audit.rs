@@ -7,7 +7,6 @@ mod common;
 use chrono::NaiveDate;
 use std::path::Path;
 use std::process::Command;
-use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::{DueStatus, Settings};
 use yuanzhu::service::{Actor, Request, Response, Role, Service, Today};
 use yuanzhu::store::audit::{AuditEntry, AuditHead, hash_entry};
@@ -35,15 +34,7 @@ fn store_with_history(dir: &Path) {
         panic!("queue")
     };
     for row in rows.iter().filter(|r| r.due != DueStatus::Done).take(3) {
-        let ctx = FormContext {
-            today: today(),
-            recognised_on: None,
-            tier: row.tier,
-        };
-        let mut draft = FollowUpDraft::blank(&ctx, &Settings::default());
-        draft.press_code(Field::Method, '2');
-        draft.press_code(Field::WorkStatus, '1');
-        draft.press_code(Field::Willing, '1');
+        let draft = common::unemployed_visit(today(), row.tier);
         let request = Request::SaveFollowUp {
             case: row.case,
             rev: row.rev,

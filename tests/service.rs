@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
+use yuanzhu::domain::followup_form::{Field, FollowUpDraft};
 use yuanzhu::domain::{DueStatus, Settings, Tier};
 use yuanzhu::service::{Actor, QueueRow, Request, Response, Role, Service, ServiceError, Today};
 
@@ -34,16 +34,7 @@ fn queue(service: &Service, actor: &Actor) -> Vec<QueueRow> {
 }
 
 fn unemployed_visit(tier: Tier) -> FollowUpDraft {
-    let ctx = FormContext {
-        today: today(),
-        recognised_on: None,
-        tier,
-    };
-    let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
-    d.press_code(Field::Method, '2');
-    d.press_code(Field::WorkStatus, '1');
-    d.press_code(Field::Willing, '1');
-    d
+    common::unemployed_visit(today(), tier)
 }
 
 #[test]

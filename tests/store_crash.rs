@@ -7,7 +7,7 @@ mod common;
 use chrono::NaiveDate;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
+use yuanzhu::domain::followup_form::Field;
 use yuanzhu::domain::{CaseId, DueStatus, Settings};
 use yuanzhu::service::{Actor, Request, Response, Role, Service, Today};
 use yuanzhu::store::{Store, StoreConfig};
@@ -38,15 +38,7 @@ fn child(dir: &str) {
         .iter()
         .find(|r| r.due != DueStatus::Done)
         .expect("someone due");
-    let ctx = FormContext {
-        today: today(),
-        recognised_on: None,
-        tier: row.tier,
-    };
-    let mut draft = FollowUpDraft::blank(&ctx, &Settings::default());
-    draft.press_code(Field::Method, '1');
-    draft.press_code(Field::WorkStatus, '1');
-    draft.press_code(Field::Willing, '1');
+    let mut draft = common::unemployed_visit(today(), row.tier);
     draft.set(Field::Plan, "断电测试：保存后立即被杀".into());
     let reply = service
         .handle(

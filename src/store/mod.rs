@@ -276,6 +276,32 @@ impl Store {
         Ok(())
     }
 
+    /// After an audited write: flush (the caller may now say 已保存), then bring the anchor
+    /// up to date. The write is on disk either way, so a failed anchor update must not make
+    /// the caller report failure; the anchor then lags, which `audit verify` accepts, and
+    /// the next write catches it up.
+    fn commit(&self) -> Result<()> {
+        self.flush()?;
+        let _ = self.write_anchor();
+        Ok(())
+    }
+
+    /// One audit entry on its own (a bulk load, a sensitive read), flushed.
+    fn audit_only(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        target: String,
+        changes: Vec<Change>,
+    ) -> Result<u64> {
+        let trees = (&self.meta, &self.audit);
+        let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
+            append_audit(meta, audit, stamp, action, target.clone(), changes.clone())
+        }))?;
+        self.commit()?;
+        Ok(seq)
+    }
+
     /// The number of the newest audit entry: the store's change sequence.
     pub fn seq(&self) -> Result<u64> {
         Ok(self
@@ -383,8 +409,7 @@ impl Store {
             Ok(())
         });
         unwrap_tx(result)?;
-        self.flush()?;
-        self.write_anchor()
+        self.commit()
     }
 
     pub fn account(&self, name: &str) -> Result<Option<Account>> {
@@ -445,8 +470,7 @@ impl Store {
             Ok(())
         });
         unwrap_tx(result)?;
-        self.flush()?;
-        self.write_anchor()
+        self.commit()
     }
 
     /// An audit entry for reading something sensitive: no record changes, but who looked at
@@ -458,20 +482,12 @@ impl Store {
         target: String,
         key: [u8; 8],
     ) -> Result<u64> {
-        let trees = (&self.meta, &self.audit);
-        let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            append_audit(
-                meta,
-                audit,
-                stamp,
-                action,
-                target.clone(),
-                vec![change("persons", &key, None, None)],
-            )
-        }))?;
-        self.flush()?;
-        let _ = self.write_anchor();
-        Ok(seq)
+        self.audit_only(
+            stamp,
+            action,
+            target,
+            vec![change("persons", &key, None, None)],
+        )
     }
 
     /// Writes many new records at once (the demo county), with one audit entry.
@@ -508,26 +524,14 @@ impl Store {
             batch.insert(&followup_key(f.case, f.id), encode(f));
         }
         self.followups.apply_batch(batch)?;
-        let trees = (&self.meta, &self.audit);
-        let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            append_audit(
-                meta,
-                audit,
-                stamp,
-                what,
-                format!(
-                    "{} 户 {} 人 {} 件 {} 次回访",
-                    load.households.len(),
-                    load.persons.len(),
-                    load.cases.len(),
-                    load.followups.len()
-                ),
-                Vec::new(),
-            )
-        }))?;
-        self.flush()?;
-        self.write_anchor()?;
-        Ok(seq)
+        let target = format!(
+            "{} 户 {} 人 {} 件 {} 次回访",
+            load.households.len(),
+            load.persons.len(),
+            load.cases.len(),
+            load.followups.len()
+        );
+        self.audit_only(stamp, what, target, Vec::new())
     }
 
     /// Saves a follow-up for `case`, read at `expected_rev`: the follow-up, the case, its
@@ -648,11 +652,7 @@ impl Store {
             },
         );
         let saved = unwrap_tx(saved)?;
-        self.flush()?;
-        // The follow-up is on disk: a failed anchor update must not make the caseworker
-        // think otherwise. The anchor then lags, which `audit verify` still accepts; the
-        // next save brings it up to date.
-        let _ = self.write_anchor();
+        self.commit()?;
         Ok(saved)
     }
 

@@ -50,6 +50,24 @@ pub fn demo_store(dir: &Path, households: u32, today: chrono::NaiveDate) -> yuan
     store
 }
 
+/// A phone follow-up finding the person still out of work and willing, dated `today`.
+pub fn unemployed_visit(
+    today: chrono::NaiveDate,
+    tier: yuanzhu::domain::Tier,
+) -> yuanzhu::domain::followup_form::FollowUpDraft {
+    use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
+    let ctx = FormContext {
+        today,
+        recognised_on: None,
+        tier,
+    };
+    let mut d = FollowUpDraft::blank(&ctx, &yuanzhu::domain::Settings::default());
+    d.press_code(Field::Method, '2');
+    d.press_code(Field::WorkStatus, '1');
+    d.press_code(Field::Willing, '1');
+    d
+}
+
 pub struct Pty {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
