@@ -1,5 +1,5 @@
 //! The config file (`<config dir>/config.toml`, or `--config FILE`): the settings of one
-//! terminal — theme, borders, keymap, store cache. Unknown keys are an error with the file
+//! terminal — theme, borders, keymap, store cache, the server's socket. Unknown keys are an error with the file
 //! and line, never silently ignored. Command-line flags win over the file.
 
 use crate::tui::theme::{Borders, ThemeName};
@@ -17,6 +17,11 @@ pub struct Config {
     pub keymap: Option<String>,
     /// The store's page cache in MiB (default 64).
     pub cache_mb: Option<u64>,
+    /// The server's socket (default `<data dir>/yuanzhu.sock`); a terminal with this set
+    /// always goes through the server.
+    pub socket: Option<std::path::PathBuf>,
+    /// The group `yuanzhu serve` gives its socket (mode 0660).
+    pub socket_group: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

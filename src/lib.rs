@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod remote;
 pub mod service;
 pub mod store;
 pub mod tui;

@@ -7,7 +7,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use yuanzhu::config::Config;
 use yuanzhu::domain::Settings;
-use yuanzhu::service::{LocalBackend, Request, Response, Role, Service, Today, now_cst};
+use yuanzhu::remote::{PeerCredentials, Server, SocketBackend, SocketSpec, login_name};
+use yuanzhu::service::{
+    Backend, LocalBackend, Request, Response, Role, Service, ServiceError, Today, now_cst,
+};
 use yuanzhu::store::{Stamp, Store, StoreConfig};
 use yuanzhu::tui::theme::{Borders, ThemeName};
 use yuanzhu::tui::{App, Keymap, Theme, keymap, terminal};
@@ -38,6 +41,9 @@ struct Cli {
     /// 以此账户身份操作（仅限演示数据库，用于试用各角色）
     #[arg(long = "as", global = true, value_name = "NAME")]
     as_user: Option<String>,
+    /// 援助服务的套接字（县级服务器上由管理员告知）；也可用 YUANZHU_SOCKET
+    #[arg(long, global = true, env = "YUANZHU_SOCKET", value_name = "PATH")]
+    socket: Option<PathBuf>,
     /// 配置文件（默认为用户配置目录下的 config.toml）；也可用 YUANZHU_CONFIG
     #[arg(long, global = true, env = "YUANZHU_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
@@ -71,6 +77,29 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// 启动援助服务：独占数据库，各经办人通过套接字同时使用
+    Serve {
+        /// 套接字所属用户组（权限 0660），如各乡镇经办人所在的组
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
+    },
+    /// 建立一个空的县级数据库
+    Init {
+        /// 县区名称，如 于都县
+        #[arg(long)]
+        county: String,
+        /// 县区六位行政区划代码，如 360731
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        /// 乡镇清单：每行“代码 名称”或“名称”（UTF-8 或 GBK）
+        #[arg(long, value_name = "FILE")]
+        townships: PathBuf,
+        /// 管理员账户（系统用户名；默认为当前用户）
+        #[arg(long, value_name = "USER")]
+        admin: Option<String>,
+    },
+    /// 备份数据库（服务运行时通过服务进行；管理员）
+    Backup,
 }
 
 #[derive(Subcommand)]
@@ -135,7 +164,7 @@ fn main() {
 }
 
 fn run() -> Result<()> {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     let today = match cli.today.as_deref() {
         Some(s) => Today::Fixed(parse_today(s)?),
         None => Today::Clock,
@@ -159,14 +188,11 @@ fn run() -> Result<()> {
             cache_bytes: config.cache_mb.unwrap_or(64) * 1024 * 1024,
         },
     };
-    match cli.command {
+    match cli.command.take() {
         Some(Command::Keymap {
             command: KeymapCommand::Check { file },
         }) => check_keymap(&file),
         Some(Command::User { command }) => {
-            let dir = store_dir(&cli.data_dir)?;
-            let service = Service::new(Store::open(&dir, front.store)?, today, Settings::default());
-            let actor = service.actor_for(&acting_user(&service, cli.as_user.as_deref())?)?;
             let request = match command {
                 UserCommand::Add {
                     name,
@@ -180,7 +206,8 @@ fn run() -> Result<()> {
                 UserCommand::List => Request::ListUsers,
                 UserCommand::Disable { name } => Request::DisableUser { name },
             };
-            match service.handle(&actor, request)?.body {
+            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
+            match backend.call(request)?.body {
                 Response::Users(users) => {
                     for u in users {
                         println!(
@@ -197,41 +224,252 @@ fn run() -> Result<()> {
             Ok(())
         }
         Some(Command::Audit { command }) => {
-            let dir = match &cli.data_dir {
-                Some(d) => d.clone(),
-                None => project_dirs()?.data_dir().join("store"),
-            };
-            if !Store::exists(&dir) {
-                bail!("在 {} 未找到数据库", dir.display());
-            }
-            let store = Store::open(&dir, front.store)?;
+            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
             match command {
-                AuditCommand::Verify => verify_audit(&store),
-                AuditCommand::Show { person } => show_audit(&store, person.as_deref()),
+                AuditCommand::Verify => verify_audit(backend.as_mut()),
+                AuditCommand::Show { person } => show_audit(backend.as_mut(), person),
             }
+        }
+        Some(Command::Backup) => {
+            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
+            match backend.call(Request::Backup)?.body {
+                Response::BackedUp { path, entries } => {
+                    println!("已备份到 {path}（审计记录 {entries} 条）");
+                    println!("恢复：停止服务，把该目录换作数据目录（或用 --data-dir 指向它）");
+                    Ok(())
+                }
+                _ => bail!("服务应答不符，备份未确认"),
+            }
+        }
+        Some(Command::Serve { group }) => {
+            let dir = data_dir(&cli)?;
+            if !Store::exists(&dir) {
+                bail!(
+                    "在 {} 未找到数据库。先运行 yuanzhu init（或 yuanzhu demo）建立数据库。",
+                    dir.display()
+                );
+            }
+            let spec = SocketSpec {
+                path: socket_path(&cli, &config, &dir).0,
+                group: group.or(config.socket_group.clone()),
+            };
+            let store = Store::open(&dir, front.store).map_err(|e| match e {
+                yuanzhu::store::StoreError::Locked(_) => anyhow::anyhow!(
+                    "数据库 {} 正被另一个程序使用（可能已有服务在运行，或有人正直接打开它）",
+                    dir.display()
+                ),
+                other => other.into(),
+            })?;
+            let listener = Server::bind(&spec)
+                .with_context(|| format!("无法在 {} 建立套接字", spec.path.display()))?;
+            let server = Server::new(
+                Service::new(store, today, Settings::default()),
+                std::sync::Arc::new(PeerCredentials),
+            );
+            println!(
+                "援助服务已启动：数据库 {}，套接字 {}{}",
+                dir.display(),
+                spec.path.display(),
+                spec.group
+                    .as_ref()
+                    .map(|g| format!("（用户组 {g}）"))
+                    .unwrap_or_default()
+            );
+            server.serve(listener).context("服务出错")?;
+            Ok(())
+        }
+        Some(Command::Init {
+            county,
+            code,
+            townships,
+            admin,
+        }) => {
+            let dir = data_dir(&cli)?;
+            init_store(
+                &dir,
+                &county,
+                &code,
+                &townships,
+                admin.as_deref(),
+                today.date(),
+            )
         }
         Some(Command::Demo { households, reset }) => {
             let dir = match &cli.data_dir {
                 Some(d) => d.clone(),
                 None => project_dirs()?.data_dir().join("demo"),
             };
+            // A demo already served: go through the server, leaving its data alone.
+            if let Ok(backend) = SocketBackend::connect(&socket_path(&cli, &config, &dir).0) {
+                if reset || households.is_some() {
+                    bail!("演示数据库正由援助服务使用；要重新生成，请先停止服务");
+                }
+                if cli.as_user.is_some() {
+                    bail!(AS_WITH_SERVER);
+                }
+                return open_tui(Box::new(backend), &front);
+            }
             prepare_demo(&dir, households, reset, today.date())?;
-            open_tui(&dir, &front, cli.as_user.as_deref())
+            let backend = reach(&cli, &config, &front, &dir)?;
+            open_tui(backend, &front)
         }
         None => {
-            let dir = match &cli.data_dir {
-                Some(d) => d.clone(),
-                None => project_dirs()?.data_dir().join("store"),
-            };
-            if !Store::exists(&dir) {
-                bail!(
-                    "在 {} 未找到数据库。试用请运行 `yuanzhu demo`，或用 --data-dir 指定数据目录。",
-                    dir.display()
-                );
-            }
-            open_tui(&dir, &front, cli.as_user.as_deref())
+            let backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
+            open_tui(backend, &front)
         }
     }
+}
+
+const AS_WITH_SERVER: &str =
+    "援助服务正在运行：身份来自登录的系统用户，不能用 --as 切换；要试用其他角色，请先停止服务";
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    Ok(match &cli.data_dir {
+        Some(d) => d.clone(),
+        None => project_dirs()?.data_dir().join("store"),
+    })
+}
+
+/// The server's socket, and whether it was asked for (flag, environment or config) rather
+/// than the default inside the data directory.
+fn socket_path(cli: &Cli, config: &Config, dir: &Path) -> (PathBuf, bool) {
+    match cli.socket.clone().or(config.socket.clone()) {
+        Some(path) => (path, true),
+        None => (yuanzhu::remote::default_socket(dir), false),
+    }
+}
+
+/// The service, wherever it is: the server when one answers on the socket; otherwise, if
+/// no socket was asked for, the store opened in this process. Every failure is said in
+/// words a caseworker can act on.
+fn reach(cli: &Cli, config: &Config, front: &Front, dir: &Path) -> Result<Box<dyn Backend>> {
+    let (socket, asked) = socket_path(cli, config, dir);
+    match SocketBackend::connect(&socket) {
+        Ok(backend) => {
+            if cli.as_user.is_some() {
+                bail!(AS_WITH_SERVER);
+            }
+            return Ok(Box::new(backend));
+        }
+        Err(e) if asked => bail!(
+            "无法连接援助服务（{}：{}）。服务可能没有运行，请联系县里的管理员启动它（yuanzhu serve）。",
+            socket.display(),
+            io_reason(&e)
+        ),
+        Err(_) => {}
+    }
+    let server_hint = format!(
+        "没有服务在 {} 应答。若这是多人共用的数据库，请管理员启动服务：yuanzhu serve --data-dir {}",
+        socket.display(),
+        dir.display()
+    );
+    match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => bail!(
+            "无权直接打开数据目录 {}（它属于服务账户，只能通过服务使用）。{server_hint}",
+            dir.display()
+        ),
+        _ if !Store::exists(dir) => bail!(
+            "在 {} 未找到数据库。试用请运行 `yuanzhu demo`，或用 --data-dir 指定数据目录。",
+            dir.display()
+        ),
+        _ => {}
+    }
+    let store = match Store::open(dir, front.store) {
+        Ok(store) => store,
+        Err(yuanzhu::store::StoreError::Locked(_)) => bail!(
+            "数据库 {} 正被另一个程序使用。{server_hint}；否则请先关闭另一个 yuanzhu。",
+            dir.display()
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let service = Service::new(store, front.today, Settings::default());
+    let actor = service.actor_for(&acting_user(&service, cli.as_user.as_deref())?)?;
+    Ok(Box::new(LocalBackend::new(service, actor)))
+}
+
+fn io_reason(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "套接字不存在",
+        std::io::ErrorKind::ConnectionRefused => "没有程序在监听",
+        std::io::ErrorKind::PermissionDenied => "无权连接，请确认您的账户在服务的用户组中",
+        _ => "连接失败",
+    }
+}
+
+/// Sets up an empty county store: the county, its townships and one administrator; the
+/// directory is the service account's alone (0700).
+fn init_store(
+    dir: &Path,
+    county: &str,
+    code: &str,
+    townships: &Path,
+    admin: Option<&str>,
+    today: NaiveDate,
+) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if Store::exists(dir) {
+        bail!("{} 已有数据库，不会覆盖", dir.display());
+    }
+    let county = yuanzhu::domain::text::clean_line(county, 20);
+    if county.is_empty() {
+        bail!("--county：县区名称不能为空");
+    }
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) || !code.starts_with("36") {
+        bail!("--code：县区代码应为 36 开头的 6 位数字（江西省），而不是“{code}”");
+    }
+    let bytes = std::fs::read(townships)
+        .with_context(|| format!("无法读取乡镇清单 {}", townships.display()))?;
+    let text = yuanzhu::domain::township_list::decode(&bytes)
+        .map_err(|e| anyhow::anyhow!("乡镇清单 {}：{e}", townships.display()))?;
+    let list = yuanzhu::domain::township_list::parse(&text, code).map_err(|errors| {
+        anyhow::anyhow!(
+            "乡镇清单 {} 有误：\n  {}",
+            townships.display(),
+            errors.join("\n  ")
+        )
+    })?;
+    let admin = admin.map(str::to_string).unwrap_or_else(login_name);
+    yuanzhu::domain::account::check_account_name(&admin)
+        .map_err(|m| anyhow::anyhow!("--admin：{m}"))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("无法设置 {} 的权限", dir.display()))?;
+    let store = Store::open(dir, StoreConfig::default())?;
+    let stamp = Stamp {
+        actor: login_name(),
+        at: now_cst(),
+    };
+    let n = list.len();
+    store.put_county(
+        &yuanzhu::store::County {
+            name: county.clone(),
+            code: code.to_string(),
+            townships: list
+                .into_iter()
+                .map(|(code, name)| yuanzhu::store::Township { code, name })
+                .collect(),
+            demo_households: None,
+            created_on: today,
+        },
+        &stamp,
+    )?;
+    let account = yuanzhu::domain::Account {
+        name: admin.clone(),
+        rev: 0,
+        role: Role::Admin,
+        township: None,
+        disabled: false,
+    };
+    store.put_accounts(&[(account, None)], &stamp, "建立管理员账户")?;
+    println!(
+        "已建立 {county}（{code}）的数据库：{}，{n} 个乡镇，管理员 {admin}",
+        dir.display()
+    );
+    println!(
+        "下一步：yuanzhu serve --data-dir {}，再用 yuanzhu user add 添加经办人",
+        dir.display()
+    );
+    Ok(())
 }
 
 fn check_keymap(file: &Path) -> Result<()> {
@@ -251,75 +489,38 @@ fn check_keymap(file: &Path) -> Result<()> {
     }
 }
 
-fn verify_audit(store: &Store) -> Result<()> {
-    let v = store.verify_audit()?;
-    match v.problem {
+fn verify_audit(backend: &mut dyn Backend) -> Result<()> {
+    let Response::AuditCheck(check) = backend.call(Request::AuditVerify)?.body else {
+        bail!("服务应答不符");
+    };
+    match check.problem {
         None => {
-            let hex: String = v
-                .head
-                .hash
-                .iter()
-                .take(8)
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            println!("审计链完整：共 {} 条，末条哈希 {hex}…", v.entries);
+            println!(
+                "审计链完整：共 {} 条，末条哈希 {}…",
+                check.entries,
+                check.head.get(..16).unwrap_or(&check.head)
+            );
             Ok(())
         }
         Some(problem) => {
-            println!("审计链校验失败：{problem}（此前 {} 条完好）", v.entries);
+            println!("审计链校验失败：{problem}（此前 {} 条完好）", check.entries);
             bail!("审计链校验失败")
         }
     }
 }
 
-fn show_audit(store: &Store, person: Option<&str>) -> Result<()> {
-    // The records that belong to the person: their own, and their cases (and follow-ups).
-    let keys: Option<Vec<[u8; 8]>> = match person {
-        Some(id) => {
-            let id = yuanzhu::domain::IdNumber::parse(id)
-                .map_err(|e| anyhow::anyhow!("身份证号有误：{e}"))?;
-            let pid = store
-                .person_by_id_number(id.as_str())?
-                .ok_or_else(|| anyhow::anyhow!("没有身份证号为 {} 的人员", id.masked()))?;
-            let mut keys = vec![pid.to_key()];
-            keys.extend(
-                store
-                    .summaries()?
-                    .iter()
-                    .filter(|s| s.person == pid)
-                    .map(|s| s.case.to_key()),
-            );
-            Some(keys)
-        }
-        None => None,
+fn show_audit(backend: &mut dyn Backend, person: Option<String>) -> Result<()> {
+    let request = Request::AuditShow { id_number: person };
+    let Response::AuditLog(lines) = backend.call(request)?.body else {
+        bail!("服务应答不符");
     };
-    for e in store.audit_entries(1)? {
-        if let Some(keys) = &keys {
-            let touches = e
-                .changes
-                .iter()
-                .any(|c| keys.iter().any(|k| c.key.starts_with(k)));
-            if !touches {
-                continue;
-            }
-        }
+    for e in lines {
         println!(
             "{:>6}  {}  {}  {}  {}",
-            e.seq,
-            e.at.format("%Y-%m-%d %H:%M:%S"),
-            e.actor,
-            e.action,
-            e.target
+            e.seq, e.at, e.actor, e.action, e.target
         );
     }
     Ok(())
-}
-
-fn os_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "caseworker".to_string())
 }
 
 fn prepare_demo(dir: &Path, households: Option<u32>, reset: bool, today: NaiveDate) -> Result<()> {
@@ -342,12 +543,12 @@ fn prepare_demo(dir: &Path, households: Option<u32>, reset: bool, today: NaiveDa
                 if store.accounts()?.is_empty() {
                     // A demo made before accounts existed: give it the demo's accounts.
                     let county = store.county()?.context("演示数据库缺少县区信息")?;
-                    let accounts: Vec<_> = yuanzhu::demo::demo_accounts(&county, &os_user())
+                    let accounts: Vec<_> = yuanzhu::demo::demo_accounts(&county, &login_name())
                         .into_iter()
                         .map(|a| (a, None))
                         .collect();
                     let stamp = Stamp {
-                        actor: os_user(),
+                        actor: login_name(),
                         at: now_cst(),
                     };
                     store.put_accounts(&accounts, &stamp, "建立演示账户")?;
@@ -366,7 +567,7 @@ fn prepare_demo(dir: &Path, households: Option<u32>, reset: bool, today: NaiveDa
     let n = households.unwrap_or(DEFAULT_DEMO_HOUSEHOLDS);
     let store = Store::open(dir, StoreConfig::default())?;
     let stamp = Stamp {
-        actor: os_user(),
+        actor: login_name(),
         at: now_cst(),
     };
     eprintln!("正在生成演示县：{n} 户……");
@@ -414,21 +615,10 @@ struct Front {
     store: StoreConfig,
 }
 
-fn store_dir(data_dir: &Option<PathBuf>) -> Result<PathBuf> {
-    let dir = match data_dir {
-        Some(d) => d.clone(),
-        None => project_dirs()?.data_dir().join("store"),
-    };
-    if !Store::exists(&dir) {
-        bail!("在 {} 未找到数据库", dir.display());
-    }
-    Ok(dir)
-}
-
 /// The OS user, or on a demo store the account named by `--as`.
 fn acting_user(service: &Service, as_user: Option<&str>) -> Result<String> {
     match as_user {
-        None => Ok(os_user()),
+        None => Ok(login_name()),
         Some(name) => {
             let is_demo = service
                 .store()
@@ -442,16 +632,17 @@ fn acting_user(service: &Service, as_user: Option<&str>) -> Result<String> {
     }
 }
 
-fn open_tui(dir: &Path, front: &Front, as_user: Option<&str>) -> Result<()> {
+fn open_tui(backend: Box<dyn Backend>, front: &Front) -> Result<()> {
     let keymap = load_keymap(front.keymap.as_deref())?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("需要在终端中运行（标准输入输出不是终端）");
     }
-    let store = Store::open(dir, front.store)?;
-    let service = Service::new(store, front.today, Settings::default());
-    let actor = service.actor_for(&acting_user(&service, as_user)?)?;
-    let backend = Box::new(LocalBackend::new(service, actor));
-    let mut app = App::new(backend, keymap, front.theme)?;
+    let mut app = App::new(backend, keymap, front.theme).map_err(explain)?;
     terminal::run(&mut app).context("终端出错")?;
     Ok(())
+}
+
+/// A refusal at the door, with what to do about it.
+fn explain(e: ServiceError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
 }

@@ -241,5 +241,11 @@ fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
         matches!(refused, Err(ServiceError::Denied(_))),
         "{refused:?}"
     );
-    assert_eq!(service.store().audit_entries(before + 2).unwrap().len(), 0);
+    // The refusal is on the record too, as a refusal, and reveals nothing.
+    let refusals = service.store().audit_entries(before + 2).unwrap();
+    assert_eq!(refusals.len(), 1);
+    assert_eq!(refusals[0].action, "拒绝");
+    assert_eq!(refusals[0].actor, "township");
+    assert!(refusals[0].target.starts_with("查看完整身份证号："));
+    assert!(!refusals[0].target.contains(&row.id_tail));
 }

@@ -159,28 +159,63 @@ impl FollowUpDraft {
     /// 照上次: the answers of the latest follow-up, contacted today, next contact recomputed.
     pub fn copy_of(last: &FollowUpAnswers, ctx: &FormContext, settings: &Settings) -> Self {
         let mut d = Self::blank(ctx, settings);
-        d.set(Field::Method, code_of(&ContactMethod::ALL, last.method));
-        d.set(
+        d.fill_answers(last);
+        d
+    }
+
+    /// A saved follow-up exactly as it was typed: its own date and next contact too. What
+    /// the conflict screen shows as the other person's version.
+    pub fn of_saved(saved: &FollowUpAnswers) -> Self {
+        let mut d = Self {
+            values: vec![String::new(); Field::ALL.len()],
+        };
+        d.set(Field::Date, format_date(saved.date));
+        d.set(Field::NextContact, format_date(saved.next_contact));
+        d.fill_answers(saved);
+        d
+    }
+
+    fn fill_answers(&mut self, last: &FollowUpAnswers) {
+        self.set(Field::Method, code_of(&ContactMethod::ALL, last.method));
+        self.set(
             Field::WorkStatus,
             code_of(&WorkStatus::ALL, last.work_status),
         );
         if let Some(e) = &last.employment {
-            d.set(Field::Employer, e.employer.clone());
-            d.set(Field::Contract, yes_no(e.contract_signed));
-            d.set(Field::SocialInsurance, yes_no(e.social_insurance_paid));
-            d.set(Field::Wage, e.monthly_wage.to_string());
+            self.set(Field::Employer, e.employer.clone());
+            self.set(Field::Contract, yes_no(e.contract_signed));
+            self.set(Field::SocialInsurance, yes_no(e.social_insurance_paid));
+            self.set(Field::Wage, e.monthly_wage.to_string());
         }
         if !last.work_status.is_in_work() {
-            d.set(
+            self.set(
                 Field::Willing,
                 if last.willing_to_work { "1" } else { "2" }.into(),
             );
         }
         let needs: String = last.needs.iter().map(|n| code_of(&Need::ALL, *n)).collect();
-        d.set(Field::Needs, needs);
-        d.set(Field::Services, last.services.clone());
-        d.set(Field::Plan, last.plan.clone());
-        d
+        self.set(Field::Needs, needs);
+        self.set(Field::Services, last.services.clone());
+        self.set(Field::Plan, last.plan.clone());
+    }
+
+    /// The fields on which two versions of a form differ; a field that applies to neither
+    /// version's work status does not count.
+    pub fn differences(&self, other: &Self) -> Vec<Field> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| self.applies(*f) || other.applies(*f))
+            .filter(|f| self.get(*f).trim() != other.get(*f).trim())
+            .collect()
+    }
+
+    /// This version with `fields` taken from `other`: a conflict resolved field by field.
+    pub fn taking(&self, other: &Self, fields: &[Field]) -> Self {
+        let mut out = self.clone();
+        for f in fields {
+            out.set(*f, other.get(*f).to_string());
+        }
+        out
     }
 
     pub fn get(&self, field: Field) -> &str {
@@ -605,5 +640,39 @@ mod tests {
         let mut f = filled();
         f.set(Field::Plan, "推荐\u{1b}[31m岗位\r\n两个".into());
         assert_eq!(f.validate(&ctx()).unwrap().plan, "推荐[31m岗位  两个");
+    }
+
+    #[test]
+    fn a_saved_follow_up_reads_back_exactly_and_differences_are_per_field() {
+        let ctx = ctx();
+        let mut mine = FollowUpDraft::blank(&ctx, &Settings::default());
+        mine.press_code(Field::Method, '2');
+        mine.press_code(Field::WorkStatus, '1');
+        mine.press_code(Field::Willing, '1');
+        mine.set(Field::Plan, "推荐保洁岗位".into());
+        let saved = mine.validate(&ctx).unwrap();
+        let theirs = FollowUpDraft::of_saved(&saved);
+        assert_eq!(theirs.validate(&ctx).unwrap(), saved);
+        assert!(mine.differences(&theirs).is_empty());
+
+        let mut other = theirs.clone();
+        other.press_code(Field::Method, '1');
+        other.set(Field::Plan, "参加电工培训".into());
+        assert_eq!(mine.differences(&other), [Field::Method, Field::Plan]);
+        let merged = mine.taking(&other, &[Field::Plan]);
+        assert_eq!(merged.get(Field::Method), "2");
+        assert_eq!(merged.get(Field::Plan), "参加电工培训");
+    }
+
+    #[test]
+    fn fields_that_apply_to_neither_work_status_do_not_count_as_differences() {
+        let ctx = ctx();
+        let mut a = FollowUpDraft::blank(&ctx, &Settings::default());
+        a.press_code(Field::WorkStatus, '1');
+        let mut b = a.clone();
+        b.set(Field::Employer, "旧单位".into());
+        assert!(a.differences(&b).is_empty());
+        b.press_code(Field::WorkStatus, '2');
+        assert_eq!(a.differences(&b), [Field::WorkStatus, Field::Employer]);
     }
 }

@@ -21,6 +21,7 @@ pub mod settings;
 pub mod summary;
 pub mod text;
 pub mod tier;
+pub mod township_list;
 pub mod year_month;
 
 pub use account::{Account, Role};

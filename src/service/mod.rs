@@ -57,6 +57,8 @@ pub struct Service {
     store: Store,
     today: Today,
     settings: Settings,
+    /// Writes hold it shared; a backup holds it alone, so the copy is of one moment.
+    gate: std::sync::RwLock<()>,
 }
 
 type Result<T> = std::result::Result<T, ServiceError>;
@@ -67,6 +69,26 @@ impl Service {
             store,
             today,
             settings,
+            gate: std::sync::RwLock::new(()),
+        }
+    }
+
+    /// A request from the OS user `user`: their account is looked up afresh each time, so
+    /// an account disabled a moment ago is refused at once.
+    pub fn handle_as(&self, user: &str, request: Request) -> Result<Reply> {
+        match self.actor_for(user) {
+            Ok(actor) => self.handle(&actor, request),
+            Err(e) => {
+                if let ServiceError::Denied(why) = &e {
+                    let stamp = Stamp {
+                        actor: user.to_string(),
+                        at: now_cst(),
+                    };
+                    let target = format!("{}：{why}", request.label());
+                    let _ = self.store.record_refusal(&stamp, target, None);
+                }
+                Err(e)
+            }
         }
     }
 
@@ -74,7 +96,33 @@ impl Service {
         &self.store
     }
 
+    /// Answers `request` for `actor`. A refusal is also an audit entry (第(十四)条).
     pub fn handle(&self, actor: &Actor, request: Request) -> Result<Reply> {
+        let label = request.label();
+        let concerns = match &request {
+            Request::RevealId { person } => Some(person.to_key()),
+            Request::FollowUpForm { case }
+            | Request::SaveFollowUp { case, .. }
+            | Request::SaveDraft { case, .. } => Some(case.to_key()),
+            _ => None,
+        };
+        let result = if request == Request::Backup {
+            let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
+            self.dispatch(actor, request)
+        } else if request.writes() {
+            let _shared = self.gate.read().unwrap_or_else(|p| p.into_inner());
+            self.dispatch(actor, request)
+        } else {
+            self.dispatch(actor, request)
+        };
+        if let Err(ServiceError::Denied(why)) = &result {
+            let target = format!("{label}：{why}");
+            let _ = self.store.record_refusal(&stamp(actor), target, concerns);
+        }
+        result
+    }
+
+    fn dispatch(&self, actor: &Actor, request: Request) -> Result<Reply> {
         let today = self.today.date();
         let body = match request {
             Request::Overview => Response::Overview(self.overview(actor, today)?),
@@ -139,6 +187,43 @@ impl Service {
                 self.disable_user(actor, &name)?;
                 Response::Done
             }
+            Request::Ping => Response::Done,
+            Request::AuditVerify => {
+                require_reviewer(actor)?;
+                let v = self.store.verify_audit()?;
+                Response::AuditCheck(AuditCheck {
+                    entries: v.entries,
+                    head: v.head.hash.iter().map(|b| format!("{b:02x}")).collect(),
+                    problem: v.problem,
+                })
+            }
+            Request::AuditShow { id_number } => {
+                require_reviewer(actor)?;
+                Response::AuditLog(self.audit_log(id_number.as_deref())?)
+            }
+            Request::Backup => {
+                if actor.role != Role::Admin {
+                    return Err(ServiceError::Denied("只有管理员可以备份".into()));
+                }
+                let dest = backup_dir(self.store.dir())
+                    .join(now_cst().format("%Y%m%d-%H%M%S").to_string());
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        ServiceError::Store(format!("无法建立备份目录 {}：{e}", parent.display()))
+                    })?;
+                }
+                let entries = self.store.backup_to(&dest)?;
+                self.store.record_access(
+                    &stamp(actor),
+                    "备份",
+                    dest.display().to_string(),
+                    [0; 8],
+                )?;
+                Response::BackedUp {
+                    path: dest.display().to_string(),
+                    entries,
+                }
+            }
         };
         Ok(Reply {
             seq: self.store.seq()?,
@@ -159,6 +244,51 @@ impl Service {
                 township: a.township,
             }),
         }
+    }
+
+    /// The audit entries that touch one person (their record, their cases), or all.
+    fn audit_log(&self, id_number: Option<&str>) -> Result<Vec<AuditLine>> {
+        let keys: Option<Vec<[u8; 8]>> = match id_number {
+            Some(id) => {
+                let id = crate::domain::IdNumber::parse(id)
+                    .map_err(|e| ServiceError::NotFound(format!("身份证号有误：{e}")))?;
+                let pid = self
+                    .store
+                    .person_by_id_number(id.as_str())?
+                    .ok_or_else(|| {
+                        ServiceError::NotFound(format!("身份证号为 {} 的人员", id.masked()))
+                    })?;
+                let mut keys = vec![pid.to_key()];
+                keys.extend(
+                    self.store
+                        .summaries()?
+                        .iter()
+                        .filter(|s| s.person == pid)
+                        .map(|s| s.case.to_key()),
+                );
+                Some(keys)
+            }
+            None => None,
+        };
+        Ok(self
+            .store
+            .audit_entries(1)?
+            .into_iter()
+            .filter(|e| {
+                keys.as_ref().is_none_or(|keys| {
+                    e.changes
+                        .iter()
+                        .any(|c| keys.iter().any(|k| c.key.starts_with(k)))
+                })
+            })
+            .map(|e| AuditLine {
+                seq: e.seq,
+                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                actor: e.actor,
+                action: e.action,
+                target: e.target,
+            })
+            .collect())
     }
 
     fn users(&self) -> Result<Vec<UserRow>> {
@@ -450,6 +580,7 @@ impl Service {
             )));
         }
         let county = self.store.county()?;
+        let last = self.store.followups(case)?.pop();
         Ok(FormView {
             case,
             rev: s.rev,
@@ -463,7 +594,8 @@ impl Service {
             tier: s.tier,
             recognised_on: s.recognised_on,
             due: s.due(today),
-            last: self.store.followups(case)?.pop().map(|f| f.answers),
+            last_by: last.as_ref().map(|f| f.recorded_by.clone()),
+            last: last.map(|f| f.answers),
             draft: self.store.draft(&actor.user, case)?,
             today,
         })
@@ -507,6 +639,22 @@ impl Service {
     }
 }
 
+/// Where backups of the store at `dir` go: beside it, `<name>-backups/`.
+pub fn backup_dir(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push("-backups");
+    dir.with_file_name(name)
+}
+
+fn require_reviewer(actor: &Actor) -> Result<()> {
+    match actor.role {
+        Role::CountyReviewer | Role::Admin => Ok(()),
+        Role::TownshipCaseworker => Err(ServiceError::Denied(
+            "审计记录只有县级审核和管理员可以查看".into(),
+        )),
+    }
+}
+
 fn require_admin(actor: &Actor) -> Result<()> {
     if actor.role == Role::Admin {
         Ok(())
@@ -525,6 +673,12 @@ fn stamp(actor: &Actor) -> Stamp {
 /// How a front reaches the service: in-process here; a socket client later.
 pub trait Backend {
     fn call(&mut self, request: Request) -> Result<Reply>;
+
+    /// Whether other sessions write to the same store (a server), so it is worth asking
+    /// now and then whether anything changed.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// The embedded default for one terminal: the service in this process.

@@ -54,6 +54,52 @@ pub enum Request {
     DisableUser {
         name: String,
     },
+    /// Nothing but the store's change sequence: how other sessions notice a save.
+    Ping,
+    /// Checks the audit chain against the store's head and the anchor (审核 and 管理员).
+    AuditVerify,
+    /// Who did what, for one person (by ID number) or for all (审核 and 管理员).
+    AuditShow {
+        id_number: Option<String>,
+    },
+    /// A consistent copy of the store, made while it is in use (管理员 only).
+    Backup,
+}
+
+impl Request {
+    /// What the request is, in words, for the audit entry of a refusal.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Request::Overview => "打开程序",
+            Request::Queue => "查看回访队列",
+            Request::Household { .. } => "查看家庭档案",
+            Request::FollowUpForm { .. } => "打开回访表",
+            Request::SaveFollowUp { .. } => "保存回访",
+            Request::SaveDraft { .. } => "保存草稿",
+            Request::DiscardDraft { .. } => "删除草稿",
+            Request::RevealId { .. } => "查看完整身份证号",
+            Request::ListUsers => "查看账户",
+            Request::AddUser { .. } => "添加账户",
+            Request::DisableUser { .. } => "停用账户",
+            Request::Ping => "查询变动",
+            Request::AuditVerify => "校验审计链",
+            Request::AuditShow { .. } => "查看审计记录",
+            Request::Backup => "备份",
+        }
+    }
+
+    /// Whether the request changes the store (and so must not run during a backup).
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            Request::SaveFollowUp { .. }
+                | Request::SaveDraft { .. }
+                | Request::DiscardDraft { .. }
+                | Request::RevealId { .. }
+                | Request::AddUser { .. }
+                | Request::DisableUser { .. }
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,7 +118,30 @@ pub enum Response {
     Saved(Saved),
     Users(Vec<UserRow>),
     IdNumber { person: PersonId, id_number: String },
+    AuditCheck(AuditCheck),
+    AuditLog(Vec<AuditLine>),
+    BackedUp { path: String, entries: u64 },
     Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditCheck {
+    /// Entries found sound, in order from the first.
+    pub entries: u64,
+    /// The head hash, in hex, for the monthly report.
+    pub head: String,
+    /// The first altered, inserted or removed entry, or a cut-off tail.
+    pub problem: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub seq: u64,
+    /// China Standard Time, `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -170,6 +239,8 @@ pub struct FormView {
     pub recognised_on: Option<NaiveDate>,
     pub due: Option<DueStatus>,
     pub last: Option<FollowUpAnswers>,
+    /// Who entered `last`.
+    pub last_by: Option<String>,
     pub draft: Option<FollowUpDraft>,
     pub today: NaiveDate,
 }
@@ -195,6 +266,9 @@ pub enum ServiceError {
     Conflict(String),
     #[error("{0}")]
     Store(String),
+    /// The link to the server: refused, broken, or a frame it could not read.
+    #[error("{0}")]
+    Link(String),
 }
 
 impl ServiceError {

@@ -106,6 +106,8 @@ pub struct Store {
     drafts: Tree,
     accounts: Tree,
     audit: Tree,
+    /// The audit head number last written to the anchor file.
+    anchor: std::sync::Mutex<u64>,
 }
 
 const COUNTY_KEY: &[u8] = b"county";
@@ -262,8 +264,14 @@ impl Store {
             drafts: db.open_tree("drafts")?,
             accounts: db.open_tree("accounts")?,
             audit: db.open_tree("audit")?,
+            anchor: std::sync::Mutex::new(0),
             db,
         })
+    }
+
+    /// The directory the store lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     pub fn new_id(&self) -> Result<u64> {
@@ -490,6 +498,44 @@ impl Store {
         )
     }
 
+    /// A refused request, as an audit entry of its own; `person` when it concerned one.
+    pub fn record_refusal(
+        &self,
+        stamp: &Stamp,
+        target: String,
+        person: Option<[u8; 8]>,
+    ) -> Result<u64> {
+        let changes = person
+            .map(|k| vec![change("refused", &k, None, None)])
+            .unwrap_or_default();
+        self.audit_only(stamp, "拒绝", target, changes)
+    }
+
+    /// Copies every tree into a new store at `dest` (which must not exist yet), with an
+    /// anchor beside it, so the copy opens and verifies like the original. The caller keeps
+    /// writes out while it runs. Returns the copy's audit head number.
+    pub fn backup_to(&self, dest: &Path) -> Result<u64> {
+        let open_err = |detail: String| StoreError::Open {
+            path: dest.to_path_buf(),
+            detail,
+        };
+        if dest.exists() {
+            return Err(open_err("备份目标已存在".into()));
+        }
+        self.flush()?;
+        let copy = sled::Config::new()
+            .path(dest)
+            .create_new(true)
+            .open()
+            .map_err(|e| open_err(e.to_string()))?;
+        copy.import(self.db.export());
+        copy.flush()?;
+        drop(copy);
+        let backup = Store::open(dest, StoreConfig::default())?;
+        backup.write_anchor()?;
+        backup.seq()
+    }
+
     /// Writes many new records at once (the demo county), with one audit entry.
     pub fn load(&self, load: &Load, stamp: &Stamp, what: &str) -> Result<u64> {
         let mut batch = Batch::default();
@@ -665,9 +711,14 @@ impl Store {
 
     /// Writes the newest audit entry's number and hash to the anchor file, synced to disk.
     pub fn write_anchor(&self) -> Result<()> {
+        // Server threads commit side by side: one writer at a time, and never backwards.
+        let mut written = self.anchor.lock().unwrap_or_else(|p| p.into_inner());
         let head = self
             .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
             .unwrap_or_default();
+        if *written >= head.seq && *written != 0 {
+            return Ok(());
+        }
         let path = Self::anchor_path(&self.dir);
         let tmp = path.with_extension("tmp");
         let write = || -> std::io::Result<()> {
@@ -679,7 +730,9 @@ impl Store {
         write().map_err(|e| StoreError::Open {
             path: path.clone(),
             detail: format!("审计锚点写入失败：{e}"),
-        })
+        })?;
+        *written = head.seq;
+        Ok(())
     }
 
     /// Checks the whole audit chain against the store's head and the anchor file.

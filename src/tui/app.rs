@@ -529,10 +529,16 @@ impl App {
         self.quit = true;
     }
 
-    /// Called when no key came for a while: a form typed into and left alone for
-    /// `DRAFT_DEBOUNCE` is kept as a draft, so even a killed process loses at most that
-    /// much typing. Nothing on screen changes, so nothing is drawn.
-    pub fn tick(&mut self) {
+    /// Called when no key came for a while (every half second or so). Returns whether the
+    /// screen must be drawn again; usually nothing changed and nothing is sent.
+    pub fn tick(&mut self) -> bool {
+        self.keep_draft();
+        self.follow_others()
+    }
+
+    /// A form typed into and left alone for `DRAFT_DEBOUNCE` is kept as a draft, so even a
+    /// killed process or a dropped link loses at most that much typing.
+    fn keep_draft(&mut self) {
         let Some(form) = &self.form else { return };
         let due = form
             .unkept_since
@@ -549,6 +555,48 @@ impl App {
         {
             form.unkept_since = None;
         }
+    }
+
+    /// On a shared store, what other sessions saved: a cheap ping, and only when the
+    /// store's change sequence moved, the queue (and an open household) fetched again.
+    /// True when what is on screen changed.
+    fn follow_others(&mut self) -> bool {
+        if !self.backend.shared() {
+            return false;
+        }
+        let seen = self.seq;
+        match self.backend.call(Request::Ping) {
+            Ok(reply) if reply.seq == seen => return false,
+            Ok(_) => {}
+            Err(e) => {
+                let text = e.to_string();
+                if self.status.as_ref().is_some_and(|s| s.text == text) {
+                    return false;
+                }
+                self.say(StatusKind::Error, text);
+                return true;
+            }
+        }
+        let mut changed = false;
+        if let Ok(Response::Queue(rows)) = self.call(Request::Queue)
+            && rows.as_slice() != self.queue.rows()
+        {
+            self.queue.set_rows(rows);
+            self.queue.scroll_into_view(self.list_height());
+            changed = self.screen == Screen::Queue;
+        }
+        if let Some(pane) = &self.household {
+            let household = pane.view.household;
+            if let Ok(Response::Household(view)) = self.call(Request::Household { household })
+                && let Some(pane) = &mut self.household
+                && pane.view != view
+            {
+                pane.view = view;
+                pane.selected = pane.selected.min(pane.view.members.len().saturating_sub(1));
+                changed |= self.screen == Screen::Household;
+            }
+        }
+        changed
     }
 
     /// Called when the terminal goes away (a dropped link): keep what was typed.

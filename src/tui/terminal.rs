@@ -139,7 +139,9 @@ fn event_loop(app: &mut App) -> io::Result<()> {
                 app.hang_up();
                 return Ok(());
             }
-            app.tick();
+            if app.tick() {
+                draw(&mut terminal, app, false)?;
+            }
             continue;
         }
         let first = match event::read() {

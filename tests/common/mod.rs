@@ -36,9 +36,9 @@ fn binary() -> std::path::PathBuf {
 pub fn demo_store(dir: &Path, households: u32, today: chrono::NaiveDate) -> yuanzhu::store::Store {
     use yuanzhu::store::{Stamp, Store, StoreConfig};
     let store = Store::open(dir, StoreConfig::default()).expect("open store");
-    // The same OS user the PTY tests run the program as, so it has the demo's account.
+    // The OS user the PTY tests run the program as, so it has the demo's account.
     let stamp = Stamp {
-        actor: "pty-test".into(),
+        actor: yuanzhu::remote::login_name(),
         at: yuanzhu::service::now_cst(),
     };
     yuanzhu::demo::generate(
