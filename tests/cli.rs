@@ -9,6 +9,8 @@ fn yuanzhu(args: &[&str]) -> Output {
         .env_remove("YUANZHU_TODAY")
         .env_remove("YUANZHU_DATA_DIR")
         .env_remove("YUANZHU_KEYMAP")
+        .env_remove("YUANZHU_SOCKET")
+        .env_remove("YUANZHU_CONFIG")
         .output()
         .expect("run yuanzhu")
 }
@@ -235,4 +237,145 @@ fn only_an_administrator_manages_accounts_and_caseworkers_need_a_township() {
     );
     let o = yuanzhu(&["--data-dir", d, "--as", "nobody", "user", "list"]);
     assert!(stderr(&o).contains("没有援助账户"), "{}", stderr(&o));
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn init_sets_up_an_empty_county_from_a_gbk_township_list() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("乡镇.txt");
+    let (gbk, _, _) = encoding_rs::GBK.encode("# 于都县乡镇\n贡江镇\n360731205 罗坳镇\n铁山垅镇\n");
+    std::fs::write(&list, &gbk).unwrap();
+    let store = dir.path().join("store");
+    let (s, l) = (store.to_str().unwrap(), list.to_str().unwrap());
+    let me = yuanzhu::remote::login_name();
+    let o = yuanzhu(&[
+        "--data-dir",
+        s,
+        "init",
+        "--county",
+        "于都县",
+        "--code",
+        "360731",
+        "--townships",
+        l,
+        "--admin",
+        &me,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("3 个乡镇，管理员"), "{}", stdout(&o));
+    let mode = std::fs::metadata(&store).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the store is the service account's alone");
+
+    // The administrator adds a township's caseworker, by township name.
+    let o = yuanzhu(&[
+        "--data-dir",
+        s,
+        "user",
+        "add",
+        "wang.f",
+        "--role",
+        "乡镇经办",
+        "--township",
+        "罗坳镇",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = yuanzhu(&["--data-dir", s, "user", "list"]);
+    let list_out = stdout(&o);
+    assert!(
+        list_out.contains("wang.f") && list_out.contains("罗坳镇"),
+        "{list_out}"
+    );
+    assert!(
+        list_out.contains(&me) && list_out.contains("管理员"),
+        "{list_out}"
+    );
+
+    // Run again on the same directory: refused, nothing touched.
+    let o = yuanzhu(&[
+        "--data-dir",
+        s,
+        "init",
+        "--county",
+        "于都县",
+        "--code",
+        "360731",
+        "--townships",
+        l,
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("已有数据库，不会覆盖"),
+        "{}",
+        stderr(&o)
+    );
+    let o = yuanzhu(&["--data-dir", s, "audit", "verify"]);
+    assert!(stdout(&o).contains("审计链完整"), "{}", stdout(&o));
+}
+
+#[test]
+fn init_reports_every_bad_township_line_and_a_wrong_county_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("t.txt");
+    std::fs::write(&list, "贡江镇\n贡江镇\n12345 罗坳镇\n").unwrap();
+    let store = dir.path().join("store");
+    let (s, l) = (store.to_str().unwrap(), list.to_str().unwrap());
+    let o = yuanzhu(&[
+        "--data-dir",
+        s,
+        "init",
+        "--county",
+        "于都县",
+        "--code",
+        "360731",
+        "--townships",
+        l,
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("第 2 行") && e.contains("第 3 行"), "{e}");
+    assert!(!store.exists(), "nothing is created from a bad list");
+    let o = yuanzhu(&[
+        "--data-dir",
+        s,
+        "init",
+        "--county",
+        "于都县",
+        "--code",
+        "110101",
+        "--townships",
+        l,
+    ]);
+    assert!(stderr(&o).contains("--code"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_store_held_elsewhere_with_no_server_says_how_to_start_one() {
+    let dir = demo_dir();
+    let d = dir.path().to_str().unwrap();
+    let _held = yuanzhu::store::Store::open(dir.path(), Default::default()).unwrap();
+    let o = yuanzhu(&["--data-dir", d, "audit", "verify"]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("正被另一个程序使用"), "{e}");
+    assert!(e.contains("yuanzhu serve --data-dir"), "{e}");
+    assert!(!e.contains("lock"), "no sled wording: {e}");
+}
+
+#[test]
+fn a_socket_nobody_answers_is_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("yuanzhu.sock");
+    let o = yuanzhu(&["--socket", sock.to_str().unwrap(), "user", "list"]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("无法连接援助服务") && e.contains("套接字不存在"),
+        "{e}"
+    );
+    assert!(e.contains("管理员"), "{e}");
 }

@@ -276,3 +276,115 @@ fn f6_in_the_household_reveals_the_full_id_and_says_it_is_audited() {
         .expect("a full 18-digit number on screen");
     assert!(!full.contains('*'));
 }
+
+/// Two sessions over one service, as two terminals over one server.
+struct Shared {
+    service: std::sync::Arc<Service>,
+    actor: Actor,
+}
+
+impl yuanzhu::service::Backend for Shared {
+    fn call(
+        &mut self,
+        request: yuanzhu::service::Request,
+    ) -> Result<yuanzhu::service::Reply, yuanzhu::service::ServiceError> {
+        self.service.handle(&self.actor, request)
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_save_that_meets_anothers_save_shows_both_side_by_side() {
+    use yuanzhu::domain::followup_form::Field;
+    use yuanzhu::service::{Request, Response};
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path(), 40, today());
+    let service = std::sync::Arc::new(Service::new(
+        store,
+        Today::Fixed(today()),
+        Settings::default(),
+    ));
+    let actor = |user: &str| Actor {
+        user: user.into(),
+        role: Role::CountyReviewer,
+        township: None,
+    };
+    let mut app = App::new(
+        Box::new(Shared {
+            service: std::sync::Arc::clone(&service),
+            actor: actor("钟经办"),
+        }),
+        Keymap::builtin(),
+        Theme::sixteen(),
+    )
+    .unwrap();
+    app.resize(80, 24);
+    key(&mut app, KeyCode::F(4));
+    typed(&mut app, "211");
+
+    // Meanwhile 刘审核 saves a home visit for the same person.
+    let rows = match service
+        .handle(&actor("刘审核"), Request::Queue)
+        .unwrap()
+        .body
+    {
+        Response::Queue(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let row = &rows[0];
+    let mut theirs = common::unemployed_visit(today(), row.tier);
+    theirs.press_code(Field::Method, '1');
+    theirs.set(Field::Plan, "推荐到工业园保洁岗位".into());
+    service
+        .handle(
+            &actor("刘审核"),
+            Request::SaveFollowUp {
+                case: row.case,
+                rev: row.rev,
+                draft: theirs,
+            },
+        )
+        .unwrap();
+
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!(screen(&app, 80, 24));
+
+    // Their contact method, the rest as typed: saved as a record of its own.
+    key(&mut app, KeyCode::Char('1'));
+    ctrl(&mut app, 's');
+    assert!(
+        screen(&app, 80, 24).contains("已保存 2026-11-16 的回访"),
+        "{}",
+        screen(&app, 80, 24)
+    );
+    let timeline = match service
+        .handle(
+            &actor("刘审核"),
+            Request::Household {
+                household: row.household,
+            },
+        )
+        .unwrap()
+        .body
+    {
+        Response::Household(h) => h.timeline,
+        other => panic!("{other:?}"),
+    };
+    let todays: Vec<&str> = timeline
+        .iter()
+        .filter(|e| e.date == today() && e.what.contains("回访"))
+        .map(|e| e.what.as_str())
+        .collect();
+    assert_eq!(todays.len(), 2, "{todays:?}");
+    assert!(
+        todays.iter().all(|w| w.starts_with("入户走访")),
+        "{todays:?}"
+    );
+    assert!(
+        todays.iter().any(|w| w.contains("工业园保洁")),
+        "{todays:?}"
+    );
+}

@@ -40,6 +40,10 @@ pub enum Action {
     ClearFilter,
     /// Show the selected member's full ID number (an audited action, 第(十四)条).
     RevealId,
+    /// On the conflict screen: keep what the other person saved for this field.
+    TakeTheirs,
+    /// On the conflict screen: keep what you typed for this field.
+    TakeMine,
 }
 
 impl Action {
@@ -67,6 +71,8 @@ impl Action {
             Action::CopyLast => "照上次",
             Action::ClearFilter => "清除筛选",
             Action::RevealId => "显示证号",
+            Action::TakeTheirs => "用对方的",
+            Action::TakeMine => "用我的",
         }
     }
 }

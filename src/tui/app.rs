@@ -3,12 +3,14 @@
 //! asks the backend for what it needs, and `render` draws the state — a pure function of it.
 
 use super::action::Action;
+use super::conflict_pane::ConflictPane;
 use super::followup_pane::FollowupPane;
 use super::household_pane::HouseholdPane;
 use super::keymap::{Context, Key, Keymap};
 use super::queue_pane::QueuePane;
 use super::theme::Theme;
 use crate::domain::CaseId;
+use crate::domain::followup_form::FollowUpDraft;
 use crate::service::{Backend, Overview, Reply, Request, Response, ServiceError};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use ratatui::Frame;
@@ -53,6 +55,8 @@ pub struct App {
     queue: QueuePane,
     household: Option<HouseholdPane>,
     form: Option<FollowupPane>,
+    /// Over the form, when a save met someone else's save.
+    conflict: Option<ConflictPane>,
     resume: Option<Resume>,
     status: Option<Status>,
     seq: u64,
@@ -87,6 +91,7 @@ impl App {
             queue: QueuePane::default(),
             household: None,
             form: None,
+            conflict: None,
             resume: None,
             status: None,
             seq: 0,
@@ -153,6 +158,7 @@ impl App {
             Screen::Queue if self.queue.searching => Context::Search,
             Screen::Queue => Context::Queue,
             Screen::Household => Context::Household,
+            Screen::Followup if self.conflict.is_some() => Context::Conflict,
             Screen::Followup => Context::Followup,
         }
     }
@@ -268,6 +274,7 @@ impl App {
             _ => match self.screen {
                 Screen::Queue => self.update_queue(action, page),
                 Screen::Household => self.update_household(action),
+                Screen::Followup if self.conflict.is_some() => self.update_conflict(action),
                 Screen::Followup => self.update_form(action),
             },
         }
@@ -340,6 +347,66 @@ impl App {
         }
     }
 
+    fn update_conflict(&mut self, action: Action) {
+        let Some(c) = &mut self.conflict else { return };
+        match action {
+            Action::Up => c.move_by(-1),
+            Action::Down => c.move_by(1),
+            Action::TakeTheirs => c.keep(true),
+            Action::TakeMine => c.keep(false),
+            Action::Save => {
+                if let (Some(c), Some(form)) = (self.conflict.take(), &mut self.form) {
+                    form.take_resolution(c.resolved(&form.draft), c.rev);
+                    self.save_form();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A save met another's save of the same case: fetch what they saved and, if it says
+    /// something else than this form, show the two side by side.
+    fn meet_conflict(&mut self) {
+        let Some(case) = self.form.as_ref().map(|f| f.view.case) else {
+            return;
+        };
+        let view = match self.call(Request::FollowUpForm { case }) {
+            Ok(Response::FollowUpForm(view)) => view,
+            Ok(_) => return self.say(StatusKind::Error, "服务应答不符，未保存"),
+            Err(e) => return self.say(StatusKind::Error, format!("未保存：{e}")),
+        };
+        let Some(form) = &mut self.form else { return };
+        let by = view.last_by.clone().unwrap_or_else(|| "他人".into());
+        let theirs = view.last.as_ref().map(FollowUpDraft::of_saved);
+        match theirs {
+            None => {
+                form.view.rev = view.rev;
+                self.say(
+                    StatusKind::Error,
+                    "未保存：此案件刚被他人更新，请核对后再按 Ctrl-S 保存",
+                );
+            }
+            Some(theirs) => match ConflictPane::new(&form.draft, theirs, by.clone(), view.rev) {
+                None => {
+                    form.mark_saved(view.rev);
+                    let _ = self.call(Request::DiscardDraft { case });
+                    self.say(
+                        StatusKind::Ok,
+                        format!("{by} 刚保存了内容相同的回访，无需再保存"),
+                    );
+                }
+                Some(pane) => {
+                    let n = pane.fields.len();
+                    self.conflict = Some(pane);
+                    self.say(
+                        StatusKind::Error,
+                        format!("未保存：{by} 已保存此人的回访，有 {n} 项不同，请逐项选择"),
+                    );
+                }
+            },
+        }
+    }
+
     fn save_form(&mut self) {
         let Some(form) = &mut self.form else { return };
         if form.saved && !form.dirty {
@@ -389,6 +456,7 @@ impl App {
                 }
                 self.say(StatusKind::Error, format!("有 {n} 项需要修改，未保存"));
             }
+            Err(ServiceError::Conflict(_)) => self.meet_conflict(),
             Err(e) => self.say(StatusKind::Error, format!("未保存：{e}")),
         }
     }
@@ -468,6 +536,7 @@ impl App {
     /// Leaves the form, keeping unsaved changes as a draft. Returns false if the draft could
     /// not be kept (the form then stays open, nothing lost).
     fn leave_form(&mut self) -> bool {
+        self.conflict = None;
         let Some(form) = self.form.take() else {
             return true;
         };
@@ -517,6 +586,15 @@ impl App {
             }
             Screen::Queue => self.queue.clear_filter(),
             Screen::Household => self.screen = Screen::Queue,
+            Screen::Followup if self.conflict.is_some() => {
+                if let (Some(c), Some(form)) = (self.conflict.take(), &mut self.form) {
+                    form.view.rev = c.rev;
+                }
+                self.say(
+                    StatusKind::Info,
+                    "已回到表单：再保存将按您填写的另记一次回访，对方的记录仍保留",
+                );
+            }
             Screen::Followup => self.leave_form_then(Screen::Queue),
         }
         self.queue.scroll_into_view(self.list_height());
@@ -632,11 +710,13 @@ impl App {
                     Some(h) => h.render(frame, body, &self.theme),
                     None => frame.render_widget(self.theme.block().title(" 户档案 "), body),
                 },
-                Screen::Followup => {
-                    if let Some(f) = &self.form {
-                        f.render(frame, body, &self.theme);
+                Screen::Followup => match (&self.form, &self.conflict) {
+                    (Some(f), Some(c)) => {
+                        c.render(frame, body, &self.theme, &f.view.name, &f.draft)
                     }
-                }
+                    (Some(f), None) => f.render(frame, body, &self.theme),
+                    _ => {}
+                },
             }
         }
         if self.screen == Screen::Queue && self.queue.searching && !self.help {
@@ -676,6 +756,14 @@ impl App {
     fn footer_actions(&self) -> &'static [Action] {
         match self.context() {
             Context::Help => &[Action::Back, Action::PageDown, Action::Quit],
+            Context::Conflict => &[
+                Action::Help,
+                Action::TakeTheirs,
+                Action::TakeMine,
+                Action::Save,
+                Action::Back,
+                Action::Quit,
+            ],
             Context::Search => &[Action::Open, Action::Back, Action::Quit],
             Context::Queue => &[
                 Action::Help,
@@ -713,6 +801,8 @@ impl App {
                     (Context::Search, Action::Open) => "确定",
                     (Context::Search, Action::Back) => "取消",
                     (Context::Followup, Action::Back) => "返回(留草稿)",
+                    (Context::Conflict, Action::Back) => "回到表单",
+                    (Context::Conflict, Action::Save) => "按所选保存",
                     _ => action.label(),
                 };
                 spans.push(Span::styled(key, self.theme.footer()));
@@ -727,6 +817,7 @@ impl App {
             Screen::Queue if self.queue.searching => Context::Search,
             Screen::Queue => Context::Queue,
             Screen::Household => Context::Household,
+            Screen::Followup if self.conflict.is_some() => Context::Conflict,
             Screen::Followup => Context::Followup,
         };
         let block = self.theme.block().title(Span::styled(

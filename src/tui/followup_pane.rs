@@ -208,6 +208,15 @@ impl FollowupPane {
         }
     }
 
+    /// A conflict resolved: the chosen answers, to be saved against the case as it is now.
+    pub fn take_resolution(&mut self, draft: FollowUpDraft, rev: u64) {
+        self.draft = draft;
+        self.view.rev = rev;
+        self.dirty = true;
+        self.unkept_since = Some(std::time::Instant::now());
+        self.focus_field(self.focus);
+    }
+
     pub fn mark_saved(&mut self, rev: u64) {
         self.view.rev = rev;
         self.dirty = false;

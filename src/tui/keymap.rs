@@ -30,16 +30,18 @@ pub enum Context {
     Search,
     Household,
     Followup,
+    Conflict,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Queue,
         Context::Search,
         Context::Household,
         Context::Followup,
+        Context::Conflict,
         Context::Help,
     ];
 
@@ -51,6 +53,7 @@ impl Context {
             Context::Search => "search",
             Context::Household => "household",
             Context::Followup => "followup",
+            Context::Conflict => "conflict",
             Context::Help => "help",
         }
     }
@@ -63,6 +66,7 @@ impl Context {
             Context::Search => "搜索",
             Context::Household => "户档案",
             Context::Followup => "月度回访",
+            Context::Conflict => "保存冲突",
             Context::Help => "帮助",
         }
     }
@@ -730,7 +734,9 @@ mod tests {
                 | Action::Save
                 | Action::CopyLast
                 | Action::ClearFilter
-                | Action::RevealId => action,
+                | Action::RevealId
+                | Action::TakeTheirs
+                | Action::TakeMine => action,
             }
         }
         [
@@ -755,6 +761,8 @@ mod tests {
             Action::CopyLast,
             Action::ClearFilter,
             Action::RevealId,
+            Action::TakeTheirs,
+            Action::TakeMine,
         ]
         .into_iter()
         .map(listed)
@@ -1180,12 +1188,28 @@ mod tests {
         let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(
             names,
-            ["global", "queue", "search", "household", "followup", "help"]
+            [
+                "global",
+                "queue",
+                "search",
+                "household",
+                "followup",
+                "conflict",
+                "help"
+            ]
         );
         let titles: Vec<&str> = Context::ALL.iter().map(|c| c.title()).collect();
         assert_eq!(
             titles,
-            ["全局", "案件队列", "搜索", "户档案", "月度回访", "帮助"]
+            [
+                "全局",
+                "案件队列",
+                "搜索",
+                "户档案",
+                "月度回访",
+                "保存冲突",
+                "帮助"
+            ]
         );
     }
 }
