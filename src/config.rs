@@ -75,4 +75,14 @@ mod tests {
         let e = Config::parse("borders = \"double\"\n", "config.toml").unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
     }
+
+    #[test]
+    fn the_shipped_caseworker_config_reads() {
+        let text = include_str!("../examples/deploy/caseworker-config.toml");
+        let c = Config::parse(text, "caseworker-config.toml").unwrap();
+        assert_eq!(
+            c.socket.as_deref(),
+            Some(std::path::Path::new("/run/yuanzhu/yuanzhu.sock"))
+        );
+    }
 }

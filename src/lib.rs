@@ -1,6 +1,7 @@
 //! yuanzhu (援助): the caseworkers' ledger of Jiangxi's employment-assistance service.
-//! Layers, top to bottom: `tui` and the CLI talk to `service`, which alone talks to `store`,
-//! which alone touches sled; `domain` holds the policy and imports nothing of ours.
+//! Layers, top to bottom: `tui`, the CLI and `remote` (the socket) talk to `service`, which
+//! alone talks to `store`, which alone touches sled; `domain` holds the policy and imports
+//! nothing of ours.
 
 pub mod config;
 pub mod demo;

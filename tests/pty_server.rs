@@ -34,6 +34,10 @@ impl Drop for Served {
 
 fn serve(dir: &Path) -> Served {
     drop(demo_store(dir, 30, today()));
+    start_server(dir)
+}
+
+fn start_server(dir: &Path) -> Served {
     let child = Command::new(env!("CARGO_BIN_EXE_yuanzhu"))
         .args(["--data-dir"])
         .arg(dir)
@@ -211,6 +215,26 @@ fn a_save_that_meets_anothers_save_is_resolved_field_by_field() {
         .filter(|e| e.date == today() && e.what.contains("回访"))
         .count();
     assert_eq!(todays, 2, "{timeline:?}");
+    pty.send(CTRL_Q);
+    assert!(pty.wait_exit(LONG));
+}
+
+#[test]
+fn a_session_carries_on_when_the_server_restarts_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path());
+    let mut pty = session(dir.path());
+    let line = select_due_with_history(&mut pty);
+    drop(served);
+    let _again = start_server(dir.path());
+    pty.send(ENTER);
+    pty.wait_text("户档案", LONG);
+    let screen = pty.screen();
+    assert!(!screen.contains("连接中断"), "{screen}");
+    assert!(
+        screen.contains(line.split_whitespace().nth(2).unwrap()),
+        "{line}\n{screen}"
+    );
     pty.send(CTRL_Q);
     assert!(pty.wait_exit(LONG));
 }

@@ -112,4 +112,12 @@ mod tests {
         let errors = parse("贡江\u{1b}[31m镇\n", "360731").unwrap_err();
         assert!(errors[0].contains("不像是乡镇名称"), "{errors:?}");
     }
+
+    #[test]
+    fn the_shipped_example_list_reads() {
+        let text = include_str!("../../examples/deploy/townships.txt");
+        let t = parse(text, "360731").unwrap();
+        assert_eq!(t.len(), 10);
+        assert_eq!(t[0].1, "贡江镇");
+    }
 }

@@ -5,9 +5,10 @@ use super::server::Answer;
 use crate::service::{Backend, Reply, Request, ServiceError};
 use std::io::{self, BufReader};
 use std::os::unix::net::UnixStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub struct SocketBackend {
+    path: PathBuf,
     reader: BufReader<UnixStream>,
     writer: UnixStream,
 }
@@ -16,21 +17,43 @@ impl SocketBackend {
     pub fn connect(path: &Path) -> io::Result<Self> {
         let stream = UnixStream::connect(path)?;
         Ok(Self {
+            path: path.to_path_buf(),
             reader: BufReader::new(stream.try_clone()?),
             writer: stream,
         })
     }
+
+    fn round_trip(&mut self, request: &Request) -> Result<Answer, FrameError> {
+        write_frame(&mut self.writer, request)?;
+        read_frame::<Answer>(&mut self.reader, MAX_REPLY)
+    }
 }
 
 impl Backend for SocketBackend {
+    /// One request. A broken link (the server restarted) is reconnected once and the
+    /// request sent again: safe, because a save states the rev it read — a save that did
+    /// land the first time comes back as a conflict with identical answers, never twice.
     fn call(&mut self, request: Request) -> Result<Reply, ServiceError> {
-        let lost = |e: &dyn std::fmt::Display| {
-            ServiceError::Link(format!("与援助服务的连接中断（{e}），请重新登录"))
+        let answer = match self.round_trip(&request) {
+            Err(FrameError::Io(_)) => match SocketBackend::connect(&self.path) {
+                Ok(fresh) => {
+                    *self = fresh;
+                    self.round_trip(&request)
+                }
+                Err(_) => {
+                    return Err(ServiceError::Link(
+                        "与援助服务的连接中断，服务可能已停止；未保存的内容仍在屏幕上，请稍后再试或联系管理员"
+                            .into(),
+                    ));
+                }
+            },
+            other => other,
         };
-        write_frame(&mut self.writer, &request).map_err(|e| lost(&e))?;
-        match read_frame::<Answer>(&mut self.reader, MAX_REPLY) {
+        match answer {
             Ok(answer) => answer,
-            Err(FrameError::Io(e)) => Err(lost(&e)),
+            Err(FrameError::Io(_)) => Err(ServiceError::Link(
+                "与援助服务的连接中断，请稍后再试或联系管理员".into(),
+            )),
             Err(e) => Err(ServiceError::Link(format!("服务的应答无法读取：{e}"))),
         }
     }

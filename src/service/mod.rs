@@ -1,6 +1,6 @@
 //! Commands and queries over the store, for an [`Actor`]: access control by role and
 //! township, the rules of `domain` applied, and the store's change sequence in every reply.
-//! Fronts (the TUI, the CLI, later the socket) reach it through a [`Backend`].
+//! Fronts (the TUI, the CLI, the socket server) reach it through a [`Backend`].
 
 pub mod actor;
 pub mod protocol;
@@ -670,7 +670,8 @@ fn stamp(actor: &Actor) -> Stamp {
     }
 }
 
-/// How a front reaches the service: in-process here; a socket client later.
+/// How a front reaches the service: in-process ([`LocalBackend`]) or through the server
+/// (`remote::SocketBackend`).
 pub trait Backend {
     fn call(&mut self, request: Request) -> Result<Reply>;
 

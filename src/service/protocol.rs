@@ -1,5 +1,5 @@
 //! The one API of the program: a [`Request`] answered by a [`Reply`] or a [`ServiceError`].
-//! The TUI, the CLI and (later) the socket all speak it, so every capability can be tested
+//! The TUI, the CLI and the socket all speak it, so every capability can be tested
 //! without a terminal.
 
 use crate::domain::followup::{FollowUpAnswers, WorkStatus};
