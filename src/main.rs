@@ -275,6 +275,7 @@ fn run() -> Result<()> {
                     .map(|g| format!("（用户组 {g}）"))
                     .unwrap_or_default()
             );
+            server.stop_on_signal(spec.path.clone())?;
             server.serve(listener).context("服务出错")?;
             Ok(())
         }

@@ -238,3 +238,32 @@ fn a_session_carries_on_when_the_server_restarts_under_it() {
     pty.send(CTRL_Q);
     assert!(pty.wait_exit(LONG));
 }
+
+#[test]
+fn the_server_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = serve(dir.path());
+    let pid = served.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = served.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(!served.socket.exists(), "the socket is removed");
+    // With the server gone the store opens in-process again.
+    let o = Command::new(env!("CARGO_BIN_EXE_yuanzhu"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("审计链完整"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

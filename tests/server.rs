@@ -405,4 +405,22 @@ fn a_live_socket_is_not_taken_over_and_a_stale_one_is_replaced() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&stale).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o660);
+
+    // The socket is given the caseworkers' group; an unknown group is named.
+    use std::os::unix::fs::MetadataExt;
+    let gid = nix::unistd::getgid();
+    let group = nix::unistd::Group::from_gid(gid).unwrap().unwrap().name;
+    let grouped = dir.path().join("grouped.sock");
+    let _listener = Server::bind(&SocketSpec {
+        path: grouped.clone(),
+        group: Some(group),
+    })
+    .unwrap();
+    assert_eq!(std::fs::metadata(&grouped).unwrap().gid(), gid.as_raw());
+    let err = Server::bind(&SocketSpec {
+        path: dir.path().join("x.sock"),
+        group: Some("no-such-group-yz".into()),
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("no-such-group-yz"), "{err}");
 }

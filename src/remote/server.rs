@@ -110,6 +110,35 @@ impl Server {
     pub fn service(&self) -> &Service {
         &self.service
     }
+
+    /// On SIGTERM or SIGINT (`systemctl stop`, Ctrl-C): flush the store, remove the socket
+    /// so sessions fall to a clear "server down" message, and end the process. Every saved
+    /// record was already flushed before its session was told 已保存.
+    pub fn stop_on_signal(&self, socket: PathBuf) -> io::Result<()> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT])?;
+        let service = Arc::clone(&self.service);
+        std::thread::Builder::new()
+            .name("yuanzhu-stop".into())
+            .spawn(move || {
+                if signals.forever().next().is_some() {
+                    let flushed = service.store().flush();
+                    let _ = std::fs::remove_file(&socket);
+                    let code = match flushed {
+                        Ok(()) => {
+                            eprintln!("援助服务已停止");
+                            0
+                        }
+                        Err(e) => {
+                            eprintln!("援助服务停止时写盘失败：{e}");
+                            1
+                        }
+                    };
+                    std::process::exit(code);
+                }
+            })?;
+        Ok(())
+    }
 }
 
 /// One connection: read a request, answer it, until the client goes away.
