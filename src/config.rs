@@ -2,6 +2,7 @@
 //! terminal — theme, borders, keymap, store cache, the server's socket. Unknown keys are an error with the file
 //! and line, never silently ignored. Command-line flags win over the file.
 
+use crate::domain::Settings;
 use crate::tui::theme::{Borders, ThemeName};
 use serde::Deserialize;
 use std::path::Path;
@@ -22,6 +23,70 @@ pub struct Config {
     pub socket: Option<std::path::PathBuf>,
     /// The group `yuanzhu serve` gives its socket (mode 0660).
     pub socket_group: Option<String>,
+    /// The county's numbers for the rules (DOMAIN.md's settings); on a county server, the
+    /// server's config file is the one that counts.
+    pub rules: Option<Rules>,
+}
+
+/// `[rules]`: what the notice leaves to each county.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Working days the public notice runs (default 5).
+    pub notice_working_days: Option<u32>,
+    /// Public holidays on weekdays, e.g. `["2026-10-01", "2026-10-02"]`.
+    #[serde(default)]
+    pub holidays: Vec<chrono::NaiveDate>,
+    /// Weekend days worked instead (调休上班).
+    #[serde(default)]
+    pub workdays: Vec<chrono::NaiveDate>,
+    /// Days between contacts for 一级, 二级, 三级; 0 means once a month. At most 31.
+    pub tier_interval_days: Option<[u32; 3]>,
+    /// The service package of 一级, 二级, 三级.
+    pub tier_packages: Option<[String; 3]>,
+}
+
+impl Rules {
+    /// The settings these rules give, over the defaults; a number the notice forbids (a
+    /// tier contacted less than monthly, a notice of no days) is an error.
+    pub fn apply(&self, mut settings: Settings) -> Result<Settings, String> {
+        if let Some(days) = self.notice_working_days {
+            if !(1..=30).contains(&days) {
+                return Err(format!(
+                    "notice_working_days 应为 1 至 30 个工作日，而不是 {days}"
+                ));
+            }
+            settings.notice_working_days = days;
+        }
+        settings.calendar.holidays = self.holidays.clone();
+        settings.calendar.workdays = self.workdays.clone();
+        if let Some(intervals) = self.tier_interval_days {
+            for (rule, days) in settings.tiers.iter_mut().zip(intervals) {
+                if days > 31 {
+                    return Err(format!(
+                        "tier_interval_days 中的 {days} 天少于每月一次回访，不符合每月跟踪回访的要求"
+                    ));
+                }
+                rule.interval_days = (days > 0).then_some(days);
+            }
+        }
+        if let Some(packages) = &self.tier_packages {
+            for (rule, package) in settings.tiers.iter_mut().zip(packages) {
+                rule.package = package.clone();
+            }
+        }
+        Ok(settings)
+    }
+}
+
+impl Config {
+    /// The rule settings of this config: the defaults, with `[rules]` over them.
+    pub fn settings(&self) -> Result<Settings, String> {
+        match &self.rules {
+            Some(rules) => rules.apply(Settings::default()),
+            None => Ok(Settings::default()),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,5 +149,26 @@ mod tests {
             c.socket.as_deref(),
             Some(std::path::Path::new("/run/yuanzhu/yuanzhu.sock"))
         );
+    }
+
+    #[test]
+    fn rules_set_the_notice_the_holidays_and_the_tiers() {
+        let c = Config::parse(
+            "[rules]\nnotice_working_days = 7\nholidays = [\"2026-10-01\", \"2026-10-02\"]\nworkdays = [\"2026-10-10\"]\ntier_interval_days = [7, 0, 0]\n",
+            "c.toml",
+        )
+        .unwrap();
+        let s = c.settings().unwrap();
+        assert_eq!(s.notice_working_days, 7);
+        assert_eq!(s.calendar.holidays.len(), 2);
+        assert_eq!(s.tiers[0].interval_days, Some(7));
+        assert_eq!(s.tiers[1].interval_days, None);
+    }
+
+    #[test]
+    fn a_tier_rarer_than_monthly_is_refused() {
+        let c = Config::parse("[rules]\ntier_interval_days = [14, 45, 0]\n", "c.toml").unwrap();
+        let e = c.settings().unwrap_err();
+        assert!(e.contains("45") && e.contains("每月"), "{e}");
     }
 }

@@ -100,6 +100,23 @@ enum Command {
     },
     /// 备份数据库（服务运行时通过服务进行；管理员）
     Backup,
+    /// 打印正在公示的名单（姓名、身份证号打码）
+    Notice {
+        /// 只列此乡镇（名称或代码）；不填则列全部
+        #[arg(long)]
+        township: Option<String>,
+        /// txt（默认，适合张贴）或 csv
+        #[arg(long, value_enum, default_value = "txt")]
+        format: NoticeFormat,
+    },
+    /// 零就业家庭统计：各乡镇现有、本月新增、本月清零
+    Zero,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NoticeFormat {
+    Txt,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -187,6 +204,9 @@ fn run() -> Result<()> {
         store: StoreConfig {
             cache_bytes: config.cache_mb.unwrap_or(64) * 1024 * 1024,
         },
+        settings: config
+            .settings()
+            .map_err(|e| anyhow::anyhow!("配置文件 [rules] 有误：{e}"))?,
     };
     match cli.command.take() {
         Some(Command::Keymap {
@@ -241,6 +261,50 @@ fn run() -> Result<()> {
                 _ => bail!("服务应答不符，备份未确认"),
             }
         }
+        Some(Command::Notice { township, format }) => {
+            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
+            let Response::Notices(rows) = backend.call(Request::Notices { township })?.body else {
+                bail!("服务应答不符");
+            };
+            print_notices(&rows, format, today.date());
+            Ok(())
+        }
+        Some(Command::Zero) => {
+            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
+            let Response::ZeroEmployment(rows) = backend.call(Request::ZeroEmployment)?.body else {
+                bail!("服务应答不符");
+            };
+            println!(
+                "{}{}{}{}",
+                pad("乡镇", 12),
+                pad("现有", 8),
+                pad("本月新增", 10),
+                pad("本月清零", 10)
+            );
+            let mut total = (0, 0, 0);
+            for r in &rows {
+                println!(
+                    "{}{:<8}{:<10}{:<10}",
+                    pad(&r.township_name, 12),
+                    r.current,
+                    r.found_this_month,
+                    r.cleared_this_month
+                );
+                total = (
+                    total.0 + r.current,
+                    total.1 + r.found_this_month,
+                    total.2 + r.cleared_this_month,
+                );
+            }
+            println!(
+                "{}{:<8}{:<10}{:<10}",
+                pad("合计", 12),
+                total.0,
+                total.1,
+                total.2
+            );
+            Ok(())
+        }
         Some(Command::Serve { group }) => {
             let dir = data_dir(&cli)?;
             if !Store::exists(&dir) {
@@ -263,7 +327,7 @@ fn run() -> Result<()> {
             let listener = Server::bind(&spec)
                 .with_context(|| format!("无法在 {} 建立套接字", spec.path.display()))?;
             let server = Server::new(
-                Service::new(store, today, Settings::default()),
+                Service::new(store, today, front.settings.clone()),
                 std::sync::Arc::new(PeerCredentials),
             );
             println!(
@@ -383,9 +447,69 @@ fn reach(cli: &Cli, config: &Config, front: &Front, dir: &Path) -> Result<Box<dy
         ),
         Err(e) => return Err(e.into()),
     };
-    let service = Service::new(store, front.today, Settings::default());
+    let service = Service::new(store, front.today, front.settings.clone());
     let actor = service.actor_for(&acting_user(&service, cli.as_user.as_deref())?)?;
     Ok(Box::new(LocalBackend::new(service, actor)))
+}
+
+/// `s` padded with spaces to `cells` terminal columns (a Chinese character is two).
+fn pad(s: &str, cells: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(cells.saturating_sub(w)))
+}
+
+/// The notice list (R-RECOG-1): for posting (txt) or for a spreadsheet (csv, UTF-8 with a
+/// byte-order mark so that Excel reads the Chinese).
+fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, today: NaiveDate) {
+    let cats = |r: &yuanzhu::service::NoticeRow| {
+        r.categories
+            .iter()
+            .map(|c| c.label())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    match format {
+        NoticeFormat::Csv => {
+            print!("\u{feff}");
+            println!("乡镇,村(社区),姓名,身份证号,人员类别,公示开始,公示结束");
+            for r in rows {
+                println!(
+                    "{},{},{},{},{},{},{}",
+                    r.township_name,
+                    r.village,
+                    r.name_masked,
+                    r.id_masked,
+                    cats(r),
+                    r.published,
+                    r.ends
+                );
+            }
+        }
+        NoticeFormat::Txt => {
+            println!(
+                "就业困难人员认定公示名单（{}）",
+                today.format("%Y年%m月%d日")
+            );
+            println!();
+            if rows.is_empty() {
+                println!("目前没有正在公示的人员。");
+            }
+            for r in rows {
+                println!(
+                    "{}{}{}{}  {}  公示期 {} 至 {}",
+                    pad(&r.township_name, 10),
+                    pad(&r.village, 12),
+                    pad(&r.name_masked, 8),
+                    r.id_masked,
+                    cats(r),
+                    r.published.format("%m月%d日"),
+                    r.ends.format("%m月%d日")
+                );
+            }
+            println!();
+            println!("公示期间如有异议，请向所在乡镇（街道）公共就业服务机构反映。");
+        }
+    }
 }
 
 fn io_reason(e: &std::io::Error) -> &'static str {
@@ -611,6 +735,8 @@ fn read_keymap(path: &Path) -> Result<Keymap> {
 /// How this terminal's front is set up: flags over the config file over defaults.
 struct Front {
     today: Today,
+    /// The rules' numbers (notice days, holidays, tiers), from the config file.
+    settings: Settings,
     keymap: Option<String>,
     theme: Theme,
     store: StoreConfig,

@@ -17,9 +17,10 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
 }
 
-/// A demo store with three follow-ups saved: six audit entries (county, households,
-/// accounts, three follow-ups).
-fn store_with_history(dir: &Path) {
+/// A demo store with three follow-ups saved last. Returns the number of the last audit
+/// entry (the demo writes the county, its households, its applications' steps and its
+/// accounts before them).
+fn store_with_history(dir: &Path) -> u64 {
     let service = Service::new(
         common::demo_store(dir, 20, today()),
         Today::Fixed(today()),
@@ -33,7 +34,11 @@ fn store_with_history(dir: &Path) {
     let Response::Queue(rows) = service.handle(&actor, Request::Queue).unwrap().body else {
         panic!("queue")
     };
-    for row in rows.iter().filter(|r| r.due != DueStatus::Done).take(3) {
+    for row in rows
+        .iter()
+        .filter(|r| matches!(r.due, Some(d) if d != DueStatus::Done))
+        .take(3)
+    {
         let draft = common::unemployed_visit(today(), row.tier);
         let request = Request::SaveFollowUp {
             case: row.case,
@@ -42,6 +47,7 @@ fn store_with_history(dir: &Path) {
         };
         service.handle(&actor, request).unwrap();
     }
+    service.store().seq().unwrap()
 }
 
 fn verify(dir: &Path) -> (bool, String) {
@@ -73,10 +79,10 @@ fn raw(dir: &Path) -> (sled::Db, sled::Tree, sled::Tree) {
 #[test]
 fn an_untouched_chain_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    store_with_history(dir.path());
+    let last = store_with_history(dir.path());
     let (ok, out) = verify(dir.path());
     assert!(ok, "{out}");
-    assert!(out.contains("审计链完整：共 6 条"), "{out}");
+    assert!(out.contains(&format!("审计链完整：共 {last} 条")), "{out}");
     let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
     assert_eq!(store.verify_audit().unwrap().problem, None);
 }
@@ -115,14 +121,14 @@ fn a_removed_middle_entry_is_found() {
 #[test]
 fn a_tail_cut_off_with_the_head_rewritten_is_caught_by_the_anchor() {
     let dir = tempfile::tempdir().unwrap();
-    store_with_history(dir.path());
+    let last = store_with_history(dir.path());
     {
         let (db, audit, meta) = raw(dir.path());
-        audit.remove(6u64.to_be_bytes()).unwrap();
-        let fifth = audit.get(5u64.to_be_bytes()).unwrap().unwrap();
+        audit.remove(last.to_be_bytes()).unwrap();
+        let before = audit.get((last - 1).to_be_bytes()).unwrap().unwrap();
         let head = AuditHead {
-            seq: 5,
-            hash: hash_entry(&fifth),
+            seq: last - 1,
+            hash: hash_entry(&before),
         };
         meta.insert(b"audit_head", encode(&head)).unwrap();
         db.flush().unwrap();
@@ -130,7 +136,10 @@ fn a_tail_cut_off_with_the_head_rewritten_is_caught_by_the_anchor() {
     let (ok, out) = verify(dir.path());
     assert!(!ok);
     assert!(
-        out.contains("被截断：库外锚点记有 6 条，库内只有 5 条"),
+        out.contains(&format!(
+            "被截断：库外锚点记有 {last} 条，库内只有 {} 条",
+            last - 1
+        )),
         "{out}"
     );
 }
@@ -138,9 +147,9 @@ fn a_tail_cut_off_with_the_head_rewritten_is_caught_by_the_anchor() {
 #[test]
 fn audit_show_lists_who_did_what_to_one_person() {
     let dir = tempfile::tempdir().unwrap();
-    store_with_history(dir.path());
+    let last = store_with_history(dir.path());
     let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
-    let saved = store.audit_entries(4).unwrap();
+    let saved = store.audit_entries(last - 2).unwrap();
     let summary = store
         .summaries()
         .unwrap()

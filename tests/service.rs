@@ -44,7 +44,7 @@ fn a_save_against_a_stale_rev_is_refused_and_changes_nothing() {
     let actor = reviewer();
     let row = queue(&service, &actor)
         .into_iter()
-        .find(|r| r.due != DueStatus::Done)
+        .find(|r| matches!(r.due, Some(d) if d != DueStatus::Done))
         .unwrap();
     let save = |rev| Request::SaveFollowUp {
         case: row.case,
@@ -170,7 +170,7 @@ fn placing_a_member_in_work_clears_the_zero_employment_household() {
     let summaries = service.store().summaries().unwrap();
     let zero = summaries
         .iter()
-        .find(|s| s.zero_employment_household && s.due(today()).is_some())
+        .find(|s| s.zero_employment_household && s.due(today(), &Settings::default()).is_some())
         .expect("the demo has a zero-employment household");
     let household = zero.household;
     let mut draft = unemployed_visit(zero.tier);

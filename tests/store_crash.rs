@@ -36,7 +36,7 @@ fn child(dir: &str) {
     };
     let row = rows
         .iter()
-        .find(|r| r.due != DueStatus::Done)
+        .find(|r| matches!(r.due, Some(d) if d != DueStatus::Done))
         .expect("someone due");
     let mut draft = common::unemployed_visit(today(), row.tier);
     draft.set(Field::Plan, "断电测试：保存后立即被杀".into());
@@ -97,7 +97,10 @@ fn followup_saved_then_sigkill_is_there_on_restart() {
     assert_eq!(last.answers.plan, "断电测试：保存后立即被杀");
     assert_eq!(last.answers.date, today());
     let summary = store.summary(case).unwrap().unwrap();
-    assert_eq!(summary.due(today()), Some(DueStatus::Done));
+    assert_eq!(
+        summary.due(today(), &yuanzhu::domain::Settings::default()),
+        Some(DueStatus::Done)
+    );
     let audit = store.audit_entries(0).unwrap();
     assert_eq!(audit.last().unwrap().action, "保存回访");
 }

@@ -6,6 +6,7 @@
 //! hash-map order, no thread RNG). Not a statistical model of 于都县: the mix is tuned to
 //! show every state a caseworker meets (逾期, 待访, 已访, 零就业家庭, each category).
 
+mod applications;
 mod family;
 mod history;
 mod names;
@@ -82,6 +83,7 @@ pub fn generate(store: &Store, spec: &DemoSpec, stamp: &Stamp) -> Result<County,
         store.load(&load, stamp, AUDIT_ACTION)?;
         left -= n;
     }
+    applications::generate(store, &county, spec.households, spec.today, stamp)?;
     let accounts: Vec<(Account, Option<u64>)> = demo_accounts(&county, &stamp.actor)
         .into_iter()
         .map(|a| (a, None))

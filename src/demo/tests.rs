@@ -35,8 +35,15 @@ struct Snapshot {
     followups: Vec<FollowUp>,
 }
 
+/// The county's recognised caseload: households on file because of a recognised person
+/// (the applications on their way in are looked at in their own test).
 fn snapshot(store: &Store) -> Snapshot {
-    let summaries = store.summaries().unwrap();
+    let summaries: Vec<CaseSummary> = store
+        .summaries()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.status == RecognitionStatus::Recognised)
+        .collect();
     let mut household_ids: Vec<HouseholdId> = summaries.iter().map(|s| s.household).collect();
     household_ids.sort();
     household_ids.dedup();
@@ -88,7 +95,21 @@ fn county_and_audit_are_written_once() {
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert_eq!(actions, vec!["设置县区信息", AUDIT_ACTION, "建立演示账户"]);
+    assert_eq!(actions[..2], ["设置县区信息", AUDIT_ACTION]);
+    assert_eq!(actions.last().map(String::as_str), Some("建立演示账户"));
+    // Between them, the applications on their way in, each step its own entry.
+    assert!(actions[2..actions.len() - 1].iter().all(|a| {
+        [
+            "登记申请",
+            "登记家庭成员",
+            "受理初审",
+            "初审通过并公示",
+            "登记异议",
+            "公示结束",
+            "不予认定",
+        ]
+        .contains(&a.as_str())
+    }));
     let accounts = store.accounts().unwrap();
     let role = |name: &str| accounts.iter().find(|a| a.name == name).map(|a| a.role);
     assert_eq!(
@@ -201,7 +222,9 @@ fn every_last_followup_can_be_copied_into_a_valid_form() {
 fn due_counts(summaries: &[CaseSummary], today: NaiveDate) -> BTreeMap<DueStatus, usize> {
     let mut counts = BTreeMap::new();
     for s in summaries {
-        *counts.entry(s.due(today).unwrap()).or_insert(0) += 1;
+        *counts
+            .entry(s.due(today, &Settings::default()).unwrap())
+            .or_insert(0) += 1;
     }
     counts
 }
@@ -210,7 +233,7 @@ fn due_counts(summaries: &[CaseSummary], today: NaiveDate) -> BTreeMap<DueStatus
 fn the_queue_has_overdue_due_and_done_cases() {
     let dir = tempfile::tempdir().unwrap();
     let store = generated(dir.path(), 200, today());
-    let summaries = store.summaries().unwrap();
+    let summaries = snapshot(&store).summaries;
     let counts = due_counts(&summaries, today());
     let share = |d: DueStatus| counts.get(&d).copied().unwrap_or(0) as f64 / summaries.len() as f64;
     assert!(
@@ -427,4 +450,35 @@ fn demo_of_50000_households_timing() {
         took.as_secs_f64(),
         dir_size(dir.path()) as f64 / 1_000_000.0
     );
+}
+
+#[test]
+fn applications_wait_at_every_stage_and_one_notice_has_an_objection() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = generated(dir.path(), 200, today());
+    let county = store.county().unwrap().unwrap();
+    let first = &county.townships[0].code;
+    let mut stages: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut objections = 0;
+    for s in store.summaries().unwrap() {
+        if s.status == RecognitionStatus::Recognised {
+            continue;
+        }
+        assert_eq!(&s.township, first, "the demo caseworker sees one of each");
+        let case = store.case(s.case).unwrap().unwrap();
+        let label = match (case.status, case.notice()) {
+            (RecognitionStatus::InNotice, Some(n)) if today() > n.ends => "公示期满",
+            (status, _) => status.label(),
+        };
+        *stages.entry(label).or_insert(0) += 1;
+        objections += case.objections().len();
+        // Registered unemployed, of working age, able and willing (第(一)条).
+        let p = store.person(s.person).unwrap().unwrap();
+        assert!(p.is_working_age(today()) && p.willing_to_work);
+        assert!(p.unemployed_since.is_some());
+    }
+    for stage in ["申请", "初审", "公示中", "公示期满", "待认定", "不予认定"] {
+        assert!(stages.contains_key(stage), "{stage} missing: {stages:?}");
+    }
+    assert_eq!(objections, 1);
 }

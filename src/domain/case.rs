@@ -69,6 +69,24 @@ pub enum CaseEventKind {
         from: WorkStatus,
         to: WorkStatus,
     },
+    // Appended, so cases stored before these existed still decode.
+    /// The township took the application into initial review.
+    ReviewStarted,
+    /// Initial review passed; the notice runs until `ends` (inclusive).
+    NoticePublished {
+        ends: NaiveDate,
+    },
+    ObjectionRaised {
+        text: String,
+    },
+    ObjectionResolved {
+        index: usize,
+        finding: String,
+    },
+    NoticeClosed,
+    Rejected {
+        reason: String,
+    },
 }
 
 impl CaseEventKind {
@@ -82,6 +100,16 @@ impl CaseEventKind {
             CaseEventKind::WorkStatusChanged { from, to } => {
                 format!("就业状态由{}变为{}", from.label(), to.label())
             }
+            CaseEventKind::ReviewStarted => "乡镇受理初审".to_string(),
+            CaseEventKind::NoticePublished { ends } => {
+                format!("初审通过，公示至 {}", ends.format("%Y-%m-%d"))
+            }
+            CaseEventKind::ObjectionRaised { text } => format!("公示期间收到异议：{text}"),
+            CaseEventKind::ObjectionResolved { index, finding } => {
+                format!("第{}条异议核实：{finding}", index + 1)
+            }
+            CaseEventKind::NoticeClosed => "公示期满，无异议待处理".to_string(),
+            CaseEventKind::Rejected { reason } => format!("不予认定：{reason}"),
         }
     }
 }

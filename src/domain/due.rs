@@ -25,15 +25,26 @@ impl DueStatus {
 
 /// 已访 when this month has a follow-up; otherwise 逾期 when last month had none although
 /// the person was already recognised by its last day; otherwise 待访.
+///
+/// A tier contacted more often than monthly (R-TIER-1) is 待访 again once its interval has
+/// passed since the last contact, even within a month already covered.
 pub fn followup_due(
     recognised_on: NaiveDate,
     covered: &[YearMonth],
+    last_contact: Option<NaiveDate>,
+    interval_days: Option<u32>,
     today: NaiveDate,
 ) -> DueStatus {
     let this_month = YearMonth::of(today);
     let last_month = this_month.prev();
-    if covered.contains(&this_month) {
+    let interval_passed = match (interval_days, last_contact) {
+        (Some(days), Some(last)) => (today - last).num_days() >= i64::from(days),
+        _ => false,
+    };
+    if covered.contains(&this_month) && !interval_passed {
         DueStatus::Done
+    } else if covered.contains(&this_month) {
+        DueStatus::Due
     } else if recognised_on <= last_month.last_day() && !covered.contains(&last_month) {
         DueStatus::Overdue
     } else {
@@ -56,7 +67,7 @@ mod tests {
     #[test]
     fn covered_this_month_is_done_even_if_last_month_was_missed() {
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2026, 11)], d(2026, 11, 3)),
+            followup_due(d(2025, 1, 1), &[ym(2026, 11)], None, None, d(2026, 11, 3)),
             DueStatus::Done
         );
     }
@@ -64,7 +75,7 @@ mod tests {
     #[test]
     fn last_month_missed_is_overdue() {
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2026, 9)], d(2026, 11, 3)),
+            followup_due(d(2025, 1, 1), &[ym(2026, 9)], None, None, d(2026, 11, 3)),
             DueStatus::Overdue
         );
     }
@@ -72,7 +83,7 @@ mod tests {
     #[test]
     fn last_month_covered_this_month_not_yet_is_due() {
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2026, 10)], d(2026, 11, 30)),
+            followup_due(d(2025, 1, 1), &[ym(2026, 10)], None, None, d(2026, 11, 30)),
             DueStatus::Due
         );
     }
@@ -81,15 +92,15 @@ mod tests {
     fn december_counts_as_last_month_in_january() {
         let covered = [ym(2025, 12)];
         assert_eq!(
-            followup_due(d(2025, 1, 1), &covered, d(2026, 1, 1)),
+            followup_due(d(2025, 1, 1), &covered, None, None, d(2026, 1, 1)),
             DueStatus::Due
         );
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2025, 11)], d(2026, 1, 31)),
+            followup_due(d(2025, 1, 1), &[ym(2025, 11)], None, None, d(2026, 1, 31)),
             DueStatus::Overdue
         );
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2026, 1)], d(2026, 1, 2)),
+            followup_due(d(2025, 1, 1), &[ym(2026, 1)], None, None, d(2026, 1, 2)),
             DueStatus::Done
         );
     }
@@ -97,12 +108,30 @@ mod tests {
     #[test]
     fn a_person_recognised_this_month_is_not_overdue_for_last_month() {
         assert_eq!(
-            followup_due(d(2026, 11, 2), &[], d(2026, 11, 20)),
+            followup_due(d(2026, 11, 2), &[], None, None, d(2026, 11, 20)),
             DueStatus::Due
         );
         assert_eq!(
-            followup_due(d(2026, 10, 31), &[], d(2026, 11, 20)),
+            followup_due(d(2026, 10, 31), &[], None, None, d(2026, 11, 20)),
             DueStatus::Overdue
+        );
+    }
+
+    #[test]
+    fn a_fortnightly_tier_is_due_again_once_its_interval_passes_within_the_month() {
+        let covered = [ym(2026, 10), ym(2026, 11)];
+        let last = Some(d(2026, 11, 2));
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &covered, last, Some(14), d(2026, 11, 15)),
+            DueStatus::Done
+        );
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &covered, last, Some(14), d(2026, 11, 16)),
+            DueStatus::Due
+        );
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &covered, last, None, d(2026, 11, 30)),
+            DueStatus::Done
         );
     }
 }

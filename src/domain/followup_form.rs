@@ -249,48 +249,17 @@ impl FollowUpDraft {
 
     /// A code field's value as its label, e.g. `2 电话联系`; needs as `1岗位 2培训`.
     pub fn display_value(&self, field: Field) -> String {
-        let raw = self.get(field);
-        match field.kind() {
-            FieldKind::Code(options) | FieldKind::Codes(options) => raw
-                .chars()
-                .filter_map(|c| options.iter().find(|(k, _)| *k == c))
-                .map(|(k, label)| format!("{k} {label}"))
-                .collect::<Vec<_>>()
-                .join("  "),
-            _ => raw.to_string(),
-        }
+        shown(field.kind(), self.get(field))
     }
 
     /// One key in a code field. Returns whether the key meant something there.
     pub fn press_code(&mut self, field: Field, key: char) -> bool {
-        let key = halfwidth(&key.to_string()).chars().next().unwrap_or(key);
-        match field.kind() {
-            FieldKind::Code(options) => {
-                if options.iter().any(|(k, _)| *k == key) {
-                    self.set(field, key.to_string());
-                    return true;
-                }
-                false
-            }
-            FieldKind::Codes(options) => {
-                if key == '0' {
-                    self.set(field, String::new());
-                    return true;
-                }
-                if !options.iter().any(|(k, _)| *k == key) {
-                    return false;
-                }
-                let mut chosen: Vec<char> = self.get(field).chars().collect();
-                if let Some(i) = chosen.iter().position(|c| *c == key) {
-                    chosen.remove(i);
-                } else {
-                    chosen.push(key);
-                    chosen.sort_unstable();
-                }
-                self.set(field, chosen.into_iter().collect());
+        match pressed(field.kind(), self.get(field), key) {
+            Some(value) => {
+                self.set(field, value);
                 true
             }
-            _ => false,
+            None => false,
         }
     }
 
@@ -435,7 +404,51 @@ impl FollowUp {
 }
 
 /// The option whose one-based code is `raw` (after folding full-width digits).
-fn pick<T: Copy>(raw: &str, all: &[T]) -> Option<T> {
+/// A code field's raw value as its labels, e.g. `2 电话联系`; several as `1 岗位  2 培训`.
+pub fn shown(kind: FieldKind, raw: &str) -> String {
+    match kind {
+        FieldKind::Code(options) | FieldKind::Codes(options) => raw
+            .chars()
+            .filter_map(|c| options.iter().find(|(k, _)| *k == c))
+            .map(|(k, label)| format!("{k} {label}"))
+            .collect::<Vec<_>>()
+            .join("  "),
+        _ => raw.to_string(),
+    }
+}
+
+/// The value of a code field after `key` (full-width digits too): one option picks it;
+/// in a multiple-choice field a key toggles its option and `0` clears. `None` when the key
+/// means nothing there.
+pub fn pressed(kind: FieldKind, current: &str, key: char) -> Option<String> {
+    let key = halfwidth(&key.to_string()).chars().next().unwrap_or(key);
+    match kind {
+        FieldKind::Code(options) => options
+            .iter()
+            .any(|(k, _)| *k == key)
+            .then(|| key.to_string()),
+        FieldKind::Codes(options) => {
+            if key == '0' {
+                return Some(String::new());
+            }
+            if !options.iter().any(|(k, _)| *k == key) {
+                return None;
+            }
+            let mut chosen: Vec<char> = current.chars().collect();
+            if let Some(i) = chosen.iter().position(|c| *c == key) {
+                chosen.remove(i);
+            } else {
+                chosen.push(key);
+                chosen.sort_unstable();
+            }
+            Some(chosen.into_iter().collect())
+        }
+        _ => None,
+    }
+}
+
+/// The option a code field's raw value picks: `"2"` is the second.
+pub fn pick<T: Copy>(raw: &str, all: &[T]) -> Option<T> {
     let raw = halfwidth(raw.trim());
     let n: usize = raw.parse().ok()?;
     all.get(n.checked_sub(1)?).copied()

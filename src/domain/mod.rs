@@ -4,6 +4,7 @@
 //! held next to the paragraph of the notice it implements and tested on worked examples.
 
 pub mod account;
+pub mod calendar;
 pub mod case;
 pub mod category;
 pub mod due;
@@ -13,9 +14,11 @@ pub mod followup_form;
 pub mod household;
 pub mod id_number;
 pub mod ids;
+pub mod intake;
 pub mod name_search;
 pub mod person;
 pub mod queue;
+pub mod recognition;
 pub mod retirement;
 pub mod settings;
 pub mod summary;

@@ -2,7 +2,18 @@
 //! rules"). Each is a setting with a documented default, never a constant buried in a rule,
 //! because counties apply them differently and they change.
 
+use super::calendar::Calendar;
 use serde::{Deserialize, Serialize};
+
+/// One tier's contact interval and service package (R-TIER-1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierRule {
+    /// Days between contacts; `None` is once a calendar month. Never more than 31: no tier
+    /// may be contacted less than monthly (R-FOLLOW-1).
+    pub interval_days: Option<u32>,
+    /// The service package (服务包) the tier receives.
+    pub package: String,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -12,10 +23,14 @@ pub struct Settings {
     pub age_4050_men: u32,
     /// R-AGE-4050: months in a row of registered unemployment.
     pub months_4050: u32,
-    /// Days between contacts for tier 一级 (tiers 二级/三级 are monthly; R-TIER-1).
-    pub tier_one_interval_days: u32,
+    /// 一级, 二级, 三级 (R-TIER-1).
+    pub tiers: [TierRule; 3],
     /// From this day of the month an uncovered month shows as due soon (R-FOLLOW-1).
     pub due_soon_day: u32,
+    /// Working days the public notice runs (R-RECOG-1).
+    pub notice_working_days: u32,
+    /// Holidays and make-up working days, for counting the notice.
+    pub calendar: Calendar,
 }
 
 impl Default for Settings {
@@ -24,8 +39,29 @@ impl Default for Settings {
             age_4050_women: 40,
             age_4050_men: 50,
             months_4050: 6,
-            tier_one_interval_days: 14,
+            tiers: [
+                TierRule {
+                    interval_days: Some(14),
+                    package: "每两周联系一次；一对一帮扶，优先推荐岗位，公益性岗位兜底安置".into(),
+                },
+                TierRule {
+                    interval_days: None,
+                    package: "每月联系一次；推荐岗位、职业指导、技能培训".into(),
+                },
+                TierRule {
+                    interval_days: None,
+                    package: "每月联系一次；跟踪就业稳定情况，落实社保补贴等政策".into(),
+                },
+            ],
             due_soon_day: 20,
+            notice_working_days: 5,
+            calendar: Calendar::default(),
         }
+    }
+}
+
+impl Settings {
+    pub fn tier(&self, tier: super::tier::Tier) -> &TierRule {
+        &self.tiers[tier as usize]
     }
 }

@@ -72,12 +72,16 @@ impl CaseSummary {
         }
     }
 
-    /// R-FOLLOW-1, for recognised cases only.
-    pub fn due(&self, today: NaiveDate) -> Option<DueStatus> {
+    /// R-FOLLOW-1 at the tier's interval (R-TIER-1), for recognised cases only.
+    pub fn due(&self, today: NaiveDate, settings: &Settings) -> Option<DueStatus> {
         match (self.status, self.recognised_on) {
-            (RecognitionStatus::Recognised, Some(on)) => {
-                Some(followup_due(on, &self.covered, today))
-            }
+            (RecognitionStatus::Recognised, Some(on)) => Some(followup_due(
+                on,
+                &self.covered,
+                self.last_contact,
+                settings.tier(self.tier).interval_days,
+                today,
+            )),
             _ => None,
         }
     }

@@ -39,6 +39,18 @@ pub fn halfwidth(s: &str) -> String {
         .collect()
 }
 
+/// A name for a printed notice (R-RECOG-1): the first and last characters kept, the ones
+/// between starred — 李*国, 欧阳**华; a two-character name keeps its first: 王*.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".into(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +70,13 @@ mod tests {
     fn fullwidth_digits_fold_to_ascii() {
         assert_eq!(halfwidth_digit('２'), '2');
         assert_eq!(halfwidth("１２３ａ"), "123a");
+    }
+
+    #[test]
+    fn names_on_a_notice_keep_only_their_ends() {
+        assert_eq!(mask_name("李建国"), "李*国");
+        assert_eq!(mask_name("王芳"), "王*");
+        assert_eq!(mask_name("欧阳春华"), "欧*华".replace('*', "**"));
+        assert_eq!(mask_name("A"), "*");
     }
 }

@@ -30,11 +30,9 @@ impl Tier {
     /// The default next contact after a contact on `day` (R-TIER-1; never rarer than monthly,
     /// R-FOLLOW-1).
     pub fn next_contact(self, day: NaiveDate, settings: &Settings) -> NaiveDate {
-        let next = match self {
-            Tier::One => {
-                day.checked_add_days(Days::new(u64::from(settings.tier_one_interval_days)))
-            }
-            Tier::Two | Tier::Three => day.checked_add_months(Months::new(1)),
+        let next = match settings.tier(self).interval_days {
+            Some(days) => day.checked_add_days(Days::new(u64::from(days.min(31)))),
+            None => day.checked_add_months(Months::new(1)),
         };
         next.unwrap_or(day)
     }

@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod protocol;
+mod recognition;
 
 pub use actor::{Actor, Role};
 pub use protocol::*;
@@ -103,7 +104,8 @@ impl Service {
             Request::RevealId { person } => Some(person.to_key()),
             Request::FollowUpForm { case }
             | Request::SaveFollowUp { case, .. }
-            | Request::SaveDraft { case, .. } => Some(case.to_key()),
+            | Request::SaveDraft { case, .. }
+            | Request::CaseStep { case, .. } => Some(case.to_key()),
             _ => None,
         };
         let result = if request == Request::Backup {
@@ -115,7 +117,7 @@ impl Service {
         } else {
             self.dispatch(actor, request)
         };
-        if let Err(ServiceError::Denied(why)) = &result {
+        if let Err(ServiceError::Denied(why) | ServiceError::Refused(why)) = &result {
             let target = format!("{label}：{why}");
             let _ = self.store.record_refusal(&stamp(actor), target, concerns);
         }
@@ -200,6 +202,20 @@ impl Service {
             Request::AuditShow { id_number } => {
                 require_reviewer(actor)?;
                 Response::AuditLog(self.audit_log(id_number.as_deref())?)
+            }
+            Request::Register { draft } => {
+                Response::Registered(self.register(actor, &draft, today)?)
+            }
+            Request::CaseReview { case } => Response::CaseReview(self.review(actor, case, today)?),
+            Request::CaseStep { case, rev, step } => {
+                let (rev, status) = self.step(actor, case, rev, step, today)?;
+                Response::Stepped { case, rev, status }
+            }
+            Request::Notices { township } => {
+                Response::Notices(self.notices(actor, township.as_deref(), today)?)
+            }
+            Request::ZeroEmployment => {
+                Response::ZeroEmployment(self.zero_employment(actor, today)?)
             }
             Request::Backup => {
                 if actor.role != Role::Admin {
@@ -396,46 +412,67 @@ impl Service {
                 demo_households: None,
                 created_on: today,
             });
-        let mut rows: Vec<QueueRow> = self
-            .store
-            .summaries()?
-            .into_iter()
-            .filter(|s| actor.covers(&s.township))
-            .filter_map(|s| {
-                let due = s.due(today)?;
-                Some(QueueRow {
-                    case: s.case,
-                    rev: s.rev,
-                    household: s.household,
-                    person: s.person,
-                    initials: initials(&s.name),
-                    id_masked: s.id_number.masked(),
-                    id_tail: s.id_number.tail4().to_string(),
-                    categories: s.categories(today, &self.settings),
-                    township_name: county.township_name(&s.township).to_string(),
-                    township: s.township,
-                    phone: s.phone,
-                    name: s.name,
-                    tier: s.tier,
-                    due,
-                    last_contact: s.last_contact,
-                    work_status: s.work_status,
-                })
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            by_urgency(
+        let mut rows: Vec<QueueRow> = Vec::new();
+        for s in self.store.summaries()? {
+            if !actor.covers(&s.township) {
+                continue;
+            }
+            let due = s.due(today, &self.settings);
+            let (applied_on, notice_ends) = match s.status {
+                RecognitionStatus::Recognised if due.is_some() => (today, None),
+                RecognitionStatus::Applied
+                | RecognitionStatus::InitialReview
+                | RecognitionStatus::InNotice
+                | RecognitionStatus::AwaitingRecognition => match self.store.case(s.case)? {
+                    Some(c) => (c.applied_on, c.notice().map(|n| n.ends)),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            rows.push(QueueRow {
+                case: s.case,
+                rev: s.rev,
+                household: s.household,
+                person: s.person,
+                initials: initials(&s.name),
+                id_masked: s.id_number.masked(),
+                id_tail: s.id_number.tail4().to_string(),
+                categories: s.categories(today, &self.settings),
+                township_name: county.township_name(&s.township).to_string(),
+                township: s.township,
+                phone: s.phone,
+                name: s.name,
+                tier: s.tier,
+                status: s.status,
+                due,
+                applied_on,
+                notice_ends,
+                zero_employment_household: s.zero_employment_household,
+                last_contact: s.last_contact,
+                work_status: s.work_status,
+            });
+        }
+        // Follow-ups by urgency; then applications, the furthest along and oldest first.
+        rows.sort_by(|a, b| match (a.due, b.due) {
+            (Some(da), Some(db)) => by_urgency(
                 &Urgency {
-                    due: a.due,
+                    due: da,
                     last_contact: a.last_contact,
                     name: &a.name,
                 },
                 &Urgency {
-                    due: b.due,
+                    due: db,
                     last_contact: b.last_contact,
                     name: &b.name,
                 },
-            )
+            ),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => (std::cmp::Reverse(stage(a.status)), a.applied_on, &a.name).cmp(&(
+                std::cmp::Reverse(stage(b.status)),
+                b.applied_on,
+                &b.name,
+            )),
         });
         Ok(rows)
     }
@@ -521,7 +558,7 @@ impl Service {
                         status: s.status,
                         tier: s.tier,
                         recognised_on: s.recognised_on,
-                        due: s.due(today),
+                        due: s.due(today, &self.settings),
                     })
                 }
                 None => None,
@@ -593,7 +630,7 @@ impl Service {
                 .unwrap_or_default(),
             tier: s.tier,
             recognised_on: s.recognised_on,
-            due: s.due(today),
+            due: s.due(today, &self.settings),
             last_by: last.as_ref().map(|f| f.recorded_by.clone()),
             last: last.map(|f| f.answers),
             draft: self.store.draft(&actor.user, case)?,
@@ -636,6 +673,17 @@ impl Service {
                 .zero_employment
                 .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
         })
+    }
+}
+
+/// How far along the way in a case is, for ordering applications.
+fn stage(status: RecognitionStatus) -> u8 {
+    match status {
+        RecognitionStatus::Applied => 0,
+        RecognitionStatus::InitialReview => 1,
+        RecognitionStatus::InNotice => 2,
+        RecognitionStatus::AwaitingRecognition => 3,
+        _ => 4,
     }
 }
 

@@ -4,6 +4,8 @@
 
 use crate::domain::followup::{FollowUpAnswers, WorkStatus};
 use crate::domain::followup_form::{FieldError, FollowUpDraft};
+use crate::domain::intake::IntakeDraft;
+use crate::domain::recognition::Step;
 use crate::domain::{
     CaseId, Category, DueStatus, HouseholdId, LabourCapacity, PersonId, RecognitionStatus,
     Relation, Role, Settings, Sex, Tier, TownshipCode,
@@ -64,6 +66,26 @@ pub enum Request {
     },
     /// A consistent copy of the store, made while it is in use (管理员 only).
     Backup,
+    /// 登记申请: a person registered at the counter, applying or not (R-RECOG-2).
+    Register {
+        draft: IntakeDraft,
+    },
+    /// A case's file for review: its state, notice, objections and history.
+    CaseReview {
+        case: CaseId,
+    },
+    /// A review step on a case read at `rev` (R-RECOG-1).
+    CaseStep {
+        case: CaseId,
+        rev: u64,
+        step: Step,
+    },
+    /// The notices now running, names and ID numbers masked; one township or all.
+    Notices {
+        township: Option<String>,
+    },
+    /// Zero-employment households by township: now, found and cleared this month (R-ZERO-1).
+    ZeroEmployment,
 }
 
 impl Request {
@@ -85,6 +107,11 @@ impl Request {
             Request::AuditVerify => "校验审计链",
             Request::AuditShow { .. } => "查看审计记录",
             Request::Backup => "备份",
+            Request::Register { .. } => "登记申请",
+            Request::CaseReview { .. } => "查看审核材料",
+            Request::CaseStep { step, .. } => step.label(),
+            Request::Notices { .. } => "查看公示名单",
+            Request::ZeroEmployment => "查看零就业家庭统计",
         }
     }
 
@@ -98,6 +125,8 @@ impl Request {
                 | Request::RevealId { .. }
                 | Request::AddUser { .. }
                 | Request::DisableUser { .. }
+                | Request::Register { .. }
+                | Request::CaseStep { .. }
         )
     }
 }
@@ -117,11 +146,86 @@ pub enum Response {
     FollowUpForm(FormView),
     Saved(Saved),
     Users(Vec<UserRow>),
-    IdNumber { person: PersonId, id_number: String },
+    IdNumber {
+        person: PersonId,
+        id_number: String,
+    },
     AuditCheck(AuditCheck),
     AuditLog(Vec<AuditLine>),
-    BackedUp { path: String, entries: u64 },
+    BackedUp {
+        path: String,
+        entries: u64,
+    },
+    Registered(Registered),
+    CaseReview(ReviewView),
+    Stepped {
+        case: CaseId,
+        rev: u64,
+        status: RecognitionStatus,
+    },
+    Notices(Vec<NoticeRow>),
+    ZeroEmployment(Vec<ZeroEmploymentCount>),
     Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Registered {
+    pub person: PersonId,
+    pub household: HouseholdId,
+    pub case: Option<CaseId>,
+    pub name: String,
+    /// Set when adding this person made the household a zero-employment household (true) or
+    /// cleared it (false).
+    pub zero_employment: Option<bool>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub case: CaseId,
+    pub rev: u64,
+    pub household: HouseholdId,
+    pub name: String,
+    pub id_masked: String,
+    pub township_name: String,
+    pub status: RecognitionStatus,
+    pub tier: Tier,
+    pub categories: Vec<Category>,
+    pub applied_on: NaiveDate,
+    /// Published, and the last day it runs.
+    pub notice: Option<(NaiveDate, NaiveDate)>,
+    pub objections: Vec<ObjectionView>,
+    /// Oldest first.
+    pub history: Vec<TimelineEntry>,
+    /// Each tier's service package, for choosing a tier.
+    pub packages: Vec<String>,
+    pub today: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObjectionView {
+    pub raised_on: NaiveDate,
+    pub text: String,
+    pub finding: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoticeRow {
+    pub township_name: String,
+    pub village: String,
+    /// 李*国
+    pub name_masked: String,
+    pub id_masked: String,
+    pub categories: Vec<Category>,
+    pub published: NaiveDate,
+    pub ends: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ZeroEmploymentCount {
+    pub township_name: String,
+    pub current: u32,
+    pub found_this_month: u32,
+    pub cleared_this_month: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -178,7 +282,13 @@ pub struct QueueRow {
     pub township_name: String,
     pub tier: Tier,
     pub categories: Vec<Category>,
-    pub due: DueStatus,
+    pub status: RecognitionStatus,
+    /// This month's follow-up, for recognised cases.
+    pub due: Option<DueStatus>,
+    pub applied_on: NaiveDate,
+    /// While the notice runs (or has run and waits for the county): its last day.
+    pub notice_ends: Option<NaiveDate>,
+    pub zero_employment_household: bool,
     pub last_contact: Option<NaiveDate>,
     pub work_status: WorkStatus,
 }
@@ -262,6 +372,11 @@ pub enum ServiceError {
     NotFound(String),
     #[error("有 {} 项需要修改", .0.len())]
     Invalid(Vec<(crate::domain::followup_form::Field, String)>),
+    #[error("有 {} 项需要修改", .0.len())]
+    InvalidIntake(Vec<(crate::domain::intake::IntakeField, String)>),
+    /// A rule refuses the step (the notice still runs, an objection is open…).
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]

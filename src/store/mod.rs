@@ -6,6 +6,7 @@
 //! is never re-created or wiped.
 
 pub mod audit;
+mod cases;
 pub mod codec;
 pub mod records;
 
@@ -17,6 +18,7 @@ use crate::domain::{
     HouseholdEventKind, HouseholdId, Person, PersonId,
 };
 use audit::{AuditEntry, AuditHead, Change, hash_entry};
+pub use cases::{HouseholdPlan, Registered, Registration};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use codec::{CodecError, Versioned, decode, encode};
 pub use records::{County, Township};
@@ -48,6 +50,9 @@ pub enum StoreError {
         "该记录已被他人修改（您读取的是第 {expected} 版，现为第 {found} 版），请重新打开后再保存"
     )]
     Conflict { expected: u64, found: u64 },
+    /// One person, one record: this ID number is already on file, as this person.
+    #[error("身份证号已登记")]
+    Duplicate(crate::domain::PersonId),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -350,6 +355,16 @@ impl Store {
             .id_numbers
             .get(id_number.as_bytes())?
             .and_then(|v| PersonId::from_key(&v)))
+    }
+
+    /// Every household, in id order.
+    pub fn households(&self) -> Result<Vec<Household>> {
+        let mut out = Vec::with_capacity(self.households.len());
+        for kv in self.households.iter() {
+            let (k, v) = kv?;
+            out.push(decode_in("households", &k, &v)?);
+        }
+        Ok(out)
     }
 
     /// Every case's summary, in case-id order.

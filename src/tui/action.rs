@@ -44,6 +44,24 @@ pub enum Action {
     TakeTheirs,
     /// On the conflict screen: keep what you typed for this field.
     TakeMine,
+    /// 登记申请: a new person at the counter.
+    Register,
+    /// 审核: the selected case's review (初审、公示、认定).
+    Review,
+    /// The queue's views: the month's follow-ups (the default) …
+    ViewFollowUps,
+    /// … applications waiting for the township's initial review …
+    ViewInitialReview,
+    /// … notices running …
+    ViewNotice,
+    /// … cases waiting for the county's recognition …
+    ViewAwaiting,
+    /// … overdue follow-ups …
+    ViewOverdue,
+    /// … members of zero-employment households …
+    ViewZeroEmployment,
+    /// … one tier at a time (pressed again: the next tier).
+    ViewTier,
 }
 
 impl Action {
@@ -73,6 +91,15 @@ impl Action {
             Action::RevealId => "显示证号",
             Action::TakeTheirs => "用对方的",
             Action::TakeMine => "用我的",
+            Action::Register => "登记",
+            Action::Review => "审核",
+            Action::ViewFollowUps => "回访",
+            Action::ViewInitialReview => "待初审",
+            Action::ViewNotice => "公示中",
+            Action::ViewAwaiting => "待认定",
+            Action::ViewOverdue => "逾期",
+            Action::ViewZeroEmployment => "零就业",
+            Action::ViewTier => "按等级",
         }
     }
 }

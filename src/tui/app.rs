@@ -6,8 +6,11 @@ use super::action::Action;
 use super::conflict_pane::ConflictPane;
 use super::followup_pane::FollowupPane;
 use super::household_pane::HouseholdPane;
+use super::intake_pane::IntakePane;
 use super::keymap::{Context, Key, Keymap};
 use super::queue_pane::QueuePane;
+use super::queue_pane::QueueView;
+use super::review_pane::{Outcome, ReviewPane};
 use super::theme::Theme;
 use crate::domain::CaseId;
 use crate::domain::followup_form::FollowUpDraft;
@@ -24,6 +27,8 @@ pub enum Screen {
     Queue,
     Household,
     Followup,
+    Intake,
+    Review,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +62,11 @@ pub struct App {
     form: Option<FollowupPane>,
     /// Over the form, when a save met someone else's save.
     conflict: Option<ConflictPane>,
+    /// The counter's form; kept when left with Esc until it is saved or the program closes.
+    intake: Option<IntakePane>,
+    review: Option<ReviewPane>,
+    /// Where Esc from the review goes back to.
+    review_from: Screen,
     resume: Option<Resume>,
     status: Option<Status>,
     seq: u64,
@@ -92,6 +102,9 @@ impl App {
             household: None,
             form: None,
             conflict: None,
+            intake: None,
+            review: None,
+            review_from: Screen::Queue,
             resume: None,
             status: None,
             seq: 0,
@@ -137,6 +150,7 @@ impl App {
 
     fn reload_queue(&mut self) -> Result<(), ServiceError> {
         if let Response::Queue(rows) = self.call(Request::Queue)? {
+            self.queue.today = Some(self.overview.today);
             self.queue.set_rows(rows);
             self.queue.scroll_into_view(self.list_height());
         }
@@ -154,12 +168,19 @@ impl App {
         if self.help {
             return Context::Help;
         }
+        self.screen_context()
+    }
+
+    /// The context of the screen in front, help aside.
+    fn screen_context(&self) -> Context {
         match self.screen {
             Screen::Queue if self.queue.searching => Context::Search,
             Screen::Queue => Context::Queue,
             Screen::Household => Context::Household,
             Screen::Followup if self.conflict.is_some() => Context::Conflict,
             Screen::Followup => Context::Followup,
+            Screen::Intake => Context::Intake,
+            Screen::Review => Context::Review,
         }
     }
 
@@ -230,6 +251,25 @@ impl App {
                     }
                 }
             }
+            Context::Intake => {
+                if let Some(intake) = &mut self.intake {
+                    match request {
+                        InputRequest::InsertChar(c) => intake.type_char(c),
+                        other => intake.edit(other),
+                    }
+                }
+            }
+            Context::Review => {
+                let outcome = match (&mut self.review, request) {
+                    (Some(r), InputRequest::InsertChar(c)) => r.type_char(c),
+                    (Some(r), other) => {
+                        r.edit(other);
+                        Outcome::Nothing
+                    }
+                    (None, _) => Outcome::Nothing,
+                };
+                self.review_outcome(outcome);
+            }
             _ => {}
         }
     }
@@ -245,6 +285,16 @@ impl App {
             Context::Followup => {
                 if let Some(form) = &mut self.form {
                     form.paste(text);
+                }
+            }
+            Context::Intake => {
+                if let Some(intake) = &mut self.intake {
+                    intake.paste(text);
+                }
+            }
+            Context::Review => {
+                if let Some(review) = &mut self.review {
+                    review.paste(text);
                 }
             }
             _ => {}
@@ -276,6 +326,8 @@ impl App {
                 Screen::Household => self.update_household(action),
                 Screen::Followup if self.conflict.is_some() => self.update_conflict(action),
                 Screen::Followup => self.update_form(action),
+                Screen::Intake => self.update_intake(action),
+                Screen::Review => self.update_review(action),
             },
         }
     }
@@ -292,9 +344,210 @@ impl App {
             Action::ClearFilter => self.queue.clear_filter(),
             Action::Open if self.queue.searching => self.queue.searching = false,
             Action::Open => self.open_household(),
+            Action::Register => self.open_intake(),
+            Action::Review => {
+                if let Some(case) = self.queue.selected_case() {
+                    self.open_review(case);
+                } else {
+                    self.say(StatusKind::Info, "没有选中的人员");
+                }
+            }
+            Action::ViewFollowUps => self.queue.set_view(QueueView::FollowUps),
+            Action::ViewInitialReview => self.queue.set_view(QueueView::InitialReview),
+            Action::ViewNotice => self.queue.set_view(QueueView::InNotice),
+            Action::ViewAwaiting => self.queue.set_view(QueueView::AwaitingRecognition),
+            Action::ViewOverdue => self.queue.set_view(QueueView::Overdue),
+            Action::ViewZeroEmployment => {
+                self.queue.set_view(QueueView::ZeroEmployment);
+                self.say_zero_employment();
+            }
+            Action::ViewTier => {
+                let next = match self.queue.view {
+                    QueueView::Tier(crate::domain::Tier::One) => crate::domain::Tier::Two,
+                    QueueView::Tier(crate::domain::Tier::Two) => crate::domain::Tier::Three,
+                    _ => crate::domain::Tier::One,
+                };
+                self.queue.set_view(QueueView::Tier(next));
+            }
             _ => {}
         }
         self.queue.scroll_into_view(self.list_height());
+    }
+
+    /// The zero-employment counts of the actor's townships, in the status line.
+    fn say_zero_employment(&mut self) {
+        if let Ok(Response::ZeroEmployment(rows)) = self.call(Request::ZeroEmployment) {
+            let (now, found, cleared) = rows.iter().fold((0, 0, 0), |acc, r| {
+                (
+                    acc.0 + r.current,
+                    acc.1 + r.found_this_month,
+                    acc.2 + r.cleared_this_month,
+                )
+            });
+            self.say(
+                StatusKind::Info,
+                format!("零就业家庭：现有 {now} 户，本月新增 {found} 户，本月清零 {cleared} 户"),
+            );
+        }
+    }
+
+    /// The open household's file fetched again (after a review step changed it).
+    fn refresh_household(&mut self) {
+        let Some(household) = self.household.as_ref().map(|h| h.view.household) else {
+            return;
+        };
+        if let Ok(Response::Household(view)) = self.call(Request::Household { household })
+            && let Some(pane) = &mut self.household
+        {
+            pane.view = view;
+        }
+    }
+
+    fn open_intake(&mut self) {
+        if self.intake.is_none() {
+            self.intake = Some(IntakePane::new(
+                self.overview.today,
+                self.overview.township.as_deref(),
+            ));
+        }
+        self.screen = Screen::Intake;
+        self.help = false;
+    }
+
+    fn update_intake(&mut self, action: Action) {
+        let Some(intake) = &mut self.intake else {
+            return;
+        };
+        match action {
+            Action::NextField | Action::Down | Action::Open => intake.next_field(),
+            Action::PrevField | Action::Up => intake.prev_field(),
+            Action::Save => self.register(),
+            _ => {}
+        }
+    }
+
+    /// 登记: checked here, then by the service (duplicates, township, category).
+    fn register(&mut self) {
+        let Some(intake) = &mut self.intake else {
+            return;
+        };
+        if !intake.check() {
+            let first = intake
+                .errors
+                .first()
+                .map(|(f, m)| format!("{}：{m}", f.label().trim()))
+                .unwrap_or_default();
+            let n = intake.errors.len();
+            self.say(
+                StatusKind::Error,
+                format!("有 {n} 项需要修改，未登记。{first}"),
+            );
+            return;
+        }
+        let draft = intake.draft.clone();
+        match self.call(Request::Register { draft }) {
+            Ok(Response::Registered(done)) => {
+                self.intake = None;
+                let _ = self.reload_queue();
+                let mut text = match done.case {
+                    Some(case) => {
+                        self.queue.set_view(QueueView::InitialReview);
+                        self.queue.select_case(case);
+                        format!("已登记 {}，申请进入待初审", done.name)
+                    }
+                    None => format!("已登记 {} 为家庭成员", done.name),
+                };
+                let kind = match done.zero_employment {
+                    Some(true) => {
+                        text.push_str("。注意：该户成为零就业家庭，请30日内帮扶清零");
+                        StatusKind::Error
+                    }
+                    Some(false) => {
+                        text.push_str("；该户零就业状态已清零");
+                        StatusKind::Ok
+                    }
+                    None => StatusKind::Ok,
+                };
+                self.screen = Screen::Queue;
+                self.queue.scroll_into_view(self.list_height());
+                self.say(kind, text);
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符，未确认登记"),
+            Err(ServiceError::InvalidIntake(errors)) => {
+                let first = errors
+                    .first()
+                    .map(|(f, m)| format!("{}：{m}", f.label().trim()))
+                    .unwrap_or_default();
+                let n = errors.len();
+                if let Some(intake) = &mut self.intake {
+                    intake.show_errors(errors);
+                }
+                self.say(
+                    StatusKind::Error,
+                    format!("有 {n} 项需要修改，未登记。{first}"),
+                );
+            }
+            Err(e) => self.say(StatusKind::Error, format!("未登记：{e}")),
+        }
+    }
+
+    fn open_review(&mut self, case: CaseId) {
+        match self.call(Request::CaseReview { case }) {
+            Ok(Response::CaseReview(view)) => {
+                if self.screen != Screen::Review {
+                    self.review_from = self.screen;
+                }
+                self.review = Some(ReviewPane::new(view));
+                self.screen = Screen::Review;
+                self.help = false;
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
+            Err(e) => self.say(StatusKind::Error, e.to_string()),
+        }
+    }
+
+    fn update_review(&mut self, action: Action) {
+        let outcome = match (&mut self.review, action) {
+            (Some(r), Action::Open) => r.submit(),
+            (Some(r), Action::PageDown) => {
+                r.scroll(8);
+                Outcome::Nothing
+            }
+            (Some(r), Action::PageUp) => {
+                r.scroll(-8);
+                Outcome::Nothing
+            }
+            _ => Outcome::Nothing,
+        };
+        self.review_outcome(outcome);
+    }
+
+    fn review_outcome(&mut self, outcome: Outcome) {
+        let step = match outcome {
+            Outcome::Nothing => return,
+            Outcome::Say(text) => return self.say(StatusKind::Error, text),
+            Outcome::Take(step) => step,
+        };
+        let Some((case, rev)) = self.review.as_ref().map(|r| (r.view.case, r.view.rev)) else {
+            return;
+        };
+        let label = step.label();
+        match self.call(Request::CaseStep { case, rev, step }) {
+            Ok(Response::Stepped { status, .. }) => {
+                let _ = self.reload_queue();
+                self.open_review(case);
+                self.say(
+                    StatusKind::Ok,
+                    format!("已办理：{label}。案件现为“{}”", status.label()),
+                );
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
+            Err(ServiceError::Conflict(m)) => {
+                self.open_review(case);
+                self.say(StatusKind::Error, m);
+            }
+            Err(e) => self.say(StatusKind::Error, format!("未办理：{e}")),
+        }
     }
 
     fn update_household(&mut self, action: Action) {
@@ -306,6 +559,10 @@ impl App {
             Action::PageDown => h.scroll_timeline(8),
             Action::Open => self.open_followup(),
             Action::RevealId => self.reveal_id(),
+            Action::Review => match h.selected_case() {
+                Some(case) => self.open_review(case),
+                None => self.say(StatusKind::Info, "此成员没有援助申请"),
+            },
             _ => {}
         }
     }
@@ -467,6 +724,10 @@ impl App {
                 .form
                 .as_ref()
                 .map(|f| (f.view.household, Some(f.view.case))),
+            Screen::Review => self
+                .review
+                .as_ref()
+                .map(|r| (r.view.household, Some(r.view.case))),
             _ => self
                 .queue
                 .selected_row()
@@ -499,6 +760,17 @@ impl App {
                 }
             },
             Screen::Followup => return,
+            Screen::Review => match &self.review {
+                Some(r) => r.view.case,
+                None => return,
+            },
+            Screen::Intake => {
+                self.say(
+                    StatusKind::Info,
+                    "请先完成登记（Ctrl-S），或按 Esc 返回队列",
+                );
+                return;
+            }
             Screen::Queue => match self.queue.selected_case() {
                 Some(c) => c,
                 None => {
@@ -596,6 +868,20 @@ impl App {
                 );
             }
             Screen::Followup => self.leave_form_then(Screen::Queue),
+            Screen::Intake => {
+                self.screen = Screen::Queue;
+                if self.intake.as_ref().is_some_and(|i| i.dirty) {
+                    self.say(StatusKind::Info, "登记表未保存，按 n 可继续填写");
+                }
+            }
+            Screen::Review => {
+                if !self.review.as_mut().is_some_and(ReviewPane::cancel) {
+                    self.screen = self.review_from;
+                    if self.screen == Screen::Household {
+                        self.refresh_household();
+                    }
+                }
+            }
         }
         self.queue.scroll_into_view(self.list_height());
     }
@@ -710,6 +996,16 @@ impl App {
                     Some(h) => h.render(frame, body, &self.theme),
                     None => frame.render_widget(self.theme.block().title(" 户档案 "), body),
                 },
+                Screen::Intake => {
+                    if let Some(i) = &self.intake {
+                        i.render(frame, body, &self.theme, &self.overview.settings);
+                    }
+                }
+                Screen::Review => {
+                    if let Some(r) = &self.review {
+                        r.render(frame, body, &self.theme);
+                    }
+                }
                 Screen::Followup => match (&self.form, &self.conflict) {
                     (Some(f), Some(c)) => {
                         c.render(frame, body, &self.theme, &f.view.name, &f.draft)
@@ -756,6 +1052,14 @@ impl App {
     fn footer_actions(&self) -> &'static [Action] {
         match self.context() {
             Context::Help => &[Action::Back, Action::PageDown, Action::Quit],
+            Context::Intake => &[
+                Action::Help,
+                Action::NextField,
+                Action::Save,
+                Action::Back,
+                Action::Quit,
+            ],
+            Context::Review => &[Action::Help, Action::Open, Action::Back, Action::Quit],
             Context::Conflict => &[
                 Action::Help,
                 Action::TakeTheirs,
@@ -770,7 +1074,8 @@ impl App {
                 Action::Followup,
                 Action::Open,
                 Action::Search,
-                Action::PageDown,
+                Action::Register,
+                Action::Review,
                 Action::Quit,
             ],
             Context::Household => &[
@@ -802,6 +1107,8 @@ impl App {
                     (Context::Search, Action::Back) => "取消",
                     (Context::Followup, Action::Back) => "返回(留草稿)",
                     (Context::Conflict, Action::Back) => "回到表单",
+                    (Context::Intake, Action::Save) => "登记",
+                    (Context::Review, Action::Open) => "确定",
                     (Context::Conflict, Action::Save) => "按所选保存",
                     _ => action.label(),
                 };
@@ -813,13 +1120,7 @@ impl App {
     }
 
     fn render_help(&self, frame: &mut Frame, area: Rect) {
-        let ctx = match self.screen {
-            Screen::Queue if self.queue.searching => Context::Search,
-            Screen::Queue => Context::Queue,
-            Screen::Household => Context::Household,
-            Screen::Followup if self.conflict.is_some() => Context::Conflict,
-            Screen::Followup => Context::Followup,
-        };
+        let ctx = self.screen_context();
         let block = self.theme.block().title(Span::styled(
             format!(" 帮助：{} ", ctx.title()),
             self.theme.title(),

@@ -31,17 +31,21 @@ pub enum Context {
     Household,
     Followup,
     Conflict,
+    Intake,
+    Review,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Queue,
         Context::Search,
         Context::Household,
         Context::Followup,
         Context::Conflict,
+        Context::Intake,
+        Context::Review,
         Context::Help,
     ];
 
@@ -54,6 +58,8 @@ impl Context {
             Context::Household => "household",
             Context::Followup => "followup",
             Context::Conflict => "conflict",
+            Context::Intake => "intake",
+            Context::Review => "review",
             Context::Help => "help",
         }
     }
@@ -67,6 +73,8 @@ impl Context {
             Context::Household => "户档案",
             Context::Followup => "月度回访",
             Context::Conflict => "保存冲突",
+            Context::Intake => "登记申请",
+            Context::Review => "审核",
             Context::Help => "帮助",
         }
     }
@@ -78,7 +86,10 @@ impl Context {
     /// Contexts with a text field under the cursor: keys that type or edit text belong to
     /// the field, so global bindings never take them.
     fn is_text_entry(self) -> bool {
-        matches!(self, Context::Search | Context::Followup)
+        matches!(
+            self,
+            Context::Search | Context::Followup | Context::Intake | Context::Review
+        )
     }
 
     fn index(self) -> usize {
@@ -736,7 +747,16 @@ mod tests {
                 | Action::ClearFilter
                 | Action::RevealId
                 | Action::TakeTheirs
-                | Action::TakeMine => action,
+                | Action::TakeMine
+                | Action::Register
+                | Action::Review
+                | Action::ViewFollowUps
+                | Action::ViewInitialReview
+                | Action::ViewNotice
+                | Action::ViewAwaiting
+                | Action::ViewOverdue
+                | Action::ViewZeroEmployment
+                | Action::ViewTier => action,
             }
         }
         [
@@ -763,6 +783,15 @@ mod tests {
             Action::RevealId,
             Action::TakeTheirs,
             Action::TakeMine,
+            Action::Register,
+            Action::Review,
+            Action::ViewFollowUps,
+            Action::ViewInitialReview,
+            Action::ViewNotice,
+            Action::ViewAwaiting,
+            Action::ViewOverdue,
+            Action::ViewZeroEmployment,
+            Action::ViewTier,
         ]
         .into_iter()
         .map(listed)
@@ -1195,6 +1224,8 @@ mod tests {
                 "household",
                 "followup",
                 "conflict",
+                "intake",
+                "review",
                 "help"
             ]
         );
@@ -1208,6 +1239,8 @@ mod tests {
                 "户档案",
                 "月度回访",
                 "保存冲突",
+                "登记申请",
+                "审核",
                 "帮助"
             ]
         );

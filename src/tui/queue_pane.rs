@@ -5,17 +5,89 @@
 use super::cells::{fit, width};
 use super::theme::Theme;
 use crate::domain::name_search::{Searchable, matches};
-use crate::domain::{CaseId, DueStatus};
+use crate::domain::{CaseId, DueStatus, RecognitionStatus, Tier};
 use crate::service::QueueRow;
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tui_input::Input;
 
+/// Which of the queue's rows are shown: the month's follow-ups (the default), one stage of
+/// the way in, or a slice of the follow-ups.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QueueView {
+    #[default]
+    FollowUps,
+    /// 待初审: applied, or taken into initial review.
+    InitialReview,
+    /// 公示中: the notice still runs.
+    InNotice,
+    /// 待认定: waiting for the county, including notices that have ended.
+    AwaitingRecognition,
+    Overdue,
+    /// Members of zero-employment households.
+    ZeroEmployment,
+    Tier(Tier),
+}
+
+impl QueueView {
+    pub fn label(self) -> &'static str {
+        match self {
+            QueueView::FollowUps => "回访",
+            QueueView::InitialReview => "待初审",
+            QueueView::InNotice => "公示中",
+            QueueView::AwaitingRecognition => "待认定",
+            QueueView::Overdue => "逾期",
+            QueueView::ZeroEmployment => "零就业",
+            QueueView::Tier(t) => t.label(),
+        }
+    }
+
+    /// Rows of applications rather than of follow-ups.
+    pub fn is_applications(self) -> bool {
+        matches!(
+            self,
+            QueueView::InitialReview | QueueView::InNotice | QueueView::AwaitingRecognition
+        )
+    }
+
+    fn shows(self, r: &QueueRow, today: NaiveDate) -> bool {
+        let notice_over = r.notice_ends.is_some_and(|end| today > end);
+        match self {
+            QueueView::FollowUps => r.due.is_some(),
+            QueueView::InitialReview => matches!(
+                r.status,
+                RecognitionStatus::Applied | RecognitionStatus::InitialReview
+            ),
+            QueueView::InNotice => r.status == RecognitionStatus::InNotice && !notice_over,
+            QueueView::AwaitingRecognition => {
+                r.status == RecognitionStatus::AwaitingRecognition
+                    || (r.status == RecognitionStatus::InNotice && notice_over)
+            }
+            QueueView::Overdue => r.due == Some(DueStatus::Overdue),
+            QueueView::ZeroEmployment => r.due.is_some() && r.zero_employment_household,
+            QueueView::Tier(t) => r.due.is_some() && r.tier == t,
+        }
+    }
+}
+
+/// The status column of a row: this month's follow-up, or the stage of the application.
+fn status_label(r: &QueueRow, today: NaiveDate) -> &'static str {
+    match (r.due, r.status) {
+        (Some(due), _) => due.label(),
+        (None, RecognitionStatus::InNotice) if r.notice_ends.is_some_and(|e| today > e) => "期满",
+        (None, status) => status.label(),
+    }
+}
+
 #[derive(Default)]
 pub struct QueuePane {
     rows: Vec<QueueRow>,
+    pub view: QueueView,
+    /// The day the rows were computed for (to tell a notice that has ended).
+    pub today: Option<NaiveDate>,
     /// Indices into `rows` that pass the filter, in queue order.
     visible: Vec<usize>,
     /// Position in `visible`.
@@ -40,12 +112,25 @@ impl QueuePane {
         &self.rows
     }
 
+    /// Shows `view`, keeping the selected case if it is in it.
+    pub fn set_view(&mut self, view: QueueView) {
+        let keep = self.selected_case();
+        self.view = view;
+        self.refilter();
+        if let Some(case) = keep {
+            self.select_case(case);
+        }
+    }
+
     pub fn refilter(&mut self) {
         let q = self.search.value().to_string();
+        let today = self.today.unwrap_or_default();
+        let view = self.view;
         self.visible = self
             .rows
             .iter()
             .enumerate()
+            .filter(|(_, r)| view.shows(r, today))
             .filter(|(_, r)| {
                 matches(
                     &q,
@@ -112,7 +197,7 @@ impl QueuePane {
 
     /// Selects the first of `candidates` still due, else the first row due, else the first.
     pub fn select_next_due(&mut self, candidates: &[CaseId]) {
-        let due = |r: &QueueRow| r.due != DueStatus::Done;
+        let due = |r: &QueueRow| matches!(r.due, Some(d) if d != DueStatus::Done);
         for case in candidates {
             if let Some(pos) = self
                 .visible
@@ -152,13 +237,14 @@ impl QueuePane {
         }
     }
 
-    fn counts(&self) -> (usize, usize, usize) {
-        let mut c = (0, 0, 0);
+    fn counts(&self) -> (usize, usize, usize, usize) {
+        let mut c = (0, 0, 0, 0);
         for r in &self.rows {
             match r.due {
-                DueStatus::Overdue => c.0 += 1,
-                DueStatus::Due => c.1 += 1,
-                DueStatus::Done => c.2 += 1,
+                Some(DueStatus::Overdue) => c.0 += 1,
+                Some(DueStatus::Due) => c.1 += 1,
+                Some(DueStatus::Done) => c.2 += 1,
+                None => c.3 += 1,
             }
         }
         c
@@ -170,31 +256,46 @@ impl QueuePane {
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let (overdue, due, done) = self.counts();
-        let mut title = format!(
-            " 案件队列 共{}人 逾期{} 待访{} 已访{} ",
-            self.rows.len(),
-            overdue,
-            due,
-            done
-        );
+        let (overdue, due, done, applications) = self.counts();
+        let today = self.today.unwrap_or_default();
+        let mut title = match self.view {
+            QueueView::FollowUps => format!(
+                " 案件队列 共{}人 逾期{} 待访{} 已访{} ",
+                overdue + due + done,
+                overdue,
+                due,
+                done
+            ),
+            view => format!(" 案件队列·{} {}人 ", view.label(), self.visible.len()),
+        };
         if !self.filter().is_empty() || self.searching {
             title.push_str(&format!("筛出{}人 ", self.visible.len()));
         }
-        let block = theme.block().title(Span::styled(title, theme.title()));
+        let views =
+            format!(" 1回访 2待初审 3公示中 4待认定 5逾期 6零就业 7等级 · 申请中{applications}件 ");
+        let block = theme
+            .block()
+            .title(Span::styled(title, theme.title()))
+            .title_bottom(Span::styled(views, theme.dim()));
         let inner = block.inner(area);
         frame.render_widget(block, area);
 
         let wide = inner.width >= 100;
+        let applying = self.view.is_applications();
         let mut lines = Vec::with_capacity(usize::from(inner.height));
+        let (col_tier, col_last, w_status, w_tier, w_last) = if applying {
+            ("申请日", "公示至", 7, 7, 7)
+        } else {
+            ("等级", "上次", 5, 5, 6)
+        };
         let mut header = vec![
             Span::raw("  "),
-            Span::raw(fit("状态", 5)),
+            Span::raw(fit("状态", w_status)),
             Span::raw(fit("姓名", 9)),
             Span::raw(fit("身份证号", 19)),
-            Span::raw(fit("等级", 5)),
+            Span::raw(fit(col_tier, w_tier)),
             Span::raw(fit("乡镇", 9)),
-            Span::raw(fit("上次", 6)),
+            Span::raw(fit(col_last, w_last)),
         ];
         if wide {
             header.push(Span::raw(fit("就业状态", 11)));
@@ -204,13 +305,15 @@ impl QueuePane {
         lines.push(Line::from(header).style(theme.label()));
 
         let height = Self::list_height(area.height);
-        let fixed = 2 + 5 + 9 + 19 + 5 + 9 + 6 + if wide { 23 } else { 0 };
+        let fixed = 2 + w_status + 9 + 19 + w_tier + 9 + w_last + if wide { 23 } else { 0 };
         let cat_width = usize::from(inner.width).saturating_sub(fixed);
         if self.visible.is_empty() {
-            let msg = if self.rows.is_empty() {
-                "没有需要回访的认定人员"
+            let msg = if !self.filter().is_empty() {
+                "没有符合搜索条件的人员（Esc 清除搜索）".to_string()
+            } else if self.view == QueueView::FollowUps {
+                "没有需要回访的认定人员".to_string()
             } else {
-                "没有符合搜索条件的人员（Esc 清除搜索）"
+                format!("没有“{}”的人员（按 1 回到回访队列）", self.view.label())
             };
             lines.push(Line::from(Span::styled(format!("  {msg}"), theme.dim())));
         }
@@ -226,18 +329,26 @@ impl QueuePane {
             };
             let marker = if pos == self.selected { "> " } else { "  " };
             let cats: Vec<&str> = r.categories.iter().map(|c| c.short_label()).collect();
-            let last = r
-                .last_contact
-                .map(|d| d.format("%m-%d").to_string())
-                .unwrap_or_else(|| "--".into());
+            let short = |d: Option<NaiveDate>| {
+                d.map(|d| d.format("%m-%d").to_string())
+                    .unwrap_or_else(|| "--".into())
+            };
+            let (second, last) = match r.due {
+                Some(_) => (r.tier.label().to_string(), short(r.last_contact)),
+                None => (short(Some(r.applied_on)), short(r.notice_ends)),
+            };
+            let status_style = match r.due {
+                Some(d) => theme.due(d),
+                None => theme.label(),
+            };
             let mut spans = vec![
                 Span::styled(marker, theme.marker()),
-                Span::styled(fit(r.due.label(), 5), theme.due(r.due)),
+                Span::styled(fit(status_label(r, today), w_status), status_style),
                 Span::raw(fit(&r.name, 9)),
                 Span::raw(fit(&r.id_masked, 19)),
-                Span::raw(fit(r.tier.label(), 5)),
+                Span::raw(fit(&second, w_tier)),
                 Span::raw(fit(&r.township_name, 9)),
-                Span::raw(fit(&last, 6)),
+                Span::raw(fit(&last, w_last)),
             ];
             if wide {
                 spans.push(Span::raw(fit(r.work_status.label(), 11)));

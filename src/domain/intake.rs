@@ -1,0 +1,614 @@
+//! 登记申请 at the counter (第(一)(二)条): a person registered into a new or an existing
+//! household, and — in the same sitting — registered unemployed and applying for assistance
+//! (R-RECOG-2). Like the follow-up form, it is text as typed, checked field by field; age,
+//! sex and "4050" come from the ID number and are shown, never typed (R-AGE-4050).
+
+use super::category::{Category, Evidence, RecordedCategory, is_4050};
+use super::followup::WorkStatus;
+use super::followup_form::{FieldKind, format_date, parse_date, pick, pressed, shown};
+use super::id_number::{IdNumber, Sex, age_on};
+use super::person::{LabourCapacity, Relation};
+use super::retirement::{FormerRetirementClass, is_working_age};
+use super::settings::Settings;
+use super::text::clean_line;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IntakeField {
+    IdNumber,
+    Name,
+    Phone,
+    Apply,
+    Household,
+    MemberId,
+    Township,
+    Village,
+    Address,
+    Relation,
+    FormerClass,
+    Labour,
+    Willing,
+    WorkStatus,
+    UnemployedSince,
+    Category1,
+    Document1,
+    Issuer1,
+    Category2,
+    Document2,
+    Issuer2,
+}
+
+const YES_NO: &[(char, &str)] = &[('1', "是"), ('2', "否")];
+const HOUSEHOLD: &[(char, &str)] = &[('1', "新建家庭"), ('2', "加入已登记的家庭")];
+const RELATION: &[(char, &str)] = &[
+    ('1', "户主"),
+    ('2', "配偶"),
+    ('3', "子女"),
+    ('4', "父母"),
+    ('5', "其他"),
+];
+const FORMER: &[(char, &str)] = &[('1', "原50周岁"), ('2', "原55周岁")];
+const LABOUR: &[(char, &str)] = &[('1', "完全"), ('2', "部分"), ('3', "无")];
+const WILLING: &[(char, &str)] = &[('1', "有"), ('2', "无")];
+const WORK: &[(char, &str)] = &[
+    ('1', "未就业"),
+    ('2', "单位就业"),
+    ('3', "灵活就业"),
+    ('4', "自主创业"),
+    ('5', "公益性岗位"),
+    ('6', "外出务工"),
+];
+const CATEGORY: &[(char, &str)] = &[
+    ('1', "残疾"),
+    ('2', "低保"),
+    ('3', "失地"),
+    ('4', "脱贫"),
+    ('5', "防返贫监测"),
+    ('6', "退捕渔民"),
+    ('7', "其他"),
+];
+
+const RELATIONS: [Relation; 5] = [
+    Relation::Head,
+    Relation::Spouse,
+    Relation::Child,
+    Relation::Parent,
+    Relation::Other,
+];
+const LABOURS: [LabourCapacity; 3] = [
+    LabourCapacity::Full,
+    LabourCapacity::Partial,
+    LabourCapacity::None,
+];
+
+impl IntakeField {
+    pub const ALL: [IntakeField; 21] = [
+        IntakeField::IdNumber,
+        IntakeField::Name,
+        IntakeField::Phone,
+        IntakeField::Apply,
+        IntakeField::Household,
+        IntakeField::MemberId,
+        IntakeField::Township,
+        IntakeField::Village,
+        IntakeField::Address,
+        IntakeField::Relation,
+        IntakeField::FormerClass,
+        IntakeField::Labour,
+        IntakeField::Willing,
+        IntakeField::WorkStatus,
+        IntakeField::UnemployedSince,
+        IntakeField::Category1,
+        IntakeField::Document1,
+        IntakeField::Issuer1,
+        IntakeField::Category2,
+        IntakeField::Document2,
+        IntakeField::Issuer2,
+    ];
+
+    pub fn index(self) -> usize {
+        IntakeField::ALL
+            .iter()
+            .position(|f| *f == self)
+            .unwrap_or(0)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            IntakeField::IdNumber => "身份证号",
+            IntakeField::Name => "姓名",
+            IntakeField::Phone => "联系电话",
+            IntakeField::Apply => "申请援助",
+            IntakeField::Household => "家庭",
+            IntakeField::MemberId => "家庭成员证号",
+            IntakeField::Township => "乡镇(街道)",
+            IntakeField::Village => "村(社区)",
+            IntakeField::Address => "住址",
+            IntakeField::Relation => "与户主关系",
+            IntakeField::FormerClass => "原退休年龄",
+            IntakeField::Labour => "劳动能力",
+            IntakeField::Willing => "就业意愿",
+            IntakeField::WorkStatus => "就业状态",
+            IntakeField::UnemployedSince => "失业登记日期",
+            IntakeField::Category1 => "人员类别一",
+            IntakeField::Document1 => "  证明文号",
+            IntakeField::Issuer1 => "  发证机关",
+            IntakeField::Category2 => "人员类别二",
+            IntakeField::Document2 => "  证明文号",
+            IntakeField::Issuer2 => "  发证机关",
+        }
+    }
+
+    pub fn kind(self) -> FieldKind {
+        match self {
+            IntakeField::IdNumber | IntakeField::MemberId => FieldKind::Text { max_chars: 18 },
+            IntakeField::Name => FieldKind::Text { max_chars: 20 },
+            IntakeField::Phone => FieldKind::Text { max_chars: 13 },
+            IntakeField::Apply => FieldKind::Code(YES_NO),
+            IntakeField::Household => FieldKind::Code(HOUSEHOLD),
+            IntakeField::Township => FieldKind::Text { max_chars: 10 },
+            IntakeField::Village => FieldKind::Text { max_chars: 20 },
+            IntakeField::Address => FieldKind::Text { max_chars: 40 },
+            IntakeField::Relation => FieldKind::Code(RELATION),
+            IntakeField::FormerClass => FieldKind::Code(FORMER),
+            IntakeField::Labour => FieldKind::Code(LABOUR),
+            IntakeField::Willing => FieldKind::Code(WILLING),
+            IntakeField::WorkStatus => FieldKind::Code(WORK),
+            IntakeField::UnemployedSince => FieldKind::Date,
+            IntakeField::Category1 | IntakeField::Category2 => FieldKind::Code(CATEGORY),
+            IntakeField::Document1
+            | IntakeField::Document2
+            | IntakeField::Issuer1
+            | IntakeField::Issuer2 => FieldKind::Text { max_chars: 30 },
+        }
+    }
+}
+
+/// Where the person lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HouseholdChoice {
+    /// A household opened now; the township as typed (a name or a code).
+    New {
+        township: String,
+        village: String,
+        address: String,
+    },
+    /// The household of a person already registered.
+    Join { member: IdNumber },
+}
+
+/// A checked intake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntakeAnswers {
+    pub id_number: IdNumber,
+    pub name: String,
+    pub phone: String,
+    pub apply: bool,
+    pub household: HouseholdChoice,
+    pub relation: Relation,
+    pub former_class: FormerRetirementClass,
+    pub labour: LabourCapacity,
+    pub willing_to_work: bool,
+    pub work_status: WorkStatus,
+    pub unemployed_since: Option<NaiveDate>,
+    pub categories: Vec<RecordedCategory>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeError {
+    pub field: IntakeField,
+    pub message: String,
+}
+
+/// The intake form's text, field by field, as typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeDraft {
+    values: Vec<String>,
+}
+
+impl IntakeDraft {
+    /// A new intake with the counter's usual answers: applying, a new household, head of
+    /// it, fully able, willing, out of work, registered unemployed today (R-RECOG-2). A
+    /// township caseworker's own township is filled in.
+    pub fn blank(today: NaiveDate, township: Option<&str>) -> Self {
+        let mut d = Self {
+            values: vec![String::new(); IntakeField::ALL.len()],
+        };
+        for (field, value) in [
+            (IntakeField::Apply, "1"),
+            (IntakeField::Household, "1"),
+            (IntakeField::Relation, "1"),
+            (IntakeField::FormerClass, "1"),
+            (IntakeField::Labour, "1"),
+            (IntakeField::Willing, "1"),
+            (IntakeField::WorkStatus, "1"),
+        ] {
+            d.set(field, value.to_string());
+        }
+        d.set(IntakeField::UnemployedSince, format_date(today));
+        if let Some(t) = township {
+            d.set(IntakeField::Township, t.to_string());
+        }
+        d
+    }
+
+    pub fn get(&self, field: IntakeField) -> &str {
+        self.values
+            .get(field.index())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn set(&mut self, field: IntakeField, value: String) {
+        if self.values.len() < IntakeField::ALL.len() {
+            self.values.resize(IntakeField::ALL.len(), String::new());
+        }
+        self.values[field.index()] = value;
+    }
+
+    pub fn display_value(&self, field: IntakeField) -> String {
+        shown(field.kind(), self.get(field))
+    }
+
+    pub fn press_code(&mut self, field: IntakeField, key: char) -> bool {
+        match pressed(field.kind(), self.get(field), key) {
+            Some(value) => {
+                self.set(field, value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn id_number(&self) -> Option<IdNumber> {
+        IdNumber::parse(self.get(IntakeField::IdNumber)).ok()
+    }
+
+    fn joins(&self) -> bool {
+        self.get(IntakeField::Household) == "2"
+    }
+
+    fn in_work(&self) -> bool {
+        pick(self.get(IntakeField::WorkStatus), &WorkStatus::ALL)
+            .is_some_and(WorkStatus::is_in_work)
+    }
+
+    /// Fields that do not apply are skipped: the new household's place when joining one,
+    /// the former retirement class for men, the registration date when in work, a
+    /// category's evidence when no category is chosen.
+    pub fn applies(&self, field: IntakeField) -> bool {
+        match field {
+            IntakeField::MemberId => self.joins(),
+            IntakeField::Township | IntakeField::Village | IntakeField::Address => !self.joins(),
+            IntakeField::FormerClass => self.id_number().is_none_or(|id| id.sex() == Sex::Female),
+            IntakeField::UnemployedSince => !self.in_work(),
+            IntakeField::Document1 | IntakeField::Issuer1 => {
+                !self.get(IntakeField::Category1).is_empty()
+            }
+            IntakeField::Document2 | IntakeField::Issuer2 => {
+                !self.get(IntakeField::Category2).is_empty()
+            }
+            _ => true,
+        }
+    }
+
+    /// What the ID number and the registration date say, for the line under the form:
+    /// age, sex and whether the person counts as "4050".
+    pub fn derived(&self, today: NaiveDate, settings: &Settings) -> Option<String> {
+        let id = self.id_number()?;
+        let birth = id.birth_date();
+        let since = (!self.in_work())
+            .then(|| parse_date(self.get(IntakeField::UnemployedSince)).ok())
+            .flatten();
+        let sex = match id.sex() {
+            Sex::Male => "男",
+            Sex::Female => "女",
+        };
+        let mut line = format!("{sex}，{}岁", age_on(birth, today));
+        if is_4050(birth, id.sex(), since, today, settings) {
+            line.push_str("，属“4050”人员");
+        }
+        Some(line)
+    }
+
+    pub fn validate(&self, today: NaiveDate) -> Result<IntakeAnswers, Vec<IntakeError>> {
+        use IntakeField as F;
+        let mut errors: Vec<IntakeError> = Vec::new();
+        let mut fail = |field: IntakeField, message: String| {
+            errors.push(IntakeError { field, message });
+        };
+        let id_number = match IdNumber::parse_at(self.get(F::IdNumber), today) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                fail(F::IdNumber, e.to_string());
+                None
+            }
+        };
+        let name = clean_line(self.get(F::Name), 20);
+        if name.chars().count() < 2 {
+            fail(F::Name, "请填写姓名（至少两个字）".into());
+        } else if name.chars().any(|c| c.is_ascii_digit()) {
+            fail(F::Name, "姓名不能含数字".into());
+        }
+        let apply = self.get(F::Apply) != "2";
+        let phone: String = super::text::halfwidth(self.get(F::Phone).trim());
+        let phone_ok = phone.chars().all(|c| c.is_ascii_digit() || c == '-')
+            && (7..=13).contains(&phone.chars().filter(char::is_ascii_digit).count());
+        if phone.is_empty() && apply {
+            fail(F::Phone, "申请人须留联系电话，回访要用".into());
+        } else if !phone.is_empty() && !phone_ok {
+            fail(F::Phone, "电话应为手机号或座机号（7至13位数字）".into());
+        }
+        let household = if self.joins() {
+            match IdNumber::parse(self.get(F::MemberId)) {
+                Ok(member) => Some(HouseholdChoice::Join { member }),
+                Err(e) => {
+                    fail(
+                        F::MemberId,
+                        format!("请填写该家庭已登记成员的身份证号：{e}"),
+                    );
+                    None
+                }
+            }
+        } else {
+            let township = clean_line(self.get(F::Township), 10);
+            let village = clean_line(self.get(F::Village), 20);
+            if township.is_empty() {
+                fail(F::Township, "请填写乡镇（街道）名称".into());
+            }
+            if village.is_empty() {
+                fail(F::Village, "请填写村（社区）".into());
+            }
+            Some(HouseholdChoice::New {
+                township,
+                village,
+                address: clean_line(self.get(F::Address), 40),
+            })
+        };
+        let mut code = |field: IntakeField, what: &str| -> Option<usize> {
+            let raw = self.get(field).trim().to_string();
+            let options = match field.kind() {
+                FieldKind::Code(o) => o.len(),
+                _ => 0,
+            };
+            match raw.parse::<usize>() {
+                Ok(n) if (1..=options).contains(&n) => Some(n - 1),
+                _ => {
+                    fail(field, format!("请选择{what}"));
+                    None
+                }
+            }
+        };
+        let relation = code(F::Relation, "与户主关系").map(|i| RELATIONS[i]);
+        let former_class = if self.applies(F::FormerClass) {
+            code(F::FormerClass, "原退休年龄").map(|i| {
+                if i == 1 {
+                    FormerRetirementClass::FiftyFive
+                } else {
+                    FormerRetirementClass::Fifty
+                }
+            })
+        } else {
+            Some(FormerRetirementClass::Fifty)
+        };
+        let labour = code(F::Labour, "劳动能力").map(|i| LABOURS[i]);
+        let willing = code(F::Willing, "就业意愿").map(|i| i == 0);
+        let work_status =
+            code(F::WorkStatus, "就业状态").and_then(|i| WorkStatus::ALL.get(i).copied());
+        let unemployed_since = if self.applies(F::UnemployedSince) {
+            match parse_date(self.get(F::UnemployedSince)) {
+                Ok(d) if d > today => {
+                    fail(F::UnemployedSince, "失业登记日期晚于今天".into());
+                    None
+                }
+                Ok(d) => Some(d),
+                Err(e) if apply => {
+                    fail(F::UnemployedSince, e.to_string());
+                    None
+                }
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let mut categories: Vec<RecordedCategory> = Vec::new();
+        for (cat, doc, issuer) in [
+            (F::Category1, F::Document1, F::Issuer1),
+            (F::Category2, F::Document2, F::Issuer2),
+        ] {
+            let raw = self.get(cat).trim();
+            if raw.is_empty() {
+                continue;
+            }
+            let Some(category) = pick(raw, &Category::RECORDED) else {
+                fail(cat, "请选择人员类别".into());
+                continue;
+            };
+            let document_no = clean_line(self.get(doc), 30);
+            let issued_by = clean_line(self.get(issuer), 30);
+            if document_no.is_empty() {
+                fail(doc, format!("{}须填写证明文号", category.label()));
+            }
+            if issued_by.is_empty() {
+                fail(issuer, "请填写发证（认定）机关".into());
+            }
+            if categories.iter().any(|c| c.category == category) {
+                fail(cat, "与类别一重复".into());
+                continue;
+            }
+            categories.push(RecordedCategory {
+                category,
+                evidence: Evidence {
+                    document_no,
+                    issued_by,
+                },
+            });
+        }
+        // An applicant is a registered unemployed person of working age, able and willing
+        // to work (第(一)条).
+        if apply {
+            if work_status.is_some_and(WorkStatus::is_in_work) {
+                fail(
+                    F::WorkStatus,
+                    "申请援助须为登记失业人员，就业状态应为未就业".into(),
+                );
+            }
+            if labour == Some(LabourCapacity::None) {
+                fail(F::Labour, "无劳动能力的人员不属于就业援助对象".into());
+            }
+            if willing == Some(false) {
+                fail(F::Willing, "申请就业援助须有就业意愿".into());
+            }
+            if let (Some(id), Some(class)) = (&id_number, former_class)
+                && !is_working_age(id.birth_date(), id.sex(), class, today)
+            {
+                fail(
+                    F::IdNumber,
+                    format!(
+                        "{}岁，不在法定劳动年龄内，不能申请就业援助",
+                        age_on(id.birth_date(), today)
+                    ),
+                );
+            }
+        }
+        match (
+            id_number,
+            household,
+            relation,
+            former_class,
+            labour,
+            willing,
+            work_status,
+        ) {
+            (
+                Some(id_number),
+                Some(household),
+                Some(relation),
+                Some(former_class),
+                Some(labour),
+                Some(willing_to_work),
+                Some(work_status),
+            ) if errors.is_empty() => Ok(IntakeAnswers {
+                id_number,
+                name,
+                phone,
+                apply,
+                household,
+                relation,
+                former_class,
+                labour,
+                willing_to_work,
+                work_status,
+                unemployed_since,
+                categories,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+    }
+
+    /// A woman born 1983-05-04, registered unemployed since 2026-03-01.
+    fn applicant() -> IntakeDraft {
+        let mut d = IntakeDraft::blank(today(), Some("贡江镇"));
+        let id =
+            IdNumber::compose("360731", NaiveDate::from_ymd_opt(1983, 5, 4).unwrap(), 124).unwrap();
+        d.set(IntakeField::IdNumber, id.as_str().into());
+        d.set(IntakeField::Name, "刘春花".into());
+        d.set(IntakeField::Phone, "13907970001".into());
+        d.set(IntakeField::Village, "长征村".into());
+        d.set(IntakeField::UnemployedSince, "2026-03-01".into());
+        d
+    }
+
+    #[test]
+    fn a_complete_intake_checks_out_and_4050_is_derived() {
+        let d = applicant();
+        let a = d.validate(today()).unwrap();
+        assert!(a.apply);
+        assert_eq!(a.name, "刘春花");
+        assert_eq!(a.work_status, WorkStatus::Unemployed);
+        let line = d.derived(today(), &Settings::default()).unwrap();
+        assert_eq!(line, "女，43岁，属“4050”人员");
+        let mut recent = d.clone();
+        recent.set(IntakeField::UnemployedSince, "2026-06-01".into());
+        let line = recent.derived(today(), &Settings::default()).unwrap();
+        assert_eq!(line, "女，43岁");
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field() {
+        let mut d = applicant();
+        d.set(IntakeField::IdNumber, "36073119830504124".into());
+        d.set(IntakeField::Phone, "1390797abc".into());
+        d.set(IntakeField::Category1, "2".into());
+        d.set(IntakeField::UnemployedSince, "2026-02-30".into());
+        let errors = d.validate(today()).unwrap_err();
+        let fields: Vec<IntakeField> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                IntakeField::IdNumber,
+                IntakeField::Phone,
+                IntakeField::UnemployedSince,
+                IntakeField::Document1,
+                IntakeField::Issuer1
+            ],
+            "{errors:?}"
+        );
+        assert!(errors[0].message.contains("18位"));
+        assert!(errors[2].message.contains("没有这一天"));
+        assert!(errors[3].message.contains("低保人员须填写证明文号"));
+    }
+
+    #[test]
+    fn an_applicant_must_be_out_of_work_able_willing_and_of_working_age() {
+        let mut d = applicant();
+        d.press_code(IntakeField::WorkStatus, '2');
+        d.press_code(IntakeField::Willing, '2');
+        let errors = d.validate(today()).unwrap_err();
+        assert!(errors.iter().any(|e| e.field == IntakeField::WorkStatus));
+        assert!(errors.iter().any(|e| e.field == IntakeField::Willing));
+        // The same person registered as a household member, not applying: fine.
+        d.press_code(IntakeField::Apply, '2');
+        assert!(d.validate(today()).is_ok());
+
+        let mut old = applicant();
+        let id =
+            IdNumber::compose("360731", NaiveDate::from_ymd_opt(1960, 1, 1).unwrap(), 11).unwrap();
+        old.set(IntakeField::IdNumber, id.as_str().into());
+        let errors = old.validate(today()).unwrap_err();
+        assert!(
+            errors[0].message.contains("不在法定劳动年龄内"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn joining_a_household_needs_a_members_id_and_skips_the_address() {
+        let mut d = applicant();
+        d.press_code(IntakeField::Household, '2');
+        assert!(!d.applies(IntakeField::Village));
+        assert!(d.applies(IntakeField::MemberId));
+        let errors = d.validate(today()).unwrap_err();
+        assert_eq!(errors[0].field, IntakeField::MemberId);
+        let head =
+            IdNumber::compose("360731", NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(), 13).unwrap();
+        d.set(IntakeField::MemberId, head.as_str().into());
+        let a = d.validate(today()).unwrap();
+        assert_eq!(a.household, HouseholdChoice::Join { member: head });
+        // A man has no former retirement class to give.
+        let man =
+            IdNumber::compose("360731", NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(), 15).unwrap();
+        d.set(IntakeField::IdNumber, man.as_str().into());
+        assert!(!d.applies(IntakeField::FormerClass));
+    }
+}

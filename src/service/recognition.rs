@@ -1,0 +1,436 @@
+//! The way in (第(二)条): registering a person at the counter, the review of a case step by
+//! step, the notice list, and the zero-employment counts (第(四)条).
+
+use super::{
+    Actor, NoticeRow, ObjectionView, Registered, Result, ReviewView, Role, Service, ServiceError,
+    TimelineEntry, ZeroEmploymentCount, now_cst, stamp,
+};
+use crate::domain::household::{HouseholdEventKind, is_zero_employment};
+use crate::domain::intake::{HouseholdChoice, IntakeAnswers, IntakeDraft, IntakeField};
+use crate::domain::recognition::{Rules, Step};
+use crate::domain::text::mask_name;
+use crate::domain::{
+    AssistanceCase, CaseEvent, CaseEventKind, CaseId, Household, HouseholdId, Person, PersonId,
+    RecognitionStatus, Tier, TownshipCode, YearMonth,
+};
+use crate::store::{County, HouseholdPlan, Registration, StoreError};
+use chrono::NaiveDate;
+
+fn field(field: IntakeField, message: impl Into<String>) -> ServiceError {
+    ServiceError::InvalidIntake(vec![(field, message.into())])
+}
+
+impl Service {
+    fn county_or_err(&self) -> Result<County> {
+        self.store
+            .county()?
+            .ok_or_else(|| ServiceError::NotFound("县区信息（数据库尚未初始化）".into()))
+    }
+
+    /// 登记申请. Refused field by field; an ID number already on file is refused with where
+    /// that person is (one person, one record).
+    pub(super) fn register(
+        &self,
+        actor: &Actor,
+        draft: &IntakeDraft,
+        today: NaiveDate,
+    ) -> Result<Registered> {
+        if actor.role == Role::Admin {
+            return Err(ServiceError::Denied(
+                "管理员账户不办理登记，请用乡镇经办或县级审核账户".into(),
+            ));
+        }
+        let answers = draft.validate(today).map_err(|errors| {
+            ServiceError::InvalidIntake(errors.into_iter().map(|e| (e.field, e.message)).collect())
+        })?;
+        let county = self.county_or_err()?;
+        if let Some(existing) = self.store.person_by_id_number(answers.id_number.as_str())? {
+            return Err(field(
+                IntakeField::IdNumber,
+                self.where_is(existing, &county)?,
+            ));
+        }
+        let (plan, township, others) = self.household_for(actor, &answers, &county)?;
+        let person = Person {
+            id: PersonId(self.store.new_id()?),
+            rev: 1,
+            id_number: answers.id_number.clone(),
+            name: answers.name.clone(),
+            phone: answers.phone.clone(),
+            household: match &plan {
+                HouseholdPlan::New(h) => h.id,
+                HouseholdPlan::Join(id) => *id,
+            },
+            relation: answers.relation,
+            former_class: answers.former_class,
+            labour: answers.labour,
+            willing_to_work: answers.willing_to_work,
+            work_status: answers.work_status,
+            unemployed_since: answers.unemployed_since,
+            categories: answers.categories.clone(),
+        };
+        let case = if answers.apply {
+            self.check_qualifies(&person, &others, &plan, today)?;
+            let id = CaseId(self.store.new_id()?);
+            Some(AssistanceCase {
+                id,
+                rev: 1,
+                person: person.id,
+                household: person.household,
+                township,
+                status: RecognitionStatus::Applied,
+                tier: Tier::Two,
+                applied_on: today,
+                recognised_on: None,
+                events: vec![CaseEvent {
+                    date: today,
+                    kind: CaseEventKind::Applied,
+                }],
+            })
+        } else {
+            None
+        };
+        let registration = Registration {
+            person,
+            household: plan,
+            case,
+        };
+        let stamp = crate::store::Stamp {
+            actor: actor.user.clone(),
+            at: now_cst(),
+        };
+        let saved = match self.store.register(&stamp, &registration, today) {
+            Err(StoreError::Duplicate(existing)) => {
+                return Err(field(
+                    IntakeField::IdNumber,
+                    self.where_is(existing, &county)?,
+                ));
+            }
+            other => other?,
+        };
+        Ok(Registered {
+            person: saved.person,
+            household: saved.household,
+            case: saved.case,
+            name: registration.person.name,
+            zero_employment: saved
+                .zero_employment
+                .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
+        })
+    }
+
+    /// "已登记：张三，贡江镇长征村，已认定" — where a person already on file is.
+    fn where_is(&self, person: PersonId, county: &County) -> Result<String> {
+        let Some(p) = self.store.person(person)? else {
+            return Ok("此身份证号已登记".into());
+        };
+        let place = match self.store.household(p.household)? {
+            Some(h) => format!("{}{}", county.township_name(&h.township), h.village),
+            None => String::new(),
+        };
+        let mut status = "未申请援助".to_string();
+        for case in self.store.household_cases(p.household)? {
+            if let Some(s) = self.store.summary(case)?.filter(|s| s.person == person) {
+                status = s.status.label().to_string();
+            }
+        }
+        Ok(format!(
+            "此身份证号已登记：{}，{place}，户号 {}，{status}",
+            p.name, p.household
+        ))
+    }
+
+    /// The household the person goes into, its township, and its members already on file.
+    fn household_for(
+        &self,
+        actor: &Actor,
+        answers: &IntakeAnswers,
+        county: &County,
+    ) -> Result<(HouseholdPlan, TownshipCode, Vec<Person>)> {
+        match &answers.household {
+            HouseholdChoice::New {
+                township,
+                village,
+                address,
+            } => {
+                let code = county
+                    .townships
+                    .iter()
+                    .find(|t| t.name == *township || t.code.0 == *township)
+                    .map(|t| t.code.clone())
+                    .ok_or_else(|| {
+                        field(IntakeField::Township, format!("本县没有乡镇“{township}”"))
+                    })?;
+                if !actor.covers(&code) {
+                    return Err(field(IntakeField::Township, "只能登记本乡镇（街道）的人员"));
+                }
+                let household = Household {
+                    id: HouseholdId(self.store.new_id()?),
+                    rev: 0,
+                    township: code.clone(),
+                    village: village.clone(),
+                    address: address.clone(),
+                    members: Vec::new(),
+                    has_business_income: false,
+                    events: Vec::new(),
+                };
+                Ok((HouseholdPlan::New(household), code, Vec::new()))
+            }
+            HouseholdChoice::Join { member } => {
+                let pid = self
+                    .store
+                    .person_by_id_number(member.as_str())?
+                    .ok_or_else(|| {
+                        field(
+                            IntakeField::MemberId,
+                            format!("没有身份证号为 {} 的已登记人员", member.masked()),
+                        )
+                    })?;
+                let hid = self
+                    .store
+                    .person(pid)?
+                    .map(|p| p.household)
+                    .ok_or_else(|| ServiceError::NotFound(format!("人员 {pid}")))?;
+                let household = self
+                    .store
+                    .household(hid)?
+                    .ok_or_else(|| ServiceError::NotFound(format!("家庭 {hid}")))?;
+                if !actor.covers(&household.township) {
+                    return Err(field(
+                        IntakeField::MemberId,
+                        "该家庭不属于您所在的乡镇（街道）",
+                    ));
+                }
+                let mut others = Vec::new();
+                for m in &household.members {
+                    if let Some(p) = self.store.person(*m)? {
+                        others.push(p);
+                    }
+                }
+                Ok((HouseholdPlan::Join(hid), household.township, others))
+            }
+        }
+    }
+
+    /// An applicant must fall in one of the nine categories (第(一)条): a recorded one with
+    /// evidence, or a derived one — "4050", or a zero-employment household with them in it.
+    fn check_qualifies(
+        &self,
+        person: &Person,
+        others: &[Person],
+        plan: &HouseholdPlan,
+        today: NaiveDate,
+    ) -> Result<()> {
+        if !person.categories.is_empty() {
+            return Ok(());
+        }
+        let is_4050 = crate::domain::category::is_4050(
+            person.birth_date(),
+            person.id_number.sex(),
+            person.unemployed_since,
+            today,
+            &self.settings,
+        );
+        let business = match plan {
+            HouseholdPlan::New(h) => h.has_business_income,
+            HouseholdPlan::Join(id) => self
+                .store
+                .household(*id)?
+                .is_some_and(|h| h.has_business_income),
+        };
+        let mut members: Vec<&Person> = others.iter().collect();
+        members.push(person);
+        let zero = is_zero_employment(&members, business, today);
+        if is_4050 || zero {
+            Ok(())
+        } else {
+            Err(field(
+                IntakeField::Category1,
+                "申请人不属于任何一类就业困难人员：请选择人员类别并填写证明（“4050”和零就业家庭成员由程序判断）",
+            ))
+        }
+    }
+
+    pub(super) fn review(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        today: NaiveDate,
+    ) -> Result<ReviewView> {
+        let summary = self.covered_summary(actor, case)?;
+        let c = self
+            .store
+            .case(case)?
+            .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
+        let county = self.county_or_err()?;
+        let history = c
+            .events
+            .iter()
+            .map(|e| TimelineEntry {
+                date: e.date,
+                who: summary.name.clone(),
+                what: e.kind.describe(),
+            })
+            .collect();
+        Ok(ReviewView {
+            case,
+            rev: c.rev,
+            household: c.household,
+            name: summary.name.clone(),
+            id_masked: summary.id_number.masked(),
+            township_name: county.township_name(&c.township).to_string(),
+            status: c.status,
+            tier: c.tier,
+            categories: summary.categories(today, &self.settings),
+            applied_on: c.applied_on,
+            notice: c.notice().map(|n| (n.published, n.ends)),
+            objections: c
+                .objections()
+                .into_iter()
+                .map(|o| ObjectionView {
+                    raised_on: o.raised_on,
+                    text: o.text,
+                    finding: o.resolved.map(|(_, f)| f),
+                })
+                .collect(),
+            history,
+            packages: self
+                .settings
+                .tiers
+                .iter()
+                .map(|t| t.package.clone())
+                .collect(),
+            today,
+        })
+    }
+
+    pub(super) fn step(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        rev: u64,
+        step: Step,
+        today: NaiveDate,
+    ) -> Result<(u64, RecognitionStatus)> {
+        self.covered_summary(actor, case)?;
+        let mut c = self
+            .store
+            .case(case)?
+            .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
+        if c.rev != rev {
+            return Err(ServiceError::Conflict(
+                "此案件刚被他人处理过，请重新打开后再办理".into(),
+            ));
+        }
+        let label = step.label();
+        let rules = Rules {
+            today,
+            calendar: &self.settings.calendar,
+            notice_working_days: self.settings.notice_working_days,
+        };
+        c.take(step, actor.role, &rules)
+            .map_err(ServiceError::Refused)?;
+        let saved = self.store.put_case_step(&stamp(actor), &c, rev, label)?;
+        Ok((saved.rev, saved.status))
+    }
+
+    /// The notices running today (published, not yet ended), in the actor's townships or
+    /// one named township.
+    pub(super) fn notices(
+        &self,
+        actor: &Actor,
+        township: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Vec<NoticeRow>> {
+        let county = self.county_or_err()?;
+        let only = match township {
+            None => None,
+            Some(t) => Some(
+                county
+                    .townships
+                    .iter()
+                    .find(|x| x.name == t || x.code.0 == t)
+                    .map(|x| x.code.clone())
+                    .ok_or_else(|| ServiceError::NotFound(format!("乡镇“{t}”")))?,
+            ),
+        };
+        let mut rows = Vec::new();
+        for s in self.store.summaries()? {
+            if s.status != RecognitionStatus::InNotice
+                || !actor.covers(&s.township)
+                || only.as_ref().is_some_and(|o| *o != s.township)
+            {
+                continue;
+            }
+            let Some(notice) = self.store.case(s.case)?.and_then(|c| c.notice()) else {
+                continue;
+            };
+            if today > notice.ends {
+                continue;
+            }
+            let village = self
+                .store
+                .household(s.household)?
+                .map(|h| h.village)
+                .unwrap_or_default();
+            rows.push(NoticeRow {
+                township_name: county.township_name(&s.township).to_string(),
+                village,
+                name_masked: mask_name(&s.name),
+                id_masked: s.id_number.masked(),
+                categories: s.categories(today, &self.settings),
+                published: notice.published,
+                ends: notice.ends,
+            });
+        }
+        rows.sort_by(|a, b| {
+            (&a.township_name, &a.village, a.published).cmp(&(
+                &b.township_name,
+                &b.village,
+                b.published,
+            ))
+        });
+        Ok(rows)
+    }
+
+    /// Zero-employment households per township the actor covers: now on file, started this
+    /// month, cleared this month.
+    pub(super) fn zero_employment(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Result<Vec<ZeroEmploymentCount>> {
+        let county = self.county_or_err()?;
+        let month = YearMonth::of(today);
+        let mut rows: Vec<ZeroEmploymentCount> = county
+            .townships
+            .iter()
+            .filter(|t| actor.covers(&t.code))
+            .map(|t| ZeroEmploymentCount {
+                township_name: t.name.clone(),
+                current: 0,
+                found_this_month: 0,
+                cleared_this_month: 0,
+            })
+            .collect();
+        for h in self.store.households()? {
+            if !actor.covers(&h.township) {
+                continue;
+            }
+            let name = county.township_name(&h.township);
+            let Some(row) = rows.iter_mut().find(|r| r.township_name == name) else {
+                continue;
+            };
+            if h.zero_employment_on_file() {
+                row.current += 1;
+            }
+            for e in h.events.iter().filter(|e| YearMonth::of(e.date) == month) {
+                match e.kind {
+                    HouseholdEventKind::ZeroEmploymentStarted => row.found_this_month += 1,
+                    HouseholdEventKind::ZeroEmploymentCleared => row.cleared_this_month += 1,
+                }
+            }
+        }
+        Ok(rows)
+    }
+}

@@ -1,0 +1,201 @@
+//! Writes on the way in (第(二)条): a person registered at the counter, with or without an
+//! application, into a new or an existing household; and a case's step through review.
+//! Each is one transaction with its audit entry, flushed before it returns.
+
+use super::{
+    Result, Stamp, Store, StoreError, TxResult, abort, append_audit, change, encode, pair_key,
+    tx_get, tx_need, unwrap_tx,
+};
+use crate::domain::household::{HouseholdEventKind, is_zero_employment};
+use crate::domain::{
+    AssistanceCase, CaseId, CaseSummary, Household, HouseholdId, Person, PersonId,
+};
+use chrono::NaiveDate;
+use sled::Transactional;
+
+/// Where a registered person lives: a household opened now, or one already on file.
+#[derive(Clone, Debug)]
+pub enum HouseholdPlan {
+    New(Household),
+    Join(HouseholdId),
+}
+
+/// One person at the counter: their record, their household, and their application if
+/// they apply (unemployment registration and application in one sitting, R-RECOG-2).
+#[derive(Clone, Debug)]
+pub struct Registration {
+    pub person: Person,
+    pub household: HouseholdPlan,
+    pub case: Option<AssistanceCase>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Registered {
+    pub person: PersonId,
+    pub household: HouseholdId,
+    pub case: Option<CaseId>,
+    /// Set when adding this person started or cleared the household's zero employment.
+    pub zero_employment: Option<HouseholdEventKind>,
+    pub seq: u64,
+}
+
+impl Store {
+    /// Registers a person. An ID number already on file is refused with
+    /// [`StoreError::Duplicate`] naming that person (one person, one record).
+    pub fn register(
+        &self,
+        stamp: &Stamp,
+        registration: &Registration,
+        today: NaiveDate,
+    ) -> Result<Registered> {
+        let trees = (
+            &self.meta,
+            &self.audit,
+            &self.persons,
+            &self.households,
+            &self.cases,
+            &self.summaries,
+            &self.id_numbers,
+            &self.household_cases,
+        );
+        let (hid, household_cases) = match &registration.household {
+            HouseholdPlan::New(h) => (h.id, Vec::new()),
+            HouseholdPlan::Join(id) => (*id, self.household_cases(*id)?),
+        };
+        let result = trees.transaction(
+            |(meta, audit, persons, households, cases, summaries, id_numbers, hc)| {
+                let person = &registration.person;
+                let id_key = person.id_number.as_str().as_bytes();
+                if let Some(existing) = id_numbers.get(id_key)?
+                    && let Some(pid) = PersonId::from_key(&existing)
+                {
+                    return abort(StoreError::Duplicate(pid));
+                }
+                let mut changes = Vec::new();
+                let hk = hid.to_key();
+                let (mut household, household_old) = match &registration.household {
+                    HouseholdPlan::New(h) => (h.clone(), None),
+                    HouseholdPlan::Join(_) => {
+                        let (h, old): (Household, _) = tx_need(households, "households", &hk)?;
+                        (h, Some(old))
+                    }
+                };
+                let mut members = Vec::new();
+                for m in &household.members {
+                    if let Some((p, _)) = tx_get::<Person>(persons, "persons", &m.to_key())? {
+                        members.push(p);
+                    }
+                }
+                household.members.push(person.id);
+                members.push(person.clone());
+                let refs: Vec<&Person> = members.iter().collect();
+                let zero_now = is_zero_employment(&refs, household.has_business_income, today);
+                let zero = household.track_zero_employment(zero_now, today);
+                household.rev += 1;
+
+                let pk = person.id.to_key();
+                let p_new = encode(person);
+                persons.insert(&pk, p_new.clone())?;
+                changes.push(change("persons", &pk, None, Some(p_new)));
+                id_numbers.insert(id_key, &pk)?;
+                let h_new = encode(&household);
+                households.insert(&hk, h_new.clone())?;
+                changes.push(change("households", &hk, household_old, Some(h_new)));
+
+                if let Some(case) = &registration.case {
+                    let ck = case.id.to_key();
+                    let c_new = encode(case);
+                    cases.insert(&ck, c_new.clone())?;
+                    changes.push(change("cases", &ck, None, Some(c_new)));
+                    hc.insert(&pair_key(hk, ck), &[])?;
+                    let s_new = encode(&CaseSummary::new(case, person, zero_now));
+                    summaries.insert(&ck, s_new.clone())?;
+                    changes.push(change("summaries", &ck, None, Some(s_new)));
+                }
+                if zero.is_some() {
+                    for other in &household_cases {
+                        let ok = other.to_key();
+                        if let Some((mut s, s_old)) =
+                            tx_get::<CaseSummary>(summaries, "summaries", &ok)?
+                        {
+                            s.zero_employment_household = zero_now;
+                            let s_new = encode(&s);
+                            summaries.insert(&ok, s_new.clone())?;
+                            changes.push(change("summaries", &ok, Some(s_old), Some(s_new)));
+                        }
+                    }
+                }
+                let action = if registration.case.is_some() {
+                    "登记申请"
+                } else {
+                    "登记家庭成员"
+                };
+                let target = format!("{} {}", person.name, person.id_number.masked());
+                let seq = append_audit(meta, audit, stamp, action, target, changes)?;
+                Ok(Registered {
+                    person: person.id,
+                    household: hid,
+                    case: registration.case.as_ref().map(|c| c.id),
+                    zero_employment: zero,
+                    seq,
+                })
+            },
+        );
+        let registered = unwrap_tx(result)?;
+        self.commit()?;
+        Ok(registered)
+    }
+
+    /// Writes `case`, changed by a review step from the version `expected_rev`, with its
+    /// summary, as one audited action.
+    pub fn put_case_step(
+        &self,
+        stamp: &Stamp,
+        case: &AssistanceCase,
+        expected_rev: u64,
+        action: &str,
+    ) -> Result<AssistanceCase> {
+        let trees = (
+            &self.meta,
+            &self.audit,
+            &self.cases,
+            &self.summaries,
+            &self.persons,
+        );
+        let result = trees.transaction(|(meta, audit, cases, summaries, persons)| {
+            let ck = case.id.to_key();
+            let (stored, old): (AssistanceCase, _) = tx_need(cases, "cases", &ck)?;
+            if stored.rev != expected_rev {
+                return abort(StoreError::Conflict {
+                    expected: expected_rev,
+                    found: stored.rev,
+                });
+            }
+            let mut new = case.clone();
+            new.rev = stored.rev + 1;
+            let (mut summary, s_old): (CaseSummary, _) = tx_need(summaries, "summaries", &ck)?;
+            summary.rev = new.rev;
+            summary.status = new.status;
+            summary.tier = new.tier;
+            summary.recognised_on = new.recognised_on;
+            let c_new = encode(&new);
+            cases.insert(&ck, c_new.clone())?;
+            let s_new = encode(&summary);
+            summaries.insert(&ck, s_new.clone())?;
+            let person: Option<(Person, _)> = tx_get(persons, "persons", &new.person.to_key())?;
+            let target = match person {
+                Some((p, _)) => format!("{} {}", p.name, p.id_number.masked()),
+                None => case.id.to_string(),
+            };
+            let changes = vec![
+                change("cases", &ck, Some(old), Some(c_new)),
+                change("summaries", &ck, Some(s_old), Some(s_new)),
+            ];
+            append_audit(meta, audit, stamp, action, target, changes)?;
+            TxResult::Ok(new)
+        });
+        let saved = unwrap_tx(result)?;
+        self.commit()?;
+        Ok(saved)
+    }
+}

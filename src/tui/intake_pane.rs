@@ -1,0 +1,259 @@
+//! 登记申请: the counter's form (第(一)(二)条, R-RECOG-2). It types like the follow-up form
+//! — code fields take one key and move on, fields that do not apply are left out, problems
+//! are shown beside their field — and shows under the fields what the ID number says (sex,
+//! age, "4050"), which is derived, never typed.
+
+use super::cells::{clip, fit, input_view};
+use super::theme::Theme;
+use crate::domain::Settings;
+use crate::domain::followup_form::FieldKind;
+use crate::domain::intake::{IntakeDraft, IntakeField};
+use crate::domain::text::clean_line;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_input::{Input, InputRequest};
+
+pub struct IntakePane {
+    pub draft: IntakeDraft,
+    pub focus: IntakeField,
+    input: Input,
+    pub errors: Vec<(IntakeField, String)>,
+    pub today: NaiveDate,
+    pub dirty: bool,
+}
+
+const LABEL_CELLS: usize = 14;
+const VALUE_CELLS: usize = 30;
+
+impl IntakePane {
+    pub fn new(today: NaiveDate, township: Option<&str>) -> Self {
+        let draft = IntakeDraft::blank(today, township);
+        let mut pane = Self {
+            draft,
+            focus: IntakeField::IdNumber,
+            input: Input::default(),
+            errors: Vec::new(),
+            today,
+            dirty: false,
+        };
+        pane.focus_field(IntakeField::IdNumber);
+        pane
+    }
+
+    fn focus_field(&mut self, field: IntakeField) {
+        self.focus = field;
+        self.input = Input::new(self.draft.get(field).to_string());
+    }
+
+    fn applicable(&self) -> Vec<IntakeField> {
+        IntakeField::ALL
+            .into_iter()
+            .filter(|f| self.draft.applies(*f))
+            .collect()
+    }
+
+    pub fn next_field(&mut self) {
+        let next = self
+            .applicable()
+            .into_iter()
+            .find(|f| f.index() > self.focus.index());
+        if let Some(f) = next {
+            self.focus_field(f);
+        }
+    }
+
+    pub fn prev_field(&mut self) {
+        let prev = self
+            .applicable()
+            .into_iter()
+            .rev()
+            .find(|f| f.index() < self.focus.index());
+        if let Some(f) = prev {
+            self.focus_field(f);
+        }
+    }
+
+    fn touched(&mut self) {
+        self.dirty = true;
+        self.errors.retain(|(f, _)| *f != self.focus);
+    }
+
+    fn max_chars(&self) -> usize {
+        match self.focus.kind() {
+            FieldKind::Text { max_chars } => max_chars,
+            FieldKind::Date => 10,
+            _ => 8,
+        }
+    }
+
+    pub fn type_char(&mut self, c: char) {
+        match self.focus.kind() {
+            FieldKind::Code(_) | FieldKind::Codes(_) => {
+                if self.draft.press_code(self.focus, c) {
+                    self.touched();
+                    self.next_field();
+                }
+            }
+            _ => {
+                if !c.is_control() && self.input.value().chars().count() < self.max_chars() {
+                    self.input.handle(InputRequest::InsertChar(c));
+                    self.store_input();
+                }
+            }
+        }
+    }
+
+    /// Pasted text: control and escape characters dropped, cut at the field's length.
+    pub fn paste(&mut self, text: &str) {
+        let room = self
+            .max_chars()
+            .saturating_sub(self.input.value().chars().count());
+        for c in clean_line(text, room).chars() {
+            self.type_char(c);
+        }
+    }
+
+    pub fn edit(&mut self, request: InputRequest) {
+        match self.focus.kind() {
+            FieldKind::Code(_) | FieldKind::Codes(_) => {
+                if matches!(
+                    request,
+                    InputRequest::DeletePrevChar | InputRequest::DeleteNextChar
+                ) {
+                    self.draft.set(self.focus, String::new());
+                    self.touched();
+                }
+            }
+            _ => {
+                self.input.handle(request);
+                self.store_input();
+            }
+        }
+    }
+
+    fn store_input(&mut self) {
+        if self.input.value() != self.draft.get(self.focus) {
+            self.draft.set(self.focus, self.input.value().to_string());
+            self.touched();
+        }
+    }
+
+    /// Problems from the form's own check or from the service: shown beside their fields,
+    /// the first one focused.
+    pub fn show_errors(&mut self, errors: Vec<(IntakeField, String)>) {
+        self.errors = errors;
+        if let Some((f, _)) = self.errors.first() {
+            self.focus_field(*f);
+        }
+    }
+
+    /// Checks the form here first, so a slow link carries only a form that can be saved.
+    pub fn check(&mut self) -> bool {
+        match self.draft.validate(self.today) {
+            Ok(_) => {
+                self.errors.clear();
+                true
+            }
+            Err(errors) => {
+                self.show_errors(errors.into_iter().map(|e| (e.field, e.message)).collect());
+                false
+            }
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme, settings: &Settings) {
+        let block = theme.block().title(Span::styled(
+            " 登记申请（失业登记与援助申请一并办理） ",
+            theme.title(),
+        ));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let w = usize::from(inner.width);
+        let fields = self.applicable();
+        // Room for the fields: all of the body but the derived line.
+        let room = usize::from(inner.height).saturating_sub(1).max(1);
+        let focus_at = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let start = focus_at
+            .saturating_sub(room.saturating_sub(1))
+            .min(fields.len().saturating_sub(room));
+        let hint_room = w.saturating_sub(2 + LABEL_CELLS + VALUE_CELLS + 1);
+        let mut lines = Vec::with_capacity(room + 1);
+        let derived = self
+            .draft
+            .derived(self.today, settings)
+            .map(|d| format!("由身份证号：{d}"))
+            .unwrap_or_else(|| "性别、年龄和“4050”由身份证号和失业登记日期自动判断".into());
+        lines.push(Line::from(Span::styled(clip(&derived, w), theme.dim())));
+        let mut cursor = None;
+        for field in fields.iter().skip(start).take(room) {
+            let focused = *field == self.focus;
+            let mut spans = vec![
+                Span::styled(if focused { "> " } else { "  " }, theme.marker()),
+                Span::styled(
+                    fit(field.label(), LABEL_CELLS),
+                    if focused {
+                        theme.focus()
+                    } else {
+                        theme.label()
+                    },
+                ),
+            ];
+            let is_text = matches!(field.kind(), FieldKind::Text { .. } | FieldKind::Date);
+            if focused && is_text {
+                let (shown, caret) = input_view(&self.input, VALUE_CELLS - 1);
+                spans.push(Span::styled(fit(&shown, VALUE_CELLS), theme.focus()));
+                let y = inner.y + u16::try_from(lines.len()).unwrap_or(0);
+                let x = inner.x + u16::try_from(2 + LABEL_CELLS + caret).unwrap_or(0);
+                cursor = Some(Position::new(x, y));
+            } else {
+                let style = if focused {
+                    theme.focus()
+                } else {
+                    ratatui::style::Style::new()
+                };
+                spans.push(Span::styled(
+                    fit(&self.draft.display_value(*field), VALUE_CELLS),
+                    style,
+                ));
+                if focused {
+                    let y = inner.y + u16::try_from(lines.len()).unwrap_or(0);
+                    cursor = Some(Position::new(
+                        inner.x + u16::try_from(2 + LABEL_CELLS).unwrap_or(0),
+                        y,
+                    ));
+                }
+            }
+            spans.push(Span::raw(" "));
+            if let Some((_, msg)) = self.errors.iter().find(|(f, _)| f == field) {
+                spans.push(Span::styled(clip(msg, hint_room), theme.error()));
+            } else if focused {
+                spans.push(Span::styled(clip(&hint(*field), hint_room), theme.dim()));
+            }
+            lines.push(Line::from(spans));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+        if let Some(p) = cursor {
+            frame.set_cursor_position(p);
+        }
+    }
+}
+
+fn hint(field: IntakeField) -> String {
+    match field.kind() {
+        FieldKind::Code(options) | FieldKind::Codes(options) => options
+            .iter()
+            .map(|(k, l)| format!("{k}{l}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        FieldKind::Date => "如 2026-11-28".into(),
+        FieldKind::Yuan => "整数，元".into(),
+        FieldKind::Text { max_chars } => match field {
+            IntakeField::IdNumber | IntakeField::MemberId => "18位，末位可为X".into(),
+            IntakeField::Township => "乡镇（街道）名称".into(),
+            _ => format!("最多{max_chars}字"),
+        },
+    }
+}
