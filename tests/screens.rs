@@ -388,3 +388,47 @@ fn a_save_that_meets_anothers_save_shows_both_side_by_side() {
         "{todays:?}"
     );
 }
+
+/// Types `text` into the focused intake field and moves on.
+fn field(app: &mut App, text: &str) {
+    typed(app, text);
+    key(app, KeyCode::Enter);
+}
+
+#[test]
+fn intake_form_shows_each_problem_beside_its_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::Char('n'));
+    // A check digit wrong, a name of one character, a phone with letters.
+    field(&mut app, "360731198305041244");
+    field(&mut app, "刘");
+    field(&mut app, "1390797abc");
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn a_lone_applicant_registered_warns_of_zero_employment_then_goes_to_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::Char('n'));
+    field(&mut app, "360731198305041243");
+    field(&mut app, "刘春花");
+    field(&mut app, "13907970001");
+    key(&mut app, KeyCode::Enter); // 申请援助: 1 是
+    key(&mut app, KeyCode::Enter); // 家庭: 1 新建家庭
+    field(&mut app, "贡江镇");
+    field(&mut app, "长征村");
+    for _ in 0..7 {
+        key(&mut app, KeyCode::Enter); // address, relation … registration date as given
+    }
+    typed(&mut app, "2"); // 人员类别一: 2 低保
+    field(&mut app, "于民〔2026〕88号");
+    typed(&mut app, "于都县民政局");
+    insta::assert_snapshot!("intake_filled", screen(&app, 80, 24));
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!("registered_zero_employment_warning", screen(&app, 80, 24));
+    key(&mut app, KeyCode::Char('s'));
+    insta::assert_snapshot!("review_applied", screen(&app, 80, 24));
+}

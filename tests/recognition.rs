@@ -1,0 +1,356 @@
+//! The way in through the service, as the TUI and the socket use it (第(二)条, R-RECOG-1/2):
+//! registration at the counter with its refusals, the review steps with theirs, the
+//! notice list and the zero-employment counts.
+
+mod common;
+
+use chrono::NaiveDate;
+use yuanzhu::domain::intake::{IntakeDraft, IntakeField};
+use yuanzhu::domain::recognition::Step;
+use yuanzhu::domain::{IdNumber, RecognitionStatus, Role, Settings, Tier, TownshipCode};
+use yuanzhu::service::{Actor, Registered, Request, Response, Service, ServiceError, Today};
+use yuanzhu::store::{Store, StoreConfig};
+
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+}
+
+/// A service over the demo store in `dir` on `today` (the store made on 11-16).
+fn service(dir: &std::path::Path, today: NaiveDate) -> Service {
+    let store = if Store::exists(dir) {
+        Store::open(dir, StoreConfig::default()).unwrap()
+    } else {
+        common::demo_store(dir, 40, day(11, 16))
+    };
+    Service::new(store, Today::Fixed(today), Settings::default())
+}
+
+fn township(service: &Service, index: usize) -> (TownshipCode, String) {
+    let county = service.store().county().unwrap().unwrap();
+    let t = &county.townships[index];
+    (t.code.clone(), t.name.clone())
+}
+
+fn caseworker(service: &Service) -> Actor {
+    Actor {
+        user: "jingban".into(),
+        role: Role::TownshipCaseworker,
+        township: Some(township(service, 0).0),
+    }
+}
+
+fn reviewer() -> Actor {
+    Actor {
+        user: "shenhe".into(),
+        role: Role::CountyReviewer,
+        township: None,
+    }
+}
+
+fn id(birth: NaiveDate, seq: u16) -> String {
+    IdNumber::compose("360731", birth, seq)
+        .unwrap()
+        .as_str()
+        .to_string()
+}
+
+/// A woman of 43 on the dibao list, registered unemployed today, in a new household.
+fn applicant(service: &Service, today: NaiveDate, seq: u16) -> IntakeDraft {
+    let (_, name) = township(service, 0);
+    let mut d = IntakeDraft::blank(today, Some(&name));
+    d.set(
+        IntakeField::IdNumber,
+        id(day(5, 4).with_year(1983).unwrap(), seq),
+    );
+    d.set(IntakeField::Name, "刘春花".into());
+    d.set(IntakeField::Phone, "13907970001".into());
+    d.set(IntakeField::Village, "长征村".into());
+    d.press_code(IntakeField::Category1, '2');
+    d.set(IntakeField::Document1, "于民〔2026〕88号".into());
+    d.set(IntakeField::Issuer1, "于都县民政局".into());
+    d
+}
+
+fn register(
+    service: &Service,
+    actor: &Actor,
+    draft: IntakeDraft,
+) -> Result<Registered, ServiceError> {
+    service
+        .handle(actor, Request::Register { draft })
+        .map(|reply| match reply.body {
+            Response::Registered(r) => r,
+            other => panic!("{other:?}"),
+        })
+}
+
+fn intake_error(result: Result<Registered, ServiceError>) -> (IntakeField, String) {
+    match result {
+        Err(ServiceError::InvalidIntake(mut errors)) => errors.remove(0),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn step(
+    service: &Service,
+    actor: &Actor,
+    case: yuanzhu::domain::CaseId,
+    step: Step,
+) -> Result<RecognitionStatus, ServiceError> {
+    let rev = service.store().case(case).unwrap().unwrap().rev;
+    service
+        .handle(actor, Request::CaseStep { case, rev, step })
+        .map(|reply| match reply.body {
+            Response::Stepped { status, .. } => status,
+            other => panic!("{other:?}"),
+        })
+}
+
+use chrono::Datelike;
+
+#[test]
+fn one_person_one_record_a_second_registration_says_where_the_first_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 16));
+    let worker = caseworker(&s);
+    let done = register(&s, &worker, applicant(&s, day(11, 16), 124)).unwrap();
+    assert!(done.case.is_some());
+    let (field, message) = intake_error(register(&s, &worker, applicant(&s, day(11, 16), 124)));
+    assert_eq!(field, IntakeField::IdNumber);
+    assert!(
+        message.contains("已登记：刘春花") && message.contains("长征村"),
+        "{message}"
+    );
+    assert!(message.contains("申请"), "the case's state: {message}");
+    // A demo person already on file, too.
+    let known = s.store().summaries().unwrap()[0].clone();
+    let mut again = applicant(&s, day(11, 16), 126);
+    again.set(IntakeField::IdNumber, known.id_number.as_str().into());
+    let (_, message) = intake_error(register(&s, &worker, again));
+    assert!(
+        message.contains(&known.name) && message.contains("已认定"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_township_registers_only_its_own_people_and_an_applicant_needs_a_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 16));
+    let worker = caseworker(&s);
+    let (_, elsewhere) = township(&s, 3);
+    let mut d = applicant(&s, day(11, 16), 130);
+    d.set(IntakeField::Township, elsewhere);
+    let (field, message) = intake_error(register(&s, &worker, d));
+    assert_eq!(field, IntakeField::Township);
+    assert!(message.contains("本乡镇"), "{message}");
+    let mut d = applicant(&s, day(11, 16), 132);
+    d.set(IntakeField::Township, "不存在镇".into());
+    let (_, message) = intake_error(register(&s, &worker, d));
+    assert!(message.contains("本县没有乡镇“不存在镇”"), "{message}");
+
+    // A 30-year-old joining a household where someone works, with no category: refused.
+    let head = s
+        .store()
+        .summaries()
+        .unwrap()
+        .into_iter()
+        .find(|x| x.township == worker.township.clone().unwrap() && x.work_status.is_in_work())
+        .unwrap();
+    let mut d = IntakeDraft::blank(day(11, 16), None);
+    d.set(
+        IntakeField::IdNumber,
+        id(day(3, 3).with_year(1996).unwrap(), 134),
+    );
+    d.set(IntakeField::Name, "钟小梅".into());
+    d.set(IntakeField::Phone, "13907970002".into());
+    d.press_code(IntakeField::Household, '2');
+    d.set(IntakeField::MemberId, head.id_number.as_str().into());
+    d.press_code(IntakeField::Relation, '3');
+    let (field, message) = intake_error(register(&s, &worker, d.clone()));
+    assert_eq!(field, IntakeField::Category1);
+    assert!(message.contains("不属于任何一类"), "{message}");
+    // Registered as a member without applying: fine, and the household gains a member.
+    d.press_code(IntakeField::Apply, '2');
+    let done = register(&s, &worker, d).unwrap();
+    assert_eq!(done.case, None);
+    assert_eq!(done.household, head.household);
+}
+
+#[test]
+fn a_lone_applicant_out_of_work_makes_a_zero_employment_household_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 16));
+    let worker = caseworker(&s);
+    let before = match s.handle(&worker, Request::ZeroEmployment).unwrap().body {
+        Response::ZeroEmployment(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let done = register(&s, &worker, applicant(&s, day(11, 16), 140)).unwrap();
+    assert_eq!(done.zero_employment, Some(true));
+    let after = match s.handle(&worker, Request::ZeroEmployment).unwrap().body {
+        Response::ZeroEmployment(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        after.len(),
+        1,
+        "a township caseworker counts their own township"
+    );
+    assert_eq!(after[0].current, before[0].current + 1);
+    assert_eq!(after[0].found_this_month, before[0].found_this_month + 1);
+}
+
+#[test]
+fn from_the_counter_to_recognition_with_every_refusal_on_the_way() {
+    let dir = tempfile::tempdir().unwrap();
+    // Thursday 11-19: the notice runs Thu, Fri, Mon, Tue, Wed — to 11-25.
+    let s = service(dir.path(), day(11, 19));
+    let worker = caseworker(&s);
+    let county = reviewer();
+    let case = register(&s, &worker, applicant(&s, day(11, 19), 150))
+        .unwrap()
+        .case
+        .unwrap();
+    let refused = step(&s, &county, case, Step::StartReview).unwrap_err();
+    assert!(
+        matches!(&refused, ServiceError::Refused(m) if m.contains("乡镇")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        step(&s, &worker, case, Step::StartReview).unwrap(),
+        RecognitionStatus::InitialReview
+    );
+    assert_eq!(
+        step(&s, &worker, case, Step::PassInitialReview).unwrap(),
+        RecognitionStatus::InNotice
+    );
+
+    // The notice list, masked, in the township and in the county.
+    let notices = match s
+        .handle(&worker, Request::Notices { township: None })
+        .unwrap()
+        .body
+    {
+        Response::Notices(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let mine = notices.iter().find(|n| n.name_masked == "刘*花").unwrap();
+    assert!(mine.id_masked.contains("**********"));
+    assert_eq!(mine.ends, day(11, 25));
+    let (_, other_name) = township(&s, 3);
+    let none = match s
+        .handle(
+            &county,
+            Request::Notices {
+                township: Some(other_name),
+            },
+        )
+        .unwrap()
+        .body
+    {
+        Response::Notices(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    assert!(none.iter().all(|n| n.name_masked != "刘*花"));
+
+    let refused = step(&s, &county, case, Step::Recognise { tier: Tier::One }).unwrap_err();
+    assert!(
+        matches!(&refused, ServiceError::Refused(m) if m.contains("公示期至 2026-11-25 结束")),
+        "{refused:?}"
+    );
+    step(
+        &s,
+        &worker,
+        case,
+        Step::RaiseObjection {
+            text: "反映其有经营收入".into(),
+        },
+    )
+    .unwrap();
+    let refusals: Vec<_> = s
+        .store()
+        .audit_entries(1)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "拒绝")
+        .map(|e| e.target)
+        .collect();
+    assert_eq!(refusals.len(), 2, "{refusals:?}");
+    assert!(refusals[1].starts_with("认定："), "{refusals:?}");
+    drop(s);
+
+    // A week later the notice has ended, but the objection is still open.
+    let s = service(dir.path(), day(11, 26));
+    let refused = step(&s, &county, case, Step::Recognise { tier: Tier::One }).unwrap_err();
+    assert!(
+        matches!(&refused, ServiceError::Refused(m) if m.contains("异议尚未处理")),
+        "{refused:?}"
+    );
+    step(
+        &s,
+        &county,
+        case,
+        Step::ResolveObjection {
+            index: 0,
+            finding: "经核实无经营收入".into(),
+        },
+    )
+    .unwrap();
+    let refused = step(&s, &worker, case, Step::Recognise { tier: Tier::One }).unwrap_err();
+    assert!(
+        matches!(&refused, ServiceError::Refused(m) if m.contains("县级")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        step(&s, &county, case, Step::Recognise { tier: Tier::One }).unwrap(),
+        RecognitionStatus::Recognised
+    );
+    // Recognised: in the follow-up queue now, at its tier, and its history on file.
+    let rows = match s.handle(&worker, Request::Queue).unwrap().body {
+        Response::Queue(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let row = rows.iter().find(|r| r.case == case).unwrap();
+    assert_eq!(row.tier, Tier::One);
+    assert!(row.due.is_some());
+    let view = match s
+        .handle(&county, Request::CaseReview { case })
+        .unwrap()
+        .body
+    {
+        Response::CaseReview(v) => v,
+        other => panic!("{other:?}"),
+    };
+    let history: Vec<&str> = view.history.iter().map(|h| h.what.as_str()).collect();
+    assert_eq!(history.len(), 7, "{history:?}");
+    assert!(history[2].contains("公示至 2026-11-25"), "{history:?}");
+}
+
+#[test]
+fn a_stale_step_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 19));
+    let worker = caseworker(&s);
+    let case = register(&s, &worker, applicant(&s, day(11, 19), 160))
+        .unwrap()
+        .case
+        .unwrap();
+    let rev = s.store().case(case).unwrap().unwrap().rev;
+    step(&s, &worker, case, Step::StartReview).unwrap();
+    let stale = s.handle(
+        &worker,
+        Request::CaseStep {
+            case,
+            rev,
+            step: Step::Reject {
+                reason: "重复申请".into(),
+            },
+        },
+    );
+    assert!(matches!(stale, Err(ServiceError::Conflict(_))), "{stale:?}");
+    assert_eq!(
+        s.store().case(case).unwrap().unwrap().status,
+        RecognitionStatus::InitialReview
+    );
+}
