@@ -432,3 +432,13 @@ fn a_lone_applicant_registered_warns_of_zero_employment_then_goes_to_review() {
     key(&mut app, KeyCode::Char('s'));
     insta::assert_snapshot!("review_applied", screen(&app, 80, 24));
 }
+
+#[test]
+fn the_zero_employment_view_shows_since_when_and_the_months_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::Char('6'));
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("零就业家庭：现有"), "{shown}");
+    insta::assert_snapshot!(shown);
+}

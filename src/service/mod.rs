@@ -429,7 +429,17 @@ impl Service {
                 },
                 _ => continue,
             };
+            let zero_since = if s.zero_employment_household {
+                self.store.household(s.household)?.and_then(|h| {
+                    h.zero_employment_on_file()
+                        .then(|| h.events.last().map(|e| e.date))
+                        .flatten()
+                })
+            } else {
+                None
+            };
             rows.push(QueueRow {
+                zero_since,
                 case: s.case,
                 rev: s.rev,
                 household: s.household,

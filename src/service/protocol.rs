@@ -289,6 +289,8 @@ pub struct QueueRow {
     /// While the notice runs (or has run and waits for the county): its last day.
     pub notice_ends: Option<NaiveDate>,
     pub zero_employment_household: bool,
+    /// When the household's current zero-employment spell started.
+    pub zero_since: Option<NaiveDate>,
     pub last_contact: Option<NaiveDate>,
     pub work_status: WorkStatus,
 }

@@ -283,8 +283,11 @@ impl QueuePane {
         let wide = inner.width >= 100;
         let applying = self.view.is_applications();
         let mut lines = Vec::with_capacity(usize::from(inner.height));
+        let zero_view = self.view == QueueView::ZeroEmployment;
         let (col_tier, col_last, w_status, w_tier, w_last) = if applying {
             ("申请日", "公示至", 7, 7, 7)
+        } else if zero_view {
+            ("等级", "零就业起", 5, 5, 9)
         } else {
             ("等级", "上次", 5, 5, 6)
         };
@@ -334,6 +337,7 @@ impl QueuePane {
                     .unwrap_or_else(|| "--".into())
             };
             let (second, last) = match r.due {
+                Some(_) if zero_view => (r.tier.label().to_string(), short(r.zero_since)),
                 Some(_) => (r.tier.label().to_string(), short(r.last_contact)),
                 None => (short(Some(r.applied_on)), short(r.notice_ends)),
             };
