@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use std::io::{self, Read, Write};
 
 /// Bumped whenever `Request`, `Reply` or `ServiceError` change shape.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.
 pub const MAX_REQUEST: u32 = 1024 * 1024;
