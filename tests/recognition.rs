@@ -293,6 +293,7 @@ fn from_the_counter_to_recognition_with_every_refusal_on_the_way() {
         case,
         Step::ResolveObjection {
             index: 0,
+            upheld: false,
             finding: "经核实无经营收入".into(),
         },
     )

@@ -87,6 +87,11 @@ pub enum CaseEventKind {
     Rejected {
         reason: String,
     },
+    /// An objection found to hold: back to initial review.
+    ObjectionUpheld {
+        index: usize,
+        finding: String,
+    },
 }
 
 impl CaseEventKind {
@@ -110,6 +115,9 @@ impl CaseEventKind {
             }
             CaseEventKind::NoticeClosed => "公示期满，无异议待处理".to_string(),
             CaseEventKind::Rejected { reason } => format!("不予认定：{reason}"),
+            CaseEventKind::ObjectionUpheld { index, finding } => {
+                format!("第{}条异议成立，退回初审：{finding}", index + 1)
+            }
         }
     }
 }

@@ -23,8 +23,14 @@ pub enum Step {
     Reject { reason: String },
     /// An objection received while the notice runs.
     RaiseObjection { text: String },
-    /// The finding on objection `index` (0-based, in the order raised).
-    ResolveObjection { index: usize, finding: String },
+    /// The finding on objection `index` (0-based, in the order raised). An objection found
+    /// to hold sends the application back to initial review (DOMAIN.md, "an objection
+    /// during the notice"); one that does not lets the notice run on.
+    ResolveObjection {
+        index: usize,
+        upheld: bool,
+        finding: String,
+    },
     /// 公示结束: the notice has run with no objection open; the case waits for the county.
     CloseNotice,
     /// 认定 at a tier (county only).
@@ -97,7 +103,8 @@ impl AssistanceCase {
                     text: text.clone(),
                     resolved: None,
                 }),
-                CaseEventKind::ObjectionResolved { index, finding } => {
+                CaseEventKind::ObjectionResolved { index, finding }
+                | CaseEventKind::ObjectionUpheld { index, finding } => {
                     if let Some(o) = out.get_mut(*index) {
                         o.resolved = Some((e.date, finding.clone()));
                     }
@@ -173,7 +180,14 @@ impl AssistanceCase {
                     text: text.to_string(),
                 }
             }
-            (Step::ResolveObjection { index, finding }, S::InNotice) => {
+            (
+                Step::ResolveObjection {
+                    index,
+                    upheld,
+                    finding,
+                },
+                S::InNotice,
+            ) => {
                 let finding = finding.trim();
                 if finding.is_empty() {
                     return Err("请填写异议的核实结论".into());
@@ -183,9 +197,17 @@ impl AssistanceCase {
                     Some(o) if o.resolved.is_some() => return Err("这条异议已处理".into()),
                     Some(_) => {}
                 }
-                CaseEventKind::ObjectionResolved {
-                    index: *index,
-                    finding: finding.to_string(),
+                if *upheld {
+                    self.status = S::InitialReview;
+                    CaseEventKind::ObjectionUpheld {
+                        index: *index,
+                        finding: finding.to_string(),
+                    }
+                } else {
+                    CaseEventKind::ObjectionResolved {
+                        index: *index,
+                        finding: finding.to_string(),
+                    }
                 }
             }
             (Step::CloseNotice, S::InNotice) => {
@@ -389,6 +411,7 @@ mod tests {
         c.take(
             Step::ResolveObjection {
                 index: 0,
+                upheld: false,
                 finding: "经核实店铺为其兄所有，异议不成立".into(),
             },
             C,
@@ -514,5 +537,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.tier, Tier::Two);
+    }
+
+    #[test]
+    fn an_objection_that_holds_sends_the_case_back_to_initial_review() {
+        let cal = Calendar::default();
+        let mut c = case();
+        c.take(Step::StartReview, T, &on(d(11, 19), &cal)).unwrap();
+        c.take(Step::PassInitialReview, T, &on(d(11, 19), &cal))
+            .unwrap();
+        c.take(
+            Step::RaiseObjection {
+                text: "其在外省企业参保".into(),
+            },
+            T,
+            &on(d(11, 20), &cal),
+        )
+        .unwrap();
+        c.take(
+            Step::ResolveObjection {
+                index: 0,
+                upheld: true,
+                finding: "查实在浙江参保，退回初审".into(),
+            },
+            T,
+            &on(d(11, 23), &cal),
+        )
+        .unwrap();
+        assert_eq!(c.status, RecognitionStatus::InitialReview);
+        // Passed again, a fresh notice with no objections of its own.
+        c.take(Step::PassInitialReview, T, &on(d(12, 1), &cal))
+            .unwrap();
+        assert_eq!(c.notice().unwrap().published, d(12, 1));
+        assert!(c.objections().is_empty());
     }
 }

@@ -80,7 +80,10 @@ impl Choice {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Ask {
     Tier(Choice),
-    Text(Choice, Option<Tier>),
+    /// Whether the objection holds.
+    Upheld,
+    /// Words for the step; with the tier chosen, or whether the objection holds.
+    Text(Choice, Option<Tier>, bool),
 }
 
 pub struct ReviewPane {
@@ -141,13 +144,20 @@ impl ReviewPane {
                 }
                 Outcome::Nothing
             }
+            Some(Ask::Upheld) => match c {
+                '1' | '2' => {
+                    self.ask = Some(Ask::Text(Choice::ResolveObjection, None, c == '2'));
+                    Outcome::Nothing
+                }
+                _ => Outcome::Say("请按 1（异议不成立）或 2（异议成立，退回初审）".into()),
+            },
             Some(Ask::Tier(choice)) => match tier_of(c) {
                 Some(tier) if choice == Choice::Recognise => {
                     self.ask = None;
                     Outcome::Take(Step::Recognise { tier })
                 }
                 Some(tier) => {
-                    self.ask = Some(Ask::Text(choice, Some(tier)));
+                    self.ask = Some(Ask::Text(choice, Some(tier), false));
                     Outcome::Nothing
                 }
                 None => Outcome::Say("请按 1、2 或 3 选择帮扶等级".into()),
@@ -164,8 +174,12 @@ impl ReviewPane {
                         self.ask = Some(Ask::Tier(choice));
                         Outcome::Nothing
                     }
-                    Choice::Reject | Choice::RaiseObjection | Choice::ResolveObjection => {
-                        self.ask = Some(Ask::Text(choice, None));
+                    Choice::ResolveObjection => {
+                        self.ask = Some(Ask::Upheld);
+                        Outcome::Nothing
+                    }
+                    Choice::Reject | Choice::RaiseObjection => {
+                        self.ask = Some(Ask::Text(choice, None, false));
                         Outcome::Nothing
                     }
                 }
@@ -189,7 +203,7 @@ impl ReviewPane {
 
     /// Enter: the question answered.
     pub fn submit(&mut self) -> Outcome {
-        let Some(Ask::Text(choice, tier)) = self.ask.clone() else {
+        let Some(Ask::Text(choice, tier, upheld)) = self.ask.clone() else {
             return Outcome::Nothing;
         };
         let text = crate::domain::text::clean_line(self.input.value(), 100);
@@ -206,6 +220,7 @@ impl ReviewPane {
                     .iter()
                     .position(|o| o.finding.is_none())
                     .unwrap_or(0),
+                upheld,
                 finding: text,
             },
             Choice::ChangeTier => Step::ChangeTier {
@@ -322,10 +337,12 @@ impl ReviewPane {
         let question = match &self.ask {
             None => None,
             Some(Ask::Tier(_)) => Some(format!("帮扶等级（1 一级  2 二级  3 三级）：{}", "")),
-            Some(Ask::Text(choice, tier)) => Some(match choice {
+            Some(Ask::Upheld) => Some("异议是否成立（1 不成立  2 成立，退回初审）：".to_string()),
+            Some(Ask::Text(choice, tier, upheld)) => Some(match choice {
                 Choice::Reject => "不予认定的理由：".to_string(),
                 Choice::RaiseObjection => "异议内容（来源、事由）：".to_string(),
-                Choice::ResolveObjection => "核实结论：".to_string(),
+                Choice::ResolveObjection if *upheld => "异议成立，核实情况：".to_string(),
+                Choice::ResolveObjection => "异议不成立，核实情况：".to_string(),
                 _ => format!("调整为{}的理由：", tier.map(Tier::label).unwrap_or("")),
             }),
         };
