@@ -92,6 +92,20 @@ pub enum CaseEventKind {
         index: usize,
         finding: String,
     },
+    /// An exit proposed, with its evidence, by `proposer` (第(五)条).
+    ExitProposed {
+        reason: super::exit::ExitReason,
+        evidence: String,
+        proposer: String,
+    },
+    /// The proposed exit sent back by the county, with why.
+    ExitReturned {
+        reason: String,
+    },
+    /// The exit approved: the recognition is cancelled.
+    Exited {
+        reason: super::exit::ExitReason,
+    },
 }
 
 impl CaseEventKind {
@@ -117,6 +131,15 @@ impl CaseEventKind {
             CaseEventKind::Rejected { reason } => format!("不予认定：{reason}"),
             CaseEventKind::ObjectionUpheld { index, finding } => {
                 format!("第{}条异议成立，退回初审：{finding}", index + 1)
+            }
+            CaseEventKind::ExitProposed {
+                reason,
+                evidence,
+                proposer,
+            } => format!("{proposer} 提出退出（{}）：{evidence}", reason.label()),
+            CaseEventKind::ExitReturned { reason } => format!("退出申请被退回：{reason}"),
+            CaseEventKind::Exited { reason } => {
+                format!("退出援助，取消认定（{}）", reason.label())
             }
         }
     }

@@ -1,0 +1,507 @@
+//! 第(五)条 退出 (R-EXIT-1): the rules that propose a recognised person's exit, each with
+//! its evidence, and the exit's review — proposed by one person, verified and decided by a
+//! county reviewer who is not that person (R-GOV-1). Approval cancels the recognition; the
+//! case keeps its whole history, and the person may apply again later.
+
+use super::account::Role;
+use super::case::{AssistanceCase, CaseEvent, CaseEventKind, RecognitionStatus};
+use super::followup::FollowUpAnswers;
+use super::person::Person;
+use super::retirement::retirement_date;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The exit reasons, in the order of the settings table (DOMAIN.md, "exit reasons").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ExitReason {
+    Retired,
+    UnableToWork,
+    StudyServiceEmigration,
+    NoLongerWantsWork,
+    StablyEmployed,
+    MovedAway,
+    Sentenced,
+    FalseInformation,
+    SubsidyFraud,
+    Unreachable,
+    Died,
+    Other,
+}
+
+impl ExitReason {
+    pub const ALL: [ExitReason; 12] = [
+        ExitReason::Retired,
+        ExitReason::UnableToWork,
+        ExitReason::StudyServiceEmigration,
+        ExitReason::NoLongerWantsWork,
+        ExitReason::StablyEmployed,
+        ExitReason::MovedAway,
+        ExitReason::Sentenced,
+        ExitReason::FalseInformation,
+        ExitReason::SubsidyFraud,
+        ExitReason::Unreachable,
+        ExitReason::Died,
+        ExitReason::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExitReason::Retired => "达到法定退休年龄或领取养老金",
+            ExitReason::UnableToWork => "完全丧失劳动能力",
+            ExitReason::StudyServiceEmigration => "升学、参军或出国（境）定居",
+            ExitReason::NoLongerWantsWork => "无就业意愿或本人申请退出",
+            ExitReason::StablyEmployed => "稳定就业或注销失业登记",
+            ExitReason::MovedAway => "迁出本县",
+            ExitReason::Sentenced => "被判刑收监",
+            ExitReason::FalseInformation => "提供虚假材料",
+            ExitReason::SubsidyFraud => "骗取补贴",
+            ExitReason::Unreachable => "连续6个月以上无法联系",
+            ExitReason::Died => "死亡",
+            ExitReason::Other => "其他",
+        }
+    }
+}
+
+/// What the program found: a reason, the rule that proposed it and the evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub reason: ExitReason,
+    pub rule: String,
+    pub evidence: Vec<String>,
+}
+
+/// How many follow-ups in a row a rule looks at (settings, DOMAIN.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitRules {
+    /// Follow-ups in a row in work with a contract and social insurance (default 3).
+    pub stable_followups: usize,
+    /// Follow-ups in a row out of work and unwilling to work (default 3).
+    pub unwilling_followups: usize,
+}
+
+impl Default for ExitRules {
+    fn default() -> Self {
+        Self {
+            stable_followups: 3,
+            unwilling_followups: 3,
+        }
+    }
+}
+
+/// The exits the rules propose for a recognised person, given their follow-ups oldest
+/// first. Nothing for a case not recognised.
+pub fn findings(
+    case: &AssistanceCase,
+    person: &Person,
+    followups: &[FollowUpAnswers],
+    today: NaiveDate,
+    rules: &ExitRules,
+) -> Vec<Finding> {
+    if case.status != RecognitionStatus::Recognised {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let retires = retirement_date(
+        person.birth_date(),
+        person.id_number.sex(),
+        person.former_class,
+    );
+    if retires <= today {
+        out.push(Finding {
+            reason: ExitReason::Retired,
+            rule: "已到法定退休日期".into(),
+            evidence: vec![format!(
+                "出生 {}，法定退休日期 {}（按2024年渐进式延迟退休办法计算）",
+                person.birth_date().format("%Y-%m"),
+                retires.format("%Y-%m-%d")
+            )],
+        });
+    }
+    let last = |n: usize| -> Option<&[FollowUpAnswers]> {
+        (n > 0 && followups.len() >= n).then(|| &followups[followups.len() - n..])
+    };
+    if let Some(run) = last(rules.stable_followups) {
+        let stable = run.iter().all(|f| {
+            f.employment
+                .as_ref()
+                .is_some_and(|e| e.contract_signed && e.social_insurance_paid)
+        });
+        if stable {
+            out.push(Finding {
+                reason: ExitReason::StablyEmployed,
+                rule: format!("连续 {} 次回访均已签合同并缴社保", rules.stable_followups),
+                evidence: run
+                    .iter()
+                    .filter_map(|f| {
+                        f.employment.as_ref().map(|e| {
+                            format!(
+                                "{} {}，{}，月薪{}元",
+                                f.date.format("%Y-%m-%d"),
+                                f.work_status.label(),
+                                e.employer,
+                                e.monthly_wage
+                            )
+                        })
+                    })
+                    .collect(),
+            });
+        }
+    }
+    if let Some(run) = last(rules.unwilling_followups) {
+        if run
+            .iter()
+            .all(|f| !f.work_status.is_in_work() && !f.willing_to_work)
+        {
+            out.push(Finding {
+                reason: ExitReason::NoLongerWantsWork,
+                rule: format!("连续 {} 次回访均无就业意愿", rules.unwilling_followups),
+                evidence: run
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{} {}：无就业意愿{}",
+                            f.date.format("%Y-%m-%d"),
+                            f.method.label(),
+                            if f.plan.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（{}）", f.plan)
+                            }
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+/// An exit proposed and not yet decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proposal {
+    pub on: NaiveDate,
+    pub reason: ExitReason,
+    pub evidence: String,
+    pub proposer: String,
+}
+
+impl AssistanceCase {
+    /// The exit proposed on this case and still waiting for the county, if any.
+    pub fn pending_exit(&self) -> Option<Proposal> {
+        let mut pending = None;
+        for e in &self.events {
+            match &e.kind {
+                CaseEventKind::ExitProposed {
+                    reason,
+                    evidence,
+                    proposer,
+                } => {
+                    pending = Some(Proposal {
+                        on: e.date,
+                        reason: *reason,
+                        evidence: evidence.clone(),
+                        proposer: proposer.clone(),
+                    })
+                }
+                CaseEventKind::ExitReturned { .. } | CaseEventKind::Exited { .. } => pending = None,
+                _ => {}
+            }
+        }
+        pending
+    }
+
+    /// Proposes this recognised person's exit (a caseworker of either level), with the
+    /// reason and its evidence.
+    pub fn propose_exit(
+        &mut self,
+        reason: ExitReason,
+        evidence: &str,
+        proposer: &str,
+        role: Role,
+        today: NaiveDate,
+    ) -> Result<(), String> {
+        if role == Role::Admin {
+            return Err("管理员账户不办理案件".into());
+        }
+        if self.status != RecognitionStatus::Recognised {
+            return Err(format!("案件为“{}”状态，不能提出退出", self.status.label()));
+        }
+        if self.pending_exit().is_some() {
+            return Err("此人已有待审核的退出申请".into());
+        }
+        let evidence = evidence.trim();
+        if evidence.is_empty() {
+            return Err("提出退出须写明依据（证明材料或核实情况）".into());
+        }
+        self.events.push(CaseEvent {
+            date: today,
+            kind: CaseEventKind::ExitProposed {
+                reason,
+                evidence: evidence.to_string(),
+                proposer: proposer.to_string(),
+            },
+        });
+        Ok(())
+    }
+
+    /// The county's decision on the pending exit: approved (the recognition is cancelled)
+    /// or returned with a reason. Never by the person who proposed it (R-GOV-1).
+    pub fn decide_exit(
+        &mut self,
+        approve: bool,
+        note: &str,
+        reviewer: &str,
+        role: Role,
+        today: NaiveDate,
+    ) -> Result<(), String> {
+        let Some(proposal) = self.pending_exit() else {
+            return Err("此人没有待审核的退出申请".into());
+        };
+        if role != Role::CountyReviewer {
+            return Err("退出由县级审核人员核实决定".into());
+        }
+        if proposal.proposer == reviewer {
+            return Err("退出须由提出人以外的另一名审核人员核实决定".into());
+        }
+        let note = note.trim();
+        let kind = if approve {
+            self.status = RecognitionStatus::Exited;
+            CaseEventKind::Exited {
+                reason: proposal.reason,
+            }
+        } else {
+            if note.is_empty() {
+                return Err("退回须写明理由".into());
+            }
+            CaseEventKind::ExitReturned {
+                reason: note.to_string(),
+            }
+        };
+        self.events.push(CaseEvent { date: today, kind });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::IdNumber;
+    use crate::domain::followup::{ContactMethod, Employment, WorkStatus};
+    use crate::domain::ids::{CaseId, HouseholdId, PersonId, TownshipCode};
+    use crate::domain::person::{LabourCapacity, Relation};
+    use crate::domain::retirement::FormerRetirementClass;
+    use crate::domain::tier::Tier;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn case() -> AssistanceCase {
+        AssistanceCase {
+            id: CaseId(1),
+            rev: 3,
+            person: PersonId(1),
+            household: HouseholdId(1),
+            township: TownshipCode("360731101".into()),
+            status: RecognitionStatus::Recognised,
+            tier: Tier::Two,
+            applied_on: d(2025, 1, 1),
+            recognised_on: Some(d(2025, 2, 1)),
+            events: vec![],
+        }
+    }
+
+    fn person(birth: NaiveDate, seq: u16) -> Person {
+        Person {
+            id: PersonId(1),
+            rev: 1,
+            id_number: IdNumber::compose("360731", birth, seq).unwrap(),
+            name: "测试".into(),
+            phone: String::new(),
+            household: HouseholdId(1),
+            relation: Relation::Head,
+            former_class: FormerRetirementClass::Fifty,
+            labour: LabourCapacity::Full,
+            willing_to_work: true,
+            work_status: WorkStatus::Unemployed,
+            unemployed_since: None,
+            categories: vec![],
+        }
+    }
+
+    fn visit(date: NaiveDate, contract: bool, insurance: bool) -> FollowUpAnswers {
+        FollowUpAnswers {
+            date,
+            method: ContactMethod::Phone,
+            work_status: WorkStatus::Employed,
+            employment: Some(Employment {
+                employer: "赣州某电子厂".into(),
+                contract_signed: contract,
+                social_insurance_paid: insurance,
+                monthly_wage: 3200,
+            }),
+            willing_to_work: true,
+            needs: vec![],
+            services: String::new(),
+            plan: String::new(),
+            next_contact: date,
+        }
+    }
+
+    fn unwilling(date: NaiveDate) -> FollowUpAnswers {
+        FollowUpAnswers {
+            work_status: WorkStatus::Unemployed,
+            employment: None,
+            willing_to_work: false,
+            ..visit(date, false, false)
+        }
+    }
+
+    fn reasons(f: &[Finding]) -> Vec<ExitReason> {
+        f.iter().map(|f| f.reason).collect()
+    }
+
+    #[test]
+    fn three_stable_follow_ups_in_a_row_propose_an_exit_two_do_not() {
+        let p = person(d(1985, 6, 1), 11);
+        let rules = ExitRules::default();
+        let two = [
+            visit(d(2026, 8, 5), true, false),
+            visit(d(2026, 9, 5), true, true),
+            visit(d(2026, 10, 5), true, true),
+        ];
+        assert!(findings(&case(), &p, &two, d(2026, 11, 1), &rules).is_empty());
+        let three = [
+            visit(d(2026, 8, 5), true, true),
+            visit(d(2026, 9, 5), true, true),
+            visit(d(2026, 10, 5), true, true),
+        ];
+        let f = findings(&case(), &p, &three, d(2026, 11, 1), &rules);
+        assert_eq!(reasons(&f), [ExitReason::StablyEmployed]);
+        assert_eq!(f[0].evidence.len(), 3);
+        assert!(f[0].evidence[0].contains("赣州某电子厂"));
+    }
+
+    #[test]
+    fn unwillingness_counts_only_in_a_row() {
+        let p = person(d(1985, 6, 1), 11);
+        let rules = ExitRules::default();
+        let broken = [
+            unwilling(d(2026, 8, 5)),
+            visit(d(2026, 9, 5), false, false),
+            unwilling(d(2026, 10, 5)),
+            unwilling(d(2026, 11, 5)),
+        ];
+        assert!(findings(&case(), &p, &broken, d(2026, 11, 20), &rules).is_empty());
+        let run = [
+            unwilling(d(2026, 9, 5)),
+            unwilling(d(2026, 10, 5)),
+            unwilling(d(2026, 11, 5)),
+        ];
+        let f = findings(&case(), &p, &run, d(2026, 11, 20), &rules);
+        assert_eq!(reasons(&f), [ExitReason::NoLongerWantsWork]);
+    }
+
+    #[test]
+    fn retirement_is_the_computed_date_not_sixty() {
+        // A man born 1966-05-15: 60 years 5 months (2024 tables) — retires 2026-10-15.
+        let man = person(d(1966, 5, 15), 13);
+        let rules = ExitRules::default();
+        let on = |day| findings(&case(), &man, &[], day, &rules);
+        assert!(on(d(2026, 5, 15)).is_empty(), "60 is not yet retirement");
+        assert!(on(d(2026, 10, 14)).is_empty());
+        let f = on(d(2026, 10, 15));
+        assert_eq!(reasons(&f), [ExitReason::Retired]);
+        assert!(
+            f[0].evidence[0].contains("2026-10-15"),
+            "{:?}",
+            f[0].evidence
+        );
+    }
+
+    #[test]
+    fn an_exit_needs_a_second_person_and_a_county_reviewer() {
+        let mut c = case();
+        let today = d(2026, 11, 20);
+        assert!(
+            c.propose_exit(
+                ExitReason::MovedAway,
+                " ",
+                "jingban",
+                Role::TownshipCaseworker,
+                today
+            )
+            .is_err()
+        );
+        c.propose_exit(
+            ExitReason::MovedAway,
+            "户口迁往赣州市章贡区（派出所迁移证明）",
+            "jingban",
+            Role::TownshipCaseworker,
+            today,
+        )
+        .unwrap();
+        assert!(
+            c.propose_exit(
+                ExitReason::Died,
+                "x",
+                "jingban",
+                Role::TownshipCaseworker,
+                today
+            )
+            .unwrap_err()
+            .contains("已有待审核")
+        );
+        let e = c
+            .decide_exit(true, "", "jingban", Role::TownshipCaseworker, today)
+            .unwrap_err();
+        assert!(e.contains("县级"), "{e}");
+        // A county reviewer who proposed cannot approve their own proposal either.
+        let mut own = case();
+        own.propose_exit(
+            ExitReason::Died,
+            "死亡证明",
+            "shenhe",
+            Role::CountyReviewer,
+            today,
+        )
+        .unwrap();
+        let e = own
+            .decide_exit(true, "", "shenhe", Role::CountyReviewer, today)
+            .unwrap_err();
+        assert!(e.contains("另一名"), "{e}");
+
+        assert!(
+            c.decide_exit(false, "", "shenhe", Role::CountyReviewer, today)
+                .unwrap_err()
+                .contains("理由")
+        );
+        c.decide_exit(
+            false,
+            "迁移证明不全，请补充",
+            "shenhe",
+            Role::CountyReviewer,
+            today,
+        )
+        .unwrap();
+        assert_eq!(c.pending_exit(), None);
+        assert_eq!(c.status, RecognitionStatus::Recognised);
+        c.propose_exit(
+            ExitReason::MovedAway,
+            "已补迁移证明",
+            "jingban",
+            Role::TownshipCaseworker,
+            today,
+        )
+        .unwrap();
+        c.decide_exit(true, "", "liu", Role::CountyReviewer, today)
+            .unwrap();
+        assert_eq!(c.status, RecognitionStatus::Exited);
+        assert!(c.events.iter().any(|e| matches!(
+            e.kind,
+            CaseEventKind::Exited {
+                reason: ExitReason::MovedAway
+            }
+        )));
+    }
+}
