@@ -147,31 +147,30 @@ pub fn findings(
             });
         }
     }
-    if let Some(run) = last(rules.unwilling_followups) {
-        if run
+    if let Some(run) = last(rules.unwilling_followups)
+        && run
             .iter()
             .all(|f| !f.work_status.is_in_work() && !f.willing_to_work)
-        {
-            out.push(Finding {
-                reason: ExitReason::NoLongerWantsWork,
-                rule: format!("连续 {} 次回访均无就业意愿", rules.unwilling_followups),
-                evidence: run
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "{} {}：无就业意愿{}",
-                            f.date.format("%Y-%m-%d"),
-                            f.method.label(),
-                            if f.plan.is_empty() {
-                                String::new()
-                            } else {
-                                format!("（{}）", f.plan)
-                            }
-                        )
-                    })
-                    .collect(),
-            });
-        }
+    {
+        out.push(Finding {
+            reason: ExitReason::NoLongerWantsWork,
+            rule: format!("连续 {} 次回访均无就业意愿", rules.unwilling_followups),
+            evidence: run
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {}：无就业意愿{}",
+                        f.date.format("%Y-%m-%d"),
+                        f.method.label(),
+                        if f.plan.is_empty() {
+                            String::new()
+                        } else {
+                            format!("（{}）", f.plan)
+                        }
+                    )
+                })
+                .collect(),
+        });
     }
     out
 }
