@@ -442,3 +442,20 @@ fn the_zero_employment_view_shows_since_when_and_the_months_counts() {
     assert!(shown.contains("零就业家庭：现有"), "{shown}");
     insta::assert_snapshot!(shown);
 }
+
+#[test]
+fn exit_review_lists_proposals_then_findings_with_their_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(5));
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("> 待审核"), "a proposal first: {shown}");
+    assert!(shown.contains("jingban 于"), "{shown}");
+    insta::assert_snapshot!(shown);
+    // Down to the first of the rules' findings: its rule and evidence.
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Down);
+    }
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("程序依规则发现：连续 3 次回访"), "{shown}");
+}

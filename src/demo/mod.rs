@@ -7,6 +7,7 @@
 //! show every state a caseworker meets (逾期, 待访, 已访, 零就业家庭, each category).
 
 mod applications;
+mod exits;
 mod family;
 mod history;
 mod names;
@@ -84,6 +85,7 @@ pub fn generate(store: &Store, spec: &DemoSpec, stamp: &Stamp) -> Result<County,
         left -= n;
     }
     applications::generate(store, &county, spec.households, spec.today, stamp)?;
+    exits::generate(store, &county, spec.today, stamp)?;
     let accounts: Vec<(Account, Option<u64>)> = demo_accounts(&county, &stamp.actor)
         .into_iter()
         .map(|a| (a, None))

@@ -107,6 +107,7 @@ fn county_and_audit_are_written_once() {
             "登记异议",
             "公示结束",
             "不予认定",
+            "提出退出",
         ]
         .contains(&a.as_str())
     }));

@@ -3,6 +3,7 @@
 //! Fronts (the TUI, the CLI, the socket server) reach it through a [`Backend`].
 
 pub mod actor;
+mod exits;
 pub mod protocol;
 mod recognition;
 
@@ -105,7 +106,9 @@ impl Service {
             Request::FollowUpForm { case }
             | Request::SaveFollowUp { case, .. }
             | Request::SaveDraft { case, .. }
-            | Request::CaseStep { case, .. } => Some(case.to_key()),
+            | Request::CaseStep { case, .. }
+            | Request::ProposeExit { case, .. }
+            | Request::DecideExit { case, .. } => Some(case.to_key()),
             _ => None,
         };
         let result = if request == Request::Backup {
@@ -216,6 +219,25 @@ impl Service {
             }
             Request::ZeroEmployment => {
                 Response::ZeroEmployment(self.zero_employment(actor, today)?)
+            }
+            Request::Exits => Response::Exits(self.exits(actor, today)?),
+            Request::ProposeExit {
+                case,
+                rev,
+                reason,
+                evidence,
+            } => {
+                self.propose_exit(actor, case, rev, reason, &evidence, today)?;
+                Response::Done
+            }
+            Request::DecideExit {
+                case,
+                rev,
+                approve,
+                note,
+            } => {
+                self.decide_exit(actor, case, rev, approve, &note, today)?;
+                Response::Done
             }
             Request::Backup => {
                 if actor.role != Role::Admin {

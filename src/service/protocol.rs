@@ -2,6 +2,7 @@
 //! The TUI, the CLI and the socket all speak it, so every capability can be tested
 //! without a terminal.
 
+use crate::domain::exit::ExitReason;
 use crate::domain::followup::{FollowUpAnswers, WorkStatus};
 use crate::domain::followup_form::{FieldError, FollowUpDraft};
 use crate::domain::intake::IntakeDraft;
@@ -86,6 +87,22 @@ pub enum Request {
     },
     /// Zero-employment households by township: now, found and cleared this month (R-ZERO-1).
     ZeroEmployment,
+    /// 退出审核: exits proposed and waiting, then the rules' findings (第(五)条).
+    Exits,
+    /// An exit proposed for a recognised person, with its evidence.
+    ProposeExit {
+        case: CaseId,
+        rev: u64,
+        reason: ExitReason,
+        evidence: String,
+    },
+    /// The county's decision on a proposed exit; `note` is the reason for returning it.
+    DecideExit {
+        case: CaseId,
+        rev: u64,
+        approve: bool,
+        note: String,
+    },
 }
 
 impl Request {
@@ -112,6 +129,10 @@ impl Request {
             Request::CaseStep { step, .. } => step.label(),
             Request::Notices { .. } => "查看公示名单",
             Request::ZeroEmployment => "查看零就业家庭统计",
+            Request::Exits => "查看退出审核",
+            Request::ProposeExit { .. } => "提出退出",
+            Request::DecideExit { approve: true, .. } => "批准退出",
+            Request::DecideExit { .. } => "退回退出申请",
         }
     }
 
@@ -127,6 +148,8 @@ impl Request {
                 | Request::DisableUser { .. }
                 | Request::Register { .. }
                 | Request::CaseStep { .. }
+                | Request::ProposeExit { .. }
+                | Request::DecideExit { .. }
         )
     }
 }
@@ -165,7 +188,25 @@ pub enum Response {
     },
     Notices(Vec<NoticeRow>),
     ZeroEmployment(Vec<ZeroEmploymentCount>),
+    Exits(Vec<ExitRow>),
     Done,
+}
+
+/// A row of 退出审核: a proposal waiting for the county, or a rule's finding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExitRow {
+    pub case: CaseId,
+    pub rev: u64,
+    pub household: HouseholdId,
+    pub name: String,
+    pub id_masked: String,
+    pub township_name: String,
+    pub reason: ExitReason,
+    /// The rule that found it, or "经办人提出".
+    pub rule: String,
+    pub evidence: Vec<String>,
+    /// Set when proposed: when, and by whom.
+    pub proposed: Option<(NaiveDate, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

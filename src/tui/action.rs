@@ -62,6 +62,8 @@ pub enum Action {
     ViewZeroEmployment,
     /// … one tier at a time (pressed again: the next tier).
     ViewTier,
+    /// F5: 退出审核, exits waiting for the county and the rules' findings.
+    ShowExits,
 }
 
 impl Action {
@@ -100,6 +102,7 @@ impl Action {
             Action::ViewOverdue => "逾期",
             Action::ViewZeroEmployment => "零就业",
             Action::ViewTier => "按等级",
+            Action::ShowExits => "退出审核",
         }
     }
 }

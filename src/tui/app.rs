@@ -4,6 +4,7 @@
 
 use super::action::Action;
 use super::conflict_pane::ConflictPane;
+use super::exit_pane::{ExitOutcome, ExitPane};
 use super::followup_pane::FollowupPane;
 use super::household_pane::HouseholdPane;
 use super::intake_pane::IntakePane;
@@ -29,6 +30,7 @@ pub enum Screen {
     Followup,
     Intake,
     Review,
+    Exits,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +67,7 @@ pub struct App {
     /// The counter's form; kept when left with Esc until it is saved or the program closes.
     intake: Option<IntakePane>,
     review: Option<ReviewPane>,
+    exits: Option<ExitPane>,
     /// Where Esc from the review goes back to.
     review_from: Screen,
     resume: Option<Resume>,
@@ -104,6 +107,7 @@ impl App {
             conflict: None,
             intake: None,
             review: None,
+            exits: None,
             review_from: Screen::Queue,
             resume: None,
             status: None,
@@ -181,6 +185,7 @@ impl App {
             Screen::Followup => Context::Followup,
             Screen::Intake => Context::Intake,
             Screen::Review => Context::Review,
+            Screen::Exits => Context::Exits,
         }
     }
 
@@ -259,6 +264,17 @@ impl App {
                     }
                 }
             }
+            Context::Exits => {
+                let outcome = match (&mut self.exits, request) {
+                    (Some(x), InputRequest::InsertChar(c)) => x.type_char(c),
+                    (Some(x), other) => {
+                        x.edit(other);
+                        ExitOutcome::Nothing
+                    }
+                    (None, _) => ExitOutcome::Nothing,
+                };
+                self.exit_outcome(outcome);
+            }
             Context::Review => {
                 let outcome = match (&mut self.review, request) {
                     (Some(r), InputRequest::InsertChar(c)) => r.type_char(c),
@@ -297,6 +313,11 @@ impl App {
                     review.paste(text);
                 }
             }
+            Context::Exits => {
+                if let Some(exits) = &mut self.exits {
+                    exits.paste(text);
+                }
+            }
             _ => {}
         }
     }
@@ -312,6 +333,7 @@ impl App {
             }
             Action::ShowQueue => self.leave_form_then(Screen::Queue),
             Action::ShowHousehold => self.open_household(),
+            Action::ShowExits => self.open_exits(),
             Action::Followup => self.open_followup(),
             Action::Back => self.back(),
             _ if self.help => match action {
@@ -328,6 +350,7 @@ impl App {
                 Screen::Followup => self.update_form(action),
                 Screen::Intake => self.update_intake(action),
                 Screen::Review => self.update_review(action),
+                Screen::Exits => self.update_exits(action, page),
             },
         }
     }
@@ -388,6 +411,96 @@ impl App {
                 StatusKind::Info,
                 format!("零就业家庭：现有 {now} 户，本月新增 {found} 户，本月清零 {cleared} 户"),
             );
+        }
+    }
+
+    fn open_exits(&mut self) {
+        if self.screen == Screen::Followup && !self.leave_form() {
+            return;
+        }
+        match self.call(Request::Exits) {
+            Ok(Response::Exits(rows)) => {
+                match &mut self.exits {
+                    Some(pane) => pane.set_rows(rows),
+                    None => self.exits = Some(ExitPane::new(rows)),
+                }
+                self.screen = Screen::Exits;
+                self.help = false;
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
+            Err(e) => self.say(StatusKind::Error, e.to_string()),
+        }
+    }
+
+    fn update_exits(&mut self, action: Action, page: isize) {
+        let outcome = match (&mut self.exits, action) {
+            (Some(x), Action::Up) => {
+                x.move_by(-1);
+                ExitOutcome::Nothing
+            }
+            (Some(x), Action::Down) => {
+                x.move_by(1);
+                ExitOutcome::Nothing
+            }
+            (Some(x), Action::PageUp) => {
+                x.move_by(-page);
+                ExitOutcome::Nothing
+            }
+            (Some(x), Action::PageDown) => {
+                x.move_by(page);
+                ExitOutcome::Nothing
+            }
+            (Some(x), Action::Open) => x.submit(),
+            _ => ExitOutcome::Nothing,
+        };
+        self.exit_outcome(outcome);
+    }
+
+    fn exit_outcome(&mut self, outcome: ExitOutcome) {
+        let Some(row) = self.exits.as_ref().and_then(|x| x.selected_row()).cloned() else {
+            if let ExitOutcome::Say(text) = outcome {
+                self.say(StatusKind::Info, text);
+            }
+            return;
+        };
+        let (request, done) = match outcome {
+            ExitOutcome::Nothing => return,
+            ExitOutcome::Say(text) => return self.say(StatusKind::Info, text),
+            ExitOutcome::Propose(evidence) => (
+                Request::ProposeExit {
+                    case: row.case,
+                    rev: row.rev,
+                    reason: row.reason,
+                    evidence,
+                },
+                format!("已提出 {} 退出，等待县级审核", row.name),
+            ),
+            ExitOutcome::Approve => (
+                Request::DecideExit {
+                    case: row.case,
+                    rev: row.rev,
+                    approve: true,
+                    note: String::new(),
+                },
+                format!("已批准 {} 退出，认定已取消，不再列入回访", row.name),
+            ),
+            ExitOutcome::Return(note) => (
+                Request::DecideExit {
+                    case: row.case,
+                    rev: row.rev,
+                    approve: false,
+                    note,
+                },
+                format!("已退回 {} 的退出申请", row.name),
+            ),
+        };
+        match self.call(request) {
+            Ok(_) => {
+                let _ = self.reload_queue();
+                self.open_exits();
+                self.say(StatusKind::Ok, done);
+            }
+            Err(e) => self.say(StatusKind::Error, format!("未办理：{e}")),
         }
     }
 
@@ -728,6 +841,11 @@ impl App {
                 .review
                 .as_ref()
                 .map(|r| (r.view.household, Some(r.view.case))),
+            Screen::Exits => self
+                .exits
+                .as_ref()
+                .and_then(|x| x.selected_row())
+                .map(|r| (r.household, Some(r.case))),
             _ => self
                 .queue
                 .selected_row()
@@ -762,6 +880,10 @@ impl App {
             Screen::Followup => return,
             Screen::Review => match &self.review {
                 Some(r) => r.view.case,
+                None => return,
+            },
+            Screen::Exits => match self.exits.as_ref().and_then(|x| x.selected_row()) {
+                Some(r) => r.case,
                 None => return,
             },
             Screen::Intake => {
@@ -872,6 +994,11 @@ impl App {
                 self.screen = Screen::Queue;
                 if self.intake.as_ref().is_some_and(|i| i.dirty) {
                     self.say(StatusKind::Info, "登记表未保存，按 n 可继续填写");
+                }
+            }
+            Screen::Exits => {
+                if !self.exits.as_mut().is_some_and(ExitPane::cancel) {
+                    self.screen = Screen::Queue;
                 }
             }
             Screen::Review => {
@@ -1006,6 +1133,11 @@ impl App {
                         r.render(frame, body, &self.theme);
                     }
                 }
+                Screen::Exits => {
+                    if let Some(x) = &self.exits {
+                        x.render(frame, body, &self.theme);
+                    }
+                }
                 Screen::Followup => match (&self.form, &self.conflict) {
                     (Some(f), Some(c)) => {
                         c.render(frame, body, &self.theme, &f.view.name, &f.draft)
@@ -1060,6 +1192,13 @@ impl App {
                 Action::Quit,
             ],
             Context::Review => &[Action::Help, Action::Open, Action::Back, Action::Quit],
+            Context::Exits => &[
+                Action::Help,
+                Action::ShowHousehold,
+                Action::Open,
+                Action::Back,
+                Action::Quit,
+            ],
             Context::Conflict => &[
                 Action::Help,
                 Action::TakeTheirs,
@@ -1109,6 +1248,7 @@ impl App {
                     (Context::Conflict, Action::Back) => "回到表单",
                     (Context::Intake, Action::Save) => "登记",
                     (Context::Review, Action::Open) => "确定",
+                    (Context::Exits, Action::Open) => "确定",
                     (Context::Conflict, Action::Save) => "按所选保存",
                     _ => action.label(),
                 };

@@ -33,11 +33,12 @@ pub enum Context {
     Conflict,
     Intake,
     Review,
+    Exits,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Queue,
         Context::Search,
@@ -46,6 +47,7 @@ impl Context {
         Context::Conflict,
         Context::Intake,
         Context::Review,
+        Context::Exits,
         Context::Help,
     ];
 
@@ -60,6 +62,7 @@ impl Context {
             Context::Conflict => "conflict",
             Context::Intake => "intake",
             Context::Review => "review",
+            Context::Exits => "exits",
             Context::Help => "help",
         }
     }
@@ -75,6 +78,7 @@ impl Context {
             Context::Conflict => "保存冲突",
             Context::Intake => "登记申请",
             Context::Review => "审核",
+            Context::Exits => "退出审核",
             Context::Help => "帮助",
         }
     }
@@ -88,7 +92,11 @@ impl Context {
     fn is_text_entry(self) -> bool {
         matches!(
             self,
-            Context::Search | Context::Followup | Context::Intake | Context::Review
+            Context::Search
+                | Context::Followup
+                | Context::Intake
+                | Context::Review
+                | Context::Exits
         )
     }
 
@@ -756,7 +764,8 @@ mod tests {
                 | Action::ViewAwaiting
                 | Action::ViewOverdue
                 | Action::ViewZeroEmployment
-                | Action::ViewTier => action,
+                | Action::ViewTier
+                | Action::ShowExits => action,
             }
         }
         [
@@ -792,6 +801,7 @@ mod tests {
             Action::ViewOverdue,
             Action::ViewZeroEmployment,
             Action::ViewTier,
+            Action::ShowExits,
         ]
         .into_iter()
         .map(listed)
@@ -1226,6 +1236,7 @@ mod tests {
                 "conflict",
                 "intake",
                 "review",
+                "exits",
                 "help"
             ]
         );
@@ -1241,6 +1252,7 @@ mod tests {
                 "保存冲突",
                 "登记申请",
                 "审核",
+                "退出审核",
                 "帮助"
             ]
         );

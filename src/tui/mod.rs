@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod cells;
 pub mod conflict_pane;
+pub mod exit_pane;
 pub mod followup_pane;
 pub mod household_pane;
 pub mod intake_pane;

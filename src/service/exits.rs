@@ -1,0 +1,122 @@
+//! 退出审核 (第(五)条, R-EXIT-1): the exits waiting for the county and the rules' findings,
+//! a proposal with its evidence, and the county's decision by a second person.
+
+use super::{Actor, ExitRow, Result, Service, ServiceError, stamp};
+use crate::domain::exit::{ExitReason, ExitRules, findings};
+use crate::domain::{CaseId, RecognitionStatus};
+use chrono::NaiveDate;
+
+impl Service {
+    /// Proposals first (oldest first), then findings, for the cases the actor covers.
+    pub(super) fn exits(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitRow>> {
+        let county = self.store.county()?;
+        let rules = ExitRules::default();
+        let (mut proposed, mut found) = (Vec::new(), Vec::new());
+        for s in self.store.summaries()? {
+            if s.status != RecognitionStatus::Recognised || !actor.covers(&s.township) {
+                continue;
+            }
+            let Some(case) = self.store.case(s.case)? else {
+                continue;
+            };
+            let township_name = county
+                .as_ref()
+                .map(|c| c.township_name(&s.township).to_string())
+                .unwrap_or_default();
+            let row = |reason, rule: String, evidence, proposed| ExitRow {
+                case: s.case,
+                rev: case.rev,
+                household: s.household,
+                name: s.name.clone(),
+                id_masked: s.id_number.masked(),
+                township_name: township_name.clone(),
+                reason,
+                rule,
+                evidence,
+                proposed,
+            };
+            if let Some(p) = case.pending_exit() {
+                proposed.push(row(
+                    p.reason,
+                    "经办人提出".into(),
+                    vec![p.evidence],
+                    Some((p.on, p.proposer)),
+                ));
+                continue;
+            }
+            let Some(person) = self.store.person(s.person)? else {
+                continue;
+            };
+            let answers: Vec<_> = self
+                .store
+                .followups(s.case)?
+                .into_iter()
+                .map(|f| f.answers)
+                .collect();
+            for f in findings(&case, &person, &answers, today, &rules) {
+                found.push(row(f.reason, f.rule, f.evidence, None));
+            }
+        }
+        proposed.sort_by_key(|r| r.proposed.as_ref().map(|p| p.0));
+        proposed.extend(found);
+        Ok(proposed)
+    }
+
+    pub(super) fn propose_exit(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        rev: u64,
+        reason: ExitReason,
+        evidence: &str,
+        today: NaiveDate,
+    ) -> Result<()> {
+        self.covered_summary(actor, case)?;
+        let mut c = self.current_case(case, rev)?;
+        c.propose_exit(reason, evidence, &actor.user, actor.role, today)
+            .map_err(ServiceError::Refused)?;
+        self.store
+            .put_case_step(&stamp(actor), &c, rev, "提出退出")?;
+        Ok(())
+    }
+
+    pub(super) fn decide_exit(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        rev: u64,
+        approve: bool,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<()> {
+        self.covered_summary(actor, case)?;
+        let mut c = self.current_case(case, rev)?;
+        c.decide_exit(approve, note, &actor.user, actor.role, today)
+            .map_err(ServiceError::Refused)?;
+        let action = if approve {
+            "批准退出"
+        } else {
+            "退回退出申请"
+        };
+        self.store.put_case_step(&stamp(actor), &c, rev, action)?;
+        Ok(())
+    }
+
+    /// The case as stored, if it is still the version `rev` the caller read.
+    pub(super) fn current_case(
+        &self,
+        case: CaseId,
+        rev: u64,
+    ) -> Result<crate::domain::AssistanceCase> {
+        let c = self
+            .store
+            .case(case)?
+            .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
+        if c.rev != rev {
+            return Err(ServiceError::Conflict(
+                "此案件刚被他人处理过，请重新打开后再办理".into(),
+            ));
+        }
+        Ok(c)
+    }
+}

@@ -1,0 +1,223 @@
+//! 退出审核 (第(五)条): exits waiting for the county, then what the rules found — each with
+//! its rule and evidence. `p` proposes a finding (its evidence, which can be edited), `a`
+//! approves a proposal, `r` returns one with a reason; the service checks who may.
+
+use super::cells::{clip, fit, input_view};
+use super::theme::Theme;
+use crate::service::ExitRow;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_input::{Input, InputRequest};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ask {
+    Evidence,
+    ReturnReason,
+}
+
+pub struct ExitPane {
+    pub rows: Vec<ExitRow>,
+    pub selected: usize,
+    ask: Option<Ask>,
+    input: Input,
+}
+
+/// What a key in the pane asks of the service.
+pub enum ExitOutcome {
+    Nothing,
+    Propose(String),
+    Approve,
+    Return(String),
+    Say(String),
+}
+
+impl ExitPane {
+    pub fn new(rows: Vec<ExitRow>) -> Self {
+        Self {
+            rows,
+            selected: 0,
+            ask: None,
+            input: Input::default(),
+        }
+    }
+
+    /// New rows after a decision, keeping the place in the list.
+    pub fn set_rows(&mut self, rows: Vec<ExitRow>) {
+        self.rows = rows;
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn selected_row(&self) -> Option<&ExitRow> {
+        self.rows.get(self.selected)
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        if self.ask.is_none() {
+            let last = self.rows.len().saturating_sub(1);
+            self.selected = self.selected.saturating_add_signed(delta).min(last);
+        }
+    }
+
+    pub fn cancel(&mut self) -> bool {
+        self.input = Input::default();
+        self.ask.take().is_some()
+    }
+
+    pub fn type_char(&mut self, c: char) -> ExitOutcome {
+        if self.ask.is_some() {
+            if !c.is_control() {
+                self.input.handle(InputRequest::InsertChar(c));
+            }
+            return ExitOutcome::Nothing;
+        }
+        let Some(row) = self.selected_row() else {
+            return ExitOutcome::Say("没有待审核的退出".into());
+        };
+        match (c, row.proposed.is_some()) {
+            ('p', false) => {
+                let evidence = format!("{}：{}", row.rule, row.evidence.join("；"));
+                self.input = Input::new(crate::domain::text::clean_line(&evidence, 200));
+                self.ask = Some(Ask::Evidence);
+                ExitOutcome::Nothing
+            }
+            ('p', true) => ExitOutcome::Say("已提出，等待县级审核".into()),
+            ('a', true) => ExitOutcome::Approve,
+            ('r', true) => {
+                self.ask = Some(Ask::ReturnReason);
+                ExitOutcome::Nothing
+            }
+            ('a' | 'r', false) => ExitOutcome::Say("这是程序发现的线索，请先按 p 提出退出".into()),
+            _ => ExitOutcome::Say("p 提出退出  a 批准  r 退回".into()),
+        }
+    }
+
+    pub fn edit(&mut self, request: InputRequest) {
+        if self.ask.is_some() {
+            self.input.handle(request);
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if self.ask.is_some() {
+            for c in crate::domain::text::clean_line(text, 200).chars() {
+                self.input.handle(InputRequest::InsertChar(c));
+            }
+        }
+    }
+
+    pub fn submit(&mut self) -> ExitOutcome {
+        let Some(ask) = self.ask else {
+            return ExitOutcome::Nothing;
+        };
+        let text = crate::domain::text::clean_line(self.input.value(), 200);
+        if text.is_empty() {
+            return ExitOutcome::Say("请先填写内容再按 Enter".into());
+        }
+        self.ask = None;
+        self.input = Input::default();
+        match ask {
+            Ask::Evidence => ExitOutcome::Propose(text),
+            Ask::ReturnReason => ExitOutcome::Return(text),
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let waiting = self.rows.iter().filter(|r| r.proposed.is_some()).count();
+        let title = format!(
+            " 退出审核 待审核{} 程序发现{} ",
+            waiting,
+            self.rows.len() - waiting
+        );
+        let block = theme.block().title(Span::styled(title, theme.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let w = usize::from(inner.width);
+        let list_height = usize::from(inner.height).saturating_sub(8).max(3);
+        let mut lines = vec![
+            Line::from(vec![
+                Span::raw("  "),
+                Span::raw(fit("状态", 7)),
+                Span::raw(fit("姓名", 9)),
+                Span::raw(fit("乡镇", 9)),
+                Span::raw("退出原因"),
+            ])
+            .style(theme.label()),
+        ];
+        if self.rows.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "  没有待审核的退出，程序也没有发现线索",
+                theme.dim(),
+            )));
+        }
+        let offset = self.selected.saturating_sub(list_height.saturating_sub(1));
+        for (i, r) in self.rows.iter().enumerate().skip(offset).take(list_height) {
+            let state = if r.proposed.is_some() {
+                "待审核"
+            } else {
+                "线索"
+            };
+            lines.push(Line::from(vec![
+                Span::styled(if i == self.selected { "> " } else { "  " }, theme.marker()),
+                Span::styled(
+                    fit(state, 7),
+                    if r.proposed.is_some() {
+                        theme.warn()
+                    } else {
+                        theme.dim()
+                    },
+                ),
+                Span::raw(fit(&r.name, 9)),
+                Span::raw(fit(&r.township_name, 9)),
+                Span::raw(clip(r.reason.label(), w.saturating_sub(27))),
+            ]));
+        }
+        while lines.len() < list_height + 1 {
+            lines.push(Line::from(""));
+        }
+        let mut cursor = None;
+        if let Some(r) = self.selected_row() {
+            let by = match &r.proposed {
+                Some((on, who)) => format!("{who} 于 {} 提出", on.format("%m-%d")),
+                None => "程序依规则发现".to_string(),
+            };
+            lines.push(Line::from(Span::styled(
+                clip(
+                    &format!("{} {}  {}：{}", r.name, r.id_masked, by, r.rule),
+                    w,
+                ),
+                theme.label(),
+            )));
+            for e in r.evidence.iter().take(3) {
+                lines.push(Line::from(clip(&format!("  {e}"), w)));
+            }
+            let keys = if r.proposed.is_some() {
+                "a 批准退出（取消认定）  r 退回  F3 户档案"
+            } else {
+                "p 提出退出（可修改依据）  F3 户档案"
+            };
+            lines.push(Line::from(Span::styled(keys, theme.focus())));
+        }
+        if let Some(ask) = self.ask {
+            let prompt = match ask {
+                Ask::Evidence => "退出依据：",
+                Ask::ReturnReason => "退回理由：",
+            };
+            let pw = super::cells::width(prompt);
+            let (shown, caret) = input_view(&self.input, w.saturating_sub(pw + 1));
+            cursor = Some(Position::new(
+                inner.x + u16::try_from(pw + caret).unwrap_or(0),
+                inner.y + u16::try_from(lines.len()).unwrap_or(0),
+            ));
+            lines.push(Line::from(vec![
+                Span::styled(prompt, theme.label()),
+                Span::styled(fit(&shown, w.saturating_sub(pw)), theme.focus()),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+        if let Some(p) = cursor {
+            frame.set_cursor_position(p);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! 退出审核 through the service (第(五)条, R-EXIT-1, R-GOV-1): the rules' findings with their
+//! evidence, a proposal, the second-person rule, a return and an approval that takes the
+//! person out of the follow-up queue and onto the household's timeline.
+
+mod common;
+
+use chrono::NaiveDate;
+use yuanzhu::domain::{RecognitionStatus, Role, Settings};
+use yuanzhu::service::{Actor, ExitRow, Request, Response, Service, ServiceError, Today};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+}
+
+fn actor(user: &str, role: Role, service: &Service) -> Actor {
+    let township = (role == Role::TownshipCaseworker).then(|| {
+        service.store().county().unwrap().unwrap().townships[0]
+            .code
+            .clone()
+    });
+    Actor {
+        user: user.into(),
+        role,
+        township,
+    }
+}
+
+fn exits(service: &Service, actor: &Actor) -> Vec<ExitRow> {
+    match service.handle(actor, Request::Exits).unwrap().body {
+        Response::Exits(rows) => rows,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn decide(
+    service: &Service,
+    actor: &Actor,
+    row: &ExitRow,
+    approve: bool,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let rev = service.store().case(row.case).unwrap().unwrap().rev;
+    service
+        .handle(
+            actor,
+            Request::DecideExit {
+                case: row.case,
+                rev,
+                approve,
+                note: note.into(),
+            },
+        )
+        .map(|_| ())
+}
+
+#[test]
+fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::new(
+        common::demo_store(dir.path(), 200, today()),
+        Today::Fixed(today()),
+        Settings::default(),
+    );
+    let township = actor("jingban", Role::TownshipCaseworker, &service);
+    let county = actor("shenhe", Role::CountyReviewer, &service);
+    let other = actor("liu", Role::CountyReviewer, &service);
+
+    let found = exits(&service, &township);
+    let row = found
+        .iter()
+        .find(|r| r.proposed.is_none())
+        .expect("the demo has findings")
+        .clone();
+    assert!(row.proposed.is_none());
+    assert!(!row.evidence.is_empty(), "a finding carries its evidence");
+    assert!(found.iter().all(|r| r.township_name == row.township_name));
+
+    service
+        .handle(
+            &township,
+            Request::ProposeExit {
+                case: row.case,
+                rev: row.rev,
+                reason: row.reason,
+                evidence: format!("{}：{}", row.rule, row.evidence.join("；")),
+            },
+        )
+        .unwrap();
+    let waiting = exits(&service, &county);
+    let mine = waiting.iter().find(|r| r.case == row.case).unwrap();
+    assert_eq!(
+        mine.proposed.as_ref().map(|p| p.1.as_str()),
+        Some("jingban")
+    );
+    let first_finding = waiting.iter().position(|r| r.proposed.is_none()).unwrap();
+    assert!(
+        waiting[..first_finding].iter().any(|r| r.case == row.case),
+        "proposals come first"
+    );
+
+    // The township cannot decide; a return needs a reason and keeps the recognition.
+    let refused = decide(&service, &township, mine, true, "").unwrap_err();
+    assert!(
+        matches!(&refused, ServiceError::Refused(m) if m.contains("县级")),
+        "{refused:?}"
+    );
+    assert!(decide(&service, &county, mine, false, " ").is_err());
+    decide(&service, &county, mine, false, "请补充劳动合同复印件").unwrap();
+    assert_eq!(
+        service.store().case(row.case).unwrap().unwrap().status,
+        RecognitionStatus::Recognised
+    );
+
+    // Proposed again by the county reviewer: that same person may not approve it.
+    let rev = service.store().case(row.case).unwrap().unwrap().rev;
+    service
+        .handle(
+            &county,
+            Request::ProposeExit {
+                case: row.case,
+                rev,
+                reason: row.reason,
+                evidence: "已补劳动合同复印件".into(),
+            },
+        )
+        .unwrap();
+    let refused = decide(&service, &county, &row, true, "").unwrap_err();
+    assert!(
+        matches!(&refused, ServiceError::Refused(m) if m.contains("另一名")),
+        "{refused:?}"
+    );
+    decide(&service, &other, &row, true, "").unwrap();
+
+    let case = service.store().case(row.case).unwrap().unwrap();
+    assert_eq!(case.status, RecognitionStatus::Exited);
+    let queue = match service.handle(&county, Request::Queue).unwrap().body {
+        Response::Queue(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        queue.iter().all(|r| r.case != row.case),
+        "out of the due queue"
+    );
+    let timeline = match service
+        .handle(
+            &county,
+            Request::Household {
+                household: row.household,
+            },
+        )
+        .unwrap()
+        .body
+    {
+        Response::Household(h) => h.timeline,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e.what.contains("退出援助，取消认定")),
+        "{timeline:?}"
+    );
+    assert!(
+        timeline.iter().any(|e| e.what.contains("退出申请被退回")),
+        "{timeline:?}"
+    );
+    let refusals = service
+        .store()
+        .audit_entries(1)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "拒绝")
+        .count();
+    assert_eq!(refusals, 3, "each refusal is on the record");
+}
