@@ -111,6 +111,8 @@ enum Command {
     },
     /// 零就业家庭统计：各乡镇现有、本月新增、本月清零
     Zero,
+    /// 退出统计：按退出原因，本月与本年已批准退出的人数
+    Exits,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -303,6 +305,22 @@ fn run() -> Result<()> {
                 total.1,
                 total.2
             );
+            Ok(())
+        }
+        Some(Command::Exits) => {
+            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
+            let Response::ExitStats(rows) = backend.call(Request::ExitStats)?.body else {
+                bail!("服务应答不符");
+            };
+            println!("{}{}{}", pad("退出原因", 32), pad("本月", 8), "本年");
+            for r in rows {
+                println!(
+                    "{}{:<8}{}",
+                    pad(r.reason.label(), 32),
+                    r.this_month,
+                    r.this_year
+                );
+            }
             Ok(())
         }
         Some(Command::Serve { group }) => {

@@ -164,6 +164,13 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
         timeline.iter().any(|e| e.what.contains("退出申请被退回")),
         "{timeline:?}"
     );
+    let stats = match service.handle(&county, Request::ExitStats).unwrap().body {
+        Response::ExitStats(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let counted = stats.iter().find(|c| c.reason == row.reason).unwrap();
+    assert_eq!((counted.this_month, counted.this_year), (1, 1));
+    assert_eq!(stats.iter().map(|c| c.this_year).sum::<u32>(), 1);
     let refusals = service
         .store()
         .audit_entries(1)

@@ -459,3 +459,25 @@ fn exit_review_lists_proposals_then_findings_with_their_evidence() {
     let shown = screen(&app, 80, 24);
     assert!(shown.contains("程序依规则发现：连续 3 次回访"), "{shown}");
 }
+
+#[test]
+fn a_caseworker_proposes_an_exit_from_the_review_with_a_reason_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::Char('s'));
+    typed(&mut app, "9");
+    let asking = screen(&app, 80, 24);
+    assert!(
+        asking.contains("6 迁出本县") && asking.contains("11 死亡"),
+        "{asking}"
+    );
+    insta::assert_snapshot!(asking);
+    typed(&mut app, "6 户口迁往赣州市章贡区");
+    key(&mut app, KeyCode::Enter);
+    let done = screen(&app, 80, 24);
+    assert!(done.contains("已提出退出（迁出本县）"), "{done}");
+    assert!(
+        done.contains("钟经办 提出退出（迁出本县）：户口迁往赣州市章贡区"),
+        "{done}"
+    );
+}

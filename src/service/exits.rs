@@ -1,9 +1,12 @@
 //! 退出审核 (第(五)条, R-EXIT-1): the exits waiting for the county and the rules' findings,
 //! a proposal with its evidence, and the county's decision by a second person.
 
-use super::{Actor, ExitRow, Result, Service, ServiceError, stamp};
+use super::{Actor, ExitCount, ExitRow, Result, Service, ServiceError, stamp};
+use crate::domain::CaseEventKind;
+use crate::domain::YearMonth;
 use crate::domain::exit::{ExitReason, ExitRules, findings};
 use crate::domain::{CaseId, RecognitionStatus};
+use chrono::Datelike;
 use chrono::NaiveDate;
 
 impl Service {
@@ -60,6 +63,39 @@ impl Service {
         proposed.sort_by_key(|r| r.proposed.as_ref().map(|p| p.0));
         proposed.extend(found);
         Ok(proposed)
+    }
+
+    /// Exits approved in the actor's townships, by reason, this month and this year.
+    pub(super) fn exit_stats(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitCount>> {
+        let mut rows: Vec<ExitCount> = ExitReason::ALL
+            .iter()
+            .map(|r| ExitCount {
+                reason: *r,
+                this_month: 0,
+                this_year: 0,
+            })
+            .collect();
+        let month = YearMonth::of(today);
+        for s in self.store.summaries()? {
+            if s.status != RecognitionStatus::Exited || !actor.covers(&s.township) {
+                continue;
+            }
+            let Some(case) = self.store.case(s.case)? else {
+                continue;
+            };
+            for e in &case.events {
+                if let CaseEventKind::Exited { reason } = e.kind
+                    && let Some(row) = rows.iter_mut().find(|r| r.reason == reason)
+                    && e.date.year() == today.year()
+                {
+                    row.this_year += 1;
+                    if YearMonth::of(e.date) == month {
+                        row.this_month += 1;
+                    }
+                }
+            }
+        }
+        Ok(rows)
     }
 
     pub(super) fn propose_exit(

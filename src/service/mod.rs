@@ -221,6 +221,7 @@ impl Service {
                 Response::ZeroEmployment(self.zero_employment(actor, today)?)
             }
             Request::Exits => Response::Exits(self.exits(actor, today)?),
+            Request::ExitStats => Response::ExitStats(self.exit_stats(actor, today)?),
             Request::ProposeExit {
                 case,
                 rev,

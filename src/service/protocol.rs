@@ -96,6 +96,8 @@ pub enum Request {
         reason: ExitReason,
         evidence: String,
     },
+    /// Exits approved, by reason: this month and this year (R-EXIT-1).
+    ExitStats,
     /// The county's decision on a proposed exit; `note` is the reason for returning it.
     DecideExit {
         case: CaseId,
@@ -130,6 +132,7 @@ impl Request {
             Request::Notices { .. } => "查看公示名单",
             Request::ZeroEmployment => "查看零就业家庭统计",
             Request::Exits => "查看退出审核",
+            Request::ExitStats => "查看退出统计",
             Request::ProposeExit { .. } => "提出退出",
             Request::DecideExit { approve: true, .. } => "批准退出",
             Request::DecideExit { .. } => "退回退出申请",
@@ -189,7 +192,15 @@ pub enum Response {
     Notices(Vec<NoticeRow>),
     ZeroEmployment(Vec<ZeroEmploymentCount>),
     Exits(Vec<ExitRow>),
+    ExitStats(Vec<ExitCount>),
     Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExitCount {
+    pub reason: ExitReason,
+    pub this_month: u32,
+    pub this_year: u32,
 }
 
 /// A row of 退出审核: a proposal waiting for the county, or a rule's finding.

@@ -426,6 +426,20 @@ impl App {
                 }
                 self.screen = Screen::Exits;
                 self.help = false;
+                if let Ok(Response::ExitStats(counts)) = self.call(Request::ExitStats) {
+                    let month: u32 = counts.iter().map(|c| c.this_month).sum();
+                    let parts: Vec<String> = counts
+                        .iter()
+                        .filter(|c| c.this_month > 0)
+                        .map(|c| format!("{} {}", c.reason.label(), c.this_month))
+                        .collect();
+                    let text = if parts.is_empty() {
+                        "本月尚无批准退出".to_string()
+                    } else {
+                        format!("本月已退出 {month} 人：{}", parts.join("，"))
+                    };
+                    self.say(StatusKind::Info, text);
+                }
             }
             Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
             Err(e) => self.say(StatusKind::Error, e.to_string()),
@@ -636,13 +650,32 @@ impl App {
     }
 
     fn review_outcome(&mut self, outcome: Outcome) {
+        let Some((case, rev)) = self.review.as_ref().map(|r| (r.view.case, r.view.rev)) else {
+            return;
+        };
         let step = match outcome {
             Outcome::Nothing => return,
             Outcome::Say(text) => return self.say(StatusKind::Error, text),
+            Outcome::ProposeExit(reason, evidence) => {
+                let request = Request::ProposeExit {
+                    case,
+                    rev,
+                    reason,
+                    evidence,
+                };
+                match self.call(request) {
+                    Ok(_) => {
+                        self.open_review(case);
+                        self.say(
+                            StatusKind::Ok,
+                            format!("已提出退出（{}），等待县级审核（F5）", reason.label()),
+                        );
+                    }
+                    Err(e) => self.say(StatusKind::Error, format!("未办理：{e}")),
+                }
+                return;
+            }
             Outcome::Take(step) => step,
-        };
-        let Some((case, rev)) = self.review.as_ref().map(|r| (r.view.case, r.view.rev)) else {
-            return;
         };
         let label = step.label();
         match self.call(Request::CaseStep { case, rev, step }) {

@@ -5,6 +5,7 @@
 
 use super::cells::{clip, fit, input_view};
 use super::theme::Theme;
+use crate::domain::exit::ExitReason;
 use crate::domain::recognition::Step;
 use crate::domain::{RecognitionStatus, Tier};
 use crate::service::ReviewView;
@@ -25,10 +26,11 @@ pub enum Choice {
     CloseNotice,
     Recognise,
     ChangeTier,
+    ProposeExit,
 }
 
 impl Choice {
-    const ALL: [Choice; 8] = [
+    const ALL: [Choice; 9] = [
         Choice::StartReview,
         Choice::PassInitialReview,
         Choice::Reject,
@@ -37,6 +39,7 @@ impl Choice {
         Choice::CloseNotice,
         Choice::Recognise,
         Choice::ChangeTier,
+        Choice::ProposeExit,
     ];
 
     fn key(self) -> char {
@@ -53,6 +56,7 @@ impl Choice {
             Choice::CloseNotice => "公示结束",
             Choice::Recognise => "认定",
             Choice::ChangeTier => "调整帮扶等级",
+            Choice::ProposeExit => "提出退出",
         }
     }
 
@@ -72,6 +76,7 @@ impl Choice {
             Choice::CloseNotice => view.status == S::InNotice,
             Choice::Recognise => matches!(view.status, S::InNotice | S::AwaitingRecognition),
             Choice::ChangeTier => view.status == S::Recognised,
+            Choice::ProposeExit => view.status == S::Recognised,
         }
     }
 }
@@ -98,6 +103,8 @@ pub enum Outcome {
     Nothing,
     /// Take this step.
     Take(Step),
+    /// Propose this person's exit (第(五)条), for the county to decide.
+    ProposeExit(ExitReason, String),
     /// A message for the status line.
     Say(String),
 }
@@ -178,7 +185,7 @@ impl ReviewPane {
                         self.ask = Some(Ask::Upheld);
                         Outcome::Nothing
                     }
-                    Choice::Reject | Choice::RaiseObjection => {
+                    Choice::Reject | Choice::RaiseObjection | Choice::ProposeExit => {
                         self.ask = Some(Ask::Text(choice, None, false));
                         Outcome::Nothing
                     }
@@ -209,6 +216,25 @@ impl ReviewPane {
         let text = crate::domain::text::clean_line(self.input.value(), 100);
         if text.is_empty() {
             return Outcome::Say("请先填写内容再按 Enter".into());
+        }
+        if choice == Choice::ProposeExit {
+            let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+            let reason = digits
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| ExitReason::ALL.get(n.wrapping_sub(1)).copied());
+            let evidence = text[digits.len()..].trim().to_string();
+            return match reason {
+                Some(_) if evidence.is_empty() => {
+                    Outcome::Say("原因编号后请写明依据，如：6 户口迁往章贡区".into())
+                }
+                Some(reason) => {
+                    self.ask = None;
+                    self.input = Input::default();
+                    Outcome::ProposeExit(reason, evidence)
+                }
+                None => Outcome::Say("请先写退出原因编号（1至12），再写依据".into()),
+            };
         }
         let step = match choice {
             Choice::Reject => Step::Reject { reason: text },
@@ -280,9 +306,12 @@ impl ReviewPane {
                 from.format("%m-%d"),
                 to.format("%m-%d")
             )),
+            None if v.status == RecognitionStatus::Recognised => Span::raw(""),
             None => Span::styled("公示：尚未公示", theme.dim()),
         };
-        lines.push(Line::from(notice));
+        if !notice.content.is_empty() {
+            lines.push(Line::from(notice));
+        }
         if v.status == RecognitionStatus::Recognised {
             lines.push(Line::from(clip(
                 &format!(
@@ -334,6 +363,19 @@ impl ReviewPane {
                 .join("  ")
         };
         lines.push(Line::from(Span::styled(clip(&menu, w), theme.focus())));
+        if matches!(self.ask, Some(Ask::Text(Choice::ProposeExit, ..))) {
+            let names: Vec<String> = ExitReason::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, r)| format!("{} {}", i + 1, r.label()))
+                .collect();
+            for pair in names.chunks(2) {
+                lines.push(Line::from(Span::styled(
+                    clip(&format!("  {}", pair.join("  ")), w),
+                    theme.dim(),
+                )));
+            }
+        }
         let question = match &self.ask {
             None => None,
             Some(Ask::Tier(_)) => Some(format!("帮扶等级（1 一级  2 二级  3 三级）：{}", "")),
@@ -343,6 +385,7 @@ impl ReviewPane {
                 Choice::RaiseObjection => "异议内容（来源、事由）：".to_string(),
                 Choice::ResolveObjection if *upheld => "异议成立，核实情况：".to_string(),
                 Choice::ResolveObjection => "异议不成立，核实情况：".to_string(),
+                Choice::ProposeExit => "原因编号和依据：".to_string(),
                 _ => format!("调整为{}的理由：", tier.map(Tier::label).unwrap_or("")),
             }),
         };
