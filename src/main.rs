@@ -312,7 +312,7 @@ fn run() -> Result<()> {
             let Response::ExitStats(rows) = backend.call(Request::ExitStats)?.body else {
                 bail!("服务应答不符");
             };
-            println!("{}{}{}", pad("退出原因", 32), pad("本月", 8), "本年");
+            println!("{}{}本年", pad("退出原因", 32), pad("本月", 8));
             for r in rows {
                 println!(
                     "{}{:<8}{}",
