@@ -120,6 +120,14 @@ fn draft() -> FollowUpDraft {
     f
 }
 
+fn intake_draft() -> yuanzhu::domain::intake::IntakeDraft {
+    use yuanzhu::domain::intake::{IntakeDraft, IntakeField};
+    let mut d = IntakeDraft::blank(d(2026, 11, 16), Some("贡江镇"));
+    d.set(IntakeField::IdNumber, "360731198305041243".into());
+    d.set(IntakeField::Name, "刘春花".into());
+    d
+}
+
 fn county() -> County {
     County {
         name: "于都县（演示）".into(),
@@ -190,6 +198,7 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         recorded_by: "zhongxl".into(),
     });
     fixture(draft());
+    fixture(intake_draft());
     fixture(county());
     fixture(audit_entry());
     fixture(Account {

@@ -104,3 +104,30 @@ fn an_application_from_the_counter_through_the_notice_to_recognition() {
     assert!(pty.screen().contains("案件队列 共"), "{}", pty.screen());
     close(pty);
 }
+
+#[test]
+fn an_intake_cut_off_by_a_dropped_link_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = session(dir.path(), "2026-11-19", "jingban");
+    pty.send("n");
+    pty.wait_text("登记申请", LONG);
+    field(&mut pty, "360731198305041243");
+    pty.send("刘春花");
+    pty.wait_text("刘春花", LONG);
+    // What sshd does when the link drops.
+    let pid = pty.pid().expect("pid").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    assert!(pty.wait_exit(LONG));
+    drop(pty);
+
+    let mut pty = session(dir.path(), "2026-11-19", "jingban");
+    pty.send("n");
+    pty.wait_text("已恢复上次未登记完的登记表", LONG);
+    pty.wait_text("360731198305041243", LONG);
+    pty.wait_text("刘春花", LONG);
+    close(pty);
+}

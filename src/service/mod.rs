@@ -207,7 +207,18 @@ impl Service {
                 Response::AuditLog(self.audit_log(id_number.as_deref())?)
             }
             Request::Register { draft } => {
-                Response::Registered(self.register(actor, &draft, today)?)
+                let done = self.register(actor, &draft, today)?;
+                self.store.delete_intake_draft(&actor.user)?;
+                Response::Registered(done)
+            }
+            Request::SaveIntakeDraft { draft } => {
+                self.store.put_intake_draft(&actor.user, &draft)?;
+                Response::Done
+            }
+            Request::IntakeDraft => Response::IntakeDraft(self.store.intake_draft(&actor.user)?),
+            Request::DiscardIntakeDraft => {
+                self.store.delete_intake_draft(&actor.user)?;
+                Response::Done
             }
             Request::CaseReview { case } => Response::CaseReview(self.review(actor, case, today)?),
             Request::CaseStep { case, rev, step } => {

@@ -67,6 +67,13 @@ pub enum Request {
     },
     /// A consistent copy of the store, made while it is in use (管理员 only).
     Backup,
+    /// The account's unsaved intake form, kept as it is typed (a dropped link loses nothing).
+    SaveIntakeDraft {
+        draft: IntakeDraft,
+    },
+    /// The kept intake form, if any.
+    IntakeDraft,
+    DiscardIntakeDraft,
     /// 登记申请: a person registered at the counter, applying or not (R-RECOG-2).
     Register {
         draft: IntakeDraft,
@@ -127,6 +134,9 @@ impl Request {
             Request::AuditShow { .. } => "查看审计记录",
             Request::Backup => "备份",
             Request::Register { .. } => "登记申请",
+            Request::SaveIntakeDraft { .. } => "保存登记草稿",
+            Request::IntakeDraft => "打开登记草稿",
+            Request::DiscardIntakeDraft => "删除登记草稿",
             Request::CaseReview { .. } => "查看审核材料",
             Request::CaseStep { step, .. } => step.label(),
             Request::Notices { .. } => "查看公示名单",
@@ -150,6 +160,8 @@ impl Request {
                 | Request::AddUser { .. }
                 | Request::DisableUser { .. }
                 | Request::Register { .. }
+                | Request::SaveIntakeDraft { .. }
+                | Request::DiscardIntakeDraft
                 | Request::CaseStep { .. }
                 | Request::ProposeExit { .. }
                 | Request::DecideExit { .. }
@@ -183,6 +195,7 @@ pub enum Response {
         entries: u64,
     },
     Registered(Registered),
+    IntakeDraft(Option<IntakeDraft>),
     CaseReview(ReviewView),
     Stepped {
         case: CaseId,

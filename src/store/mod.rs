@@ -13,6 +13,7 @@ pub mod records;
 use crate::domain::followup::FollowUpAnswers;
 use crate::domain::followup_effect::apply_followup;
 use crate::domain::followup_form::FollowUpDraft;
+use crate::domain::intake::IntakeDraft;
 use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
     HouseholdEventKind, HouseholdId, Person, PersonId,
@@ -182,6 +183,15 @@ fn draft_key(account: &str, case: CaseId) -> Vec<u8> {
     let mut k = account.as_bytes().to_vec();
     k.push(0);
     k.extend_from_slice(&case.to_key());
+    k
+}
+
+/// An account's intake draft, beside its follow-up drafts: the account, a zero byte, and
+/// eight bytes that are no case's key (case ids are numbers, this is text).
+fn intake_draft_key(account: &str) -> Vec<u8> {
+    let mut k = account.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(b"intake\0\0");
     k
 }
 
@@ -407,6 +417,23 @@ impl Store {
     pub fn put_draft(&self, account: &str, case: CaseId, draft: &FollowUpDraft) -> Result<()> {
         self.drafts
             .insert(draft_key(account, case), encode(draft))?;
+        self.flush()
+    }
+
+    /// The counter's unsaved intake form of `account`.
+    pub fn intake_draft(&self, account: &str) -> Result<Option<IntakeDraft>> {
+        self.get(&self.drafts, "drafts", &intake_draft_key(account))
+    }
+
+    /// Keeps the counter's unsaved form; flushed, like a follow-up draft.
+    pub fn put_intake_draft(&self, account: &str, draft: &IntakeDraft) -> Result<()> {
+        self.drafts
+            .insert(intake_draft_key(account), encode(draft))?;
+        self.flush()
+    }
+
+    pub fn delete_intake_draft(&self, account: &str) -> Result<()> {
+        self.drafts.remove(intake_draft_key(account))?;
         self.flush()
     }
 

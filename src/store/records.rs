@@ -4,6 +4,7 @@
 use super::audit::{AuditEntry, AuditHead};
 use super::codec::Versioned;
 use crate::domain::followup_form::FollowUpDraft;
+use crate::domain::intake::IntakeDraft;
 use crate::domain::{
     Account, AssistanceCase, CaseSummary, FollowUp, Household, Person, TownshipCode,
 };
@@ -58,4 +59,5 @@ versioned! {
     AuditEntry => "audit" v 1,
     AuditHead => "audit_head" v 1,
     Account => "account" v 1,
+    IntakeDraft => "intake_draft" v 1,
 }

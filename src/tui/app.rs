@@ -532,10 +532,17 @@ impl App {
 
     fn open_intake(&mut self) {
         if self.intake.is_none() {
-            self.intake = Some(IntakePane::new(
-                self.overview.today,
-                self.overview.township.as_deref(),
-            ));
+            let kept = match self.call(Request::IntakeDraft) {
+                Ok(Response::IntakeDraft(kept)) => kept,
+                _ => None,
+            };
+            self.intake = Some(match kept {
+                Some(draft) => {
+                    self.say(StatusKind::Info, "已恢复上次未登记完的登记表");
+                    IntakePane::with_draft(self.overview.today, draft)
+                }
+                None => IntakePane::new(self.overview.today, self.overview.township.as_deref()),
+            });
         }
         self.screen = Screen::Intake;
         self.help = false;
@@ -1024,6 +1031,7 @@ impl App {
             }
             Screen::Followup => self.leave_form_then(Screen::Queue),
             Screen::Intake => {
+                self.keep_intake(true);
                 self.screen = Screen::Queue;
                 if self.intake.as_ref().is_some_and(|i| i.dirty) {
                     self.say(StatusKind::Info, "登记表未保存，按 n 可继续填写");
@@ -1047,6 +1055,7 @@ impl App {
     }
 
     fn quit(&mut self) {
+        self.keep_intake(true);
         if self.screen == Screen::Followup && !self.leave_form() {
             return;
         }
@@ -1060,9 +1069,30 @@ impl App {
         self.follow_others()
     }
 
+    /// The intake form, when typed into and left alone for `DRAFT_DEBOUNCE` (or `now`),
+    /// kept as this account's draft.
+    fn keep_intake(&mut self, now: bool) {
+        let Some(intake) = &self.intake else { return };
+        let due = intake
+            .unkept_since
+            .is_some_and(|t| now || t.elapsed() >= DRAFT_DEBOUNCE);
+        if !due {
+            return;
+        }
+        let request = Request::SaveIntakeDraft {
+            draft: intake.draft.clone(),
+        };
+        if self.call(request).is_ok()
+            && let Some(intake) = &mut self.intake
+        {
+            intake.unkept_since = None;
+        }
+    }
+
     /// A form typed into and left alone for `DRAFT_DEBOUNCE` is kept as a draft, so even a
     /// killed process or a dropped link loses at most that much typing.
     fn keep_draft(&mut self) {
+        self.keep_intake(false);
         let Some(form) = &self.form else { return };
         let due = form
             .unkept_since
@@ -1125,6 +1155,7 @@ impl App {
 
     /// Called when the terminal goes away (a dropped link): keep what was typed.
     pub fn hang_up(&mut self) {
+        self.keep_intake(true);
         let _ = self.leave_form();
         self.quit = true;
     }

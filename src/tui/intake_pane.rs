@@ -23,6 +23,8 @@ pub struct IntakePane {
     pub errors: Vec<(IntakeField, String)>,
     pub today: NaiveDate,
     pub dirty: bool,
+    /// When the text last changed without being kept as a draft yet.
+    pub unkept_since: Option<std::time::Instant>,
 }
 
 const LABEL_CELLS: usize = 14;
@@ -30,7 +32,11 @@ const VALUE_CELLS: usize = 30;
 
 impl IntakePane {
     pub fn new(today: NaiveDate, township: Option<&str>) -> Self {
-        let draft = IntakeDraft::blank(today, township);
+        Self::with_draft(today, IntakeDraft::blank(today, township))
+    }
+
+    /// The form as it was left (a draft kept in the store).
+    pub fn with_draft(today: NaiveDate, draft: IntakeDraft) -> Self {
         let mut pane = Self {
             draft,
             focus: IntakeField::IdNumber,
@@ -38,6 +44,7 @@ impl IntakePane {
             errors: Vec::new(),
             today,
             dirty: false,
+            unkept_since: None,
         };
         pane.focus_field(IntakeField::IdNumber);
         pane
@@ -78,6 +85,7 @@ impl IntakePane {
 
     fn touched(&mut self) {
         self.dirty = true;
+        self.unkept_since = Some(std::time::Instant::now());
         self.errors.retain(|(f, _)| *f != self.focus);
     }
 
