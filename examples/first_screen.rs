@@ -38,6 +38,8 @@ fn main() {
     let mut times = Vec::new();
     let mut downs = Vec::new();
     let mut followups = Vec::new();
+    let mut exits = Vec::new();
+    let mut views = Vec::new();
     for _ in 0..5 {
         let started = Instant::now();
         let mut pty = Pty::spawn(&args, &dir, 80, 24);
@@ -48,6 +50,16 @@ fn main() {
             downs.push(pty.key(DOWN));
         }
         followups.push(pty.key(F4) + pty.key(CTRL_R) + pty.key(CTRL_S) + pty.key(ESC));
+        pty.settle(Duration::from_millis(300));
+        // A queue view (待认定) and 退出审核, which reads every recognised case's follow-ups.
+        let started = Instant::now();
+        pty.send("4");
+        pty.wait_text("案件队列·待认定", Duration::from_secs(60));
+        views.push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        pty.send("\x1b[15~");
+        pty.wait_text("退出审核 待审核", Duration::from_secs(300));
+        exits.push(started.elapsed().as_secs_f64());
         pty.send("\x11");
         pty.wait_exit(Duration::from_secs(30));
     }
@@ -62,6 +74,12 @@ fn main() {
         downs[0],
         downs[downs.len() / 2],
         downs[downs.len() - 1]
+    );
+    views.sort_by(f64::total_cmp);
+    exits.sort_by(f64::total_cmp);
+    println!(
+        "switching the queue to 待认定, 5 runs: median {:.3} s; opening 退出审核 (F5): min {:.3} s, median {:.3} s, max {:.3} s",
+        views[2], exits[0], exits[2], exits[4]
     );
     followups.sort_unstable();
     println!(

@@ -19,6 +19,7 @@ pub mod intake;
 pub mod name_search;
 pub mod person;
 pub mod policy;
+pub mod post;
 pub mod queue;
 pub mod recognition;
 pub mod retirement;

@@ -1,7 +1,6 @@
 //! Policies a case can enjoy (第(三)部分): the flexible-employment social insurance
-//! subsidy's months (R-POL-SI), and who may be placed on a public-welfare post (R-POST-1).
+//! subsidy's months (R-POL-SI). Public-welfare posts are in `post`.
 
-use super::case::RecognitionStatus;
 use super::year_month::YearMonth;
 use serde::{Deserialize, Serialize};
 
@@ -52,18 +51,6 @@ pub fn flexible_si_months(
     }
     let (lump_sum, monthly) = months.into_iter().partition(|m| *m <= approved);
     Ok(SubsidyMonths { lump_sum, monthly })
-}
-
-/// R-POST-1 (第(十一)条): recognition first, then placement on a public-welfare post.
-pub fn may_place_on_post(status: RecognitionStatus) -> Result<(), String> {
-    if status == RecognitionStatus::Recognised {
-        Ok(())
-    } else {
-        Err(format!(
-            "公益性岗位只安置已认定的就业困难人员（此人为“{}”），请先完成认定",
-            status.label()
-        ))
-    }
 }
 
 #[cfg(test)]
@@ -121,12 +108,5 @@ mod tests {
         assert_eq!(months(&s.lump_sum), [4, 5, 6]);
         assert!(flexible_si_months(2026, 9, 3, ym(2026, 6), &[]).is_err());
         assert!(flexible_si_months(2026, 0, 3, ym(2026, 6), &[]).is_err());
-    }
-
-    #[test]
-    fn a_post_waits_for_recognition() {
-        assert!(may_place_on_post(RecognitionStatus::Recognised).is_ok());
-        let e = may_place_on_post(RecognitionStatus::InNotice).unwrap_err();
-        assert!(e.contains("公示中") && e.contains("先完成认定"), "{e}");
     }
 }
