@@ -50,12 +50,17 @@ impl Service {
             let Some(person) = self.store.person(s.person)? else {
                 continue;
             };
-            let answers: Vec<_> = self
-                .store
-                .followups(s.case)?
-                .into_iter()
-                .map(|f| f.answers)
-                .collect();
+            // The follow-up rules can only fire for someone the latest follow-up left in
+            // work, or unwilling; for everyone else only the retirement date is read.
+            let answers: Vec<_> = if person.work_status.is_in_work() || !person.willing_to_work {
+                self.store
+                    .followups(s.case)?
+                    .into_iter()
+                    .map(|f| f.answers)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             for f in findings(&case, &person, &answers, today, &rules) {
                 found.push(row(f.reason, f.rule, f.evidence, None));
             }
