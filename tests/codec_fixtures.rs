@@ -128,6 +128,23 @@ fn intake_draft() -> yuanzhu::domain::intake::IntakeDraft {
     d
 }
 
+fn ledger() -> yuanzhu::domain::ledger::Ledger {
+    use yuanzhu::domain::ledger::{Entry, Ledger};
+    use yuanzhu::domain::post::{Placement, PostType};
+    let mut l = Ledger::new(PersonId(7));
+    l.rev = 1;
+    l.add(Entry::Post(Placement {
+        post_type: PostType::RuralPartTime,
+        employer: "长征村委会".into(),
+        start: d(2026, 12, 1),
+        end: d(2027, 11, 30),
+        post_subsidy: 1200,
+        insurance_subsidy: 380,
+    }))
+    .unwrap();
+    l
+}
+
 fn county() -> County {
     County {
         name: "于都县（演示）".into(),
@@ -199,6 +216,7 @@ fn every_record_type_decodes_from_its_golden_bytes() {
     });
     fixture(draft());
     fixture(intake_draft());
+    fixture(ledger());
     fixture(county());
     fixture(audit_entry());
     fixture(Account {

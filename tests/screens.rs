@@ -481,3 +481,20 @@ fn a_caseworker_proposes_an_exit_from_the_review_with_a_reason_number() {
         "{done}"
     );
 }
+
+#[test]
+fn the_ledger_form_shows_its_problems_beside_the_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::Enter); // the first person's household
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('z')); // 享受政策
+    field(&mut app, "3");
+    field(&mut app, "2026-03");
+    field(&mut app, "2026-12");
+    field(&mut app, "4000");
+    ctrl(&mut app, 's');
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("社保卡或单位账户"), "{shown}");
+    insta::assert_snapshot!(shown);
+}

@@ -31,6 +31,10 @@ pub struct Settings {
     pub notice_working_days: u32,
     /// Holidays and make-up working days, for counting the notice.
     pub calendar: Calendar,
+    /// The local monthly minimum wage in yuan, for the post subsidy's cap (R-POST-2).
+    pub minimum_wage: u32,
+    /// The poverty-monitoring line in yuan a year, for rural part-time posts (R-POST-1).
+    pub monitoring_line: u32,
 }
 
 impl Default for Settings {
@@ -56,6 +60,10 @@ impl Default for Settings {
             due_soon_day: 20,
             notice_working_days: 5,
             calendar: Calendar::default(),
+            // Jiangxi's first-band monthly minimum wage (2024); counties set their own.
+            minimum_wage: 2000,
+            // A county's yearly figure; this default is a placeholder to be set.
+            monitoring_line: 7600,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod actor;
 mod exits;
+mod ledger;
 pub mod protocol;
 mod recognition;
 
@@ -233,6 +234,13 @@ impl Service {
             }
             Request::Exits => Response::Exits(self.exits(actor, today)?),
             Request::ExitStats => Response::ExitStats(self.exit_stats(actor, today)?),
+            Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
+            Request::AddLedgerEntry {
+                person,
+                rev,
+                kind,
+                values,
+            } => Response::Ledger(self.add_entry(actor, person, rev, kind, &values, today)?),
             Request::ProposeExit {
                 case,
                 rev,

@@ -6,6 +6,8 @@ use crate::domain::exit::ExitReason;
 use crate::domain::followup::{FollowUpAnswers, WorkStatus};
 use crate::domain::followup_form::{FieldError, FollowUpDraft};
 use crate::domain::intake::IntakeDraft;
+use crate::domain::ledger::{EntryKind, Ledger};
+use crate::domain::post::PostExitReason;
 use crate::domain::recognition::Step;
 use crate::domain::{
     CaseId, Category, DueStatus, HouseholdId, LabourCapacity, PersonId, RecognitionStatus,
@@ -105,6 +107,17 @@ pub enum Request {
     },
     /// Exits approved, by reason: this month and this year (R-EXIT-1).
     ExitStats,
+    /// A person's ledger: posts, policies, dibao linkage (R-LEDGER-1).
+    Ledger {
+        person: PersonId,
+    },
+    /// An entry typed into one of the ledger's forms, against the ledger's `rev`.
+    AddLedgerEntry {
+        person: PersonId,
+        rev: u64,
+        kind: EntryKind,
+        values: Vec<String>,
+    },
     /// The county's decision on a proposed exit; `note` is the reason for returning it.
     DecideExit {
         case: CaseId,
@@ -143,6 +156,8 @@ impl Request {
             Request::ZeroEmployment => "查看零就业家庭统计",
             Request::Exits => "查看退出审核",
             Request::ExitStats => "查看退出统计",
+            Request::Ledger { .. } => "查看援助台账",
+            Request::AddLedgerEntry { kind, .. } => kind.title(),
             Request::ProposeExit { .. } => "提出退出",
             Request::DecideExit { approve: true, .. } => "批准退出",
             Request::DecideExit { .. } => "退回退出申请",
@@ -165,6 +180,7 @@ impl Request {
                 | Request::CaseStep { .. }
                 | Request::ProposeExit { .. }
                 | Request::DecideExit { .. }
+                | Request::AddLedgerEntry { .. }
         )
     }
 }
@@ -206,7 +222,20 @@ pub enum Response {
     ZeroEmployment(Vec<ZeroEmploymentCount>),
     Exits(Vec<ExitRow>),
     ExitStats(Vec<ExitCount>),
+    Ledger(LedgerView),
     Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LedgerView {
+    pub person: PersonId,
+    pub name: String,
+    pub id_masked: String,
+    /// The person's case, if they have one.
+    pub status: Option<RecognitionStatus>,
+    pub ledger: Ledger,
+    /// What ends the post now held, for the caseworker to act on (R-POST-1).
+    pub post_triggers: Vec<PostExitReason>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -441,6 +470,9 @@ pub enum ServiceError {
     Invalid(Vec<(crate::domain::followup_form::Field, String)>),
     #[error("有 {} 项需要修改", .0.len())]
     InvalidIntake(Vec<(crate::domain::intake::IntakeField, String)>),
+    /// A ledger entry's problems, by field index.
+    #[error("有 {} 项需要修改", .0.len())]
+    InvalidEntry(Vec<(usize, String)>),
     /// A rule refuses the step (the notice still runs, an objection is open…).
     #[error("{0}")]
     Refused(String),

@@ -14,6 +14,7 @@ use crate::domain::followup::FollowUpAnswers;
 use crate::domain::followup_effect::apply_followup;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::ledger::Ledger;
 use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
     HouseholdEventKind, HouseholdId, Person, PersonId,
@@ -112,6 +113,7 @@ pub struct Store {
     drafts: Tree,
     accounts: Tree,
     audit: Tree,
+    ledgers: Tree,
     /// The audit head number last written to the anchor file.
     anchor: std::sync::Mutex<u64>,
 }
@@ -279,6 +281,7 @@ impl Store {
             drafts: db.open_tree("drafts")?,
             accounts: db.open_tree("accounts")?,
             audit: db.open_tree("audit")?,
+            ledgers: db.open_tree("ledgers")?,
             anchor: std::sync::Mutex::new(0),
             db,
         })
@@ -418,6 +421,46 @@ impl Store {
         self.drafts
             .insert(draft_key(account, case), encode(draft))?;
         self.flush()
+    }
+
+    /// A person's ledger: posts, policies, dibao linkage (empty when none kept yet).
+    pub fn ledger(&self, person: PersonId) -> Result<Ledger> {
+        Ok(self
+            .get(&self.ledgers, "ledgers", &person.to_key())?
+            .unwrap_or_else(|| Ledger::new(person)))
+    }
+
+    /// Writes a ledger read at `expected_rev`, as one audited action on the person.
+    pub fn put_ledger(
+        &self,
+        stamp: &Stamp,
+        ledger: &Ledger,
+        expected_rev: u64,
+        action: &str,
+        target: String,
+    ) -> Result<Ledger> {
+        let trees = (&self.meta, &self.audit, &self.ledgers);
+        let result = trees.transaction(|(meta, audit, ledgers)| {
+            let key = ledger.person.to_key();
+            let old: Option<(Ledger, Vec<u8>)> = tx_get(ledgers, "ledgers", &key)?;
+            let found = old.as_ref().map(|(l, _)| l.rev).unwrap_or(0);
+            if found != expected_rev {
+                return abort(StoreError::Conflict {
+                    expected: expected_rev,
+                    found,
+                });
+            }
+            let mut new = ledger.clone();
+            new.rev = found + 1;
+            let bytes = encode(&new);
+            ledgers.insert(&key, bytes.clone())?;
+            let changes = vec![change("persons", &key, old.map(|(_, b)| b), Some(bytes))];
+            append_audit(meta, audit, stamp, action, target.clone(), changes)?;
+            TxResult::Ok(new)
+        });
+        let saved = unwrap_tx(result)?;
+        self.commit()?;
+        Ok(saved)
     }
 
     /// The counter's unsaved intake form of `account`.

@@ -5,6 +5,7 @@ use super::audit::{AuditEntry, AuditHead};
 use super::codec::Versioned;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::ledger::Ledger;
 use crate::domain::{
     Account, AssistanceCase, CaseSummary, FollowUp, Household, Person, TownshipCode,
 };
@@ -60,4 +61,5 @@ versioned! {
     AuditHead => "audit_head" v 1,
     Account => "account" v 1,
     IntakeDraft => "intake_draft" v 1,
+    Ledger => "ledger" v 1,
 }

@@ -64,6 +64,12 @@ pub enum Action {
     ViewTier,
     /// F5: 退出审核, exits waiting for the county and the rules' findings.
     ShowExits,
+    /// The selected member's 援助台账: posts, policies, dibao linkage.
+    ShowLedger,
+    AddPost,
+    EndPost,
+    AddPolicy,
+    AddDibao,
 }
 
 impl Action {
@@ -103,6 +109,11 @@ impl Action {
             Action::ViewZeroEmployment => "零就业",
             Action::ViewTier => "按等级",
             Action::ShowExits => "退出审核",
+            Action::ShowLedger => "台账",
+            Action::AddPost => "安置岗位",
+            Action::EndPost => "岗位退出",
+            Action::AddPolicy => "享受政策",
+            Action::AddDibao => "低保联动",
         }
     }
 }

@@ -9,6 +9,7 @@ use super::followup_pane::FollowupPane;
 use super::household_pane::HouseholdPane;
 use super::intake_pane::IntakePane;
 use super::keymap::{Context, Key, Keymap};
+use super::ledger_pane::{EntryForm, LedgerPane};
 use super::queue_pane::QueuePane;
 use super::queue_pane::QueueView;
 use super::review_pane::{Outcome, ReviewPane};
@@ -31,6 +32,7 @@ pub enum Screen {
     Intake,
     Review,
     Exits,
+    Ledger,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +70,7 @@ pub struct App {
     intake: Option<IntakePane>,
     review: Option<ReviewPane>,
     exits: Option<ExitPane>,
+    ledger: Option<LedgerPane>,
     /// Where Esc from the review goes back to.
     review_from: Screen,
     resume: Option<Resume>,
@@ -108,6 +111,7 @@ impl App {
             intake: None,
             review: None,
             exits: None,
+            ledger: None,
             review_from: Screen::Queue,
             resume: None,
             status: None,
@@ -186,6 +190,10 @@ impl App {
             Screen::Intake => Context::Intake,
             Screen::Review => Context::Review,
             Screen::Exits => Context::Exits,
+            Screen::Ledger if self.ledger.as_ref().is_some_and(|l| l.form.is_some()) => {
+                Context::Entry
+            }
+            Screen::Ledger => Context::Ledger,
         }
     }
 
@@ -264,6 +272,14 @@ impl App {
                     }
                 }
             }
+            Context::Entry => {
+                if let Some(form) = self.ledger.as_mut().and_then(|l| l.form.as_mut()) {
+                    match request {
+                        InputRequest::InsertChar(c) => form.type_char(c),
+                        other => form.edit(other),
+                    }
+                }
+            }
             Context::Exits => {
                 let outcome = match (&mut self.exits, request) {
                     (Some(x), InputRequest::InsertChar(c)) => x.type_char(c),
@@ -318,6 +334,11 @@ impl App {
                     exits.paste(text);
                 }
             }
+            Context::Entry => {
+                if let Some(form) = self.ledger.as_mut().and_then(|l| l.form.as_mut()) {
+                    form.paste(text);
+                }
+            }
             _ => {}
         }
     }
@@ -351,6 +372,7 @@ impl App {
                 Screen::Intake => self.update_intake(action),
                 Screen::Review => self.update_review(action),
                 Screen::Exits => self.update_exits(action, page),
+                Screen::Ledger => self.update_ledger(action),
             },
         }
     }
@@ -411,6 +433,82 @@ impl App {
                 StatusKind::Info,
                 format!("零就业家庭：现有 {now} 户，本月新增 {found} 户，本月清零 {cleared} 户"),
             );
+        }
+    }
+
+    fn open_ledger(&mut self, person: crate::domain::PersonId) {
+        match self.call(Request::Ledger { person }) {
+            Ok(Response::Ledger(view)) => {
+                self.ledger = Some(LedgerPane::new(view));
+                self.screen = Screen::Ledger;
+                self.help = false;
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
+            Err(e) => self.say(StatusKind::Error, e.to_string()),
+        }
+    }
+
+    fn update_ledger(&mut self, action: Action) {
+        let today = self.overview.today;
+        let Some(ledger) = &mut self.ledger else {
+            return;
+        };
+        if let Some(form) = &mut ledger.form {
+            match action {
+                Action::NextField | Action::Down | Action::Open => form.next(),
+                Action::PrevField | Action::Up => form.prev(),
+                Action::Save => self.save_entry(),
+                _ => {}
+            }
+            return;
+        }
+        let kind = match action {
+            Action::AddPost => crate::domain::ledger::EntryKind::Post,
+            Action::EndPost => crate::domain::ledger::EntryKind::EndPost,
+            Action::AddPolicy => crate::domain::ledger::EntryKind::Policy,
+            Action::AddDibao => crate::domain::ledger::EntryKind::Dibao,
+            _ => return,
+        };
+        ledger.form = Some(EntryForm::new(kind, today));
+    }
+
+    fn save_entry(&mut self) {
+        let Some(ledger) = &self.ledger else { return };
+        let Some(form) = &ledger.form else { return };
+        let request = Request::AddLedgerEntry {
+            person: ledger.view.person,
+            rev: ledger.view.ledger.rev,
+            kind: form.kind,
+            values: form.values.clone(),
+        };
+        let title = form.kind.title();
+        match self.call(request) {
+            Ok(Response::Ledger(view)) => {
+                self.ledger = Some(LedgerPane::new(view));
+                self.say(StatusKind::Ok, format!("已记入台账：{title}"));
+            }
+            Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
+            Err(ServiceError::InvalidEntry(errors)) => {
+                let labels = self
+                    .ledger
+                    .as_ref()
+                    .and_then(|l| l.form.as_ref())
+                    .map(|f| f.kind.labels())
+                    .unwrap_or(&[]);
+                let first = errors
+                    .first()
+                    .map(|(i, m)| format!("{}：{m}", labels.get(*i).unwrap_or(&"")))
+                    .unwrap_or_default();
+                let n = errors.len();
+                if let Some(form) = self.ledger.as_mut().and_then(|l| l.form.as_mut()) {
+                    form.show_errors(errors);
+                }
+                self.say(
+                    StatusKind::Error,
+                    format!("有 {n} 项需要修改，未保存。{first}"),
+                );
+            }
+            Err(e) => self.say(StatusKind::Error, format!("未保存：{e}")),
         }
     }
 
@@ -712,6 +810,10 @@ impl App {
             Action::PageDown => h.scroll_timeline(8),
             Action::Open => self.open_followup(),
             Action::RevealId => self.reveal_id(),
+            Action::ShowLedger => match h.selected_person() {
+                Some(person) => self.open_ledger(person),
+                None => self.say(StatusKind::Info, "没有选中的成员"),
+            },
             Action::Review => match h.selected_case() {
                 Some(case) => self.open_review(case),
                 None => self.say(StatusKind::Info, "此成员没有援助申请"),
@@ -886,6 +988,7 @@ impl App {
                 .as_ref()
                 .and_then(|x| x.selected_row())
                 .map(|r| (r.household, Some(r.case))),
+            Screen::Ledger => self.household.as_ref().map(|h| (h.view.household, None)),
             _ => self
                 .queue
                 .selected_row()
@@ -926,6 +1029,10 @@ impl App {
                 Some(r) => r.case,
                 None => return,
             },
+            Screen::Ledger => {
+                self.say(StatusKind::Info, "回访请先返回户档案（Esc）");
+                return;
+            }
             Screen::Intake => {
                 self.say(
                     StatusKind::Info,
@@ -1040,6 +1147,15 @@ impl App {
             Screen::Exits => {
                 if !self.exits.as_mut().is_some_and(ExitPane::cancel) {
                     self.screen = Screen::Queue;
+                }
+            }
+            Screen::Ledger => {
+                let had_form = self
+                    .ledger
+                    .as_mut()
+                    .is_some_and(|l| l.form.take().is_some());
+                if !had_form {
+                    self.screen = Screen::Household;
                 }
             }
             Screen::Review => {
@@ -1202,6 +1318,11 @@ impl App {
                         x.render(frame, body, &self.theme);
                     }
                 }
+                Screen::Ledger => {
+                    if let Some(l) = &self.ledger {
+                        l.render(frame, body, &self.theme);
+                    }
+                }
                 Screen::Followup => match (&self.form, &self.conflict) {
                     (Some(f), Some(c)) => {
                         c.render(frame, body, &self.theme, &f.view.name, &f.draft)
@@ -1260,6 +1381,14 @@ impl App {
                 Action::Help,
                 Action::ShowHousehold,
                 Action::Open,
+                Action::Back,
+                Action::Quit,
+            ],
+            Context::Ledger => &[Action::Help, Action::Back, Action::Quit],
+            Context::Entry => &[
+                Action::Help,
+                Action::NextField,
+                Action::Save,
                 Action::Back,
                 Action::Quit,
             ],

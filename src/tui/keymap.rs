@@ -34,11 +34,13 @@ pub enum Context {
     Intake,
     Review,
     Exits,
+    Ledger,
+    Entry,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::Queue,
         Context::Search,
@@ -48,6 +50,8 @@ impl Context {
         Context::Intake,
         Context::Review,
         Context::Exits,
+        Context::Ledger,
+        Context::Entry,
         Context::Help,
     ];
 
@@ -63,6 +67,8 @@ impl Context {
             Context::Intake => "intake",
             Context::Review => "review",
             Context::Exits => "exits",
+            Context::Ledger => "ledger",
+            Context::Entry => "entry",
             Context::Help => "help",
         }
     }
@@ -79,6 +85,8 @@ impl Context {
             Context::Intake => "登记申请",
             Context::Review => "审核",
             Context::Exits => "退出审核",
+            Context::Ledger => "援助台账",
+            Context::Entry => "台账登记",
             Context::Help => "帮助",
         }
     }
@@ -97,6 +105,7 @@ impl Context {
                 | Context::Intake
                 | Context::Review
                 | Context::Exits
+                | Context::Entry
         )
     }
 
@@ -765,7 +774,12 @@ mod tests {
                 | Action::ViewOverdue
                 | Action::ViewZeroEmployment
                 | Action::ViewTier
-                | Action::ShowExits => action,
+                | Action::ShowExits
+                | Action::ShowLedger
+                | Action::AddPost
+                | Action::EndPost
+                | Action::AddPolicy
+                | Action::AddDibao => action,
             }
         }
         [
@@ -802,6 +816,11 @@ mod tests {
             Action::ViewZeroEmployment,
             Action::ViewTier,
             Action::ShowExits,
+            Action::ShowLedger,
+            Action::AddPost,
+            Action::EndPost,
+            Action::AddPolicy,
+            Action::AddDibao,
         ]
         .into_iter()
         .map(listed)
@@ -1237,6 +1256,8 @@ mod tests {
                 "intake",
                 "review",
                 "exits",
+                "ledger",
+                "entry",
                 "help"
             ]
         );
@@ -1253,6 +1274,8 @@ mod tests {
                 "登记申请",
                 "审核",
                 "退出审核",
+                "援助台账",
+                "台账登记",
                 "帮助"
             ]
         );

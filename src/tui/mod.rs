@@ -10,6 +10,7 @@ pub mod followup_pane;
 pub mod household_pane;
 pub mod intake_pane;
 pub mod keymap;
+pub mod ledger_pane;
 pub mod queue_pane;
 pub mod review_pane;
 pub mod terminal;

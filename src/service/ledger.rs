@@ -1,0 +1,121 @@
+//! 援助台账 (R-LEDGER-1): a person's posts, policies and dibao linkage, read and added to
+//! by the caseworkers who cover them.
+
+use super::{Actor, LedgerView, Result, Role, Service, ServiceError, stamp};
+use crate::domain::ledger::{EntryContext, EntryKind, check_entry};
+use crate::domain::post::post_exit_triggers;
+use crate::domain::retirement::retirement_date;
+use crate::domain::{CaseSummary, Person, PersonId, WorkStatus};
+use chrono::NaiveDate;
+
+impl Service {
+    /// The person, refused when of another township, and their case's summary if any.
+    fn covered_person(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+    ) -> Result<(Person, Option<CaseSummary>)> {
+        let p = self
+            .store
+            .person(person)?
+            .ok_or_else(|| ServiceError::NotFound(format!("人员 {person}")))?;
+        let household = self
+            .store
+            .household(p.household)?
+            .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", p.household)))?;
+        if !actor.covers(&household.township) {
+            return Err(ServiceError::Denied("该人员不属于您所在的乡镇".into()));
+        }
+        let mut summary = None;
+        for case in self.store.household_cases(p.household)? {
+            if let Some(s) = self.store.summary(case)?.filter(|s| s.person == person) {
+                summary = Some(s);
+            }
+        }
+        Ok((p, summary))
+    }
+
+    pub(super) fn ledger(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        today: NaiveDate,
+    ) -> Result<LedgerView> {
+        let (p, summary) = self.covered_person(actor, person)?;
+        let ledger = self.store.ledger(person)?;
+        let status = summary.as_ref().map(|s| s.status);
+        let post_triggers = match (ledger.open_post(), &summary) {
+            (Some(post), Some(s)) => {
+                let followups: Vec<_> = self
+                    .store
+                    .followups(s.case)?
+                    .into_iter()
+                    .map(|f| f.answers)
+                    .collect();
+                // A flexible worker's yearly income, from the latest follow-up's wage.
+                let income = followups
+                    .last()
+                    .filter(|f| f.work_status == WorkStatus::Flexible)
+                    .and_then(|f| f.employment.as_ref())
+                    .map(|e| e.monthly_wage.saturating_mul(12));
+                post_exit_triggers(
+                    &post.placement,
+                    s.status,
+                    &followups,
+                    income,
+                    self.settings.monitoring_line,
+                    today,
+                )
+            }
+            _ => Vec::new(),
+        };
+        Ok(LedgerView {
+            person,
+            name: p.name.clone(),
+            id_masked: p.id_number.masked(),
+            status,
+            ledger,
+            post_triggers,
+        })
+    }
+
+    pub(super) fn add_entry(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        rev: u64,
+        kind: EntryKind,
+        values: &[String],
+        today: NaiveDate,
+    ) -> Result<LedgerView> {
+        if actor.role == Role::Admin {
+            return Err(ServiceError::Denied("管理员账户不办理台账".into()));
+        }
+        let (p, summary) = self.covered_person(actor, person)?;
+        if summary.is_none() && kind == EntryKind::Post {
+            return Err(ServiceError::Refused(
+                "此人没有援助申请；公益性岗位只安置已认定的就业困难人员".into(),
+            ));
+        }
+        let ctx = EntryContext {
+            status: summary
+                .as_ref()
+                .map(|s| s.status)
+                .unwrap_or(crate::domain::RecognitionStatus::Rejected),
+            retires: retirement_date(p.birth_date(), p.id_number.sex(), p.former_class),
+            minimum_wage: self.settings.minimum_wage,
+        };
+        let entry = check_entry(kind, values, &ctx).map_err(ServiceError::InvalidEntry)?;
+        let mut ledger = self.store.ledger(person)?;
+        if ledger.rev != rev {
+            return Err(ServiceError::Conflict(
+                "此人的台账刚被他人修改，请重新打开后再填写".into(),
+            ));
+        }
+        ledger.add(entry).map_err(ServiceError::Refused)?;
+        let target = format!("{} {}", p.name, p.id_number.masked());
+        self.store
+            .put_ledger(&stamp(actor), &ledger, rev, kind.title(), target)?;
+        self.ledger(actor, person, today)
+    }
+}

@@ -1,0 +1,178 @@
+//! 援助台账 through the service (R-LEDGER-1, R-POST-1, R-POL-SI, R-DIBAO-1): a post only
+//! after recognition, the insurance subsidy split at approval and refused over benefit
+//! months, dibao linkage, a township's scope and every entry on the audit trail.
+
+mod common;
+
+use chrono::NaiveDate;
+use yuanzhu::domain::ledger::{DibaoKind, EntryKind};
+use yuanzhu::domain::{RecognitionStatus, Role, Settings};
+use yuanzhu::service::{Actor, LedgerView, Request, Response, Service, ServiceError, Today};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+}
+
+fn add(
+    service: &Service,
+    actor: &Actor,
+    view: &LedgerView,
+    kind: EntryKind,
+    values: &[&str],
+) -> Result<LedgerView, ServiceError> {
+    let request = Request::AddLedgerEntry {
+        person: view.person,
+        rev: view.ledger.rev,
+        kind,
+        values: values.iter().map(|s| s.to_string()).collect(),
+    };
+    service.handle(actor, request).map(|r| match r.body {
+        Response::Ledger(v) => v,
+        other => panic!("{other:?}"),
+    })
+}
+
+fn ledger(service: &Service, actor: &Actor, person: yuanzhu::domain::PersonId) -> LedgerView {
+    match service
+        .handle(actor, Request::Ledger { person })
+        .unwrap()
+        .body
+    {
+        Response::Ledger(v) => v,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::new(
+        common::demo_store(dir.path(), 60, today()),
+        Today::Fixed(today()),
+        Settings::default(),
+    );
+    let county = service.store().county().unwrap().unwrap();
+    let worker = Actor {
+        user: "jingban".into(),
+        role: Role::TownshipCaseworker,
+        township: Some(county.townships[0].code.clone()),
+    };
+    let summaries = service.store().summaries().unwrap();
+    let mine = |status: RecognitionStatus| {
+        summaries
+            .iter()
+            .find(|s| s.status == status && Some(&s.township) == worker.township.as_ref())
+            .unwrap()
+            .person
+    };
+
+    // An applicant still in the notice: no post yet.
+    let waiting = ledger(&service, &worker, mine(RecognitionStatus::InNotice));
+    let post = ["2", "长征村委会", "2026-12-01", "2027-11-30", "1200", "380"];
+    let refused = add(&service, &worker, &waiting, EntryKind::Post, &post).unwrap_err();
+    assert!(
+        matches!(&refused, ServiceError::InvalidEntry(e) if e[0].1.contains("先完成认定")),
+        "{refused:?}"
+    );
+
+    // A recognised person: placed, the subsidy split, the dibao linkage recorded.
+    let person = mine(RecognitionStatus::Recognised);
+    let view = ledger(&service, &worker, person);
+    let view = add(&service, &worker, &view, EntryKind::Post, &post).unwrap();
+    assert!(view.ledger.open_post().is_some());
+    let over_benefits = [
+        "3",
+        "2026-01",
+        "2026-12",
+        "4800",
+        "362100000000000001",
+        "",
+        "2026-06",
+        "2026-02",
+    ];
+    let refused = add(&service, &worker, &view, EntryKind::Policy, &over_benefits).unwrap_err();
+    assert!(
+        matches!(&refused, ServiceError::InvalidEntry(e) if e[0].1.contains("2026年2月")),
+        "{refused:?}"
+    );
+    let subsidy = [
+        "3",
+        "2026-03",
+        "2026-12",
+        "4000",
+        "362100000000000001",
+        "",
+        "2026-06",
+        "2026-02",
+    ];
+    let view = add(&service, &worker, &view, EntryKind::Policy, &subsidy).unwrap();
+    let months = view.ledger.policies[0].months.clone().unwrap();
+    assert_eq!((months.lump_sum.len(), months.monthly.len()), (4, 6));
+    let view = add(
+        &service,
+        &worker,
+        &view,
+        EntryKind::Dibao,
+        &["1", "2026-11-16", "300", "", "通勤费用按标准扣减"],
+    )
+    .unwrap();
+    assert!(matches!(
+        view.ledger.dibao[0].kind,
+        DibaoKind::CostDeduction { monthly: 300 }
+    ));
+
+    // A stale form is refused; another township's person is out of reach.
+    let stale = Request::AddLedgerEntry {
+        person,
+        rev: 0,
+        kind: EntryKind::EndPost,
+        values: vec!["2026-12-31".into(), "5".into()],
+    };
+    assert!(matches!(
+        service.handle(&worker, stale),
+        Err(ServiceError::Conflict(_))
+    ));
+    let elsewhere = summaries
+        .iter()
+        .find(|s| Some(&s.township) != worker.township.as_ref())
+        .unwrap();
+    let refused = service.handle(
+        &worker,
+        Request::Ledger {
+            person: elsewhere.person,
+        },
+    );
+    assert!(
+        matches!(refused, Err(ServiceError::Denied(_))),
+        "{refused:?}"
+    );
+
+    // Every entry is on the person's audit trail.
+    let id = summaries
+        .iter()
+        .find(|s| s.person == person)
+        .unwrap()
+        .id_number
+        .clone();
+    let log = match service
+        .handle(
+            &Actor {
+                user: "shenhe".into(),
+                role: Role::CountyReviewer,
+                township: None,
+            },
+            Request::AuditShow {
+                id_number: Some(id.as_str().into()),
+            },
+        )
+        .unwrap()
+        .body
+    {
+        Response::AuditLog(lines) => lines,
+        other => panic!("{other:?}"),
+    };
+    let actions: Vec<&str> = log.iter().map(|l| l.action.as_str()).collect();
+    for a in ["安置公益性岗位", "享受政策", "低保联动"] {
+        assert!(actions.contains(&a), "{a} missing: {actions:?}");
+    }
+}
