@@ -180,3 +180,59 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
         .count();
     assert_eq!(refusals, 3, "each refusal is on the record");
 }
+
+#[test]
+fn a_person_who_exited_applies_again_and_keeps_their_history() {
+    use yuanzhu::domain::intake::{IntakeDraft, IntakeField};
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::new(
+        common::demo_store(dir.path(), 60, today()),
+        Today::Fixed(today()),
+        Settings::default(),
+    );
+    let township = actor("jingban", Role::TownshipCaseworker, &service);
+    let county = actor("shenhe", Role::CountyReviewer, &service);
+    // The demo's proposal that this person moved away, approved.
+    let row = exits(&service, &county)
+        .into_iter()
+        .find(|r| r.proposed.is_some())
+        .unwrap();
+    decide(&service, &county, &row, true, "").unwrap();
+    let summary = service.store().summary(row.case).unwrap().unwrap();
+
+    // Back at the counter: the same ID number, applying again.
+    let county_name = service.store().county().unwrap().unwrap().townships[0]
+        .name
+        .clone();
+    let mut d = IntakeDraft::blank(today(), Some(&county_name));
+    d.set(IntakeField::IdNumber, summary.id_number.as_str().into());
+    d.set(IntakeField::Name, summary.name.clone());
+    d.set(IntakeField::Phone, "13907970009".into());
+    d.set(IntakeField::Village, "长征村".into());
+    d.press_code(IntakeField::Category1, '2');
+    d.set(IntakeField::Document1, "于民〔2026〕99号".into());
+    d.set(IntakeField::Issuer1, "于都县民政局".into());
+    let done = match service
+        .handle(&township, Request::Register { draft: d.clone() })
+        .unwrap()
+        .body
+    {
+        Response::Registered(r) => r,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(done.person, summary.person, "one person, one record");
+    assert_eq!(done.household, summary.household);
+    let new_case = done.case.unwrap();
+    assert_ne!(new_case, row.case);
+    assert_eq!(
+        service.store().case(row.case).unwrap().unwrap().status,
+        RecognitionStatus::Exited,
+        "the old case and its history stay"
+    );
+    // While that application is open, a third one is refused with where it is.
+    let refused = service.handle(&township, Request::Register { draft: d });
+    assert!(
+        matches!(&refused, Err(ServiceError::InvalidIntake(e)) if e[0].1.contains("申请")),
+        "{refused:?}"
+    );
+}

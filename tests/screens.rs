@@ -498,3 +498,35 @@ fn the_ledger_form_shows_its_problems_beside_the_fields() {
     assert!(shown.contains("社保卡或单位账户"), "{shown}");
     insta::assert_snapshot!(shown);
 }
+
+#[test]
+fn a_county_reviewer_approves_one_exit_and_returns_another_in_f5() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(5));
+    let first = screen(&app, 80, 24);
+    let name = first
+        .lines()
+        .find(|l| l.contains("> 待审核"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .unwrap()
+        .to_string();
+    key(&mut app, KeyCode::Char('a'));
+    let after = screen(&app, 80, 24);
+    assert!(after.contains(&format!("已批准 {name} 退出")), "{after}");
+    assert!(after.contains("待审核2"), "{after}");
+    // The next proposal goes back with a reason.
+    key(&mut app, KeyCode::Char('r'));
+    typed(&mut app, "死亡证明未盖章，请补正");
+    key(&mut app, KeyCode::Enter);
+    let returned = screen(&app, 80, 24);
+    assert!(
+        returned.contains("已退回") && returned.contains("待审核1"),
+        "{returned}"
+    );
+    // The approved person has left the follow-up queue.
+    key(&mut app, KeyCode::Esc);
+    typed(&mut app, "1");
+    let queue = screen(&app, 80, 24);
+    assert!(!queue.contains(&name), "{queue}");
+}

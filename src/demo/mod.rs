@@ -10,6 +10,7 @@ mod applications;
 mod exits;
 mod family;
 mod history;
+mod ledgers;
 mod names;
 mod rng;
 
@@ -86,6 +87,7 @@ pub fn generate(store: &Store, spec: &DemoSpec, stamp: &Stamp) -> Result<County,
     }
     applications::generate(store, &county, spec.households, spec.today, stamp)?;
     exits::generate(store, &county, spec.today, stamp)?;
+    ledgers::generate(store, &county, stamp)?;
     let accounts: Vec<(Account, Option<u64>)> = demo_accounts(&county, &stamp.actor)
         .into_iter()
         .map(|a| (a, None))

@@ -108,6 +108,9 @@ fn county_and_audit_are_written_once() {
             "公示结束",
             "不予认定",
             "提出退出",
+            "安置公益性岗位",
+            "享受政策",
+            "低保联动",
         ]
         .contains(&a.as_str())
     }));
@@ -482,4 +485,24 @@ fn applications_wait_at_every_stage_and_one_notice_has_an_objection() {
         assert!(stages.contains_key(stage), "{stage} missing: {stages:?}");
     }
     assert_eq!(objections, 1);
+}
+
+#[test]
+fn the_demo_ledgers_hold_a_post_a_subsidy_and_a_dibao_linkage() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = generated(dir.path(), 200, today());
+    let (mut posts, mut policies, mut dibao) = (0, 0, 0);
+    for s in store.summaries().unwrap() {
+        let l = store.ledger(s.person).unwrap();
+        posts += l.posts.len();
+        policies += l.policies.len();
+        dibao += l.dibao.len();
+        for p in &l.policies {
+            if p.kind == crate::domain::ledger::PolicyKind::SocialInsurance {
+                let m = p.months.as_ref().unwrap();
+                assert_eq!((m.lump_sum.len(), m.monthly.len()), (5, 7));
+            }
+        }
+    }
+    assert_eq!((posts, policies, dibao), (1, 2, 1));
 }

@@ -45,6 +45,11 @@ impl Service {
         })?;
         let county = self.county_or_err()?;
         if let Some(existing) = self.store.person_by_id_number(answers.id_number.as_str())? {
+            // Someone whose earlier case ended (exited, or not recognised) may apply
+            // again: a new case on the same record, the old history kept (第(五)条).
+            if answers.apply && !self.has_open_case(existing)? {
+                return self.reapply(actor, existing, &answers, today);
+            }
             return Err(field(
                 IntakeField::IdNumber,
                 self.where_is(existing, &county)?,
@@ -113,6 +118,93 @@ impl Service {
             household: saved.household,
             case: saved.case,
             name: registration.person.name,
+            zero_employment: saved
+                .zero_employment
+                .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
+        })
+    }
+
+    /// Whether the person has a case still on its way or recognised.
+    fn has_open_case(&self, person: PersonId) -> Result<bool> {
+        let Some(p) = self.store.person(person)? else {
+            return Ok(false);
+        };
+        for case in self.store.household_cases(p.household)? {
+            if let Some(s) = self.store.summary(case)?
+                && s.person == person
+                && !matches!(
+                    s.status,
+                    RecognitionStatus::Exited | RecognitionStatus::Rejected
+                )
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// A new application by a person on file whose earlier case ended: their record
+    /// updated from the counter (phone, capacity, work, registration, categories), in
+    /// their own household.
+    fn reapply(
+        &self,
+        actor: &Actor,
+        existing: PersonId,
+        answers: &IntakeAnswers,
+        today: NaiveDate,
+    ) -> Result<Registered> {
+        let mut person = self
+            .store
+            .person(existing)?
+            .ok_or_else(|| ServiceError::NotFound(format!("人员 {existing}")))?;
+        let household = self
+            .store
+            .household(person.household)?
+            .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", person.household)))?;
+        if !actor.covers(&household.township) {
+            return Err(field(
+                IntakeField::IdNumber,
+                "此人已登记在其他乡镇（街道），请由所在乡镇办理",
+            ));
+        }
+        person.phone = answers.phone.clone();
+        person.labour = answers.labour;
+        person.willing_to_work = answers.willing_to_work;
+        person.work_status = answers.work_status;
+        person.unemployed_since = answers.unemployed_since;
+        if !answers.categories.is_empty() {
+            person.categories = answers.categories.clone();
+        }
+        person.rev += 1;
+        let mut others = Vec::new();
+        for m in household.members.iter().filter(|m| **m != existing) {
+            if let Some(p) = self.store.person(*m)? {
+                others.push(p);
+            }
+        }
+        let plan = HouseholdPlan::Join(household.id);
+        self.check_qualifies(&person, &others, &plan, today)?;
+        let case = AssistanceCase {
+            id: CaseId(self.store.new_id()?),
+            rev: 1,
+            person: existing,
+            household: household.id,
+            township: household.township.clone(),
+            status: RecognitionStatus::Applied,
+            tier: Tier::Two,
+            applied_on: today,
+            recognised_on: None,
+            events: vec![CaseEvent {
+                date: today,
+                kind: CaseEventKind::Applied,
+            }],
+        };
+        let saved = self.store.reapply(&stamp(actor), &person, &case, today)?;
+        Ok(Registered {
+            person: existing,
+            household: household.id,
+            case: saved.case,
+            name: person.name,
             zero_employment: saved
                 .zero_employment
                 .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),

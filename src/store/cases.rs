@@ -146,6 +146,86 @@ impl Store {
         Ok(registered)
     }
 
+    /// A new application by a person already on file (one whose earlier case ended):
+    /// their record as the counter found it now, and the new case, in one transaction.
+    pub fn reapply(
+        &self,
+        stamp: &Stamp,
+        person: &Person,
+        case: &AssistanceCase,
+        today: NaiveDate,
+    ) -> Result<Registered> {
+        let trees = (
+            &self.meta,
+            &self.audit,
+            &self.persons,
+            &self.households,
+            &self.cases,
+            &self.summaries,
+            &self.household_cases,
+        );
+        let household_cases = self.household_cases(person.household)?;
+        let result =
+            trees.transaction(|(meta, audit, persons, households, cases, summaries, hc)| {
+                let pk = person.id.to_key();
+                let (_, person_old): (Person, _) = tx_need(persons, "persons", &pk)?;
+                let hk = person.household.to_key();
+                let (mut household, household_old): (Household, _) =
+                    tx_need(households, "households", &hk)?;
+                let mut members = Vec::new();
+                for m in household.members.iter().filter(|m| **m != person.id) {
+                    if let Some((p, _)) = tx_get::<Person>(persons, "persons", &m.to_key())? {
+                        members.push(p);
+                    }
+                }
+                members.push(person.clone());
+                let refs: Vec<&Person> = members.iter().collect();
+                let zero_now = is_zero_employment(&refs, household.has_business_income, today);
+                let zero = household.track_zero_employment(zero_now, today);
+                let mut changes = Vec::new();
+                let p_new = encode(person);
+                persons.insert(&pk, p_new.clone())?;
+                changes.push(change("persons", &pk, Some(person_old), Some(p_new)));
+                if zero.is_some() {
+                    household.rev += 1;
+                    let h_new = encode(&household);
+                    households.insert(&hk, h_new.clone())?;
+                    changes.push(change("households", &hk, Some(household_old), Some(h_new)));
+                    for other in &household_cases {
+                        let ok = other.to_key();
+                        if let Some((mut s, s_old)) =
+                            tx_get::<CaseSummary>(summaries, "summaries", &ok)?
+                        {
+                            s.zero_employment_household = zero_now;
+                            let s_new = encode(&s);
+                            summaries.insert(&ok, s_new.clone())?;
+                            changes.push(change("summaries", &ok, Some(s_old), Some(s_new)));
+                        }
+                    }
+                }
+                let ck = case.id.to_key();
+                let c_new = encode(case);
+                cases.insert(&ck, c_new.clone())?;
+                changes.push(change("cases", &ck, None, Some(c_new)));
+                hc.insert(&pair_key(hk, ck), &[])?;
+                let s_new = encode(&CaseSummary::new(case, person, zero_now));
+                summaries.insert(&ck, s_new.clone())?;
+                changes.push(change("summaries", &ck, None, Some(s_new)));
+                let target = format!("{} {}", person.name, person.id_number.masked());
+                let seq = append_audit(meta, audit, stamp, "再次申请", target, changes)?;
+                Ok(Registered {
+                    person: person.id,
+                    household: person.household,
+                    case: Some(case.id),
+                    zero_employment: zero,
+                    seq,
+                })
+            });
+        let registered = unwrap_tx(result)?;
+        self.commit()?;
+        Ok(registered)
+    }
+
     /// Writes `case`, changed by a review step from the version `expected_rev`, with its
     /// summary, as one audited action.
     pub fn put_case_step(
