@@ -175,6 +175,38 @@ pub fn findings(
     out
 }
 
+/// A person recognised only through a derived category (第(一)条) who no longer holds
+/// it: no recorded category, the household no longer a zero-employment one, and not
+/// "4050" any more (back in work, or the registration cancelled).
+pub fn category_lapsed(
+    person: &Person,
+    zero_household: bool,
+    today: NaiveDate,
+    settings: &super::settings::Settings,
+) -> Option<Finding> {
+    if !person.categories.is_empty() || zero_household {
+        return None;
+    }
+    let unemployed = (!person.work_status.is_in_work())
+        .then_some(person.unemployed_since)
+        .flatten();
+    let is_4050 = super::category::is_4050(
+        person.birth_date(),
+        person.id_number.sex(),
+        unemployed,
+        today,
+        settings,
+    );
+    (!is_4050).then(|| Finding {
+        reason: ExitReason::Other,
+        rule: "不再属于任何一类就业困难人员".into(),
+        evidence: vec![format!(
+            "无登记类别；所在家庭已不是零就业家庭；不符合“4050”条件（{}）",
+            person.work_status.label()
+        )],
+    })
+}
+
 /// An exit proposed and not yet decided.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proposal {
@@ -502,5 +534,31 @@ mod tests {
                 reason: ExitReason::MovedAway
             }
         )));
+    }
+
+    #[test]
+    fn a_derived_category_that_lapsed_is_found() {
+        let s = crate::domain::Settings::default();
+        let mut p = person(d(1990, 6, 1), 11);
+        p.work_status = WorkStatus::Employed;
+        let today = d(2026, 11, 20);
+        let f = category_lapsed(&p, false, today, &s).unwrap();
+        assert_eq!(f.reason, ExitReason::Other);
+        assert!(
+            category_lapsed(&p, true, today, &s).is_none(),
+            "still zero-employment"
+        );
+        p.categories.push(crate::domain::RecordedCategory {
+            category: crate::domain::Category::Dibao,
+            evidence: Default::default(),
+        });
+        assert!(
+            category_lapsed(&p, false, today, &s).is_none(),
+            "a recorded category"
+        );
+        // A man of 55, out of work since 2025: still "4050".
+        let mut older = person(d(1971, 1, 1), 13);
+        older.unemployed_since = Some(d(2025, 1, 1));
+        assert!(category_lapsed(&older, false, today, &s).is_none());
     }
 }

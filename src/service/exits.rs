@@ -4,7 +4,7 @@
 use super::{Actor, ExitCount, ExitRow, Result, Service, ServiceError, stamp};
 use crate::domain::CaseEventKind;
 use crate::domain::YearMonth;
-use crate::domain::exit::{ExitReason, ExitRules, findings};
+use crate::domain::exit::{ExitReason, ExitRules, category_lapsed, findings};
 use crate::domain::{CaseId, RecognitionStatus};
 use chrono::Datelike;
 use chrono::NaiveDate;
@@ -61,7 +61,12 @@ impl Service {
             } else {
                 Vec::new()
             };
-            for f in findings(&case, &person, &answers, today, &rules) {
+            let lapsed =
+                category_lapsed(&person, s.zero_employment_household, today, &self.settings);
+            for f in findings(&case, &person, &answers, today, &rules)
+                .into_iter()
+                .chain(lapsed)
+            {
                 found.push(row(f.reason, f.rule, f.evidence, None));
             }
         }

@@ -4,6 +4,7 @@
 
 use super::cells::{clip, fit, input_view};
 use super::theme::Theme;
+use crate::domain::exit::ExitReason;
 use crate::service::ExitRow;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -170,7 +171,14 @@ impl ExitPane {
                 ),
                 Span::raw(fit(&r.name, 9)),
                 Span::raw(fit(&r.township_name, 9)),
-                Span::raw(clip(r.reason.label(), w.saturating_sub(27))),
+                Span::raw(clip(
+                    if r.reason == ExitReason::Other {
+                        &r.rule
+                    } else {
+                        r.reason.label()
+                    },
+                    w.saturating_sub(27),
+                )),
             ]));
         }
         while lines.len() < list_height + 1 {
