@@ -44,6 +44,10 @@ pub struct Rules {
     pub tier_interval_days: Option<[u32; 3]>,
     /// The service package of 一级, 二级, 三级.
     pub tier_packages: Option<[String; 3]>,
+    /// The local monthly minimum wage (yuan), for the post subsidy's 70% cap.
+    pub minimum_wage: Option<u32>,
+    /// The poverty-monitoring line (yuan a year), for rural part-time posts.
+    pub monitoring_line: Option<u32>,
 }
 
 impl Rules {
@@ -69,6 +73,17 @@ impl Rules {
                 }
                 rule.interval_days = (days > 0).then_some(days);
             }
+        }
+        if let Some(wage) = self.minimum_wage {
+            if !(1000..=10_000).contains(&wage) {
+                return Err(format!(
+                    "minimum_wage 应为每月 1000 至 10000 元，而不是 {wage}"
+                ));
+            }
+            settings.minimum_wage = wage;
+        }
+        if let Some(line) = self.monitoring_line {
+            settings.monitoring_line = line;
         }
         if let Some(packages) = &self.tier_packages {
             for (rule, package) in settings.tiers.iter_mut().zip(packages) {
@@ -154,12 +169,13 @@ mod tests {
     #[test]
     fn rules_set_the_notice_the_holidays_and_the_tiers() {
         let c = Config::parse(
-            "[rules]\nnotice_working_days = 7\nholidays = [\"2026-10-01\", \"2026-10-02\"]\nworkdays = [\"2026-10-10\"]\ntier_interval_days = [7, 0, 0]\n",
+            "[rules]\nminimum_wage = 1900\nnotice_working_days = 7\nholidays = [\"2026-10-01\", \"2026-10-02\"]\nworkdays = [\"2026-10-10\"]\ntier_interval_days = [7, 0, 0]\n",
             "c.toml",
         )
         .unwrap();
         let s = c.settings().unwrap();
         assert_eq!(s.notice_working_days, 7);
+        assert_eq!(s.minimum_wage, 1900);
         assert_eq!(s.calendar.holidays.len(), 2);
         assert_eq!(s.tiers[0].interval_days, Some(7));
         assert_eq!(s.tiers[1].interval_days, None);
