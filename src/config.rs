@@ -48,6 +48,10 @@ pub struct Rules {
     pub minimum_wage: Option<u32>,
     /// The poverty-monitoring line (yuan a year), for rural part-time posts.
     pub monitoring_line: Option<u32>,
+    /// Follow-ups in a row in work with contract and insurance that propose an exit (3).
+    pub exit_stable_followups: Option<usize>,
+    /// Follow-ups in a row unwilling to work that propose an exit (3).
+    pub exit_unwilling_followups: Option<usize>,
 }
 
 impl Rules {
@@ -84,6 +88,23 @@ impl Rules {
         }
         if let Some(line) = self.monitoring_line {
             settings.monitoring_line = line;
+        }
+        for (value, slot) in [
+            (
+                self.exit_stable_followups,
+                &mut settings.exit_rules.stable_followups,
+            ),
+            (
+                self.exit_unwilling_followups,
+                &mut settings.exit_rules.unwilling_followups,
+            ),
+        ] {
+            if let Some(n) = value {
+                if !(1..=12).contains(&n) {
+                    return Err(format!("退出规则的连续回访次数应为 1 至 12，而不是 {n}"));
+                }
+                *slot = n;
+            }
         }
         if let Some(packages) = &self.tier_packages {
             for (rule, package) in settings.tiers.iter_mut().zip(packages) {
@@ -186,5 +207,13 @@ mod tests {
         let c = Config::parse("[rules]\ntier_interval_days = [14, 45, 0]\n", "c.toml").unwrap();
         let e = c.settings().unwrap_err();
         assert!(e.contains("45") && e.contains("每月"), "{e}");
+    }
+
+    #[test]
+    fn exit_rules_take_their_counts_from_the_file_within_bounds() {
+        let c = Config::parse("[rules]\nexit_stable_followups = 4\n", "c.toml").unwrap();
+        assert_eq!(c.settings().unwrap().exit_rules.stable_followups, 4);
+        let c = Config::parse("[rules]\nexit_unwilling_followups = 0\n", "c.toml").unwrap();
+        assert!(c.settings().unwrap_err().contains("1 至 12"));
     }
 }

@@ -35,6 +35,8 @@ pub struct Settings {
     pub minimum_wage: u32,
     /// The poverty-monitoring line in yuan a year, for rural part-time posts (R-POST-1).
     pub monitoring_line: u32,
+    /// How many follow-ups in a row the exit rules look at (R-EXIT-1).
+    pub exit_rules: super::exit::ExitRules,
 }
 
 impl Default for Settings {
@@ -64,6 +66,7 @@ impl Default for Settings {
             minimum_wage: 2000,
             // A county's yearly figure; this default is a placeholder to be set.
             monitoring_line: 7600,
+            exit_rules: super::exit::ExitRules::default(),
         }
     }
 }

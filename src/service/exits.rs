@@ -13,7 +13,7 @@ impl Service {
     /// Proposals first (oldest first), then findings, for the cases the actor covers.
     pub(super) fn exits(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitRow>> {
         let county = self.store.county()?;
-        let rules = ExitRules::default();
+        let rules: ExitRules = self.settings.exit_rules;
         let (mut proposed, mut found) = (Vec::new(), Vec::new());
         for s in self.store.summaries()? {
             if s.status != RecognitionStatus::Recognised || !actor.covers(&s.township) {
