@@ -2,6 +2,7 @@
 //! application, into a new or an existing household; and a case's step through review.
 //! Each is one transaction with its audit entry, flushed before it returns.
 
+use super::audit::Change;
 use super::{
     Result, Stamp, Store, StoreError, TxResult, abort, append_audit, change, encode, pair_key,
     tx_get, tx_need, unwrap_tx,
@@ -12,6 +13,7 @@ use crate::domain::{
 };
 use chrono::NaiveDate;
 use sled::Transactional;
+use sled::transaction::TransactionalTree;
 
 /// Where a registered person lives: a household opened now, or one already on file.
 #[derive(Clone, Debug)]
@@ -37,6 +39,61 @@ pub struct Registered {
     /// Set when adding this person started or cleared the household's zero employment.
     pub zero_employment: Option<HouseholdEventKind>,
     pub seq: u64,
+}
+
+/// The household's members as stored, with `person` as they are now (just added, or
+/// changed at the counter).
+fn members_with(
+    persons: &TransactionalTree,
+    household: &Household,
+    person: &Person,
+) -> TxResult<Vec<Person>> {
+    let mut members = Vec::new();
+    for m in household.members.iter().filter(|m| **m != person.id) {
+        if let Some((p, _)) = tx_get::<Person>(persons, "persons", &m.to_key())? {
+            members.push(p);
+        }
+    }
+    members.push(person.clone());
+    Ok(members)
+}
+
+/// The household's other cases told its zero-employment state.
+fn tell_summaries(
+    summaries: &TransactionalTree,
+    others: &[CaseId],
+    zero_now: bool,
+    changes: &mut Vec<Change>,
+) -> TxResult<()> {
+    for other in others {
+        let ok = other.to_key();
+        if let Some((mut s, s_old)) = tx_get::<CaseSummary>(summaries, "summaries", &ok)? {
+            s.zero_employment_household = zero_now;
+            let s_new = encode(&s);
+            summaries.insert(&ok, s_new.clone())?;
+            changes.push(change("summaries", &ok, Some(s_old), Some(s_new)));
+        }
+    }
+    Ok(())
+}
+
+/// A new case: its record, its place in the household's index, and its summary.
+fn insert_case(
+    (cases, summaries, index): (&TransactionalTree, &TransactionalTree, &TransactionalTree),
+    case: &AssistanceCase,
+    person: &Person,
+    zero_now: bool,
+    changes: &mut Vec<Change>,
+) -> TxResult<()> {
+    let ck = case.id.to_key();
+    let c_new = encode(case);
+    cases.insert(&ck, c_new.clone())?;
+    changes.push(change("cases", &ck, None, Some(c_new)));
+    index.insert(&pair_key(case.household.to_key(), ck), &[])?;
+    let s_new = encode(&CaseSummary::new(case, person, zero_now));
+    summaries.insert(&ck, s_new.clone())?;
+    changes.push(change("summaries", &ck, None, Some(s_new)));
+    Ok(())
 }
 
 impl Store {
@@ -80,14 +137,8 @@ impl Store {
                         (h, Some(old))
                     }
                 };
-                let mut members = Vec::new();
-                for m in &household.members {
-                    if let Some((p, _)) = tx_get::<Person>(persons, "persons", &m.to_key())? {
-                        members.push(p);
-                    }
-                }
+                let members = members_with(persons, &household, person)?;
                 household.members.push(person.id);
-                members.push(person.clone());
                 let refs: Vec<&Person> = members.iter().collect();
                 let zero_now = is_zero_employment(&refs, household.has_business_income, today);
                 let zero = household.track_zero_employment(zero_now, today);
@@ -103,27 +154,10 @@ impl Store {
                 changes.push(change("households", &hk, household_old, Some(h_new)));
 
                 if let Some(case) = &registration.case {
-                    let ck = case.id.to_key();
-                    let c_new = encode(case);
-                    cases.insert(&ck, c_new.clone())?;
-                    changes.push(change("cases", &ck, None, Some(c_new)));
-                    hc.insert(&pair_key(hk, ck), &[])?;
-                    let s_new = encode(&CaseSummary::new(case, person, zero_now));
-                    summaries.insert(&ck, s_new.clone())?;
-                    changes.push(change("summaries", &ck, None, Some(s_new)));
+                    insert_case((cases, summaries, hc), case, person, zero_now, &mut changes)?;
                 }
                 if zero.is_some() {
-                    for other in &household_cases {
-                        let ok = other.to_key();
-                        if let Some((mut s, s_old)) =
-                            tx_get::<CaseSummary>(summaries, "summaries", &ok)?
-                        {
-                            s.zero_employment_household = zero_now;
-                            let s_new = encode(&s);
-                            summaries.insert(&ok, s_new.clone())?;
-                            changes.push(change("summaries", &ok, Some(s_old), Some(s_new)));
-                        }
-                    }
+                    tell_summaries(summaries, &household_cases, zero_now, &mut changes)?;
                 }
                 let action = if registration.case.is_some() {
                     "登记申请"
@@ -172,13 +206,7 @@ impl Store {
                 let hk = person.household.to_key();
                 let (mut household, household_old): (Household, _) =
                     tx_need(households, "households", &hk)?;
-                let mut members = Vec::new();
-                for m in household.members.iter().filter(|m| **m != person.id) {
-                    if let Some((p, _)) = tx_get::<Person>(persons, "persons", &m.to_key())? {
-                        members.push(p);
-                    }
-                }
-                members.push(person.clone());
+                let members = members_with(persons, &household, person)?;
                 let refs: Vec<&Person> = members.iter().collect();
                 let zero_now = is_zero_employment(&refs, household.has_business_income, today);
                 let zero = household.track_zero_employment(zero_now, today);
@@ -191,26 +219,9 @@ impl Store {
                     let h_new = encode(&household);
                     households.insert(&hk, h_new.clone())?;
                     changes.push(change("households", &hk, Some(household_old), Some(h_new)));
-                    for other in &household_cases {
-                        let ok = other.to_key();
-                        if let Some((mut s, s_old)) =
-                            tx_get::<CaseSummary>(summaries, "summaries", &ok)?
-                        {
-                            s.zero_employment_household = zero_now;
-                            let s_new = encode(&s);
-                            summaries.insert(&ok, s_new.clone())?;
-                            changes.push(change("summaries", &ok, Some(s_old), Some(s_new)));
-                        }
-                    }
+                    tell_summaries(summaries, &household_cases, zero_now, &mut changes)?;
                 }
-                let ck = case.id.to_key();
-                let c_new = encode(case);
-                cases.insert(&ck, c_new.clone())?;
-                changes.push(change("cases", &ck, None, Some(c_new)));
-                hc.insert(&pair_key(hk, ck), &[])?;
-                let s_new = encode(&CaseSummary::new(case, person, zero_now));
-                summaries.insert(&ck, s_new.clone())?;
-                changes.push(change("summaries", &ck, None, Some(s_new)));
+                insert_case((cases, summaries, hc), case, person, zero_now, &mut changes)?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
                 let seq = append_audit(meta, audit, stamp, "再次申请", target, changes)?;
                 Ok(Registered {
