@@ -1352,13 +1352,18 @@ impl App {
             Some(t) => format!("{}（{}，{}）", o.user, o.role, t),
             None => format!("{}（{}）", o.user, o.role),
         };
-        let text = format!(
-            " 援助 | {} | {} | {} | 今天 {}",
+        let today = o.today.format("%Y-%m-%d");
+        let mut text = format!(
+            " 援助 | {} | {} | {} | 今天 {today}",
             o.county,
             who,
             crate::domain::YearMonth::of(o.today).label(),
-            o.today.format("%Y-%m-%d")
         );
+        // The month repeats the date: the first thing to go when the line is too long
+        // (a township caseworker's account and township at 80 columns).
+        if super::cells::width(&text) > usize::from(area.width) {
+            text = format!(" 援助 | {} | {who} | 今天 {today}", o.county);
+        }
         frame.render_widget(
             Paragraph::new(super::cells::fit(&text, usize::from(area.width)))
                 .style(self.theme.header()),
