@@ -5,21 +5,20 @@
 
 use super::cells::{fit, input_view};
 use super::theme::Theme;
+use super::typing::Typing;
 use crate::domain::followup_form::{Field, FieldKind, FollowUpDraft, FormContext, format_date};
-use crate::domain::text::clean_line;
 use crate::domain::{DueStatus, Settings};
 use crate::service::FormView;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use tui_input::{Input, InputRequest};
+use tui_input::InputRequest;
 
 pub struct FollowupPane {
     pub view: FormView,
     pub draft: FollowUpDraft,
-    pub focus: Field,
-    input: Input,
+    typing: Typing<Field>,
     pub errors: Vec<(Field, String)>,
     /// Changed since opened or last saved.
     pub dirty: bool,
@@ -40,11 +39,11 @@ impl FollowupPane {
             Some(d) => (d.clone(), true),
             None => (FollowUpDraft::blank(&ctx, settings), false),
         };
+        let typing = Typing::new(Field::Method, &draft);
         let mut pane = Self {
             view,
             draft,
-            focus: Field::Date,
-            input: Input::default(),
+            typing,
             errors: Vec::new(),
             dirty: false,
             saved: false,
@@ -60,42 +59,27 @@ impl FollowupPane {
     }
 
     fn focus_field(&mut self, field: Field) {
-        self.focus = field;
-        self.input = Input::new(self.draft.get(field).to_string());
+        self.typing.focus_on(field, &self.draft);
     }
 
-    fn applicable(&self) -> Vec<Field> {
-        Field::ALL
-            .into_iter()
-            .filter(|f| self.draft.applies(*f))
-            .collect()
+    /// The field the caret is in.
+    pub fn focus(&self) -> Field {
+        self.typing.focus
     }
 
     pub fn next_field(&mut self) {
-        let fields = self.applicable();
-        let pos = fields.iter().position(|f| *f == self.focus);
-        let next = match pos {
-            Some(p) => fields.get(p + 1).or(fields.last()),
-            None => fields.iter().find(|f| f.index() > self.focus.index()),
-        };
-        if let Some(f) = next.copied() {
-            self.focus_field(f);
-        }
+        self.typing.next(&self.draft);
     }
 
     pub fn prev_field(&mut self) {
-        let fields = self.applicable();
-        let prev = fields.iter().rev().find(|f| f.index() < self.focus.index());
-        if let Some(f) = prev.copied() {
-            self.focus_field(f);
-        }
+        self.typing.prev(&self.draft);
     }
 
-    fn touched(&mut self) {
+    fn touched(&mut self, field: Field) {
         self.dirty = true;
         self.saved = false;
         self.unkept_since = Some(std::time::Instant::now());
-        self.errors.retain(|(f, _)| *f != self.focus);
+        self.errors.retain(|(f, _)| *f != field);
     }
 
     /// 照上次. Returns false when there is no earlier follow-up.
@@ -114,73 +98,22 @@ impl FollowupPane {
 
     /// A typed character; code fields take it as their answer and move on.
     pub fn type_char(&mut self, c: char) {
-        match self.focus.kind() {
-            FieldKind::Code(_) => {
-                if self.draft.press_code(self.focus, c) {
-                    self.touched();
-                    self.next_field();
-                }
-            }
-            FieldKind::Codes(_) => {
-                if self.draft.press_code(self.focus, c) {
-                    self.touched();
-                }
-            }
-            FieldKind::Date | FieldKind::Text { .. } | FieldKind::Yuan => {
-                if !c.is_control() && self.fits_one_more() {
-                    self.input.handle(InputRequest::InsertChar(c));
-                    self.store_input();
-                }
-            }
+        if let Some(field) = self.typing.type_char(&mut self.draft, c) {
+            self.touched(field);
         }
-    }
-
-    fn max_chars(&self) -> usize {
-        match self.focus.kind() {
-            FieldKind::Text { max_chars } => max_chars,
-            FieldKind::Date => 10,
-            FieldKind::Yuan => 12,
-            FieldKind::Code(_) | FieldKind::Codes(_) => 8,
-        }
-    }
-
-    fn fits_one_more(&self) -> bool {
-        self.input.value().chars().count() < self.max_chars()
     }
 
     /// Pasted text: control and escape characters dropped, cut at the field's length.
     pub fn paste(&mut self, text: &str) {
-        let room = self
-            .max_chars()
-            .saturating_sub(self.input.value().chars().count());
-        for c in clean_line(text, room).chars() {
-            self.type_char(c);
+        for field in self.typing.paste(&mut self.draft, text) {
+            self.touched(field);
         }
     }
 
     /// Keys that edit the text of a field: Backspace, Delete, Left, Right, Home, End.
     pub fn edit(&mut self, request: InputRequest) {
-        match self.focus.kind() {
-            FieldKind::Code(_) | FieldKind::Codes(_) => {
-                if matches!(
-                    request,
-                    InputRequest::DeletePrevChar | InputRequest::DeleteNextChar
-                ) {
-                    self.draft.set(self.focus, String::new());
-                    self.touched();
-                }
-            }
-            _ => {
-                self.input.handle(request);
-                self.store_input();
-            }
-        }
-    }
-
-    fn store_input(&mut self) {
-        if self.input.value() != self.draft.get(self.focus) {
-            self.draft.set(self.focus, self.input.value().to_string());
-            self.touched();
+        if let Some(field) = self.typing.edit(&mut self.draft, request) {
+            self.touched(field);
         }
     }
 
@@ -214,7 +147,7 @@ impl FollowupPane {
         self.view.rev = rev;
         self.dirty = true;
         self.unkept_since = Some(std::time::Instant::now());
-        self.focus_field(self.focus);
+        self.focus_field(self.typing.focus);
     }
 
     pub fn mark_saved(&mut self, rev: u64) {
@@ -276,7 +209,7 @@ impl FollowupPane {
         let hint_room = usize::from(inner.width).saturating_sub(2 + LABEL_CELLS + VALUE_CELLS + 1);
         let mut cursor: Option<Position> = None;
         for field in Field::ALL {
-            let focused = field == self.focus;
+            let focused = field == self.typing.focus;
             let applies = self.draft.applies(field);
             let marker = if focused { "> " } else { "  " };
             let label_style = if focused {
@@ -296,7 +229,7 @@ impl FollowupPane {
                     FieldKind::Date | FieldKind::Text { .. } | FieldKind::Yuan
                 )
             {
-                let (shown, caret) = input_view(&self.input, VALUE_CELLS - 1);
+                let (shown, caret) = input_view(&self.typing.input, VALUE_CELLS - 1);
                 spans.push(Span::styled(fit(&shown, VALUE_CELLS), theme.focus()));
                 let y = inner.y + u16::try_from(lines.len()).unwrap_or(0);
                 let x = inner.x + u16::try_from(2 + LABEL_CELLS + caret).unwrap_or(0);

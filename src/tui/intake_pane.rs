@@ -5,21 +5,20 @@
 
 use super::cells::{clip, fit, input_view};
 use super::theme::Theme;
+use super::typing::Typing;
 use crate::domain::Settings;
 use crate::domain::followup_form::FieldKind;
 use crate::domain::intake::{IntakeDraft, IntakeField};
-use crate::domain::text::clean_line;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use tui_input::{Input, InputRequest};
+use tui_input::InputRequest;
 
 pub struct IntakePane {
     pub draft: IntakeDraft,
-    pub focus: IntakeField,
-    input: Input,
+    typing: Typing<IntakeField>,
     pub errors: Vec<(IntakeField, String)>,
     pub today: NaiveDate,
     pub dirty: bool,
@@ -37,22 +36,18 @@ impl IntakePane {
 
     /// The form as it was left (a draft kept in the store).
     pub fn with_draft(today: NaiveDate, draft: IntakeDraft) -> Self {
-        let mut pane = Self {
+        Self {
+            typing: Typing::new(IntakeField::IdNumber, &draft),
             draft,
-            focus: IntakeField::IdNumber,
-            input: Input::default(),
             errors: Vec::new(),
             today,
             dirty: false,
             unkept_since: None,
-        };
-        pane.focus_field(IntakeField::IdNumber);
-        pane
+        }
     }
 
     fn focus_field(&mut self, field: IntakeField) {
-        self.focus = field;
-        self.input = Input::new(self.draft.get(field).to_string());
+        self.typing.focus_on(field, &self.draft);
     }
 
     fn applicable(&self) -> Vec<IntakeField> {
@@ -63,89 +58,35 @@ impl IntakePane {
     }
 
     pub fn next_field(&mut self) {
-        let next = self
-            .applicable()
-            .into_iter()
-            .find(|f| f.index() > self.focus.index());
-        if let Some(f) = next {
-            self.focus_field(f);
-        }
+        self.typing.next(&self.draft);
     }
 
     pub fn prev_field(&mut self) {
-        let prev = self
-            .applicable()
-            .into_iter()
-            .rev()
-            .find(|f| f.index() < self.focus.index());
-        if let Some(f) = prev {
-            self.focus_field(f);
-        }
+        self.typing.prev(&self.draft);
     }
 
-    fn touched(&mut self) {
+    fn touched(&mut self, field: IntakeField) {
         self.dirty = true;
         self.unkept_since = Some(std::time::Instant::now());
-        self.errors.retain(|(f, _)| *f != self.focus);
-    }
-
-    fn max_chars(&self) -> usize {
-        match self.focus.kind() {
-            FieldKind::Text { max_chars } => max_chars,
-            FieldKind::Date => 10,
-            _ => 8,
-        }
+        self.errors.retain(|(f, _)| *f != field);
     }
 
     pub fn type_char(&mut self, c: char) {
-        match self.focus.kind() {
-            FieldKind::Code(_) | FieldKind::Codes(_) => {
-                if self.draft.press_code(self.focus, c) {
-                    self.touched();
-                    self.next_field();
-                }
-            }
-            _ => {
-                if !c.is_control() && self.input.value().chars().count() < self.max_chars() {
-                    self.input.handle(InputRequest::InsertChar(c));
-                    self.store_input();
-                }
-            }
+        if let Some(field) = self.typing.type_char(&mut self.draft, c) {
+            self.touched(field);
         }
     }
 
     /// Pasted text: control and escape characters dropped, cut at the field's length.
     pub fn paste(&mut self, text: &str) {
-        let room = self
-            .max_chars()
-            .saturating_sub(self.input.value().chars().count());
-        for c in clean_line(text, room).chars() {
-            self.type_char(c);
+        for field in self.typing.paste(&mut self.draft, text) {
+            self.touched(field);
         }
     }
 
     pub fn edit(&mut self, request: InputRequest) {
-        match self.focus.kind() {
-            FieldKind::Code(_) | FieldKind::Codes(_) => {
-                if matches!(
-                    request,
-                    InputRequest::DeletePrevChar | InputRequest::DeleteNextChar
-                ) {
-                    self.draft.set(self.focus, String::new());
-                    self.touched();
-                }
-            }
-            _ => {
-                self.input.handle(request);
-                self.store_input();
-            }
-        }
-    }
-
-    fn store_input(&mut self) {
-        if self.input.value() != self.draft.get(self.focus) {
-            self.draft.set(self.focus, self.input.value().to_string());
-            self.touched();
+        if let Some(field) = self.typing.edit(&mut self.draft, request) {
+            self.touched(field);
         }
     }
 
@@ -183,7 +124,10 @@ impl IntakePane {
         let fields = self.applicable();
         // Room for the fields: all of the body but the derived line.
         let room = usize::from(inner.height).saturating_sub(1).max(1);
-        let focus_at = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let focus_at = fields
+            .iter()
+            .position(|f| *f == self.typing.focus)
+            .unwrap_or(0);
         let start = focus_at
             .saturating_sub(room.saturating_sub(1))
             .min(fields.len().saturating_sub(room));
@@ -197,7 +141,7 @@ impl IntakePane {
         lines.push(Line::from(Span::styled(clip(&derived, w), theme.dim())));
         let mut cursor = None;
         for field in fields.iter().skip(start).take(room) {
-            let focused = *field == self.focus;
+            let focused = *field == self.typing.focus;
             let mut spans = vec![
                 Span::styled(if focused { "> " } else { "  " }, theme.marker()),
                 Span::styled(
@@ -211,7 +155,7 @@ impl IntakePane {
             ];
             let is_text = matches!(field.kind(), FieldKind::Text { .. } | FieldKind::Date);
             if focused && is_text {
-                let (shown, caret) = input_view(&self.input, VALUE_CELLS - 1);
+                let (shown, caret) = input_view(&self.typing.input, VALUE_CELLS - 1);
                 spans.push(Span::styled(fit(&shown, VALUE_CELLS), theme.focus()));
                 let y = inner.y + u16::try_from(lines.len()).unwrap_or(0);
                 let x = inner.x + u16::try_from(2 + LABEL_CELLS + caret).unwrap_or(0);

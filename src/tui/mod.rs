@@ -15,6 +15,7 @@ pub mod queue_pane;
 pub mod review_pane;
 pub mod terminal;
 pub mod theme;
+pub mod typing;
 pub mod wire;
 
 pub use action::Action;
