@@ -121,10 +121,33 @@ pub struct FormContext {
     pub tier: Tier,
 }
 
+/// A form's text, one string per field by the field's position; kept as typed, so a
+/// form written by an older program (fewer fields) reads back with the new ones empty.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FieldTexts(Vec<String>);
+
+impl FieldTexts {
+    pub fn blank(fields: usize) -> Self {
+        Self(vec![String::new(); fields])
+    }
+
+    pub fn get(&self, index: usize) -> &str {
+        self.0.get(index).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn set(&mut self, index: usize, value: String) {
+        if self.0.len() <= index {
+            self.0.resize(index + 1, String::new());
+        }
+        self.0[index] = value;
+    }
+}
+
 /// The form's text, field by field, exactly as typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUpDraft {
-    values: Vec<String>,
+    values: FieldTexts,
 }
 
 pub fn format_date(d: NaiveDate) -> String {
@@ -146,7 +169,7 @@ impl FollowUpDraft {
     /// A new form: contacted today, next contact by the tier's interval.
     pub fn blank(ctx: &FormContext, settings: &Settings) -> Self {
         let mut d = Self {
-            values: vec![String::new(); Field::ALL.len()],
+            values: FieldTexts::blank(Field::ALL.len()),
         };
         d.set(Field::Date, format_date(ctx.today));
         d.set(
@@ -167,7 +190,7 @@ impl FollowUpDraft {
     /// the conflict screen shows as the other person's version.
     pub fn of_saved(saved: &FollowUpAnswers) -> Self {
         let mut d = Self {
-            values: vec![String::new(); Field::ALL.len()],
+            values: FieldTexts::blank(Field::ALL.len()),
         };
         d.set(Field::Date, format_date(saved.date));
         d.set(Field::NextContact, format_date(saved.next_contact));
@@ -219,17 +242,11 @@ impl FollowUpDraft {
     }
 
     pub fn get(&self, field: Field) -> &str {
-        self.values
-            .get(field.index())
-            .map(String::as_str)
-            .unwrap_or("")
+        self.values.get(field.index())
     }
 
     pub fn set(&mut self, field: Field, value: String) {
-        if self.values.len() < Field::ALL.len() {
-            self.values.resize(Field::ALL.len(), String::new());
-        }
-        self.values[field.index()] = value;
+        self.values.set(field.index(), value);
     }
 
     fn work_status(&self) -> Option<WorkStatus> {

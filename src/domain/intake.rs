@@ -5,7 +5,7 @@
 
 use super::category::{Category, Evidence, RecordedCategory, is_4050};
 use super::followup::WorkStatus;
-use super::followup_form::{FieldKind, format_date, parse_date, pick, pressed, shown};
+use super::followup_form::{FieldKind, FieldTexts, format_date, parse_date, pick, pressed, shown};
 use super::id_number::{IdNumber, Sex, age_on};
 use super::person::{LabourCapacity, Relation};
 use super::retirement::{FormerRetirementClass, is_working_age};
@@ -204,7 +204,7 @@ pub struct IntakeError {
 /// The intake form's text, field by field, as typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntakeDraft {
-    values: Vec<String>,
+    values: FieldTexts,
 }
 
 impl IntakeDraft {
@@ -213,7 +213,7 @@ impl IntakeDraft {
     /// township caseworker's own township is filled in.
     pub fn blank(today: NaiveDate, township: Option<&str>) -> Self {
         let mut d = Self {
-            values: vec![String::new(); IntakeField::ALL.len()],
+            values: FieldTexts::blank(IntakeField::ALL.len()),
         };
         for (field, value) in [
             (IntakeField::Apply, "1"),
@@ -234,17 +234,11 @@ impl IntakeDraft {
     }
 
     pub fn get(&self, field: IntakeField) -> &str {
-        self.values
-            .get(field.index())
-            .map(String::as_str)
-            .unwrap_or("")
+        self.values.get(field.index())
     }
 
     pub fn set(&mut self, field: IntakeField, value: String) {
-        if self.values.len() < IntakeField::ALL.len() {
-            self.values.resize(IntakeField::ALL.len(), String::new());
-        }
-        self.values[field.index()] = value;
+        self.values.set(field.index(), value);
     }
 
     pub fn display_value(&self, field: IntakeField) -> String {

@@ -5,36 +5,10 @@ use super::{Actor, LedgerView, Result, Role, Service, ServiceError, stamp};
 use crate::domain::ledger::{EntryContext, EntryKind, check_entry};
 use crate::domain::post::post_exit_triggers;
 use crate::domain::retirement::retirement_date;
-use crate::domain::{CaseSummary, Person, PersonId, WorkStatus};
+use crate::domain::{PersonId, WorkStatus};
 use chrono::NaiveDate;
 
 impl Service {
-    /// The person, refused when of another township, and their case's summary if any.
-    fn covered_person(
-        &self,
-        actor: &Actor,
-        person: PersonId,
-    ) -> Result<(Person, Option<CaseSummary>)> {
-        let p = self
-            .store
-            .person(person)?
-            .ok_or_else(|| ServiceError::NotFound(format!("人员 {person}")))?;
-        let household = self
-            .store
-            .household(p.household)?
-            .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", p.household)))?;
-        if !actor.covers(&household.township) {
-            return Err(ServiceError::Denied("该人员不属于您所在的乡镇".into()));
-        }
-        let mut summary = None;
-        for case in self.store.household_cases(p.household)? {
-            if let Some(s) = self.store.summary(case)?.filter(|s| s.person == person) {
-                summary = Some(s);
-            }
-        }
-        Ok((p, summary))
-    }
-
     pub(super) fn ledger(
         &self,
         actor: &Actor,

@@ -16,7 +16,7 @@ use crate::domain::household::HouseholdEventKind;
 use crate::domain::id_number::age_on;
 use crate::domain::name_search::initials;
 use crate::domain::queue::{Urgency, by_urgency};
-use crate::domain::{CaseSummary, RecognitionStatus, Settings};
+use crate::domain::{CaseSummary, Person, PersonId, RecognitionStatus, Settings};
 use crate::store::{Stamp, Store, StoreError};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
@@ -152,17 +152,7 @@ impl Service {
                 Response::Done
             }
             Request::RevealId { person } => {
-                let p = self
-                    .store
-                    .person(person)?
-                    .ok_or_else(|| ServiceError::NotFound(format!("人员 {person}")))?;
-                let household = self
-                    .store
-                    .household(p.household)?
-                    .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", p.household)))?;
-                if !actor.covers(&household.township) {
-                    return Err(ServiceError::Denied("该人员不属于您所在的乡镇".into()));
-                }
+                let (p, _) = self.covered_person(actor, person)?;
                 let target = format!("{} {}", p.name, p.id_number.masked());
                 self.store.record_access(
                     &stamp(actor),
@@ -527,6 +517,32 @@ impl Service {
             )),
         });
         Ok(rows)
+    }
+
+    /// The person, refused when of another township, and their case's summary if any.
+    pub(super) fn covered_person(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+    ) -> Result<(Person, Option<CaseSummary>)> {
+        let p = self
+            .store
+            .person(person)?
+            .ok_or_else(|| ServiceError::NotFound(format!("人员 {person}")))?;
+        let household = self
+            .store
+            .household(p.household)?
+            .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", p.household)))?;
+        if !actor.covers(&household.township) {
+            return Err(ServiceError::Denied("该人员不属于您所在的乡镇".into()));
+        }
+        let mut summary = None;
+        for case in self.store.household_cases(p.household)? {
+            if let Some(s) = self.store.summary(case)?.filter(|s| s.person == person) {
+                summary = Some(s);
+            }
+        }
+        Ok((p, summary))
     }
 
     /// The summary of a case the actor covers; a case of another township is refused.
