@@ -111,6 +111,9 @@ enum Command {
     },
     /// 零就业家庭统计：各乡镇现有、本月新增、本月清零
     Zero,
+    /// 检查数据库：逐条读取全部记录，核对索引、审计链以及每条记录与审计是否一致（管理员；
+    /// 服务停止时，数据目录所有者或 root 可直接运行）
+    Check,
     /// 退出统计：按退出原因，本月与本年已批准退出的人数
     Exits,
 }
@@ -152,6 +155,12 @@ enum AuditCommand {
         /// 只列出与此人（身份证号）有关的记录
         #[arg(long, value_name = "ID")]
         person: Option<String>,
+    },
+    /// 重新确立审计锚点（锚点缺失或不符、经核实后；管理员）。本身记入审计
+    ReAnchor {
+        /// 为何重新确立、如何核实的（记入审计）
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -246,12 +255,19 @@ fn run() -> Result<()> {
             Ok(())
         }
         Some(Command::Audit { command }) => {
-            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
+            let owner_may = !matches!(command, AuditCommand::Show { .. });
+            let mut backend = reach_as(&cli, &config, &front, &data_dir(&cli)?, owner_may)?;
             match command {
                 AuditCommand::Verify => verify_audit(backend.as_mut()),
                 AuditCommand::Show { person } => show_audit(backend.as_mut(), person),
+                AuditCommand::ReAnchor { reason } => {
+                    expect_done(backend.call(Request::ReAnchor { reason })?.body)?;
+                    println!("已重新确立审计锚点（此操作已记入审计）");
+                    Ok(())
+                }
             }
         }
+        Some(Command::Check) => check_store(&cli, &config, &front),
         Some(Command::Backup) => {
             let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
             match backend.call(Request::Backup)?.body {
@@ -342,6 +358,14 @@ fn run() -> Result<()> {
                 ),
                 other => other.into(),
             })?;
+            let startup = store.startup_check().map_err(|e| {
+                anyhow::anyhow!("数据库 {} 未通过启动检查，服务没有启动：{e}", dir.display())
+            })?;
+            if let Some(fault) = &startup.anchor_fault {
+                eprintln!(
+                    "注意：{fault}。服务以只读方式运行，保存一律拒绝；请管理员核实后运行 yuanzhu audit re-anchor --reason \"…\""
+                );
+            }
             let listener = Server::bind(&spec)
                 .with_context(|| format!("无法在 {} 建立套接字", spec.path.display()))?;
             let server = Server::new(
@@ -426,6 +450,19 @@ fn socket_path(cli: &Cli, config: &Config, dir: &Path) -> (PathBuf, bool) {
 /// no socket was asked for, the store opened in this process. Every failure is said in
 /// words a caseworker can act on.
 fn reach(cli: &Cli, config: &Config, front: &Front, dir: &Path) -> Result<Box<dyn Backend>> {
+    reach_as(cli, config, front, dir, false)
+}
+
+/// [`reach`]; with `owner_may`, in-process (the server stopped), the OS owner of the data
+/// directory or root acts as an administrator even without an account, named so in the
+/// audit — the only way to check, verify or re-anchor a store nobody else can open.
+fn reach_as(
+    cli: &Cli,
+    config: &Config,
+    front: &Front,
+    dir: &Path,
+    owner_may: bool,
+) -> Result<Box<dyn Backend>> {
     let (socket, asked) = socket_path(cli, config, dir);
     match SocketBackend::connect(&socket) {
         Ok(backend) => {
@@ -441,6 +478,13 @@ fn reach(cli: &Cli, config: &Config, front: &Front, dir: &Path) -> Result<Box<dy
         ),
         Err(_) => {}
     }
+    let service = open_local(front, dir, &socket)?;
+    let actor = local_actor(&service, cli, dir, owner_may)?;
+    Ok(Box::new(LocalBackend::new(service, actor)))
+}
+
+/// The store opened in this process, every failure said in words a caseworker can act on.
+fn open_local(front: &Front, dir: &Path, socket: &Path) -> Result<Service> {
     let server_hint = format!(
         "没有服务在 {} 应答。若这是多人共用的数据库，请管理员启动服务：yuanzhu serve --data-dir {}",
         socket.display(),
@@ -465,9 +509,98 @@ fn reach(cli: &Cli, config: &Config, front: &Front, dir: &Path) -> Result<Box<dy
         ),
         Err(e) => return Err(e.into()),
     };
-    let service = Service::new(store, front.today, front.settings.clone());
-    let actor = service.actor_for(&acting_user(&service, cli.as_user.as_deref())?)?;
-    Ok(Box::new(LocalBackend::new(service, actor)))
+    Ok(Service::new(store, front.today, front.settings.clone()))
+}
+
+/// Who acts in-process: the account of the OS user (or of `--as` on a demo); with
+/// `owner_may`, the data directory's owner or root as an administrator when their own
+/// account is not one (or they have none).
+fn local_actor(
+    service: &Service,
+    cli: &Cli,
+    dir: &Path,
+    owner_may: bool,
+) -> Result<yuanzhu::service::Actor> {
+    let user = acting_user(service, cli.as_user.as_deref())?;
+    match service.actor_for(&user) {
+        Ok(actor) if actor.role == Role::Admin || !owner_may => Ok(actor),
+        _ if owner_may && cli.as_user.is_none() && owns(dir) => Ok(yuanzhu::service::Actor {
+            user: format!("{user}（数据目录所有者）"),
+            role: Role::Admin,
+            township: None,
+        }),
+        Ok(actor) => Ok(actor),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether this process's user owns `dir`, or is root.
+fn owns(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let uid = nix::unistd::getuid().as_raw();
+    uid == 0 || std::fs::metadata(dir).is_ok_and(|m| m.uid() == uid)
+}
+
+fn expect_done(body: Response) -> Result<()> {
+    match body {
+        Response::Done => Ok(()),
+        _ => bail!("服务应答不符"),
+    }
+}
+
+/// `yuanzhu check`: through the server when one answers, else in-process with a progress
+/// bar on a terminal.
+fn check_store(cli: &Cli, config: &Config, front: &Front) -> Result<()> {
+    let dir = data_dir(cli)?;
+    let view = match SocketBackend::connect(&socket_path(cli, config, &dir).0) {
+        Ok(mut backend) => {
+            eprintln!("正在通过援助服务检查数据库……");
+            match backend.call(Request::Check)?.body {
+                Response::Checked(view) => view,
+                _ => bail!("服务应答不符"),
+            }
+        }
+        Err(e) if socket_path(cli, config, &dir).1 => bail!(
+            "无法连接援助服务（{}）。服务停止时，数据目录所有者可以不用 --socket 直接检查。",
+            io_reason(&e)
+        ),
+        Err(_) => {
+            let service = open_local(front, &dir, &socket_path(cli, config, &dir).0)?;
+            let actor = local_actor(&service, cli, &dir, true)?;
+            if actor.role != Role::Admin {
+                bail!("只有管理员（或服务停止时的数据目录所有者）可以检查数据库");
+            }
+            let mut bar = yuanzhu::progress::Bar::new("检查");
+            let view = service.check(&mut bar)?;
+            bar.finish();
+            view
+        }
+    };
+    for (tree, n) in &view.counts {
+        println!("{}{n}", pad(tree, 18));
+    }
+    println!(
+        "审计链 {} 条，末条哈希 {}…",
+        view.entries,
+        view.head.get(..16).unwrap_or("")
+    );
+    for w in &view.warnings {
+        println!("注意：{w}");
+    }
+    if view.problems.is_empty() {
+        println!("数据库完好：每条记录均可读取，索引与记录一致，记录与审计一致");
+        return Ok(());
+    }
+    for p in &view.problems {
+        println!("问题：{p}");
+    }
+    if view.unlisted > 0 {
+        println!("另有 {} 处问题未列出", view.unlisted);
+    }
+    bail!(
+        "数据库检查发现 {} 处问题；请勿继续写入，联系管理员从备份恢复（yuanzhu restore）",
+        view.problems.len() as u64 + view.unlisted
+    )
 }
 
 /// `s` padded with spaces to `cells` terminal columns (a Chinese character is two).
@@ -636,10 +769,13 @@ fn verify_audit(backend: &mut dyn Backend) -> Result<()> {
     let Response::AuditCheck(check) = backend.call(Request::AuditVerify)?.body else {
         bail!("服务应答不符");
     };
+    for w in &check.warnings {
+        println!("注意：{w}");
+    }
     match check.problem {
         None => {
             println!(
-                "审计链完整：共 {} 条，末条哈希 {}…",
+                "审计链完整：共 {} 条，末条哈希 {}…（记录与审计的逐条比对请运行 yuanzhu check）",
                 check.entries,
                 check.head.get(..16).unwrap_or(&check.head)
             );

@@ -51,6 +51,7 @@ impl From<StoreError> for ServiceError {
         match e {
             StoreError::Conflict { .. } => ServiceError::Conflict(e.to_string()),
             StoreError::NotFound(what) => ServiceError::NotFound(what),
+            StoreError::Anchor(why) => ServiceError::Store(why),
             other => ServiceError::Store(other.to_string()),
         }
     }
@@ -67,7 +68,10 @@ pub struct Service {
 type Result<T> = std::result::Result<T, ServiceError>;
 
 impl Service {
+    /// The service over `store`. An audit anchor found missing or disagreeing holds the
+    /// store read-only from the start (see `Store::check_anchor`).
     pub fn new(store: Store, today: Today, settings: Settings) -> Self {
+        let _ = store.check_anchor();
         Self {
             store,
             today,
@@ -112,6 +116,14 @@ impl Service {
             | Request::DecideExit { case, .. } => Some(case.to_key()),
             _ => None,
         };
+        if request.writes()
+            && !matches!(request, Request::ReAnchor { .. })
+            && let Some(fault) = self.store.anchor_fault()
+        {
+            return Err(ServiceError::Store(format!(
+                "数据库暂为只读，本次操作未执行：{fault}。请管理员核实后运行 yuanzhu audit re-anchor --reason \"…\""
+            )));
+        }
         let result = if request == Request::Backup {
             let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
             self.dispatch(actor, request)
@@ -189,9 +201,25 @@ impl Service {
                 let v = self.store.verify_audit()?;
                 Response::AuditCheck(AuditCheck {
                     entries: v.entries,
-                    head: v.head.hash.iter().map(|b| format!("{b:02x}")).collect(),
+                    head: hex(&v.head.hash),
                     problem: v.problem,
+                    warnings: v.warnings,
                 })
+            }
+            Request::Check => {
+                require_admin(actor)?;
+                Response::Checked(self.check(&mut ())?)
+            }
+            Request::ReAnchor { reason } => {
+                require_admin(actor)?;
+                let reason = crate::domain::text::clean_line(&reason, 200);
+                if reason.is_empty() {
+                    return Err(ServiceError::Refused(
+                        "请用 --reason 说明为何重新确立锚点（如何核实了审计链）".into(),
+                    ));
+                }
+                self.store.re_anchor(&stamp(actor), &reason)?;
+                Response::Done
             }
             Request::AuditShow { id_number } => {
                 require_reviewer(actor)?;
@@ -742,6 +770,31 @@ impl Service {
                 .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
         })
     }
+}
+
+impl Service {
+    /// `check` with its progress shown (offline, on a terminal); the caller has made sure
+    /// the actor may run it.
+    pub fn check(&self, progress: &mut dyn crate::store::check::Progress) -> Result<CheckView> {
+        let r = self.store.check(progress)?;
+        let (entries, head) = r
+            .chain
+            .as_ref()
+            .map(|v| (v.entries, hex(&v.head.hash)))
+            .unwrap_or_default();
+        Ok(CheckView {
+            counts: r.counts,
+            entries,
+            head,
+            problems: r.problems,
+            unlisted: r.unlisted,
+            warnings: r.warnings,
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// How far along the way in a case is, for ordering applications.
