@@ -305,3 +305,57 @@ fn a_mismatched_or_ahead_anchor_fails_and_a_lagging_one_is_accepted() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("审计锚点落后"), "{}", text(&o));
 }
+
+/// A store whose demo chunks were written before bulk entries carried hashes (audit record
+/// version 1): made from a new one by rewriting its chain the old way.
+fn as_legacy_store(dir: &Path) {
+    use yuanzhu::store::audit::{AuditEntry, AuditEntryV1, AuditHead, hash_entry};
+    let db = raw(dir);
+    let audit = db.open_tree("audit").unwrap();
+    let mut prev = [0u8; 32];
+    let entries: Vec<(sled::IVec, sled::IVec)> = audit.iter().map(Result::unwrap).collect();
+    for (k, v) in entries {
+        let mut entry: AuditEntry = decode(&v).unwrap();
+        entry.prev_hash = prev;
+        let bytes = if entry.bulk.is_empty() {
+            encode(&entry)
+        } else {
+            let v1 = AuditEntryV1 {
+                seq: entry.seq,
+                prev_hash: entry.prev_hash,
+                at: entry.at,
+                actor: entry.actor,
+                action: entry.action,
+                target: entry.target,
+                changes: entry.changes,
+            };
+            let mut b = vec![yuanzhu::store::codec::MAGIC, 0, 1];
+            b.extend(bincode::serde::encode_to_vec(&v1, bincode::config::standard()).unwrap());
+            b
+        };
+        prev = hash_entry(&bytes);
+        audit.insert(&k, bytes).unwrap();
+        let head = AuditHead {
+            seq: u64::from_be_bytes(k.as_ref().try_into().unwrap()),
+            hash: prev,
+        };
+        db.open_tree("meta")
+            .unwrap()
+            .insert(b"audit_head", encode(&head))
+            .unwrap();
+        std::fs::write(Store::anchor_path(dir), head.to_line()).unwrap();
+    }
+    db.flush().unwrap();
+}
+
+#[test]
+fn a_store_whose_bulk_writes_predate_their_hashes_checks_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    small_county(dir.path());
+    as_legacy_store(dir.path());
+    let o = yuanzhu(dir.path(), &["check"]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("旧版本的批量写入"), "{out}");
+    assert!(out.contains("数据库完好"), "{out}");
+}
