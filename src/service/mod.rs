@@ -10,6 +10,7 @@ mod recognition;
 
 pub use actor::{Actor, Role};
 pub use protocol::*;
+pub use recognition::HELD_ELSEWHERE;
 
 use crate::domain::followup_form::FormContext;
 use crate::domain::household::HouseholdEventKind;
@@ -110,6 +111,7 @@ impl Service {
             | Request::CaseStep { case, .. }
             | Request::ProposeExit { case, .. }
             | Request::DecideExit { case, .. } => Some(case.to_key()),
+            Request::Register { draft } => self.registration_concerns(draft),
             _ => None,
         };
         let result = if request == Request::Backup {
