@@ -259,7 +259,11 @@ impl Service {
                     .join(now_cst().format("%Y%m%d-%H%M%S").to_string());
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent).map_err(|e| {
-                        ServiceError::Store(format!("无法建立备份目录 {}：{e}", parent.display()))
+                        ServiceError::Store(format!(
+                            "无法建立备份目录 {}：{}",
+                            parent.display(),
+                            crate::store::io_message(&e)
+                        ))
                     })?;
                 }
                 let entries = self.store.backup_to(&dest)?;
@@ -815,5 +819,20 @@ impl LocalBackend {
 impl Backend for LocalBackend {
     fn call(&mut self, request: Request) -> Result<Reply> {
         self.service.handle(&self.actor, request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_reaches_the_front_in_chinese_not_as_debug_text() {
+        let sticky = sled::Error::Io(std::io::Error::from_raw_os_error(28)).clone();
+        let e = ServiceError::from(StoreError::Sled(sticky));
+        assert!(matches!(e, ServiceError::Store(_)), "{e:?}");
+        assert_eq!(e.to_string(), crate::store::DISK_FULL);
+        let e = ServiceError::from(StoreError::Io(std::io::Error::from_raw_os_error(13)));
+        assert!(e.to_string().contains("无权读写"), "{e}");
     }
 }
