@@ -218,7 +218,8 @@ impl Service {
     }
 
     /// Refuses, without a word about them, a person on file whom the actor does not cover;
-    /// a record without its household counts as not covered, for the same reason.
+    /// for a township caseworker a person whose household record is missing counts as not
+    /// covered, since where they belong cannot be shown to be their township.
     fn check_covers_person(&self, actor: &Actor, person: PersonId) -> Result<()> {
         let township = match self.store.person(person)? {
             Some(p) => self.store.household(p.household)?.map(|h| h.township),
@@ -232,7 +233,8 @@ impl Service {
     }
 
     /// The person on file a registration is about, for its audit entry if refused: the
-    /// holder of the ID number typed, else the household member named to join.
+    /// holder of the ID number typed, else the household member named to join. Only a link
+    /// for `audit show --person`; a store error here is left to the registration to report.
     pub(super) fn registration_concerns(&self, draft: &IntakeDraft) -> Option<[u8; 8]> {
         [IntakeField::IdNumber, IntakeField::MemberId]
             .into_iter()
