@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use yuanzhu::config::Config;
 use yuanzhu::domain::Settings;
+use yuanzhu::domain::text::{csv_cell, for_terminal};
 use yuanzhu::remote::{PeerCredentials, Server, SocketBackend, SocketSpec, login_name};
 use yuanzhu::service::{
     Backend, LocalBackend, Request, Response, Role, Service, ServiceError, Today, now_cst,
@@ -186,7 +187,12 @@ fn project_dirs() -> Result<directories::ProjectDirs> {
 
 fn main() {
     if let Err(e) = run() {
-        eprintln!("错误：{e:#}");
+        // Messages may quote what a user typed or a record holds; their lines are kept.
+        let message: Vec<String> = format!("{e:#}")
+            .lines()
+            .map(|l| for_terminal(l).into_owned())
+            .collect();
+        eprintln!("错误：{}", message.join("\n"));
         std::process::exit(1);
     }
 }
@@ -243,9 +249,9 @@ fn run() -> Result<()> {
                     for u in users {
                         println!(
                             "{:<16} {:<6} {:<10} {}",
-                            u.name,
+                            for_terminal(&u.name),
                             u.role.label(),
-                            u.township.unwrap_or_default(),
+                            for_terminal(&u.township.unwrap_or_default()),
                             if u.disabled { "已停用" } else { "" }
                         );
                     }
@@ -284,8 +290,7 @@ fn run() -> Result<()> {
             let Response::Notices(rows) = backend.call(Request::Notices { township })?.body else {
                 bail!("服务应答不符");
             };
-            print_notices(&rows, format, today.date());
-            Ok(())
+            print_notices(&rows, format, today.date())
         }
         Some(Command::Zero) => {
             let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
@@ -303,7 +308,7 @@ fn run() -> Result<()> {
             for r in &rows {
                 println!(
                     "{}{:<8}{:<10}{:<10}",
-                    pad(&r.township_name, 12),
+                    pad(&for_terminal(&r.township_name), 12),
                     r.current,
                     r.found_this_month,
                     r.cleared_this_month
@@ -610,8 +615,15 @@ fn pad(s: &str, cells: usize) -> String {
 }
 
 /// The notice list (R-RECOG-1): for posting (txt) or for a spreadsheet (csv, UTF-8 with a
-/// byte-order mark so that Excel reads the Chinese).
-fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, today: NaiveDate) {
+/// byte-order mark so that Excel reads the Chinese). Every text from the store is escaped
+/// ([`for_terminal`], [`csv_cell`]): an old or imported record may carry bidi or control
+/// characters, and a village named `=HYPERLINK(…)` must stay text in Excel.
+fn print_notices(
+    rows: &[yuanzhu::service::NoticeRow],
+    format: NoticeFormat,
+    today: NaiveDate,
+) -> Result<()> {
+    use std::io::Write as _;
     let cats = |r: &yuanzhu::service::NoticeRow| {
         r.categories
             .iter()
@@ -621,20 +633,35 @@ fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, tod
     };
     match format {
         NoticeFormat::Csv => {
-            print!("\u{feff}");
-            println!("乡镇,村(社区),姓名,身份证号,人员类别,公示开始,公示结束");
+            let mut out = std::io::stdout().lock();
+            out.write_all("\u{feff}".as_bytes())?;
+            let mut csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(out);
+            csv.write_record([
+                "乡镇",
+                "村(社区)",
+                "姓名",
+                "身份证号",
+                "人员类别",
+                "公示开始",
+                "公示结束",
+            ])?;
             for r in rows {
-                println!(
-                    "{},{},{},{},{},{},{}",
-                    r.township_name,
-                    r.village,
-                    r.name_masked,
-                    r.id_masked,
-                    cats(r),
-                    r.published,
-                    r.ends
-                );
+                csv.write_record(
+                    [
+                        r.township_name.as_str(),
+                        &r.village,
+                        &r.name_masked,
+                        &r.id_masked,
+                        &cats(r),
+                        &r.published.to_string(),
+                        &r.ends.to_string(),
+                    ]
+                    .map(|cell| csv_cell(cell).into_owned()),
+                )?;
             }
+            csv.flush()?;
         }
         NoticeFormat::Txt => {
             println!(
@@ -648,10 +675,10 @@ fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, tod
             for r in rows {
                 println!(
                     "{}{}{}{}  {}  公示期 {} 至 {}",
-                    pad(&r.township_name, 10),
-                    pad(&r.village, 12),
-                    pad(&r.name_masked, 8),
-                    r.id_masked,
+                    pad(&for_terminal(&r.township_name), 10),
+                    pad(&for_terminal(&r.village), 12),
+                    pad(&for_terminal(&r.name_masked), 8),
+                    for_terminal(&r.id_masked),
                     cats(r),
                     r.published.format("%m月%d日"),
                     r.ends.format("%m月%d日")
@@ -661,6 +688,7 @@ fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, tod
             println!("公示期间如有异议，请向所在乡镇（街道）公共就业服务机构反映。");
         }
     }
+    Ok(())
 }
 
 fn io_reason(e: &std::io::Error) -> &'static str {
@@ -782,7 +810,11 @@ fn verify_audit(backend: &mut dyn Backend) -> Result<()> {
             Ok(())
         }
         Some(problem) => {
-            println!("审计链校验失败：{problem}（此前 {} 条完好）", check.entries);
+            println!(
+                "审计链校验失败：{}（此前 {} 条完好）",
+                for_terminal(&problem),
+                check.entries
+            );
             bail!("审计链校验失败")
         }
     }
@@ -793,10 +825,15 @@ fn show_audit(backend: &mut dyn Backend, person: Option<String>) -> Result<()> {
     let Response::AuditLog(lines) = backend.call(request)?.body else {
         bail!("服务应答不符");
     };
+    // Names and reasons in entries come from records, which may predate input cleaning.
     for e in lines {
         println!(
             "{:>6}  {}  {}  {}  {}",
-            e.seq, e.at, e.actor, e.action, e.target
+            e.seq,
+            e.at,
+            for_terminal(&e.actor),
+            for_terminal(&e.action),
+            for_terminal(&e.target)
         );
     }
     Ok(())

@@ -10,6 +10,7 @@ mod recognition;
 
 pub use actor::{Actor, Role};
 pub use protocol::*;
+pub use recognition::HELD_ELSEWHERE;
 
 use crate::domain::followup_form::FormContext;
 use crate::domain::household::HouseholdEventKind;
@@ -114,6 +115,7 @@ impl Service {
             | Request::CaseStep { case, .. }
             | Request::ProposeExit { case, .. }
             | Request::DecideExit { case, .. } => Some(case.to_key()),
+            Request::Register { draft } => self.registration_concerns(draft),
             _ => None,
         };
         if request.writes()
@@ -285,7 +287,11 @@ impl Service {
                     .join(now_cst().format("%Y%m%d-%H%M%S").to_string());
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent).map_err(|e| {
-                        ServiceError::Store(format!("无法建立备份目录 {}：{e}", parent.display()))
+                        ServiceError::Store(format!(
+                            "无法建立备份目录 {}：{}",
+                            parent.display(),
+                            crate::store::io_message(&e)
+                        ))
                     })?;
                 }
                 let entries = self.store.backup_to(&dest)?;
@@ -866,5 +872,20 @@ impl LocalBackend {
 impl Backend for LocalBackend {
     fn call(&mut self, request: Request) -> Result<Reply> {
         self.service.handle(&self.actor, request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_reaches_the_front_in_chinese_not_as_debug_text() {
+        let sticky = sled::Error::Io(std::io::Error::from_raw_os_error(28)).clone();
+        let e = ServiceError::from(StoreError::Sled(sticky));
+        assert!(matches!(e, ServiceError::Store(_)), "{e:?}");
+        assert_eq!(e.to_string(), crate::store::DISK_FULL);
+        let e = ServiceError::from(StoreError::Io(std::io::Error::from_raw_os_error(13)));
+        assert!(e.to_string().contains("无权读写"), "{e}");
     }
 }

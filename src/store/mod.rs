@@ -10,6 +10,7 @@ pub mod audit;
 mod cases;
 pub mod check;
 pub mod codec;
+mod io_error;
 pub mod records;
 
 use crate::domain::followup::FollowUpAnswers;
@@ -25,6 +26,7 @@ use audit::{AuditEntry, AuditHead, BulkTree, Change, hash_entry, hash_record};
 pub use cases::{HouseholdPlan, Registered, Registration};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use codec::{CodecError, Versioned, decode, encode};
+pub use io_error::{DISK_FULL, io_message, sled_message};
 pub use records::{County, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Batch, Db, Transactional, Tree};
@@ -38,8 +40,12 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("无法打开数据库 {path}：{detail}")]
     Open { path: PathBuf, detail: String },
-    #[error("数据库读写失败：{0}")]
+    /// Said in Chinese by kind (disk full, read-only, no permission…), never sled's Debug.
+    #[error("{}", sled_message(.0))]
     Sled(#[from] sled::Error),
+    /// A file of the store's own beside sled (the anchor, a copy), said like sled's.
+    #[error("{}", io_message(.0))]
+    Io(#[from] std::io::Error),
     #[error(
         "数据库中 {tree} 的记录 {key} 无法读取：{source}。程序已停止以保护数据，请联系管理员，切勿删除数据目录。"
     )]
