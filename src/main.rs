@@ -939,7 +939,7 @@ fn acting_user(service: &Service, as_user: Option<&str>) -> Result<String> {
         None => Ok(login_name()),
         Some(name) => {
             let is_demo = service
-                .store()
+                .store()?
                 .county()?
                 .is_some_and(|c| c.demo_households.is_some());
             if !is_demo {

@@ -122,7 +122,10 @@ impl Server {
             .name("yuanzhu-stop".into())
             .spawn(move || {
                 if signals.forever().next().is_some() {
-                    let flushed = service.store().flush();
+                    let flushed = service
+                        .store()
+                        .map_err(|e| e.to_string())
+                        .and_then(|s| s.flush().map_err(|e| e.to_string()));
                     let _ = std::fs::remove_file(&socket);
                     let code = match flushed {
                         Ok(()) => {
