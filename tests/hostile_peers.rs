@@ -217,16 +217,17 @@ fn refusals_of(admin: &mut SocketBackend, who: &str) -> Vec<String> {
 
 #[test]
 fn a_refusal_flood_writes_the_first_refusal_then_one_count() {
+    let window = Duration::from_millis(1500);
     let server = Running::start(
         "nobody",
         Limits {
-            refusal_window: Duration::from_millis(700),
+            refusal_window: window,
             ..Limits::default()
         },
     );
     let mut admin = server.client(yuanzhu::demo::DEMO_ADMIN);
     let started = Instant::now();
-    const KNOCKS: usize = 300;
+    const KNOCKS: u64 = 200;
     for _ in 0..KNOCKS {
         let mut stranger = SocketBackend::connect(&server.socket).unwrap();
         let refused = stranger.call(Request::Ping);
@@ -235,20 +236,35 @@ fn a_refusal_flood_writes_the_first_refusal_then_one_count() {
             "{refused:?}"
         );
     }
-    assert!(
-        started.elapsed() < Duration::from_millis(700),
-        "the flood must fit in one window for this count: {:?}",
-        started.elapsed()
-    );
-    assert_eq!(refusals_of(&mut admin, "nobody").len(), 1);
-    std::thread::sleep(Duration::from_millis(1200));
+    let took = started.elapsed();
+    if took < window {
+        assert_eq!(refusals_of(&mut admin, "nobody").len(), 1);
+    }
+    std::thread::sleep(window + Duration::from_millis(800));
     let written = refusals_of(&mut admin, "nobody");
-    assert_eq!(written.len(), 2, "{written:?}");
+    // Every knock is accounted for: one per window written at once, the rest as counts.
+    let counted: u64 = written
+        .iter()
+        .map(|t| match t.split_once("此后 ") {
+            Some((_, rest)) => rest
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap(),
+            None => 1,
+        })
+        .sum();
+    assert_eq!(counted, KNOCKS, "{written:?}");
+    let windows = (took.as_millis() / window.as_millis()) as usize + 1;
+    assert!(written.len() <= 2 * windows, "{written:?}");
     assert!(written[0].contains("没有援助账户"), "{written:?}");
-    assert!(
-        written[1].contains(&format!("此后 {} 次拒绝", KNOCKS - 1)),
-        "{written:?}"
-    );
+    if took < window {
+        assert_eq!(written.len(), 2, "{written:?}");
+        assert!(
+            written[1].contains(&format!("此后 {} 次拒绝", KNOCKS - 1)),
+            "{written:?}"
+        );
+    }
 }
 
 #[test]
