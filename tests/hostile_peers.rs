@@ -412,3 +412,33 @@ fn under_nofile_64_idle_and_half_sent_connections_past_the_cap_leave_a_client_se
     let said = std::fs::read_to_string(&server.stderr).unwrap();
     assert!(said.contains("连接上限由 500 降为"), "{said}");
 }
+
+#[test]
+fn accept_errors_are_waited_out_not_the_end_of_the_server() {
+    // A non-blocking listener makes every `accept` with nobody waiting an error
+    // (EAGAIN), as EMFILE or ECONNABORTED would: the server backs off and goes on.
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(&dir.path().join("store"), 10, today());
+    let socket = dir.path().join("yuanzhu.sock");
+    let listener = Server::bind(&SocketSpec {
+        path: socket.clone(),
+        group: None,
+    })
+    .unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let names = Arc::new(QueuedThen {
+        queued: Mutex::new(VecDeque::new()),
+        rest: yuanzhu::demo::DEMO_REVIEWER.to_string(),
+    });
+    let server = Server::new(
+        Service::new(store, Today::Fixed(today()), Settings::default()),
+        names,
+    );
+    let serving = std::thread::spawn(move || server.serve(listener));
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..3 {
+        let mut c = SocketBackend::connect(&socket).unwrap();
+        c.call(Request::Ping).unwrap();
+    }
+    assert!(!serving.is_finished());
+}

@@ -18,6 +18,7 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
 /// Tells which account a connection belongs to.
 pub trait Identify: Send + Sync {
     fn identify(&self, stream: &UnixStream) -> io::Result<String>;
