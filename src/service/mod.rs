@@ -131,8 +131,10 @@ impl Service {
             && !matches!(request, Request::ReAnchor { .. })
             && let Some(fault) = store.anchor_fault()
         {
+            // Short enough for the status line at 80 columns; `audit verify` gives the detail.
+            let what = fault.split(['（', '：']).next().unwrap_or(&fault);
             return Err(ServiceError::Store(format!(
-                "数据库暂为只读，本次操作未执行：{fault}。请管理员核实后运行 yuanzhu audit re-anchor --reason \"…\""
+                "数据库只读（{what}），请管理员核实后运行 yuanzhu audit re-anchor"
             )));
         }
         let result = if request == Request::Backup {
