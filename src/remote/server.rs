@@ -122,7 +122,9 @@ impl Server {
             .name("yuanzhu-stop".into())
             .spawn(move || {
                 if signals.forever().next().is_some() {
-                    let flushed = service.store().flush();
+                    // Recorded as a clean close, so the next open need not copy the
+                    // store aside first: no destructor runs after `process::exit`.
+                    let flushed = service.store().close_for_exit();
                     let _ = std::fs::remove_file(&socket);
                     let code = match flushed {
                         Ok(()) => {

@@ -8,6 +8,7 @@
 pub mod audit;
 mod cases;
 pub mod codec;
+pub mod open_guard;
 pub mod records;
 
 use crate::domain::followup::FollowUpAnswers;
@@ -116,6 +117,8 @@ pub struct Store {
     ledgers: Tree,
     /// The audit head number last written to the anchor file.
     anchor: std::sync::Mutex<u64>,
+    /// Declared last, so it drops after every sled handle and records the close then.
+    guard: open_guard::OpenGuard,
 }
 
 const COUNTY_KEY: &[u8] = b"county";
@@ -246,6 +249,7 @@ impl Store {
         // sled releases its file lock a moment after the last handle is dropped (its
         // flusher thread winds down), so a store closed just now by this or another
         // process is waited for briefly before it counts as held.
+        let guard = open_guard::OpenGuard::before_open(dir)?;
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
         let db = loop {
             let opened = sled::Config::new()
@@ -260,15 +264,10 @@ impl Store {
                     }
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                Err(e) => {
-                    return Err(StoreError::Open {
-                        path: dir.to_path_buf(),
-                        detail: e.to_string(),
-                    });
-                }
+                Err(e) => return Err(guard.refusal(&e)),
             }
         };
-        Ok(Store {
+        let store = Store {
             dir: dir.to_path_buf(),
             meta: db.open_tree("meta")?,
             persons: db.open_tree("persons")?,
@@ -283,8 +282,30 @@ impl Store {
             audit: db.open_tree("audit")?,
             ledgers: db.open_tree("ledgers")?,
             anchor: std::sync::Mutex::new(0),
+            guard,
             db,
-        })
+        };
+        let anchor = std::fs::read_to_string(Self::anchor_path(dir))
+            .ok()
+            .and_then(|l| AuditHead::from_line(&l));
+        let checked = store.seq().and_then(|head| {
+            store.guard.check_recovered(head, anchor.map(|a| a.seq))?;
+            store.guard.opened()
+        });
+        match checked {
+            Ok(()) => Ok(store),
+            Err(e) => {
+                store.guard.keep_marker();
+                Err(e)
+            }
+        }
+    }
+
+    /// Flushes and records a clean close, for a process that ends without dropping the
+    /// store (`process::exit` on a signal).
+    pub fn close_for_exit(&self) -> Result<()> {
+        self.flush()?;
+        self.guard.record_clean_close()
     }
 
     /// The directory the store lives in.
@@ -845,6 +866,15 @@ impl Store {
             out.push(decode_in("audit", &k, &v)?);
         }
         Ok(out)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Runs before the fields drop: a close is clean only if this last flush worked.
+        if self.db.flush().is_ok() {
+            self.guard.flushed_on_close();
+        }
     }
 }
 
