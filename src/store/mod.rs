@@ -6,6 +6,7 @@
 //! is never re-created or wiped.
 
 pub mod audit;
+pub mod backup;
 mod cases;
 pub mod codec;
 pub mod open_guard;
@@ -53,6 +54,9 @@ pub enum StoreError {
         "该记录已被他人修改（您读取的是第 {expected} 版，现为第 {found} 版），请重新打开后再保存"
     )]
     Conflict { expected: u64, found: u64 },
+    /// A backup that cannot be made, trusted or restored, with what to do about it.
+    #[error("{0}")]
+    Backup(String),
     /// One person, one record: this ID number is already on file, as this person.
     #[error("身份证号已登记")]
     Duplicate(crate::domain::PersonId),
@@ -617,31 +621,6 @@ impl Store {
         self.audit_only(stamp, "拒绝", target, changes)
     }
 
-    /// Copies every tree into a new store at `dest` (which must not exist yet), with an
-    /// anchor beside it, so the copy opens and verifies like the original. The caller keeps
-    /// writes out while it runs. Returns the copy's audit head number.
-    pub fn backup_to(&self, dest: &Path) -> Result<u64> {
-        let open_err = |detail: String| StoreError::Open {
-            path: dest.to_path_buf(),
-            detail,
-        };
-        if dest.exists() {
-            return Err(open_err("备份目标已存在".into()));
-        }
-        self.flush()?;
-        let copy = sled::Config::new()
-            .path(dest)
-            .create_new(true)
-            .open()
-            .map_err(|e| open_err(e.to_string()))?;
-        copy.import(self.db.export());
-        copy.flush()?;
-        drop(copy);
-        let backup = Store::open(dest, StoreConfig::default())?;
-        backup.write_anchor()?;
-        backup.seq()
-    }
-
     /// Writes many new records at once (the demo county), with one audit entry.
     pub fn load(&self, load: &Load, stamp: &Stamp, what: &str) -> Result<u64> {
         let mut batch = Batch::default();
@@ -846,16 +825,16 @@ impl Store {
         let head = self
             .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
             .unwrap_or_default();
-        let anchor = std::fs::read_to_string(Self::anchor_path(&self.dir))
-            .ok()
-            .and_then(|l| AuditHead::from_line(&l));
+        let source = Self::anchor_for(&self.dir);
+        let anchor = source.head();
         let mut entries = Vec::new();
         for kv in self.audit.iter() {
             let (k, v) = kv?;
             let key = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
             entries.push((key, v.to_vec()));
         }
-        Ok(audit::verify_chain(entries, &head, anchor.as_ref()))
+        let found = audit::verify_chain(entries, &head, anchor.as_ref());
+        self.check_against(&source, found)
     }
 
     /// Audit entries from `from` (inclusive), in order.

@@ -87,7 +87,7 @@ pub fn copy_path(dir: &Path) -> PathBuf {
     sibling(dir, ".open-copy")
 }
 
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+pub(super) fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let mut name = dir.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);
     dir.with_file_name(name)
@@ -398,7 +398,7 @@ fn free_bytes(path: &Path) -> io::Result<u64> {
 
 /// Waits (briefly) until no other handle holds the store's lock, so that a store in use
 /// elsewhere is neither copied nor marked.
-fn wait_unlocked(dir: &Path) -> Result<(), StoreError> {
+pub(super) fn wait_unlocked(dir: &Path) -> Result<(), StoreError> {
     use nix::fcntl::{Flock, FlockArg};
     let db = dir.join("db");
     let deadline = Instant::now() + LOCK_WAIT;
@@ -427,7 +427,7 @@ fn wait_unlocked(dir: &Path) -> Result<(), StoreError> {
 
 /// Writes `name` inside `dir` whole or not at all: a temporary file, synced, renamed, and the
 /// directory synced so the rename itself survives a power cut.
-fn write_synced(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+pub(super) fn write_synced(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     let tmp = dir.join(format!("{name}.tmp"));
     let mut f = File::create(&tmp)?;
     f.write_all(bytes)?;
@@ -436,7 +436,7 @@ fn write_synced(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     sync_dir(dir)
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
