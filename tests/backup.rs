@@ -158,7 +158,7 @@ fn backup_then_restore_then_verify_passes_and_shows_the_restore() {
     let o = yuanzhu(&backup, &["audit", "verify"]);
     assert!(o.status.success(), "the backup verifies: {}", text(&o));
 
-    let target = tmp.path().join("restored");
+    let target = tmp.path().join("new-place").join("restored");
     let o = yuanzhu(&target, &["restore", backup.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("已从备份恢复"), "{}", text(&o));

@@ -290,6 +290,9 @@ impl Store {
 
         // The copy is made and checked beside `dir` first; `dir` is touched only after.
         let tmp = sibling(dir, ".restoring");
+        if let Some(parent) = tmp.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| io_failure("无法建立数据目录", parent, e))?;
+        }
         if tmp.exists() {
             fs::remove_dir_all(&tmp)
                 .map_err(|e| io_failure("无法清理上次未完成的恢复", &tmp, e))?;
