@@ -6,6 +6,7 @@
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod progress;
 pub mod remote;
 pub mod service;
 pub mod store;

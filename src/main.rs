@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use yuanzhu::config::Config;
 use yuanzhu::domain::Settings;
+use yuanzhu::domain::text::{csv_cell, for_terminal};
 use yuanzhu::remote::{PeerCredentials, Server, SocketBackend, SocketSpec, login_name};
 use yuanzhu::service::{
     Backend, LocalBackend, Request, Response, Role, Service, ServiceError, Today, now_cst,
@@ -119,6 +120,9 @@ enum Command {
     },
     /// 零就业家庭统计：各乡镇现有、本月新增、本月清零
     Zero,
+    /// 检查数据库：逐条读取全部记录，核对索引、审计链以及每条记录与审计是否一致（管理员；
+    /// 服务停止时，数据目录所有者或 root 可直接运行）
+    Check,
     /// 退出统计：按退出原因，本月与本年已批准退出的人数
     Exits,
 }
@@ -161,6 +165,12 @@ enum AuditCommand {
         #[arg(long, value_name = "ID")]
         person: Option<String>,
     },
+    /// 重新确立审计锚点（锚点缺失或不符、经核实后；管理员）。本身记入审计
+    ReAnchor {
+        /// 为何重新确立、如何核实的（记入审计）
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -185,7 +195,12 @@ fn project_dirs() -> Result<directories::ProjectDirs> {
 
 fn main() {
     if let Err(e) = run() {
-        eprintln!("错误：{e:#}");
+        // Messages may quote what a user typed or a record holds; their lines are kept.
+        let message: Vec<String> = format!("{e:#}")
+            .lines()
+            .map(|l| for_terminal(l).into_owned())
+            .collect();
+        eprintln!("错误：{}", message.join("\n"));
         std::process::exit(1);
     }
 }
@@ -242,9 +257,9 @@ fn run() -> Result<()> {
                     for u in users {
                         println!(
                             "{:<16} {:<6} {:<10} {}",
-                            u.name,
+                            for_terminal(&u.name),
                             u.role.label(),
-                            u.township.unwrap_or_default(),
+                            for_terminal(&u.township.unwrap_or_default()),
                             if u.disabled { "已停用" } else { "" }
                         );
                     }
@@ -254,12 +269,19 @@ fn run() -> Result<()> {
             Ok(())
         }
         Some(Command::Audit { command }) => {
-            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
+            let owner_may = !matches!(command, AuditCommand::Show { .. });
+            let mut backend = reach_as(&cli, &config, &front, &data_dir(&cli)?, owner_may)?;
             match command {
                 AuditCommand::Verify => verify_audit(backend.as_mut()),
                 AuditCommand::Show { person } => show_audit(backend.as_mut(), person),
+                AuditCommand::ReAnchor { reason } => {
+                    expect_done(backend.call(Request::ReAnchor { reason })?.body)?;
+                    println!("已重新确立审计锚点（此操作已记入审计）");
+                    Ok(())
+                }
             }
         }
+        Some(Command::Check) => check_store(&cli, &config, &front),
         Some(Command::Backup) => {
             let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
             match backend.call(Request::Backup)?.body {
@@ -288,8 +310,7 @@ fn run() -> Result<()> {
             let Response::Notices(rows) = backend.call(Request::Notices { township })?.body else {
                 bail!("服务应答不符");
             };
-            print_notices(&rows, format, today.date());
-            Ok(())
+            print_notices(&rows, format, today.date())
         }
         Some(Command::Zero) => {
             let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
@@ -307,7 +328,7 @@ fn run() -> Result<()> {
             for r in &rows {
                 println!(
                     "{}{:<8}{:<10}{:<10}",
-                    pad(&r.township_name, 12),
+                    pad(&for_terminal(&r.township_name), 12),
                     r.current,
                     r.found_this_month,
                     r.cleared_this_month
@@ -362,6 +383,14 @@ fn run() -> Result<()> {
                 ),
                 other => other.into(),
             })?;
+            let startup = store.startup_check().map_err(|e| {
+                anyhow::anyhow!("数据库 {} 未通过启动检查，服务没有启动：{e}", dir.display())
+            })?;
+            if let Some(fault) = &startup.anchor_fault {
+                eprintln!(
+                    "注意：{fault}。服务以只读方式运行，保存一律拒绝；请管理员核实后运行 yuanzhu audit re-anchor --reason \"…\""
+                );
+            }
             let listener = Server::bind(&spec)
                 .with_context(|| format!("无法在 {} 建立套接字", spec.path.display()))?;
             let server = Server::new(
@@ -446,6 +475,19 @@ fn socket_path(cli: &Cli, config: &Config, dir: &Path) -> (PathBuf, bool) {
 /// no socket was asked for, the store opened in this process. Every failure is said in
 /// words a caseworker can act on.
 fn reach(cli: &Cli, config: &Config, front: &Front, dir: &Path) -> Result<Box<dyn Backend>> {
+    reach_as(cli, config, front, dir, false)
+}
+
+/// [`reach`]; with `owner_may`, in-process (the server stopped), the OS owner of the data
+/// directory or root acts as an administrator even without an account, named so in the
+/// audit — the only way to check, verify or re-anchor a store nobody else can open.
+fn reach_as(
+    cli: &Cli,
+    config: &Config,
+    front: &Front,
+    dir: &Path,
+    owner_may: bool,
+) -> Result<Box<dyn Backend>> {
     let (socket, asked) = socket_path(cli, config, dir);
     match SocketBackend::connect(&socket) {
         Ok(backend) => {
@@ -461,6 +503,13 @@ fn reach(cli: &Cli, config: &Config, front: &Front, dir: &Path) -> Result<Box<dy
         ),
         Err(_) => {}
     }
+    let service = open_local(front, dir, &socket)?;
+    let actor = local_actor(&service, cli, dir, owner_may)?;
+    Ok(Box::new(LocalBackend::new(service, actor)))
+}
+
+/// The store opened in this process, every failure said in words a caseworker can act on.
+fn open_local(front: &Front, dir: &Path, socket: &Path) -> Result<Service> {
     let server_hint = format!(
         "没有服务在 {} 应答。若这是多人共用的数据库，请管理员启动服务：yuanzhu serve --data-dir {}",
         socket.display(),
@@ -485,9 +534,98 @@ fn reach(cli: &Cli, config: &Config, front: &Front, dir: &Path) -> Result<Box<dy
         ),
         Err(e) => return Err(e.into()),
     };
-    let service = Service::new(store, front.today, front.settings.clone());
-    let actor = service.actor_for(&acting_user(&service, cli.as_user.as_deref())?)?;
-    Ok(Box::new(LocalBackend::new(service, actor)))
+    Ok(Service::new(store, front.today, front.settings.clone()))
+}
+
+/// Who acts in-process: the account of the OS user (or of `--as` on a demo); with
+/// `owner_may`, the data directory's owner or root as an administrator when their own
+/// account is not one (or they have none).
+fn local_actor(
+    service: &Service,
+    cli: &Cli,
+    dir: &Path,
+    owner_may: bool,
+) -> Result<yuanzhu::service::Actor> {
+    let user = acting_user(service, cli.as_user.as_deref())?;
+    match service.actor_for(&user) {
+        Ok(actor) if actor.role == Role::Admin || !owner_may => Ok(actor),
+        _ if owner_may && cli.as_user.is_none() && owns(dir) => Ok(yuanzhu::service::Actor {
+            user: format!("{user}（数据目录所有者）"),
+            role: Role::Admin,
+            township: None,
+        }),
+        Ok(actor) => Ok(actor),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether this process's user owns `dir`, or is root.
+fn owns(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let uid = nix::unistd::getuid().as_raw();
+    uid == 0 || std::fs::metadata(dir).is_ok_and(|m| m.uid() == uid)
+}
+
+fn expect_done(body: Response) -> Result<()> {
+    match body {
+        Response::Done => Ok(()),
+        _ => bail!("服务应答不符"),
+    }
+}
+
+/// `yuanzhu check`: through the server when one answers, else in-process with a progress
+/// bar on a terminal.
+fn check_store(cli: &Cli, config: &Config, front: &Front) -> Result<()> {
+    let dir = data_dir(cli)?;
+    let view = match SocketBackend::connect(&socket_path(cli, config, &dir).0) {
+        Ok(mut backend) => {
+            eprintln!("正在通过援助服务检查数据库……");
+            match backend.call(Request::Check)?.body {
+                Response::Checked(view) => view,
+                _ => bail!("服务应答不符"),
+            }
+        }
+        Err(e) if socket_path(cli, config, &dir).1 => bail!(
+            "无法连接援助服务（{}）。服务停止时，数据目录所有者可以不用 --socket 直接检查。",
+            io_reason(&e)
+        ),
+        Err(_) => {
+            let service = open_local(front, &dir, &socket_path(cli, config, &dir).0)?;
+            let actor = local_actor(&service, cli, &dir, true)?;
+            if actor.role != Role::Admin {
+                bail!("只有管理员（或服务停止时的数据目录所有者）可以检查数据库");
+            }
+            let mut bar = yuanzhu::progress::Bar::new("检查");
+            let view = service.check(&mut bar)?;
+            bar.finish();
+            view
+        }
+    };
+    for (tree, n) in &view.counts {
+        println!("{}{n}", pad(tree, 18));
+    }
+    println!(
+        "审计链 {} 条，末条哈希 {}…",
+        view.entries,
+        view.head.get(..16).unwrap_or("")
+    );
+    for w in &view.warnings {
+        println!("注意：{w}");
+    }
+    if view.problems.is_empty() {
+        println!("数据库完好：每条记录均可读取，索引与记录一致，记录与审计一致");
+        return Ok(());
+    }
+    for p in &view.problems {
+        println!("问题：{p}");
+    }
+    if view.unlisted > 0 {
+        println!("另有 {} 处问题未列出", view.unlisted);
+    }
+    bail!(
+        "数据库检查发现 {} 处问题；请勿继续写入，联系管理员从备份恢复（yuanzhu restore）",
+        view.problems.len() as u64 + view.unlisted
+    )
 }
 
 /// `s` padded with spaces to `cells` terminal columns (a Chinese character is two).
@@ -497,8 +635,15 @@ fn pad(s: &str, cells: usize) -> String {
 }
 
 /// The notice list (R-RECOG-1): for posting (txt) or for a spreadsheet (csv, UTF-8 with a
-/// byte-order mark so that Excel reads the Chinese).
-fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, today: NaiveDate) {
+/// byte-order mark so that Excel reads the Chinese). Every text from the store is escaped
+/// ([`for_terminal`], [`csv_cell`]): an old or imported record may carry bidi or control
+/// characters, and a village named `=HYPERLINK(…)` must stay text in Excel.
+fn print_notices(
+    rows: &[yuanzhu::service::NoticeRow],
+    format: NoticeFormat,
+    today: NaiveDate,
+) -> Result<()> {
+    use std::io::Write as _;
     let cats = |r: &yuanzhu::service::NoticeRow| {
         r.categories
             .iter()
@@ -508,20 +653,35 @@ fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, tod
     };
     match format {
         NoticeFormat::Csv => {
-            print!("\u{feff}");
-            println!("乡镇,村(社区),姓名,身份证号,人员类别,公示开始,公示结束");
+            let mut out = std::io::stdout().lock();
+            out.write_all("\u{feff}".as_bytes())?;
+            let mut csv = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(out);
+            csv.write_record([
+                "乡镇",
+                "村(社区)",
+                "姓名",
+                "身份证号",
+                "人员类别",
+                "公示开始",
+                "公示结束",
+            ])?;
             for r in rows {
-                println!(
-                    "{},{},{},{},{},{},{}",
-                    r.township_name,
-                    r.village,
-                    r.name_masked,
-                    r.id_masked,
-                    cats(r),
-                    r.published,
-                    r.ends
-                );
+                csv.write_record(
+                    [
+                        r.township_name.as_str(),
+                        &r.village,
+                        &r.name_masked,
+                        &r.id_masked,
+                        &cats(r),
+                        &r.published.to_string(),
+                        &r.ends.to_string(),
+                    ]
+                    .map(|cell| csv_cell(cell).into_owned()),
+                )?;
             }
+            csv.flush()?;
         }
         NoticeFormat::Txt => {
             println!(
@@ -535,10 +695,10 @@ fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, tod
             for r in rows {
                 println!(
                     "{}{}{}{}  {}  公示期 {} 至 {}",
-                    pad(&r.township_name, 10),
-                    pad(&r.village, 12),
-                    pad(&r.name_masked, 8),
-                    r.id_masked,
+                    pad(&for_terminal(&r.township_name), 10),
+                    pad(&for_terminal(&r.village), 12),
+                    pad(&for_terminal(&r.name_masked), 8),
+                    for_terminal(&r.id_masked),
                     cats(r),
                     r.published.format("%m月%d日"),
                     r.ends.format("%m月%d日")
@@ -548,6 +708,7 @@ fn print_notices(rows: &[yuanzhu::service::NoticeRow], format: NoticeFormat, tod
             println!("公示期间如有异议，请向所在乡镇（街道）公共就业服务机构反映。");
         }
     }
+    Ok(())
 }
 
 fn io_reason(e: &std::io::Error) -> &'static str {
@@ -656,17 +817,24 @@ fn verify_audit(backend: &mut dyn Backend) -> Result<()> {
     let Response::AuditCheck(check) = backend.call(Request::AuditVerify)?.body else {
         bail!("服务应答不符");
     };
+    for w in &check.warnings {
+        println!("注意：{w}");
+    }
     match check.problem {
         None => {
             println!(
-                "审计链完整：共 {} 条，末条哈希 {}…",
+                "审计链完整：共 {} 条，末条哈希 {}…（记录与审计的逐条比对请运行 yuanzhu check）",
                 check.entries,
                 check.head.get(..16).unwrap_or(&check.head)
             );
             Ok(())
         }
         Some(problem) => {
-            println!("审计链校验失败：{problem}（此前 {} 条完好）", check.entries);
+            println!(
+                "审计链校验失败：{}（此前 {} 条完好）",
+                for_terminal(&problem),
+                check.entries
+            );
             bail!("审计链校验失败")
         }
     }
@@ -724,10 +892,15 @@ fn show_audit(backend: &mut dyn Backend, person: Option<String>) -> Result<()> {
     let Response::AuditLog(lines) = backend.call(request)?.body else {
         bail!("服务应答不符");
     };
+    // Names and reasons in entries come from records, which may predate input cleaning.
     for e in lines {
         println!(
             "{:>6}  {}  {}  {}  {}",
-            e.seq, e.at, e.actor, e.action, e.target
+            e.seq,
+            e.at,
+            for_terminal(&e.actor),
+            for_terminal(&e.action),
+            for_terminal(&e.target)
         );
     }
     Ok(())

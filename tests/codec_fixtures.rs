@@ -11,7 +11,7 @@ use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::household::HouseholdEvent;
 use yuanzhu::domain::retirement::FormerRetirementClass;
 use yuanzhu::domain::*;
-use yuanzhu::store::audit::{AuditEntry, Change};
+use yuanzhu::store::audit::{AuditEntry, AuditEntryV1, BulkTree, Change};
 use yuanzhu::store::codec::{CodecError, Versioned, decode, encode};
 use yuanzhu::store::{County, Township};
 
@@ -160,6 +160,16 @@ fn county() -> County {
 
 fn audit_entry() -> AuditEntry {
     AuditEntry {
+        bulk: vec![BulkTree {
+            tree: "persons".into(),
+            records: vec![(vec![0, 0, 0, 0, 0, 0, 0, 7], [0x5a; 32])],
+        }],
+        ..AuditEntry::from(audit_entry_v1())
+    }
+}
+
+fn audit_entry_v1() -> AuditEntryV1 {
+    AuditEntryV1 {
         seq: 12,
         prev_hash: [7; 32],
         at: FixedOffset::east_opt(8 * 3600)
@@ -226,6 +236,15 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         township: Some(TownshipCode("360731100".into())),
         disabled: false,
     });
+}
+
+#[test]
+fn older_versions_upgrade_as_they_are_read() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let bytes = std::fs::read(dir.join("audit_v1.bin")).unwrap();
+    let entry: AuditEntry = decode(&bytes).unwrap();
+    assert_eq!(entry, AuditEntry::from(audit_entry_v1()));
+    assert!(entry.bulk.is_empty());
 }
 
 #[test]

@@ -91,6 +91,37 @@ fn intake_error(result: Result<Registered, ServiceError>) -> (IntakeField, Strin
     }
 }
 
+/// The reason of a scope refusal.
+fn denial(result: Result<Registered, ServiceError>) -> String {
+    match result {
+        Err(ServiceError::Denied(why)) => why,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A demo person on file whose household is in another township than the caseworker's,
+/// with their village and case state as a caseworker must not learn them.
+fn someone_elsewhere(s: &Service, worker: &Actor) -> (yuanzhu::domain::CaseSummary, String) {
+    let other = s
+        .store()
+        .summaries()
+        .unwrap()
+        .into_iter()
+        .find(|x| Some(&x.township) != worker.township.as_ref())
+        .unwrap();
+    let village = s
+        .store()
+        .household(other.household)
+        .unwrap()
+        .unwrap()
+        .village;
+    (other, village)
+}
+
+fn audit_entries(s: &Service) -> Vec<yuanzhu::store::audit::AuditEntry> {
+    s.store().audit_entries(1).unwrap()
+}
+
 fn step(
     service: &Service,
     actor: &Actor,
@@ -122,8 +153,14 @@ fn one_person_one_record_a_second_registration_says_where_the_first_is() {
         "{message}"
     );
     assert!(message.contains("申请"), "the case's state: {message}");
-    // A demo person already on file, too.
-    let known = s.store().summaries().unwrap()[0].clone();
+    // A demo person of the same township already on file, too.
+    let known = s
+        .store()
+        .summaries()
+        .unwrap()
+        .into_iter()
+        .find(|x| Some(&x.township) == worker.township.as_ref())
+        .unwrap();
     let mut again = applicant(&s, day(11, 16), 126);
     again.set(IntakeField::IdNumber, known.id_number.as_str().into());
     let (_, message) = intake_error(register(&s, &worker, again));
@@ -141,8 +178,7 @@ fn a_township_registers_only_its_own_people_and_an_applicant_needs_a_category() 
     let (_, elsewhere) = township(&s, 3);
     let mut d = applicant(&s, day(11, 16), 130);
     d.set(IntakeField::Township, elsewhere);
-    let (field, message) = intake_error(register(&s, &worker, d));
-    assert_eq!(field, IntakeField::Township);
+    let message = denial(register(&s, &worker, d));
     assert!(message.contains("本乡镇"), "{message}");
     let mut d = applicant(&s, day(11, 16), 132);
     d.set(IntakeField::Township, "不存在镇".into());
@@ -354,4 +390,106 @@ fn a_stale_step_is_refused_and_nothing_changes() {
         s.store().case(case).unwrap().unwrap().status,
         RecognitionStatus::InitialReview
     );
+}
+
+#[test]
+fn an_id_number_another_township_holds_is_denied_without_saying_whose_or_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 16));
+    let worker = caseworker(&s);
+    let (other, village) = someone_elsewhere(&s, &worker);
+    let mut d = applicant(&s, day(11, 16), 150);
+    d.set(IntakeField::IdNumber, other.id_number.as_str().into());
+    let before = audit_entries(&s).len();
+    let message = denial(register(&s, &worker, d.clone()));
+    assert_eq!(message, yuanzhu::service::HELD_ELSEWHERE);
+    let county = s.store().county().unwrap().unwrap();
+    for secret in [
+        other.name.as_str(),
+        &village,
+        &other.household.to_string(),
+        other.status.label(),
+        county.township_name(&other.township),
+    ] {
+        assert!(!message.contains(secret), "{secret} disclosed: {message}");
+    }
+    let after = audit_entries(&s);
+    assert_eq!(after.len(), before + 1, "exactly one audit entry");
+    let entry = after.last().unwrap();
+    assert_eq!(entry.action, "拒绝");
+    assert_eq!(entry.actor, worker.user);
+    assert!(entry.target.contains(yuanzhu::service::HELD_ELSEWHERE));
+    assert!(!entry.target.contains(&other.name), "{}", entry.target);
+
+    // The county, which covers every township, finds the attempt on that person's record
+    // and is told where the person is when it registers the same number.
+    let log = match s
+        .handle(
+            &reviewer(),
+            Request::AuditShow {
+                id_number: Some(other.id_number.as_str().into()),
+            },
+        )
+        .unwrap()
+        .body
+    {
+        Response::AuditLog(lines) => lines,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        log.iter()
+            .any(|l| l.action == "拒绝" && l.actor == worker.user),
+        "{log:?}"
+    );
+    let (field, message) = intake_error(register(&s, &reviewer(), d));
+    assert_eq!(field, IntakeField::IdNumber);
+    assert!(
+        message.contains(&other.name) && message.contains(&village),
+        "{message}"
+    );
+}
+
+#[test]
+fn joining_a_household_of_another_township_by_a_members_id_is_denied_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 16));
+    let worker = caseworker(&s);
+    let (other, village) = someone_elsewhere(&s, &worker);
+    let mut d = IntakeDraft::blank(day(11, 16), None);
+    d.set(
+        IntakeField::IdNumber,
+        id(day(3, 3).with_year(1996).unwrap(), 152),
+    );
+    d.set(IntakeField::Name, "钟小梅".into());
+    d.set(IntakeField::Phone, "13907970002".into());
+    d.press_code(IntakeField::Household, '2');
+    d.set(IntakeField::MemberId, other.id_number.as_str().into());
+    d.press_code(IntakeField::Relation, '3');
+    d.press_code(IntakeField::Apply, '2');
+    let members_before = s
+        .store()
+        .household(other.household)
+        .unwrap()
+        .unwrap()
+        .members;
+    let before = audit_entries(&s).len();
+    let message = denial(register(&s, &worker, d));
+    assert_eq!(message, yuanzhu::service::HELD_ELSEWHERE);
+    assert!(
+        !message.contains(&other.name) && !message.contains(&village),
+        "{message}"
+    );
+    let after = audit_entries(&s);
+    assert_eq!(after.len(), before + 1, "exactly one audit entry");
+    let entry = after.last().unwrap();
+    assert_eq!(entry.action, "拒绝");
+    assert!(!entry.target.contains(&other.name), "{}", entry.target);
+    let members = |s: &Service| {
+        s.store()
+            .household(other.household)
+            .unwrap()
+            .unwrap()
+            .members
+    };
+    assert_eq!(members(&s), members_before, "nobody joined");
 }

@@ -8,6 +8,7 @@ use super::case::{AssistanceCase, CaseEvent, CaseEventKind, RecognitionStatus};
 use super::followup::FollowUpAnswers;
 use super::person::Person;
 use super::retirement::retirement_date;
+use super::text::clean_line;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -260,7 +261,8 @@ impl AssistanceCase {
         if self.pending_exit().is_some() {
             return Err("此人已有待审核的退出申请".into());
         }
-        let evidence = evidence.trim();
+        // As long as the exit screen's input takes; a socket client may send anything.
+        let evidence = clean_line(evidence, 200);
         if evidence.is_empty() {
             return Err("提出退出须写明依据（证明材料或核实情况）".into());
         }
@@ -268,7 +270,7 @@ impl AssistanceCase {
             date: today,
             kind: CaseEventKind::ExitProposed {
                 reason,
-                evidence: evidence.to_string(),
+                evidence,
                 proposer: proposer.to_string(),
             },
         });
@@ -294,7 +296,7 @@ impl AssistanceCase {
         if proposal.proposer == reviewer {
             return Err("退出须由提出人以外的另一名审核人员核实决定".into());
         }
-        let note = note.trim();
+        let note = clean_line(note, 200);
         let kind = if approve {
             self.status = RecognitionStatus::Exited;
             CaseEventKind::Exited {
@@ -304,9 +306,7 @@ impl AssistanceCase {
             if note.is_empty() {
                 return Err("退回须写明理由".into());
             }
-            CaseEventKind::ExitReturned {
-                reason: note.to_string(),
-            }
+            CaseEventKind::ExitReturned { reason: note }
         };
         self.events.push(CaseEvent { date: today, kind });
         Ok(())

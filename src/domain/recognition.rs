@@ -8,6 +8,7 @@
 use super::account::Role;
 use super::calendar::Calendar;
 use super::case::{AssistanceCase, CaseEvent, CaseEventKind, RecognitionStatus};
+use super::text::clean_line;
 use super::tier::Tier;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -152,14 +153,14 @@ impl AssistanceCase {
                 reject(reason)?;
                 self.status = S::Rejected;
                 CaseEventKind::Rejected {
-                    reason: reason.trim().to_string(),
+                    reason: note(reason),
                 }
             }
             (Step::Reject { reason }, S::InNotice | S::AwaitingRecognition) if county => {
                 reject(reason)?;
                 self.status = S::Rejected;
                 CaseEventKind::Rejected {
-                    reason: reason.trim().to_string(),
+                    reason: note(reason),
                 }
             }
             (Step::Reject { .. }, S::Applied | S::InitialReview) => {
@@ -169,16 +170,14 @@ impl AssistanceCase {
                 return Err("公示后的不予认定由县级审核人员办理".into());
             }
             (Step::RaiseObjection { text }, S::InNotice) => {
-                let text = text.trim();
+                let text = note(text);
                 if text.is_empty() {
                     return Err("请填写异议内容".into());
                 }
                 if self.notice().is_some_and(|n| today > n.ends) {
                     return Err("公示期已结束，不能再登记异议".into());
                 }
-                CaseEventKind::ObjectionRaised {
-                    text: text.to_string(),
-                }
+                CaseEventKind::ObjectionRaised { text }
             }
             (
                 Step::ResolveObjection {
@@ -188,7 +187,7 @@ impl AssistanceCase {
                 },
                 S::InNotice,
             ) => {
-                let finding = finding.trim();
+                let finding = note(finding);
                 if finding.is_empty() {
                     return Err("请填写异议的核实结论".into());
                 }
@@ -201,12 +200,12 @@ impl AssistanceCase {
                     self.status = S::InitialReview;
                     CaseEventKind::ObjectionUpheld {
                         index: *index,
-                        finding: finding.to_string(),
+                        finding,
                     }
                 } else {
                     CaseEventKind::ObjectionResolved {
                         index: *index,
-                        finding: finding.to_string(),
+                        finding,
                     }
                 }
             }
@@ -235,7 +234,7 @@ impl AssistanceCase {
                 if *to == self.tier {
                     return Err(format!("帮扶等级已是{}", to.label()));
                 }
-                if reason.trim().is_empty() {
+                if note(reason).is_empty() {
                     return Err("请填写调整帮扶等级的理由".into());
                 }
                 let from = self.tier;
@@ -243,7 +242,7 @@ impl AssistanceCase {
                 CaseEventKind::TierChanged {
                     from,
                     to: *to,
-                    reason: reason.trim().to_string(),
+                    reason: note(reason),
                 }
             }
             (Step::ChangeTier { .. }, S::Recognised) => {
@@ -283,8 +282,14 @@ impl AssistanceCase {
     }
 }
 
+/// A reason, objection or finding as it is kept: one cleaned line, as long as the review
+/// screen's input takes (a socket client may send anything).
+fn note(text: &str) -> String {
+    clean_line(text, 100)
+}
+
 fn reject(reason: &str) -> Result<(), String> {
-    if reason.trim().is_empty() {
+    if note(reason).is_empty() {
         Err("不予认定须填写理由".into())
     } else {
         Ok(())
@@ -373,6 +378,32 @@ mod tests {
         c.take(Step::Recognise { tier: Tier::Two }, C, &on(d(11, 26), &cal))
             .unwrap();
         assert_eq!(c.status, RecognitionStatus::Recognised);
+    }
+
+    #[test]
+    fn texts_sent_with_a_step_are_kept_cleaned_and_blank_after_cleaning_is_refused() {
+        let cal = Calendar::default();
+        let mut c = case();
+        c.take(Step::StartReview, T, &on(d(11, 19), &cal)).unwrap();
+        c.take(Step::PassInitialReview, T, &on(d(11, 19), &cal))
+            .unwrap();
+        let blank = c.take(
+            Step::RaiseObjection {
+                text: "\u{200b}\u{202e} ".into(),
+            },
+            T,
+            &on(d(11, 20), &cal),
+        );
+        assert!(blank.is_err());
+        c.take(
+            Step::RaiseObjection {
+                text: "群众\u{202e}反映\u{1b}[2J".into(),
+            },
+            T,
+            &on(d(11, 20), &cal),
+        )
+        .unwrap();
+        assert_eq!(c.objections()[0].text, "群众反映[2J");
     }
 
     #[test]

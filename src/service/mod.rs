@@ -10,6 +10,7 @@ mod recognition;
 
 pub use actor::{Actor, Role};
 pub use protocol::*;
+pub use recognition::HELD_ELSEWHERE;
 
 use crate::domain::followup_form::FormContext;
 use crate::domain::household::HouseholdEventKind;
@@ -51,6 +52,7 @@ impl From<StoreError> for ServiceError {
         match e {
             StoreError::Conflict { .. } => ServiceError::Conflict(e.to_string()),
             StoreError::NotFound(what) => ServiceError::NotFound(what),
+            StoreError::Anchor(why) => ServiceError::Store(why),
             other => ServiceError::Store(other.to_string()),
         }
     }
@@ -67,7 +69,10 @@ pub struct Service {
 type Result<T> = std::result::Result<T, ServiceError>;
 
 impl Service {
+    /// The service over `store`. An audit anchor found missing or disagreeing holds the
+    /// store read-only from the start (see `Store::check_anchor`).
     pub fn new(store: Store, today: Today, settings: Settings) -> Self {
+        let _ = store.check_anchor();
         Self {
             store,
             today,
@@ -110,8 +115,17 @@ impl Service {
             | Request::CaseStep { case, .. }
             | Request::ProposeExit { case, .. }
             | Request::DecideExit { case, .. } => Some(case.to_key()),
+            Request::Register { draft } => self.registration_concerns(draft),
             _ => None,
         };
+        if request.writes()
+            && !matches!(request, Request::ReAnchor { .. })
+            && let Some(fault) = self.store.anchor_fault()
+        {
+            return Err(ServiceError::Store(format!(
+                "数据库暂为只读，本次操作未执行：{fault}。请管理员核实后运行 yuanzhu audit re-anchor --reason \"…\""
+            )));
+        }
         let result = if request == Request::Backup {
             let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
             self.dispatch(actor, request)
@@ -189,9 +203,25 @@ impl Service {
                 let v = self.store.verify_audit()?;
                 Response::AuditCheck(AuditCheck {
                     entries: v.entries,
-                    head: v.head.hash.iter().map(|b| format!("{b:02x}")).collect(),
+                    head: hex(&v.head.hash),
                     problem: v.problem,
+                    warnings: v.warnings,
                 })
+            }
+            Request::Check => {
+                require_admin(actor)?;
+                Response::Checked(self.check(&mut ())?)
+            }
+            Request::ReAnchor { reason } => {
+                require_admin(actor)?;
+                let reason = crate::domain::text::clean_line(&reason, 200);
+                if reason.is_empty() {
+                    return Err(ServiceError::Refused(
+                        "请用 --reason 说明为何重新确立锚点（如何核实了审计链）".into(),
+                    ));
+                }
+                self.store.re_anchor(&stamp(actor), &reason)?;
+                Response::Done
             }
             Request::AuditShow { id_number } => {
                 require_reviewer(actor)?;
@@ -257,7 +287,11 @@ impl Service {
                     .join(now_cst().format("%Y%m%d-%H%M%S").to_string());
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent).map_err(|e| {
-                        ServiceError::Store(format!("无法建立备份目录 {}：{e}", parent.display()))
+                        ServiceError::Store(format!(
+                            "无法建立备份目录 {}：{}",
+                            parent.display(),
+                            crate::store::io_message(&e)
+                        ))
                     })?;
                 }
                 let entries = self.store.backup_to(&dest)?;
@@ -744,6 +778,31 @@ impl Service {
     }
 }
 
+impl Service {
+    /// `check` with its progress shown (offline, on a terminal); the caller has made sure
+    /// the actor may run it.
+    pub fn check(&self, progress: &mut dyn crate::store::check::Progress) -> Result<CheckView> {
+        let r = self.store.check(progress)?;
+        let (entries, head) = r
+            .chain
+            .as_ref()
+            .map(|v| (v.entries, hex(&v.head.hash)))
+            .unwrap_or_default();
+        Ok(CheckView {
+            counts: r.counts,
+            entries,
+            head,
+            problems: r.problems,
+            unlisted: r.unlisted,
+            warnings: r.warnings,
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// How far along the way in a case is, for ordering applications.
 fn stage(status: RecognitionStatus) -> u8 {
     match status {
@@ -813,5 +872,20 @@ impl LocalBackend {
 impl Backend for LocalBackend {
     fn call(&mut self, request: Request) -> Result<Reply> {
         self.service.handle(&self.actor, request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_reaches_the_front_in_chinese_not_as_debug_text() {
+        let sticky = sled::Error::Io(std::io::Error::from_raw_os_error(28)).clone();
+        let e = ServiceError::from(StoreError::Sled(sticky));
+        assert!(matches!(e, ServiceError::Store(_)), "{e:?}");
+        assert_eq!(e.to_string(), crate::store::DISK_FULL);
+        let e = ServiceError::from(StoreError::Io(std::io::Error::from_raw_os_error(13)));
+        assert!(e.to_string().contains("无权读写"), "{e}");
     }
 }

@@ -69,6 +69,14 @@ pub enum Request {
     },
     /// A consistent copy of the store, made while it is in use (管理员 only).
     Backup,
+    /// Reads and judges the whole store: every record, every derived tree, the audit chain
+    /// and each record against it (管理员 only).
+    Check,
+    /// An administrator's decision, with its reason, that the chain as it stands is the
+    /// record: the anchor is written anew, as an audit entry of its own.
+    ReAnchor {
+        reason: String,
+    },
     /// The account's unsaved intake form, kept as it is typed (a dropped link loses nothing).
     SaveIntakeDraft {
         draft: IntakeDraft,
@@ -146,6 +154,8 @@ impl Request {
             Request::AuditVerify => "校验审计链",
             Request::AuditShow { .. } => "查看审计记录",
             Request::Backup => "备份",
+            Request::Check => "检查数据库",
+            Request::ReAnchor { .. } => "重新确立审计锚点",
             Request::Register { .. } => "登记申请",
             Request::SaveIntakeDraft { .. } => "保存登记草稿",
             Request::IntakeDraft => "打开登记草稿",
@@ -181,6 +191,7 @@ impl Request {
                 | Request::ProposeExit { .. }
                 | Request::DecideExit { .. }
                 | Request::AddLedgerEntry { .. }
+                | Request::ReAnchor { .. }
         )
     }
 }
@@ -223,7 +234,22 @@ pub enum Response {
     Exits(Vec<ExitRow>),
     ExitStats(Vec<ExitCount>),
     Ledger(LedgerView),
+    Checked(CheckView),
     Done,
+}
+
+/// What `check` found (see `store::check`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckView {
+    /// Records read, per tree.
+    pub counts: Vec<(String, u64)>,
+    /// Audit entries found sound, and the head hash in hex.
+    pub entries: u64,
+    pub head: String,
+    pub problems: Vec<String>,
+    /// Problems beyond those listed.
+    pub unlisted: u64,
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -328,8 +354,11 @@ pub struct AuditCheck {
     pub entries: u64,
     /// The head hash, in hex, for the monthly report.
     pub head: String,
-    /// The first altered, inserted or removed entry, or a cut-off tail.
+    /// The first altered, inserted or removed entry, a cut-off tail, or an anchor that is
+    /// missing or disagrees.
     pub problem: Option<String>,
+    /// Not damage, but worth saying (an anchor that lags).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -20,6 +20,11 @@ fn field(field: IntakeField, message: impl Into<String>) -> ServiceError {
     ServiceError::InvalidIntake(vec![(field, message.into())])
 }
 
+/// What a township caseworker is told of an ID number another township holds: that it is
+/// held, never by whom, where or in what state — the person is that township's to disclose,
+/// and the county's reviewers, who cover every township, can say where they are.
+pub const HELD_ELSEWHERE: &str = "此身份证号已在本县其他乡镇登记，请联系县级经办人员";
+
 impl Service {
     fn county_or_err(&self) -> Result<County> {
         self.store
@@ -28,7 +33,8 @@ impl Service {
     }
 
     /// 登记申请. Refused field by field; an ID number already on file is refused with where
-    /// that person is (one person, one record).
+    /// that person is (one person, one record) when the actor covers that person's township,
+    /// and as a scope denial that discloses nothing ([`HELD_ELSEWHERE`]) when not.
     pub(super) fn register(
         &self,
         actor: &Actor,
@@ -45,6 +51,7 @@ impl Service {
         })?;
         let county = self.county_or_err()?;
         if let Some(existing) = self.store.person_by_id_number(answers.id_number.as_str())? {
+            self.check_covers_person(actor, existing)?;
             // Someone whose earlier case ended (exited, or not recognised) may apply
             // again: a new case on the same record, the old history kept (第(五)条).
             if answers.apply && !self.has_open_case(existing)? {
@@ -106,6 +113,8 @@ impl Service {
         };
         let saved = match self.store.register(&stamp, &registration, today) {
             Err(StoreError::Duplicate(existing)) => {
+                // Registered by someone else since the check above.
+                self.check_covers_person(actor, existing)?;
                 return Err(field(
                     IntakeField::IdNumber,
                     self.where_is(existing, &county)?,
@@ -162,10 +171,7 @@ impl Service {
             .household(person.household)?
             .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", person.household)))?;
         if !actor.covers(&household.township) {
-            return Err(field(
-                IntakeField::IdNumber,
-                "此人已登记在其他乡镇（街道），请由所在乡镇办理",
-            ));
+            return Err(ServiceError::Denied(HELD_ELSEWHERE.into()));
         }
         person.phone = answers.phone.clone();
         person.labour = answers.labour;
@@ -211,6 +217,33 @@ impl Service {
         })
     }
 
+    /// Refuses, without a word about them, a person on file whom the actor does not cover;
+    /// for a township caseworker a person whose household record is missing counts as not
+    /// covered, since where they belong cannot be shown to be their township.
+    fn check_covers_person(&self, actor: &Actor, person: PersonId) -> Result<()> {
+        let township = match self.store.person(person)? {
+            Some(p) => self.store.household(p.household)?.map(|h| h.township),
+            None => None,
+        };
+        match township {
+            Some(t) if actor.covers(&t) => Ok(()),
+            None if actor.role == Role::CountyReviewer => Ok(()),
+            _ => Err(ServiceError::Denied(HELD_ELSEWHERE.into())),
+        }
+    }
+
+    /// The person on file a registration is about, for its audit entry if refused: the
+    /// holder of the ID number typed, else the household member named to join. Only a link
+    /// for `audit show --person`; a store error here is left to the registration to report.
+    pub(super) fn registration_concerns(&self, draft: &IntakeDraft) -> Option<[u8; 8]> {
+        [IntakeField::IdNumber, IntakeField::MemberId]
+            .into_iter()
+            .filter(|f| draft.applies(*f))
+            .filter_map(|f| crate::domain::IdNumber::parse(draft.get(f)).ok())
+            .find_map(|id| self.store.person_by_id_number(id.as_str()).ok().flatten())
+            .map(|p| p.to_key())
+    }
+
     /// "已登记：张三，贡江镇长征村，已认定" — where a person already on file is.
     fn where_is(&self, person: PersonId, county: &County) -> Result<String> {
         let Some(p) = self.store.person(person)? else {
@@ -254,7 +287,7 @@ impl Service {
                         field(IntakeField::Township, format!("本县没有乡镇“{township}”"))
                     })?;
                 if !actor.covers(&code) {
-                    return Err(field(IntakeField::Township, "只能登记本乡镇（街道）的人员"));
+                    return Err(ServiceError::Denied("只能登记本乡镇（街道）的人员".into()));
                 }
                 let household = Household {
                     id: HouseholdId(self.store.new_id()?),
@@ -288,10 +321,7 @@ impl Service {
                     .household(hid)?
                     .ok_or_else(|| ServiceError::NotFound(format!("家庭 {hid}")))?;
                 if !actor.covers(&household.township) {
-                    return Err(field(
-                        IntakeField::MemberId,
-                        "该家庭不属于您所在的乡镇（街道）",
-                    ));
+                    return Err(ServiceError::Denied(HELD_ELSEWHERE.into()));
                 }
                 let mut others = Vec::new();
                 for m in &household.members {

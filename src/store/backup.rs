@@ -10,7 +10,7 @@
 //! legitimate restore is told apart from tampering; the anchor is then written beside the
 //! restored store. Who may restore is decided by the binary, not here.
 
-use super::audit::AuditHead;
+use super::audit::{Anchor, AuditHead};
 use super::open_guard::{self, copy_tree, record_closed, sibling, store_files, sync_dir};
 use super::{Result, Stamp, Store, StoreConfig, StoreError};
 use chrono::{DateTime, FixedOffset};
@@ -68,23 +68,31 @@ impl BackupManifest {
 /// Where the anchor of a store directory comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AnchorSource {
-    /// A live store: the anchor file beside it (`None` when missing or unreadable).
-    File {
-        path: PathBuf,
-        head: Option<AuditHead>,
-    },
+    /// A live store: the anchor file beside it, as found.
+    File(Anchor),
     /// A complete backup: its manifest.
     Backup { manifest: BackupManifest },
     /// A folder that is (or was meant to be) a backup but is not complete: never verifies.
-    IncompleteBackup { reason: String },
+    IncompleteBackup { manifest: PathBuf, reason: String },
 }
 
 impl AnchorSource {
-    pub fn head(&self) -> Option<AuditHead> {
+    /// The anchor the chain is checked against; an incomplete backup's is unreadable, so
+    /// it fails every check that reads an anchor.
+    pub fn into_anchor(self) -> Anchor {
         match self {
-            AnchorSource::File { head, .. } => head.clone(),
-            AnchorSource::Backup { manifest } => manifest.head(),
-            AnchorSource::IncompleteBackup { .. } => None,
+            AnchorSource::File(anchor) => anchor,
+            AnchorSource::Backup { manifest } => match manifest.head() {
+                Some(head) => Anchor::Found(head),
+                None => Anchor::Unreadable {
+                    where_: MANIFEST.into(),
+                    detail: "备份清单中的审计哈希无法读取".into(),
+                },
+            },
+            AnchorSource::IncompleteBackup { manifest, reason } => Anchor::Unreadable {
+                where_: manifest.display().to_string(),
+                detail: format!("{reason}，不能作为备份使用"),
+            },
         }
     }
 }
@@ -114,8 +122,12 @@ impl Store {
         let partial = dir
             .file_name()
             .is_some_and(|n| n.to_string_lossy().ends_with(PARTIAL));
-        let incomplete = |reason: String| AnchorSource::IncompleteBackup { reason };
-        match fs::read_to_string(dir.join(MANIFEST)) {
+        let path = dir.join(MANIFEST);
+        let incomplete = |reason: String| AnchorSource::IncompleteBackup {
+            manifest: path.clone(),
+            reason,
+        };
+        match fs::read_to_string(&path) {
             Ok(text) => match BackupManifest::parse(&text) {
                 Ok(_) if partial => {
                     incomplete("这是写到一半的备份（目录名以 .partial 结尾）".into())
@@ -129,13 +141,7 @@ impl Store {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 incomplete(format!("备份清单无法读取：{e}"))
             }
-            Err(_) => {
-                let path = Self::anchor_path(dir);
-                let head = fs::read_to_string(&path)
-                    .ok()
-                    .and_then(|l| AuditHead::from_line(&l));
-                AnchorSource::File { path, head }
-            }
+            Err(_) => AnchorSource::File(Self::anchor_file(dir)),
         }
     }
 
@@ -150,8 +156,8 @@ impl Store {
             return Ok(found);
         }
         match source {
-            AnchorSource::File { .. } => {}
-            AnchorSource::IncompleteBackup { reason } => {
+            AnchorSource::File(_) => {}
+            AnchorSource::IncompleteBackup { reason, .. } => {
                 found.problem = Some(format!("{reason}，不能作为备份使用"));
             }
             AnchorSource::Backup { manifest } => {
@@ -259,7 +265,7 @@ impl Store {
     ) -> Result<Restored> {
         let manifest = match Self::anchor_for(backup) {
             AnchorSource::Backup { manifest } => manifest,
-            AnchorSource::IncompleteBackup { reason } => {
+            AnchorSource::IncompleteBackup { reason, .. } => {
                 return Err(backup_error(format!(
                     "{}：{reason}，不能用于恢复",
                     backup.display()
@@ -344,8 +350,10 @@ impl Store {
             manifest.written_at.format("%Y-%m-%d %H:%M:%S"),
             manifest.audit_entries
         );
-        let entries = store.audit_only(stamp, &action, backup.display().to_string(), Vec::new())?;
-        store.write_anchor()?;
+        // The anchor of the store moved aside is not this chain's: the restore entry is
+        // written first, and the anchor made at it.
+        let entries = store.audit_only_unanchored(stamp, &action, backup.display().to_string())?;
+        store.anchor_at_head()?;
         Ok(Restored {
             manifest,
             moved_aside,

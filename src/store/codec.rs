@@ -78,13 +78,51 @@ pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
     }
 }
 
+/// The largest payload a record may have. The biggest legitimate ones are the bulk audit
+/// entries of an import or a demo chunk (a hash per record written), a few MiB.
+pub const MAX_RECORD: usize = 256 * 1024 * 1024;
+
+/// Decodes `bytes` with bincode under a limit proportional to their length, so a length
+/// field that claims more than the input could hold is an error before anything is
+/// allocated.
+///
+/// bincode 2 counts against its limit what it is about to build in memory: a byte
+/// container's claimed length, and each number at its width in memory (a `u64` written
+/// as a one-byte varint counts 8). Nothing of ours is wider than 16 bytes per input byte,
+/// so a limit of sixteen times the input never refuses a sound record, and a claimed
+/// length can cost at most that much memory. bincode's limit is a constant, so it is
+/// chosen from a ladder of powers of two.
+pub fn decode_bounded<T: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<(T, usize), bincode::error::DecodeError> {
+    use bincode::config::standard;
+    use bincode::error::DecodeError;
+    macro_rules! ladder {
+        ($($bits:literal)*) => {
+            $(if bytes.len().saturating_mul(16) <= (1usize << $bits) {
+                return bincode::serde::decode_from_slice(
+                    bytes,
+                    standard().with_limit::<{ 1usize << $bits }>(),
+                );
+            })*
+        };
+    }
+    ladder!(12 14 16 18 20 22 24 26 28 30 32);
+    Err(DecodeError::LimitExceeded)
+}
+
 /// Decodes a bare payload as `T` (for `upgrade` implementations reading an old shape).
 pub fn payload_of<T: DeserializeOwned>(payload: &[u8]) -> Result<T, CodecError> {
-    let (value, used) = bincode::serde::decode_from_slice(payload, bincode::config::standard())
-        .map_err(|e| CodecError::Payload {
+    if payload.len() > MAX_RECORD {
+        return Err(CodecError::Payload {
             kind: std::any::type_name::<T>(),
-            detail: e.to_string(),
-        })?;
+            detail: format!("记录长 {} 字节，超过上限 {MAX_RECORD} 字节", payload.len()),
+        });
+    }
+    let (value, used) = decode_bounded(payload).map_err(|e| CodecError::Payload {
+        kind: std::any::type_name::<T>(),
+        detail: describe(&e),
+    })?;
     if used != payload.len() {
         return Err(CodecError::Payload {
             kind: std::any::type_name::<T>(),
@@ -92,4 +130,49 @@ pub fn payload_of<T: DeserializeOwned>(payload: &[u8]) -> Result<T, CodecError> 
         });
     }
     Ok(value)
+}
+
+/// bincode's decode error in words; a claimed length past the input is the usual sign of a
+/// record altered or cut short outside the program.
+pub fn describe(e: &bincode::error::DecodeError) -> String {
+    use bincode::error::DecodeError;
+    match e {
+        DecodeError::LimitExceeded => "长度字段超出记录本身的长度（记录被截断或改动）".into(),
+        DecodeError::UnexpectedEnd { .. } => "记录提前结束（被截断）".into(),
+        DecodeError::Utf8 { .. } => "文字不是有效的 UTF-8".into(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_length_field_claiming_more_than_the_record_holds_is_an_error_not_an_allocation() {
+        // A string whose varint length says 2^62 bytes: bincode without a limit would try
+        // to allocate it and abort the process.
+        let mut payload = vec![0xfd];
+        payload.extend_from_slice(&(1u64 << 62).to_le_bytes());
+        payload.extend_from_slice(b"abc");
+        let e = payload_of::<String>(&payload).unwrap_err();
+        assert!(e.to_string().contains("长度字段超出"), "{e}");
+
+        let mut payload = vec![0xfc];
+        payload.extend_from_slice(&4000u32.to_le_bytes());
+        payload.extend_from_slice(&[b'a'; 100]);
+        assert!(payload_of::<String>(&payload).is_err());
+    }
+
+    #[test]
+    fn legitimate_records_of_every_size_decode() {
+        for n in [0usize, 1, 100, 511, 512, 513, 5_000, 300_000, 3_000_000] {
+            let s = "援".repeat(n / 3);
+            let bytes = bincode::serde::encode_to_vec(&s, bincode::config::standard()).unwrap();
+            assert_eq!(payload_of::<String>(&bytes).unwrap(), s);
+            let v: Vec<u64> = (0..n as u64).collect();
+            let bytes = bincode::serde::encode_to_vec(&v, bincode::config::standard()).unwrap();
+            assert_eq!(payload_of::<Vec<u64>>(&bytes).unwrap(), v);
+        }
+    }
 }

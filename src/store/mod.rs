@@ -5,10 +5,13 @@
 //! is saved. A record that fails to decode stops the program with a clear message; the store
 //! is never re-created or wiped.
 
+mod anchor;
 pub mod audit;
 pub mod backup;
 mod cases;
+pub mod check;
 pub mod codec;
+mod io_error;
 pub mod open_guard;
 pub mod records;
 
@@ -21,10 +24,11 @@ use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
     HouseholdEventKind, HouseholdId, Person, PersonId,
 };
-use audit::{AuditEntry, AuditHead, Change, hash_entry};
+use audit::{AuditEntry, AuditHead, BulkTree, Change, hash_entry, hash_record};
 pub use cases::{HouseholdPlan, Registered, Registration};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use codec::{CodecError, Versioned, decode, encode};
+pub use io_error::{DISK_FULL, io_message, sled_message};
 pub use records::{County, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Batch, Db, Transactional, Tree};
@@ -38,8 +42,12 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("无法打开数据库 {path}：{detail}")]
     Open { path: PathBuf, detail: String },
-    #[error("数据库读写失败：{0}")]
+    /// Said in Chinese by kind (disk full, read-only, no permission…), never sled's Debug.
+    #[error("{}", sled_message(.0))]
     Sled(#[from] sled::Error),
+    /// A file of the store's own beside sled (the anchor, a copy), said like sled's.
+    #[error("{}", io_message(.0))]
+    Io(#[from] std::io::Error),
     #[error(
         "数据库中 {tree} 的记录 {key} 无法读取：{source}。程序已停止以保护数据，请联系管理员，切勿删除数据目录。"
     )]
@@ -48,6 +56,10 @@ pub enum StoreError {
         key: String,
         source: CodecError,
     },
+    /// The audit anchor is missing or disagrees with the chain: no writes until an
+    /// administrator re-anchors.
+    #[error("{0}")]
+    Anchor(String),
     #[error("记录不存在：{0}")]
     NotFound(String),
     #[error(
@@ -119,14 +131,16 @@ pub struct Store {
     accounts: Tree,
     audit: Tree,
     ledgers: Tree,
-    /// The audit head number last written to the anchor file.
-    anchor: std::sync::Mutex<u64>,
+    /// The audit head number last written to the anchor file, and why the anchor may not
+    /// be moved on (it is missing, or disagrees with the chain) until an administrator
+    /// re-anchors: while that is set, the store takes no writes.
+    anchor: std::sync::Mutex<anchor::AnchorState>,
     /// Declared last, so it drops after every sled handle and records the close then.
     guard: open_guard::OpenGuard,
 }
 
-const COUNTY_KEY: &[u8] = b"county";
-const AUDIT_HEAD_KEY: &[u8] = b"audit_head";
+pub(crate) const COUNTY_KEY: &[u8] = b"county";
+pub(crate) const AUDIT_HEAD_KEY: &[u8] = b"audit_head";
 
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
 
@@ -174,14 +188,14 @@ fn tx_need<T: Versioned>(
     }
 }
 
-fn followup_key(case: CaseId, id: FollowUpId) -> [u8; 16] {
+pub(crate) fn followup_key(case: CaseId, id: FollowUpId) -> [u8; 16] {
     let mut k = [0u8; 16];
     k[..8].copy_from_slice(&case.to_key());
     k[8..].copy_from_slice(&id.to_key());
     k
 }
 
-fn pair_key(a: [u8; 8], b: [u8; 8]) -> [u8; 16] {
+pub(crate) fn pair_key(a: [u8; 8], b: [u8; 8]) -> [u8; 16] {
     let mut k = [0u8; 16];
     k[..8].copy_from_slice(&a);
     k[8..].copy_from_slice(&b);
@@ -213,6 +227,19 @@ fn append_audit(
     target: String,
     changes: Vec<Change>,
 ) -> TxResult<u64> {
+    append_entry(meta, audit, stamp, action, target, changes, Vec::new())
+}
+
+/// [`append_audit`] with the hashes of a bulk write's records.
+fn append_entry(
+    meta: &TransactionalTree,
+    audit: &TransactionalTree,
+    stamp: &Stamp,
+    action: &str,
+    target: String,
+    changes: Vec<Change>,
+    bulk: Vec<BulkTree>,
+) -> TxResult<u64> {
     let head: AuditHead = tx_get(meta, "meta", AUDIT_HEAD_KEY)?
         .map(|(h, _)| h)
         .unwrap_or_default();
@@ -224,6 +251,7 @@ fn append_audit(
         action: action.to_string(),
         target,
         changes,
+        bulk,
     };
     let bytes = encode(&entry);
     let new_head = AuditHead {
@@ -285,15 +313,16 @@ impl Store {
             accounts: db.open_tree("accounts")?,
             audit: db.open_tree("audit")?,
             ledgers: db.open_tree("ledgers")?,
-            anchor: std::sync::Mutex::new(0),
+            anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             guard,
             db,
         };
-        let anchor = std::fs::read_to_string(Self::anchor_path(dir))
-            .ok()
-            .and_then(|l| AuditHead::from_line(&l));
+        let anchor = match store.read_anchor() {
+            audit::Anchor::Found(head) => Some(head.seq),
+            _ => None,
+        };
         let checked = store.seq().and_then(|head| {
-            store.guard.check_recovered(head, anchor.map(|a| a.seq))?;
+            store.guard.check_recovered(head, anchor)?;
             store.guard.opened()
         });
         match checked {
@@ -329,15 +358,16 @@ impl Store {
 
     /// After an audited write: flush (the caller may now say 已保存), then bring the anchor
     /// up to date. The write is on disk either way, so a failed anchor update must not make
-    /// the caller report failure; the anchor then lags, which `audit verify` accepts, and
-    /// the next write catches it up.
+    /// the caller report failure: a failed file write leaves the anchor lagging, which
+    /// `audit verify` accepts and the next write catches up; an anchor found missing or
+    /// disagreeing holds the store read-only from the next write on.
     fn commit(&self) -> Result<()> {
         self.flush()?;
         let _ = self.write_anchor();
         Ok(())
     }
 
-    /// One audit entry on its own (a bulk load, a sensitive read), flushed.
+    /// One audit entry on its own (a sensitive read, a refusal), flushed.
     fn audit_only(
         &self,
         stamp: &Stamp,
@@ -345,9 +375,40 @@ impl Store {
         target: String,
         changes: Vec<Change>,
     ) -> Result<u64> {
+        self.audit_bulk(stamp, action, target, changes, Vec::new())
+    }
+
+    /// One audit entry on its own, flushed, leaving the anchor alone (re-anchoring writes
+    /// the anchor itself).
+    fn audit_only_unanchored(&self, stamp: &Stamp, action: &str, target: String) -> Result<u64> {
         let trees = (&self.meta, &self.audit);
         let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            append_audit(meta, audit, stamp, action, target.clone(), changes.clone())
+            append_audit(meta, audit, stamp, action, target.clone(), Vec::new())
+        }))?;
+        self.flush()?;
+        Ok(seq)
+    }
+
+    /// One audit entry on its own, with the hashes of a bulk write's records, flushed.
+    fn audit_bulk(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        target: String,
+        changes: Vec<Change>,
+        bulk: Vec<BulkTree>,
+    ) -> Result<u64> {
+        let trees = (&self.meta, &self.audit);
+        let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
+            append_entry(
+                meta,
+                audit,
+                stamp,
+                action,
+                target.clone(),
+                changes.clone(),
+                bulk.clone(),
+            )
         }))?;
         self.commit()?;
         Ok(seq)
@@ -479,7 +540,7 @@ impl Store {
             new.rev = found + 1;
             let bytes = encode(&new);
             ledgers.insert(&key, bytes.clone())?;
-            let changes = vec![change("persons", &key, old.map(|(_, b)| b), Some(bytes))];
+            let changes = vec![change("ledgers", &key, old.map(|(_, b)| b), Some(bytes))];
             append_audit(meta, audit, stamp, action, target.clone(), changes)?;
             TxResult::Ok(new)
         });
@@ -621,40 +682,72 @@ impl Store {
         self.audit_only(stamp, "拒绝", target, changes)
     }
 
-    /// Writes many new records at once (the demo county), with one audit entry.
+    /// Writes many new records at once (the demo county), with one audit entry that holds
+    /// the hash of every primary record written (the derived trees, `id_numbers`,
+    /// `household_cases` and `summaries`, are checked against those records instead).
     pub fn load(&self, load: &Load, stamp: &Stamp, what: &str) -> Result<u64> {
-        let mut batch = Batch::default();
-        for p in &load.persons {
-            batch.insert(&p.id.to_key(), encode(p));
-        }
-        self.persons.apply_batch(batch)?;
+        let mut bulk = Vec::new();
+        let mut put = |tree: &Tree, name: &str, records: Vec<(Vec<u8>, Vec<u8>)>| {
+            let mut batch = Batch::default();
+            let mut hashes = Vec::with_capacity(records.len());
+            for (key, bytes) in records {
+                hashes.push((key.clone(), hash_record(&bytes)));
+                batch.insert(key, bytes);
+            }
+            bulk.push(BulkTree {
+                tree: name.to_string(),
+                records: hashes,
+            });
+            tree.apply_batch(batch)
+        };
+        let encoded = |key: &[u8], bytes: Vec<u8>| (key.to_vec(), bytes);
+        put(
+            &self.persons,
+            "persons",
+            load.persons
+                .iter()
+                .map(|p| encoded(&p.id.to_key(), encode(p)))
+                .collect(),
+        )?;
+        put(
+            &self.households,
+            "households",
+            load.households
+                .iter()
+                .map(|h| encoded(&h.id.to_key(), encode(h)))
+                .collect(),
+        )?;
+        put(
+            &self.cases,
+            "cases",
+            load.cases
+                .iter()
+                .map(|c| encoded(&c.id.to_key(), encode(c)))
+                .collect(),
+        )?;
+        put(
+            &self.followups,
+            "followups",
+            load.followups
+                .iter()
+                .map(|f| encoded(&followup_key(f.case, f.id), encode(f)))
+                .collect(),
+        )?;
         let mut batch = Batch::default();
         for p in &load.persons {
             batch.insert(p.id_number.as_str().as_bytes(), &p.id.to_key());
         }
         self.id_numbers.apply_batch(batch)?;
-        let mut batch = Batch::default();
-        for h in &load.households {
-            batch.insert(&h.id.to_key(), encode(h));
-        }
-        self.households.apply_batch(batch)?;
-        let (mut batch, mut index) = (Batch::default(), Batch::default());
+        let mut index = Batch::default();
         for c in &load.cases {
-            batch.insert(&c.id.to_key(), encode(c));
             index.insert(&pair_key(c.household.to_key(), c.id.to_key()), &[]);
         }
-        self.cases.apply_batch(batch)?;
         self.household_cases.apply_batch(index)?;
         let mut batch = Batch::default();
         for s in &load.summaries {
             batch.insert(&s.case.to_key(), encode(s));
         }
         self.summaries.apply_batch(batch)?;
-        let mut batch = Batch::default();
-        for f in &load.followups {
-            batch.insert(&followup_key(f.case, f.id), encode(f));
-        }
-        self.followups.apply_batch(batch)?;
         let target = format!(
             "{} 户 {} 人 {} 件 {} 次回访",
             load.households.len(),
@@ -662,7 +755,7 @@ impl Store {
             load.cases.len(),
             load.followups.len()
         );
-        self.audit_only(stamp, what, target, Vec::new())
+        self.audit_bulk(stamp, what, target, Vec::new(), bulk)
     }
 
     /// Saves a follow-up for `case`, read at `expected_rev`: the follow-up, the case, its
@@ -785,56 +878,6 @@ impl Store {
         let saved = unwrap_tx(saved)?;
         self.commit()?;
         Ok(saved)
-    }
-
-    /// The audit anchor kept beside (not inside) the store directory: `<dir>.audit-anchor`.
-    pub fn anchor_path(dir: &Path) -> PathBuf {
-        let mut name = dir.file_name().unwrap_or_default().to_os_string();
-        name.push(".audit-anchor");
-        dir.with_file_name(name)
-    }
-
-    /// Writes the newest audit entry's number and hash to the anchor file, synced to disk.
-    pub fn write_anchor(&self) -> Result<()> {
-        // Server threads commit side by side: one writer at a time, and never backwards.
-        let mut written = self.anchor.lock().unwrap_or_else(|p| p.into_inner());
-        let head = self
-            .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
-            .unwrap_or_default();
-        if *written >= head.seq && *written != 0 {
-            return Ok(());
-        }
-        let path = Self::anchor_path(&self.dir);
-        let tmp = path.with_extension("tmp");
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            std::io::Write::write_all(&mut f, head.to_line().as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &path)
-        };
-        write().map_err(|e| StoreError::Open {
-            path: path.clone(),
-            detail: format!("审计锚点写入失败：{e}"),
-        })?;
-        *written = head.seq;
-        Ok(())
-    }
-
-    /// Checks the whole audit chain against the store's head and the anchor file.
-    pub fn verify_audit(&self) -> Result<audit::Verification> {
-        let head = self
-            .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
-            .unwrap_or_default();
-        let source = Self::anchor_for(&self.dir);
-        let anchor = source.head();
-        let mut entries = Vec::new();
-        for kv in self.audit.iter() {
-            let (k, v) = kv?;
-            let key = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-            entries.push((key, v.to_vec()));
-        }
-        let found = audit::verify_chain(entries, &head, anchor.as_ref());
-        self.check_against(&source, found)
     }
 
     /// Audit entries from `from` (inclusive), in order.

@@ -1,8 +1,9 @@
 //! Schema versions of every record kept in the store, and the store's own records (the
 //! county, the audit head). A change of shape bumps the version here and adds an upgrade.
 
+use super::audit::AuditEntryV1;
 use super::audit::{AuditEntry, AuditHead};
-use super::codec::Versioned;
+use super::codec::{CodecError, Versioned, payload_of};
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
 use crate::domain::ledger::Ledger;
@@ -57,9 +58,24 @@ versioned! {
     FollowUp => "followup" v 1,
     FollowUpDraft => "draft" v 1,
     County => "county" v 1,
-    AuditEntry => "audit" v 1,
     AuditHead => "audit_head" v 1,
     Account => "account" v 1,
     IntakeDraft => "intake_draft" v 1,
     Ledger => "ledger" v 1,
+}
+
+impl Versioned for AuditEntry {
+    const KIND: &'static str = "audit";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => payload_of::<AuditEntryV1>(payload).map(AuditEntry::from),
+            found => Err(CodecError::UnknownVersion {
+                kind: Self::KIND,
+                found,
+                supported: Self::VERSION,
+            }),
+        }
+    }
 }
