@@ -148,3 +148,47 @@ fn a_corrupted_log_is_refused_in_chinese_and_the_copy_keeps_the_original_bytes()
     assert_eq!(files(&copy), before);
     assert!(db.exists(), "nothing wiped or re-created");
 }
+
+#[test]
+fn no_room_for_the_copy_refuses_the_open_and_leaves_the_store_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    small_store(&dir);
+    // A small filesystem of its own, as root in a private mount namespace: 6 MiB is less
+    // than the copy plus the room kept spare after it.
+    let mnt = tmp.path().join("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size=6m tmpfs {mnt} || exit 77
+         cp -a {dir} {mnt}/store && echo 'open' > {mnt}/store/{MARKER}
+         {bin} --data-dir {mnt}/store audit verify; echo \"rc=$?\"
+         test -e {mnt}/store.open-copy && echo COPY-MADE
+         test -e {mnt}/store/{MARKER} && echo MARKER-KEPT
+         cmp {dir}/db {mnt}/store/db && echo DB-UNCHANGED",
+        mnt = mnt.display(),
+        dir = dir.display(),
+        bin = env!("CARGO_BIN_EXE_yuanzhu"),
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .output();
+    // `unshare` or `mount` refused (not root, no namespaces): said, not silently passed.
+    let out = match out {
+        Ok(o) if o.status.code() != Some(77) && !o.stdout.is_empty() => o,
+        other => {
+            eprintln!("SKIPPED: cannot mount a small tmpfs here (unshare -m as root): {other:?}");
+            return;
+        }
+    };
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("rc=1"), "{text}");
+    assert!(text.contains("磁盘只剩"), "{text}");
+    assert!(text.contains("没有被改动"), "{text}");
+    assert!(!text.contains("COPY-MADE"), "{text}");
+    assert!(text.contains("MARKER-KEPT"), "{text}");
+    assert!(text.contains("DB-UNCHANGED"), "{text}");
+}
