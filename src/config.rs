@@ -1,11 +1,13 @@
 //! The config file (`<config dir>/config.toml`, or `--config FILE`): the settings of one
-//! terminal — theme, borders, keymap, store cache, the server's socket. Unknown keys are an error with the file
+//! terminal — theme, borders, keymap, store cache, the server's socket and limits. Unknown keys are an error with the file
 //! and line, never silently ignored. Command-line flags win over the file.
 
 use crate::domain::Settings;
+use crate::remote::Limits;
 use crate::tui::theme::{Borders, ThemeName};
 use serde::Deserialize;
 use std::path::Path;
+use std::time::Duration;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +28,61 @@ pub struct Config {
     /// The county's numbers for the rules (DOMAIN.md's settings); on a county server, the
     /// server's config file is the one that counts.
     pub rules: Option<Rules>,
+    /// What `yuanzhu serve` allows its peers (connections, time limits).
+    pub server: Option<ServerLimits>,
+}
+
+/// `[server]`: the bounds of `yuanzhu serve`; they are not policy, so they are checked
+/// here. Absent keys keep [`Limits::default`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerLimits {
+    /// Connections at once, all users together (256).
+    pub max_connections: Option<usize>,
+    /// Connections at once of one OS user (16).
+    pub max_connections_per_user: Option<usize>,
+    /// Seconds a frame that has started arriving has to complete (10).
+    pub frame_timeout_s: Option<u64>,
+    /// Seconds of silence after which a connection is closed (36000).
+    pub idle_timeout_s: Option<u64>,
+}
+
+impl ServerLimits {
+    /// These settings over `limits`; a number out of its range is an error naming it.
+    pub fn apply(&self, mut limits: Limits) -> Result<Limits, String> {
+        if let Some(n) = self.max_connections {
+            if !(1..=100_000).contains(&n) {
+                return Err(format!("max_connections 应为 1 至 100000，而不是 {n}"));
+            }
+            limits.max_connections = n;
+        }
+        if let Some(n) = self.max_connections_per_user {
+            if !(1..=limits.max_connections).contains(&n) {
+                return Err(format!(
+                    "max_connections_per_user 应为 1 至 max_connections（{}），而不是 {n}",
+                    limits.max_connections
+                ));
+            }
+            limits.max_connections_per_user = n;
+        }
+        limits.max_connections_per_user =
+            limits.max_connections_per_user.min(limits.max_connections);
+        if let Some(s) = self.frame_timeout_s {
+            if !(1..=600).contains(&s) {
+                return Err(format!("frame_timeout_s 应为 1 至 600 秒，而不是 {s}"));
+            }
+            limits.frame_timeout = Duration::from_secs(s);
+        }
+        if let Some(s) = self.idle_timeout_s {
+            // A TUI pings every half second while idle: a second of silence is already
+            // a session gone, so the floor is one; a week is the ceiling.
+            if !(1..=604_800).contains(&s) {
+                return Err(format!("idle_timeout_s 应为 1 至 604800 秒，而不是 {s}"));
+            }
+            limits.idle_timeout = Duration::from_secs(s);
+        }
+        Ok(limits)
+    }
 }
 
 /// `[rules]`: what the notice leaves to each county.
@@ -116,6 +173,14 @@ impl Rules {
 }
 
 impl Config {
+    /// The server's bounds: the defaults, with `[server]` over them.
+    pub fn limits(&self) -> Result<Limits, String> {
+        match &self.server {
+            Some(server) => server.apply(Limits::default()),
+            None => Ok(Limits::default()),
+        }
+    }
+
     /// The rule settings of this config: the defaults, with `[rules]` over them.
     pub fn settings(&self) -> Result<Settings, String> {
         match &self.rules {
@@ -215,5 +280,33 @@ mod tests {
         assert_eq!(c.settings().unwrap().exit_rules.stable_followups, 4);
         let c = Config::parse("[rules]\nexit_unwilling_followups = 0\n", "c.toml").unwrap();
         assert!(c.settings().unwrap_err().contains("1 至 12"));
+    }
+
+    #[test]
+    fn server_limits_default_and_come_from_the_server_table_within_bounds() {
+        assert_eq!(Config::default().limits().unwrap(), Limits::default());
+        let c = Config::parse(
+            "[server]\nmax_connections = 64\nmax_connections_per_user = 4\nframe_timeout_s = 3\nidle_timeout_s = 600\n",
+            "c.toml",
+        )
+        .unwrap();
+        let l = c.limits().unwrap();
+        assert_eq!((l.max_connections, l.max_connections_per_user), (64, 4));
+        assert_eq!(l.frame_timeout, Duration::from_secs(3));
+        assert_eq!(l.idle_timeout, Duration::from_secs(600));
+        // Fewer connections in all than the per-user default: the per-user cap follows.
+        let c = Config::parse("[server]\nmax_connections = 8\n", "c.toml").unwrap();
+        assert_eq!(c.limits().unwrap().max_connections_per_user, 8);
+
+        let c = Config::parse("[server]\nframe_timeout_s = 0\n", "c.toml").unwrap();
+        assert!(c.limits().unwrap_err().contains("frame_timeout_s"));
+        let c = Config::parse(
+            "[server]\nmax_connections = 10\nmax_connections_per_user = 11\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert!(c.limits().unwrap_err().contains("max_connections_per_user"));
+        let e = Config::parse("[server]\nmax_conections = 10\n", "c.toml").unwrap_err();
+        assert!(e.to_string().contains("line 2"), "{e}");
     }
 }

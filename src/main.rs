@@ -376,6 +376,13 @@ fn run() -> Result<()> {
                 path: socket_path(&cli, &config, &dir).0,
                 group: group.or(config.socket_group.clone()),
             };
+            let limits = config
+                .limits()
+                .map_err(|m| anyhow::anyhow!("配置文件的 [server] 有误：{m}"))?;
+            // Each connection holds a descriptor: take all the system allows this process.
+            if let Err(e) = yuanzhu::remote::limits::raise_nofile() {
+                eprintln!("援助服务：无法提高文件描述符上限（NOFILE）：{e}");
+            }
             let store = Store::open(&dir, front.store).map_err(|e| match e {
                 yuanzhu::store::StoreError::Locked(_) => anyhow::anyhow!(
                     "数据库 {} 正被另一个程序使用（可能已有服务在运行，或有人正直接打开它）",
@@ -396,7 +403,8 @@ fn run() -> Result<()> {
             let server = Server::new(
                 Service::new(store, today, front.settings.clone()),
                 std::sync::Arc::new(PeerCredentials),
-            );
+            )
+            .with_limits(limits);
             println!(
                 "援助服务已启动：数据库 {}，套接字 {}{}",
                 dir.display(),
@@ -1006,7 +1014,7 @@ fn acting_user(service: &Service, as_user: Option<&str>) -> Result<String> {
         None => Ok(login_name()),
         Some(name) => {
             let is_demo = service
-                .store()
+                .store()?
                 .county()?
                 .is_some_and(|c| c.demo_households.is_some());
             if !is_demo {

@@ -47,7 +47,7 @@ fn store_with_history(dir: &Path) -> u64 {
         };
         service.handle(&actor, request).unwrap();
     }
-    service.store().seq().unwrap()
+    service.store().unwrap().seq().unwrap()
 }
 
 fn verify(dir: &Path) -> (bool, String) {

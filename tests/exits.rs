@@ -14,7 +14,13 @@ fn today() -> NaiveDate {
 
 fn actor(user: &str, role: Role, service: &Service) -> Actor {
     let township = (role == Role::TownshipCaseworker).then(|| {
-        service.store().county().unwrap().unwrap().townships[0]
+        service
+            .store()
+            .unwrap()
+            .county()
+            .unwrap()
+            .unwrap()
+            .townships[0]
             .code
             .clone()
     });
@@ -39,7 +45,13 @@ fn decide(
     approve: bool,
     note: &str,
 ) -> Result<(), ServiceError> {
-    let rev = service.store().case(row.case).unwrap().unwrap().rev;
+    let rev = service
+        .store()
+        .unwrap()
+        .case(row.case)
+        .unwrap()
+        .unwrap()
+        .rev;
     service
         .handle(
             actor,
@@ -107,12 +119,24 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
     assert!(decide(&service, &county, mine, false, " ").is_err());
     decide(&service, &county, mine, false, "请补充劳动合同复印件").unwrap();
     assert_eq!(
-        service.store().case(row.case).unwrap().unwrap().status,
+        service
+            .store()
+            .unwrap()
+            .case(row.case)
+            .unwrap()
+            .unwrap()
+            .status,
         RecognitionStatus::Recognised
     );
 
     // Proposed again by the county reviewer: that same person may not approve it.
-    let rev = service.store().case(row.case).unwrap().unwrap().rev;
+    let rev = service
+        .store()
+        .unwrap()
+        .case(row.case)
+        .unwrap()
+        .unwrap()
+        .rev;
     service
         .handle(
             &county,
@@ -131,7 +155,7 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
     );
     decide(&service, &other, &row, true, "").unwrap();
 
-    let case = service.store().case(row.case).unwrap().unwrap();
+    let case = service.store().unwrap().case(row.case).unwrap().unwrap();
     assert_eq!(case.status, RecognitionStatus::Exited);
     let queue = match service.handle(&county, Request::Queue).unwrap().body {
         Response::Queue(rows) => rows,
@@ -173,6 +197,7 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
     assert_eq!(stats.iter().map(|c| c.this_year).sum::<u32>(), 1);
     let refusals = service
         .store()
+        .unwrap()
         .audit_entries(1)
         .unwrap()
         .into_iter()
@@ -198,10 +223,16 @@ fn a_person_who_exited_applies_again_and_keeps_their_history() {
         .find(|r| r.proposed.is_some())
         .unwrap();
     decide(&service, &county, &row, true, "").unwrap();
-    let summary = service.store().summary(row.case).unwrap().unwrap();
+    let summary = service.store().unwrap().summary(row.case).unwrap().unwrap();
 
     // Back at the counter: the same ID number, applying again.
-    let county_name = service.store().county().unwrap().unwrap().townships[0]
+    let county_name = service
+        .store()
+        .unwrap()
+        .county()
+        .unwrap()
+        .unwrap()
+        .townships[0]
         .name
         .clone();
     let mut d = IntakeDraft::blank(today(), Some(&county_name));
@@ -225,7 +256,13 @@ fn a_person_who_exited_applies_again_and_keeps_their_history() {
     let new_case = done.case.unwrap();
     assert_ne!(new_case, row.case);
     assert_eq!(
-        service.store().case(row.case).unwrap().unwrap().status,
+        service
+            .store()
+            .unwrap()
+            .case(row.case)
+            .unwrap()
+            .unwrap()
+            .status,
         RecognitionStatus::Exited,
         "the old case and its history stay"
     );

@@ -26,7 +26,7 @@ fn service(dir: &std::path::Path, today: NaiveDate) -> Service {
 }
 
 fn township(service: &Service, index: usize) -> (TownshipCode, String) {
-    let county = service.store().county().unwrap().unwrap();
+    let county = service.store().unwrap().county().unwrap().unwrap();
     let t = &county.townships[index];
     (t.code.clone(), t.name.clone())
 }
@@ -104,6 +104,7 @@ fn denial(result: Result<Registered, ServiceError>) -> String {
 fn someone_elsewhere(s: &Service, worker: &Actor) -> (yuanzhu::domain::CaseSummary, String) {
     let other = s
         .store()
+        .unwrap()
         .summaries()
         .unwrap()
         .into_iter()
@@ -111,6 +112,7 @@ fn someone_elsewhere(s: &Service, worker: &Actor) -> (yuanzhu::domain::CaseSumma
         .unwrap();
     let village = s
         .store()
+        .unwrap()
         .household(other.household)
         .unwrap()
         .unwrap()
@@ -119,7 +121,7 @@ fn someone_elsewhere(s: &Service, worker: &Actor) -> (yuanzhu::domain::CaseSumma
 }
 
 fn audit_entries(s: &Service) -> Vec<yuanzhu::store::audit::AuditEntry> {
-    s.store().audit_entries(1).unwrap()
+    s.store().unwrap().audit_entries(1).unwrap()
 }
 
 fn step(
@@ -128,7 +130,7 @@ fn step(
     case: yuanzhu::domain::CaseId,
     step: Step,
 ) -> Result<RecognitionStatus, ServiceError> {
-    let rev = service.store().case(case).unwrap().unwrap().rev;
+    let rev = service.store().unwrap().case(case).unwrap().unwrap().rev;
     service
         .handle(actor, Request::CaseStep { case, rev, step })
         .map(|reply| match reply.body {
@@ -156,6 +158,7 @@ fn one_person_one_record_a_second_registration_says_where_the_first_is() {
     // A demo person of the same township already on file, too.
     let known = s
         .store()
+        .unwrap()
         .summaries()
         .unwrap()
         .into_iter()
@@ -188,6 +191,7 @@ fn a_township_registers_only_its_own_people_and_an_applicant_needs_a_category() 
     // A 30-year-old joining a household where someone works, with no category: refused.
     let head = s
         .store()
+        .unwrap()
         .summaries()
         .unwrap()
         .into_iter()
@@ -306,6 +310,7 @@ fn from_the_counter_to_recognition_with_every_refusal_on_the_way() {
     .unwrap();
     let refusals: Vec<_> = s
         .store()
+        .unwrap()
         .audit_entries(1)
         .unwrap()
         .into_iter()
@@ -373,7 +378,7 @@ fn a_stale_step_is_refused_and_nothing_changes() {
         .unwrap()
         .case
         .unwrap();
-    let rev = s.store().case(case).unwrap().unwrap().rev;
+    let rev = s.store().unwrap().case(case).unwrap().unwrap().rev;
     step(&s, &worker, case, Step::StartReview).unwrap();
     let stale = s.handle(
         &worker,
@@ -387,7 +392,7 @@ fn a_stale_step_is_refused_and_nothing_changes() {
     );
     assert!(matches!(stale, Err(ServiceError::Conflict(_))), "{stale:?}");
     assert_eq!(
-        s.store().case(case).unwrap().unwrap().status,
+        s.store().unwrap().case(case).unwrap().unwrap().status,
         RecognitionStatus::InitialReview
     );
 }
@@ -403,7 +408,7 @@ fn an_id_number_another_township_holds_is_denied_without_saying_whose_or_where()
     let before = audit_entries(&s).len();
     let message = denial(register(&s, &worker, d.clone()));
     assert_eq!(message, yuanzhu::service::HELD_ELSEWHERE);
-    let county = s.store().county().unwrap().unwrap();
+    let county = s.store().unwrap().county().unwrap().unwrap();
     for secret in [
         other.name.as_str(),
         &village,
@@ -468,6 +473,7 @@ fn joining_a_household_of_another_township_by_a_members_id_is_denied_and_audited
     d.press_code(IntakeField::Apply, '2');
     let members_before = s
         .store()
+        .unwrap()
         .household(other.household)
         .unwrap()
         .unwrap()
@@ -486,6 +492,7 @@ fn joining_a_household_of_another_township_by_a_members_id_is_denied_and_audited
     assert!(!entry.target.contains(&other.name), "{}", entry.target);
     let members = |s: &Service| {
         s.store()
+            .unwrap()
             .household(other.household)
             .unwrap()
             .unwrap()

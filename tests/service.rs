@@ -53,13 +53,16 @@ fn a_save_against_a_stale_rev_is_refused_and_changes_nothing() {
     };
     let first = service.handle(&actor, save(row.rev)).unwrap();
     assert!(matches!(first.body, Response::Saved(_)));
-    let before = service.store().followups(row.case).unwrap().len();
+    let before = service.store().unwrap().followups(row.case).unwrap().len();
     let stale = service.handle(&actor, save(row.rev));
     assert!(
         matches!(&stale, Err(ServiceError::Conflict(m)) if m.contains("已被他人修改")),
         "{stale:?}"
     );
-    assert_eq!(service.store().followups(row.case).unwrap().len(), before);
+    assert_eq!(
+        service.store().unwrap().followups(row.case).unwrap().len(),
+        before
+    );
 }
 
 #[test]
@@ -70,7 +73,7 @@ fn an_invalid_form_is_refused_field_by_field_and_nothing_is_saved() {
     let row = queue(&service, &actor).remove(0);
     let mut draft = unemployed_visit(row.tier);
     draft.set(Field::Date, "2026-13-01".into());
-    let before = service.store().followups(row.case).unwrap().len();
+    let before = service.store().unwrap().followups(row.case).unwrap().len();
     let refused = service.handle(
         &actor,
         Request::SaveFollowUp {
@@ -83,7 +86,10 @@ fn an_invalid_form_is_refused_field_by_field_and_nothing_is_saved() {
         Err(ServiceError::Invalid(errors)) => assert_eq!(errors[0].0, Field::Date),
         other => panic!("{other:?}"),
     }
-    assert_eq!(service.store().followups(row.case).unwrap().len(), before);
+    assert_eq!(
+        service.store().unwrap().followups(row.case).unwrap().len(),
+        before
+    );
 }
 
 #[test]
@@ -167,7 +173,7 @@ fn placing_a_member_in_work_clears_the_zero_employment_household() {
     let dir = tempfile::tempdir().unwrap();
     let service = service(dir.path());
     let actor = reviewer();
-    let summaries = service.store().summaries().unwrap();
+    let summaries = service.store().unwrap().summaries().unwrap();
     let zero = summaries
         .iter()
         .find(|s| s.zero_employment_household && s.due(today(), &Settings::default()).is_some())
@@ -193,17 +199,22 @@ fn placing_a_member_in_work_clears_the_zero_employment_household() {
         Response::Saved(s) => assert_eq!(s.zero_employment, Some(false)),
         other => panic!("{other:?}"),
     }
-    let h = service.store().household(household).unwrap().unwrap();
+    let h = service
+        .store()
+        .unwrap()
+        .household(household)
+        .unwrap()
+        .unwrap();
     assert!(!h.zero_employment_on_file());
     assert_eq!(h.events.last().unwrap().date, today());
-    for case in service.store().household_cases(household).unwrap() {
-        let s = service.store().summary(case).unwrap().unwrap();
+    for case in service.store().unwrap().household_cases(household).unwrap() {
+        let s = service.store().unwrap().summary(case).unwrap().unwrap();
         assert!(
             !s.zero_employment_household,
             "every member's summary follows"
         );
     }
-    let audit = service.store().audit_entries(saved.seq).unwrap();
+    let audit = service.store().unwrap().audit_entries(saved.seq).unwrap();
     assert_eq!(audit[0].action, "保存回访");
     assert!(audit[0].changes.iter().any(|c| c.tree == "households"));
 }
@@ -214,7 +225,7 @@ fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
     let service = service(dir.path());
     let actor = reviewer();
     let row = queue(&service, &actor).remove(0);
-    let before = service.store().seq().unwrap();
+    let before = service.store().unwrap().seq().unwrap();
     let reply = service
         .handle(&actor, Request::RevealId { person: row.person })
         .unwrap();
@@ -225,7 +236,7 @@ fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
         }
         other => panic!("{other:?}"),
     }
-    let entries = service.store().audit_entries(before + 1).unwrap();
+    let entries = service.store().unwrap().audit_entries(before + 1).unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].action, "查看完整身份证号");
     assert_eq!(entries[0].actor, "county");
@@ -242,7 +253,7 @@ fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
         "{refused:?}"
     );
     // The refusal is on the record too, as a refusal, and reveals nothing.
-    let refusals = service.store().audit_entries(before + 2).unwrap();
+    let refusals = service.store().unwrap().audit_entries(before + 2).unwrap();
     assert_eq!(refusals.len(), 1);
     assert_eq!(refusals[0].action, "拒绝");
     assert_eq!(refusals[0].actor, "township");

@@ -24,8 +24,14 @@ impl SocketBackend {
     }
 
     fn round_trip(&mut self, request: &Request) -> Result<Answer, FrameError> {
-        write_frame(&mut self.writer, request)?;
-        read_frame::<Answer>(&mut self.reader, MAX_REPLY)
+        if let Err(broken) = write_frame(&mut self.writer, request) {
+            // The server may have answered and hung up before reading all of the request
+            // (a peer it will not serve, a connection over its cap): that answer is already
+            // here, and says more than the broken pipe does.
+            return read_frame::<Answer, MAX_REPLY>(&mut self.reader)
+                .map_err(|_| FrameError::Io(broken));
+        }
+        read_frame::<Answer, MAX_REPLY>(&mut self.reader)
     }
 }
 

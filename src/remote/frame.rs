@@ -1,50 +1,38 @@
 //! One message on the socket: a `u32` length (big-endian), then that many bytes — a `u16`
 //! protocol version (big-endian) and a bincode 2 payload (`bincode::serde`,
-//! `config::standard()`). A frame that is too long, of another version or that does not
-//! decode is an error the reader can answer; the stream stays in step whenever the length
-//! could be honoured.
+//! `config::standard()`). The payload decodes under a byte limit (`with_limit`), so a length
+//! claimed inside it that is larger than the frame's bound is an error, never an
+//! allocation. A frame that is too long, of another version or that does not decode is an
+//! error the reader can answer before it hangs up; nothing after a bad frame is trusted to
+//! be in step.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::io::{self, Read, Write};
 
-/// Bumped whenever `Request`, `Reply` or `ServiceError` change shape.
-pub const PROTOCOL_VERSION: u16 = 2;
+/// Bumped whenever `Request`, `Reply` or `ServiceError` change shape, or the exchange on
+/// the socket does. 3: the server may answer (a refusal) before it has read a request.
+pub const PROTOCOL_VERSION: u16 = 3;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.
-pub const MAX_REQUEST: u32 = 1024 * 1024;
+pub const MAX_REQUEST: usize = 1024 * 1024;
 
-/// The largest reply a client reads: a county reviewer's whole queue of a large county.
-pub const MAX_REPLY: u32 = 512 * 1024 * 1024;
-
-/// Past this, an oversized frame is not read through to stay in step: the connection ends.
-const MAX_SKIP: u32 = 64 * 1024 * 1024;
+/// The largest reply a client reads: a county reviewer's whole queue of a large county
+/// (about 8 MB at 50,000 households), with room to grow. It bounds the decoder too, and
+/// bincode counts what it allocates, which is close to the bytes on the wire.
+pub const MAX_REPLY: usize = 512 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FrameError {
-    /// The peer went away (or the link broke) — nothing to answer.
+    /// The peer went away, the link broke, or a frame did not arrive in time.
     #[error("连接中断：{0}")]
     Io(#[from] io::Error),
-    /// Too long to read; `in_step` says whether its bytes were skipped so the next frame can
-    /// still be read.
     #[error("消息过长（{len} 字节，上限 {max} 字节）")]
-    TooLarge { len: u32, max: u32, in_step: bool },
+    TooLarge { len: u32, max: usize },
     #[error("协议版本 {found} 与本程序的版本 {PROTOCOL_VERSION} 不符，请使用同一版本的 yuanzhu")]
     Version { found: u16 },
     #[error("消息无法解析：{0}")]
     Malformed(String),
-}
-
-impl FrameError {
-    /// Whether the stream is still in step after this error, so an answer can be sent and
-    /// the next frame read.
-    pub fn in_step(&self) -> bool {
-        match self {
-            FrameError::Io(_) => false,
-            FrameError::TooLarge { in_step, .. } => *in_step,
-            FrameError::Version { .. } | FrameError::Malformed(_) => true,
-        }
-    }
 }
 
 /// Writes `value` as one frame, in one `write_all`.
@@ -60,18 +48,34 @@ pub fn write_frame<T: Serialize>(w: &mut impl Write, value: &T) -> io::Result<()
     w.flush()
 }
 
-/// Reads one frame of at most `max` bytes and decodes it.
-pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, max: u32) -> Result<T, FrameError> {
+/// Reads a frame's length; one over `max` is refused before a byte of its body is read.
+fn read_len(r: &mut impl Read, max: usize) -> Result<usize, FrameError> {
     let mut len = [0u8; 4];
     r.read_exact(&mut len)?;
     let len = u32::from_be_bytes(len);
-    if len > max {
-        let in_step = len <= MAX_SKIP
-            && io::copy(&mut r.take(u64::from(len)), &mut io::sink())? == u64::from(len);
-        return Err(FrameError::TooLarge { len, max, in_step });
+    match usize::try_from(len) {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(FrameError::TooLarge { len, max }),
     }
-    let mut body = vec![0u8; len as usize];
-    r.read_exact(&mut body)?;
+}
+
+/// Reads one frame of at most `MAX` bytes and decodes it under the same bound.
+pub fn read_frame<T: DeserializeOwned, const MAX: usize>(
+    r: &mut impl Read,
+) -> Result<T, FrameError> {
+    let len = read_len(r, MAX)?;
+    // Grown as bytes arrive, not reserved from the claimed length: a peer that announces a
+    // megabyte and sends three bytes costs three bytes.
+    let mut body = Vec::new();
+    r.take(len as u64).read_to_end(&mut body)?;
+    if body.len() < len {
+        return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
+    }
+    decode_body::<T, MAX>(&body)
+}
+
+/// Decodes a frame's body (version, then payload) under a limit of `MAX` bytes.
+pub fn decode_body<T: DeserializeOwned, const MAX: usize>(body: &[u8]) -> Result<T, FrameError> {
     let Some((version, payload)) = body.split_first_chunk::<2>() else {
         return Err(FrameError::Malformed("缺少版本号".into()));
     };
@@ -79,7 +83,8 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, max: u32) -> Result<T,
     if found != PROTOCOL_VERSION {
         return Err(FrameError::Version { found });
     }
-    let (value, used) = bincode::serde::decode_from_slice(payload, bincode::config::standard())
+    let config = bincode::config::standard().with_limit::<MAX>();
+    let (value, used) = bincode::serde::decode_from_slice(payload, config)
         .map_err(|e| FrameError::Malformed(e.to_string()))?;
     if used != payload.len() {
         return Err(FrameError::Malformed(format!(
@@ -88,6 +93,17 @@ pub fn read_frame<T: DeserializeOwned>(r: &mut impl Read, max: u32) -> Result<T,
         )));
     }
     Ok(value)
+}
+
+/// Reads one frame of at most `MAX` bytes and throws it away, undecoded: what the server
+/// does with the first frame of a peer it will not serve. A longer one is not read at all.
+pub fn skip_frame<const MAX: usize>(r: &mut impl Read) -> Result<(), FrameError> {
+    let len = read_len(r, MAX)?;
+    let skipped = io::copy(&mut r.take(len as u64), &mut io::sink())?;
+    if skipped < len as u64 {
+        return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -102,32 +118,28 @@ mod tests {
         out
     }
 
+    fn read(bytes: &[u8]) -> Result<Request, FrameError> {
+        read_frame::<Request, MAX_REQUEST>(&mut &bytes[..])
+    }
+
     #[test]
     fn a_request_round_trips() {
         let mut buf = Vec::new();
         write_frame(&mut buf, &Request::Queue).unwrap();
-        let back: Request = read_frame(&mut buf.as_slice(), MAX_REQUEST).unwrap();
-        assert_eq!(back, Request::Queue);
+        assert_eq!(read(&buf).unwrap(), Request::Queue);
     }
 
     #[test]
-    fn another_version_is_refused_and_the_stream_stays_in_step() {
-        let mut bytes = frame_bytes(PROTOCOL_VERSION + 1, &[0]);
-        write_frame(&mut bytes, &Request::Overview).unwrap();
-        let mut r = bytes.as_slice();
-        let err = read_frame::<Request>(&mut r, MAX_REQUEST).unwrap_err();
+    fn another_version_is_refused() {
+        let bytes = frame_bytes(PROTOCOL_VERSION + 1, &[0]);
+        let err = read(&bytes).unwrap_err();
         assert!(matches!(err, FrameError::Version { found } if found == PROTOCOL_VERSION + 1));
-        assert!(err.in_step());
-        assert_eq!(
-            read_frame::<Request>(&mut r, MAX_REQUEST).unwrap(),
-            Request::Overview
-        );
     }
 
     #[test]
     fn garbage_is_malformed_and_trailing_bytes_count_as_garbage() {
         let bytes = frame_bytes(PROTOCOL_VERSION, &[0xff, 0xff, 0xff, 0xff, 0xff]);
-        let err = read_frame::<Request>(&mut bytes.as_slice(), MAX_REQUEST).unwrap_err();
+        let err = read(&bytes).unwrap_err();
         assert!(matches!(err, FrameError::Malformed(_)), "{err}");
 
         let mut good = Vec::new();
@@ -135,29 +147,52 @@ mod tests {
         good.push(0);
         let n = (good.len() - 4) as u32;
         good[..4].copy_from_slice(&n.to_be_bytes());
-        let err = read_frame::<Request>(&mut good.as_slice(), MAX_REQUEST).unwrap_err();
+        let err = read(&good).unwrap_err();
         assert!(matches!(err, FrameError::Malformed(m) if m.contains("多出")));
     }
 
+    /// The frame of issue 10: an `AddUser` whose name claims 2^62 bytes aborted the server
+    /// ("memory allocation of 4611686018427387904 bytes failed").
     #[test]
-    fn an_oversized_frame_is_skipped_when_it_can_be() {
-        let mut bytes = frame_bytes(PROTOCOL_VERSION, &vec![0u8; 2000]);
-        write_frame(&mut bytes, &Request::Queue).unwrap();
-        let mut r = bytes.as_slice();
-        let err = read_frame::<Request>(&mut r, 1000).unwrap_err();
-        assert!(matches!(
-            err,
-            FrameError::TooLarge {
-                len: 2002,
-                in_step: true,
-                ..
-            }
-        ));
-        assert_eq!(read_frame::<Request>(&mut r, 1000).unwrap(), Request::Queue);
+    fn a_name_claiming_exabytes_is_malformed_not_an_allocation() {
+        // Variant 9 (AddUser), then the name's length as a varint u64 (tag 253).
+        let mut payload = vec![9u8, 253];
+        payload.extend_from_slice(&(1u64 << 62).to_le_bytes());
+        let bytes = frame_bytes(PROTOCOL_VERSION, &payload);
+        assert_eq!(bytes.len(), 16);
+        let err = read(&bytes).unwrap_err();
+        assert!(matches!(err, FrameError::Malformed(_)), "{err}");
+    }
 
-        let huge = (MAX_SKIP + 1).to_be_bytes();
-        let err = read_frame::<Request>(&mut huge.as_slice(), 1000).unwrap_err();
-        assert!(!err.in_step());
+    #[test]
+    fn an_oversized_frame_is_refused_before_its_body_is_read() {
+        let bytes = frame_bytes(PROTOCOL_VERSION, &vec![0u8; 2000]);
+        let mut r = bytes.as_slice();
+        let err = read_frame::<Request, 1000>(&mut r).unwrap_err();
+        assert!(matches!(err, FrameError::TooLarge { len: 2002, .. }));
+        assert_eq!(r.len(), 2002, "the body is left unread");
+
+        let err = read(&u32::MAX.to_be_bytes()).unwrap_err();
+        assert!(matches!(err, FrameError::TooLarge { .. }));
+    }
+
+    #[test]
+    fn a_skipped_frame_is_read_through_undecoded_and_a_long_one_not_at_all() {
+        let mut bytes = frame_bytes(PROTOCOL_VERSION, &[0xff; 100]);
+        write_frame(&mut bytes, &Request::Ping).unwrap();
+        let mut r = bytes.as_slice();
+        skip_frame::<MAX_REQUEST>(&mut r).unwrap();
+        assert_eq!(
+            read_frame::<Request, MAX_REQUEST>(&mut r).unwrap(),
+            Request::Ping
+        );
+        let long = frame_bytes(PROTOCOL_VERSION, &[0; 2000]);
+        let mut r = long.as_slice();
+        assert!(matches!(
+            skip_frame::<1000>(&mut r),
+            Err(FrameError::TooLarge { .. })
+        ));
+        assert_eq!(r.len(), 2002);
     }
 
     #[test]
@@ -165,7 +200,7 @@ mod tests {
         let mut bytes = Vec::new();
         write_frame(&mut bytes, &Request::Queue).unwrap();
         bytes.pop();
-        let err = read_frame::<Request>(&mut bytes.as_slice(), MAX_REQUEST).unwrap_err();
+        let err = read(&bytes).unwrap_err();
         assert!(matches!(err, FrameError::Io(_)));
     }
 }

@@ -4,7 +4,9 @@
 
 pub mod client;
 pub mod frame;
+pub mod limits;
 pub mod server;
 
 pub use client::SocketBackend;
+pub use limits::Limits;
 pub use server::{Identify, PeerCredentials, Server, SocketSpec, default_socket, login_name};

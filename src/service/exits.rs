@@ -12,14 +12,14 @@ use chrono::NaiveDate;
 impl Service {
     /// Proposals first (oldest first), then findings, for the cases the actor covers.
     pub(super) fn exits(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitRow>> {
-        let county = self.store.county()?;
+        let county = self.db()?.county()?;
         let rules: ExitRules = self.settings.exit_rules;
         let (mut proposed, mut found) = (Vec::new(), Vec::new());
-        for s in self.store.summaries()? {
+        for s in self.db()?.summaries()? {
             if s.status != RecognitionStatus::Recognised || !actor.covers(&s.township) {
                 continue;
             }
-            let Some(case) = self.store.case(s.case)? else {
+            let Some(case) = self.db()?.case(s.case)? else {
                 continue;
             };
             let township_name = county
@@ -47,13 +47,13 @@ impl Service {
                 ));
                 continue;
             }
-            let Some(person) = self.store.person(s.person)? else {
+            let Some(person) = self.db()?.person(s.person)? else {
                 continue;
             };
             // The follow-up rules can only fire for someone the latest follow-up left in
             // work, or unwilling; for everyone else only the retirement date is read.
             let answers: Vec<_> = if person.work_status.is_in_work() || !person.willing_to_work {
-                self.store
+                self.db()?
                     .followups(s.case)?
                     .into_iter()
                     .map(|f| f.answers)
@@ -86,11 +86,11 @@ impl Service {
             })
             .collect();
         let month = YearMonth::of(today);
-        for s in self.store.summaries()? {
+        for s in self.db()?.summaries()? {
             if s.status != RecognitionStatus::Exited || !actor.covers(&s.township) {
                 continue;
             }
-            let Some(case) = self.store.case(s.case)? else {
+            let Some(case) = self.db()?.case(s.case)? else {
                 continue;
             };
             for e in &case.events {
@@ -121,7 +121,7 @@ impl Service {
         let mut c = self.current_case(case, rev)?;
         c.propose_exit(reason, evidence, &actor.user, actor.role, today)
             .map_err(ServiceError::Refused)?;
-        self.store
+        self.db()?
             .put_case_step(&stamp(actor), &c, rev, "提出退出")?;
         Ok(())
     }
@@ -144,7 +144,7 @@ impl Service {
         } else {
             "退回退出申请"
         };
-        self.store.put_case_step(&stamp(actor), &c, rev, action)?;
+        self.db()?.put_case_step(&stamp(actor), &c, rev, action)?;
         Ok(())
     }
 
@@ -155,7 +155,7 @@ impl Service {
         rev: u64,
     ) -> Result<crate::domain::AssistanceCase> {
         let c = self
-            .store
+            .db()?
             .case(case)?
             .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
         if c.rev != rev {

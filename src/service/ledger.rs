@@ -16,12 +16,12 @@ impl Service {
         today: NaiveDate,
     ) -> Result<LedgerView> {
         let (p, summary) = self.covered_person(actor, person)?;
-        let ledger = self.store.ledger(person)?;
+        let ledger = self.db()?.ledger(person)?;
         let status = summary.as_ref().map(|s| s.status);
         let post_triggers = match (ledger.open_post(), &summary) {
             (Some(post), Some(s)) => {
                 let followups: Vec<_> = self
-                    .store
+                    .db()?
                     .followups(s.case)?
                     .into_iter()
                     .map(|f| f.answers)
@@ -80,7 +80,7 @@ impl Service {
             minimum_wage: self.settings.minimum_wage,
         };
         let entry = check_entry(kind, values, &ctx).map_err(ServiceError::InvalidEntry)?;
-        let mut ledger = self.store.ledger(person)?;
+        let mut ledger = self.db()?.ledger(person)?;
         if ledger.rev != rev {
             return Err(ServiceError::Conflict(
                 "此人的台账刚被他人修改，请重新打开后再填写".into(),
@@ -88,7 +88,7 @@ impl Service {
         }
         ledger.add(entry).map_err(ServiceError::Refused)?;
         let target = format!("{} {}", p.name, p.id_number.masked());
-        self.store
+        self.db()?
             .put_ledger(&stamp(actor), &ledger, rev, kind.title(), target)?;
         self.ledger(actor, person, today)
     }

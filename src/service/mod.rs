@@ -59,7 +59,7 @@ impl From<StoreError> for ServiceError {
 }
 
 pub struct Service {
-    store: Store,
+    store: StoreSlot,
     today: Today,
     settings: Settings,
     /// Writes hold it shared; a backup holds it alone, so the copy is of one moment.
@@ -74,7 +74,7 @@ impl Service {
     pub fn new(store: Store, today: Today, settings: Settings) -> Self {
         let _ = store.check_anchor();
         Self {
-            store,
+            store: StoreSlot::new(store),
             today,
             settings,
             gate: std::sync::RwLock::new(()),
@@ -93,15 +93,23 @@ impl Service {
                         at: now_cst(),
                     };
                     let target = format!("{}：{why}", request.label());
-                    let _ = self.store.record_refusal(&stamp, target, None);
+                    if let Ok(store) = self.db() {
+                        let _ = store.record_refusal(&stamp, target, None);
+                    }
                 }
                 Err(e)
             }
         }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The store, for a test or a tool in the same process; an error while it is closed
+    /// after an I/O failure and cannot be opened again yet.
+    pub fn store(&self) -> Result<std::sync::Arc<Store>> {
+        self.db()
+    }
+
+    fn db(&self) -> Result<std::sync::Arc<Store>> {
+        self.store.get()
     }
 
     /// Answers `request` for `actor`. A refusal is also an audit entry (第(十四)条).
@@ -118,9 +126,10 @@ impl Service {
             Request::Register { draft } => self.registration_concerns(draft),
             _ => None,
         };
+        let store = self.store.get_for(request.writes())?;
         if request.writes()
             && !matches!(request, Request::ReAnchor { .. })
-            && let Some(fault) = self.store.anchor_fault()
+            && let Some(fault) = store.anchor_fault()
         {
             return Err(ServiceError::Store(format!(
                 "数据库暂为只读，本次操作未执行：{fault}。请管理员核实后运行 yuanzhu audit re-anchor --reason \"…\""
@@ -135,9 +144,14 @@ impl Service {
         } else {
             self.dispatch(actor, request)
         };
+        if let Err(ServiceError::Store(why)) = &result {
+            self.store.probe(why);
+        }
         if let Err(ServiceError::Denied(why) | ServiceError::Refused(why)) = &result {
             let target = format!("{label}：{why}");
-            let _ = self.store.record_refusal(&stamp(actor), target, concerns);
+            if let Ok(store) = self.db() {
+                let _ = store.record_refusal(&stamp(actor), target, concerns);
+            }
         }
         result
     }
@@ -158,17 +172,17 @@ impl Service {
             }
             Request::SaveDraft { case, draft } => {
                 self.covered_summary(actor, case)?;
-                self.store.put_draft(&actor.user, case, &draft)?;
+                self.db()?.put_draft(&actor.user, case, &draft)?;
                 Response::Done
             }
             Request::DiscardDraft { case } => {
-                self.store.delete_draft(&actor.user, case)?;
+                self.db()?.delete_draft(&actor.user, case)?;
                 Response::Done
             }
             Request::RevealId { person } => {
                 let (p, _) = self.covered_person(actor, person)?;
                 let target = format!("{} {}", p.name, p.id_number.masked());
-                self.store.record_access(
+                self.db()?.record_access(
                     &stamp(actor),
                     "查看完整身份证号",
                     target,
@@ -200,7 +214,7 @@ impl Service {
             Request::Ping => Response::Done,
             Request::AuditVerify => {
                 require_reviewer(actor)?;
-                let v = self.store.verify_audit()?;
+                let v = self.db()?.verify_audit()?;
                 Response::AuditCheck(AuditCheck {
                     entries: v.entries,
                     head: hex(&v.head.hash),
@@ -220,7 +234,7 @@ impl Service {
                         "请用 --reason 说明为何重新确立锚点（如何核实了审计链）".into(),
                     ));
                 }
-                self.store.re_anchor(&stamp(actor), &reason)?;
+                self.db()?.re_anchor(&stamp(actor), &reason)?;
                 Response::Done
             }
             Request::AuditShow { id_number } => {
@@ -229,16 +243,16 @@ impl Service {
             }
             Request::Register { draft } => {
                 let done = self.register(actor, &draft, today)?;
-                self.store.delete_intake_draft(&actor.user)?;
+                self.db()?.delete_intake_draft(&actor.user)?;
                 Response::Registered(done)
             }
             Request::SaveIntakeDraft { draft } => {
-                self.store.put_intake_draft(&actor.user, &draft)?;
+                self.db()?.put_intake_draft(&actor.user, &draft)?;
                 Response::Done
             }
-            Request::IntakeDraft => Response::IntakeDraft(self.store.intake_draft(&actor.user)?),
+            Request::IntakeDraft => Response::IntakeDraft(self.db()?.intake_draft(&actor.user)?),
             Request::DiscardIntakeDraft => {
-                self.store.delete_intake_draft(&actor.user)?;
+                self.db()?.delete_intake_draft(&actor.user)?;
                 Response::Done
             }
             Request::CaseReview { case } => Response::CaseReview(self.review(actor, case, today)?),
@@ -283,7 +297,7 @@ impl Service {
                 if actor.role != Role::Admin {
                     return Err(ServiceError::Denied("只有管理员可以备份".into()));
                 }
-                let dest = backup_dir(self.store.dir())
+                let dest = backup_dir(self.db()?.dir())
                     .join(now_cst().format("%Y%m%d-%H%M%S").to_string());
                 if let Some(parent) = dest.parent() {
                     std::fs::create_dir_all(parent).map_err(|e| {
@@ -294,8 +308,8 @@ impl Service {
                         ))
                     })?;
                 }
-                let entries = self.store.backup_to(&dest)?;
-                self.store.record_access(
+                let entries = self.db()?.backup_to(&dest)?;
+                self.db()?.record_access(
                     &stamp(actor),
                     "备份",
                     dest.display().to_string(),
@@ -308,14 +322,14 @@ impl Service {
             }
         };
         Ok(Reply {
-            seq: self.store.seq()?,
+            seq: self.db()?.seq()?,
             body,
         })
     }
 
     /// The actor for an OS user: their account, if it exists and is not disabled.
     pub fn actor_for(&self, user: &str) -> Result<Actor> {
-        match self.store.account(user)? {
+        match self.db()?.account(user)? {
             None => Err(ServiceError::Denied(format!(
                 "系统用户 {user} 没有援助账户，请管理员运行 yuanzhu user add {user} --role …"
             ))),
@@ -335,14 +349,14 @@ impl Service {
                 let id = crate::domain::IdNumber::parse(id)
                     .map_err(|e| ServiceError::NotFound(format!("身份证号有误：{e}")))?;
                 let pid = self
-                    .store
+                    .db()?
                     .person_by_id_number(id.as_str())?
                     .ok_or_else(|| {
                         ServiceError::NotFound(format!("身份证号为 {} 的人员", id.masked()))
                     })?;
                 let mut keys = vec![pid.to_key()];
                 keys.extend(
-                    self.store
+                    self.db()?
                         .summaries()?
                         .iter()
                         .filter(|s| s.person == pid)
@@ -353,7 +367,7 @@ impl Service {
             None => None,
         };
         Ok(self
-            .store
+            .db()?
             .audit_entries(1)?
             .into_iter()
             .filter(|e| {
@@ -374,9 +388,9 @@ impl Service {
     }
 
     fn users(&self) -> Result<Vec<UserRow>> {
-        let county = self.store.county()?;
+        let county = self.db()?.county()?;
         Ok(self
-            .store
+            .db()?
             .accounts()?
             .into_iter()
             .map(|a| UserRow {
@@ -403,7 +417,7 @@ impl Service {
         crate::domain::account::check_account_name(name)
             .map_err(|m| ServiceError::Denied(m.to_string()))?;
         let county = self
-            .store
+            .db()?
             .county()?
             .ok_or_else(|| ServiceError::NotFound("县区信息".into()))?;
         let township = match (role, township) {
@@ -422,7 +436,7 @@ impl Service {
                     .ok_or_else(|| ServiceError::NotFound(format!("乡镇“{t}”")))?,
             ),
         };
-        if self.store.account(name)?.is_some() {
+        if self.db()?.account(name)?.is_some() {
             return Err(ServiceError::Conflict(format!("账户 {name} 已存在")));
         }
         let account = crate::domain::Account {
@@ -432,26 +446,26 @@ impl Service {
             township,
             disabled: false,
         };
-        self.store
+        self.db()?
             .put_accounts(&[(account, None)], &stamp(actor), "添加账户")?;
         Ok(())
     }
 
     fn disable_user(&self, actor: &Actor, name: &str) -> Result<()> {
         let mut account = self
-            .store
+            .db()?
             .account(name)?
             .ok_or_else(|| ServiceError::NotFound(format!("账户 {name}")))?;
         let rev = account.rev;
         account.disabled = true;
-        self.store
+        self.db()?
             .put_accounts(&[(account, Some(rev))], &stamp(actor), "停用账户")?;
         Ok(())
     }
 
     fn overview(&self, actor: &Actor, today: NaiveDate) -> Result<Overview> {
         let county = self
-            .store
+            .db()?
             .county()?
             .ok_or_else(|| ServiceError::NotFound("县区信息（数据库尚未初始化）".into()))?;
         Ok(Overview {
@@ -469,7 +483,7 @@ impl Service {
 
     fn queue(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<QueueRow>> {
         let county = self
-            .store
+            .db()?
             .county()?
             .unwrap_or_else(|| crate::store::County {
                 name: String::new(),
@@ -479,7 +493,7 @@ impl Service {
                 created_on: today,
             });
         let mut rows: Vec<QueueRow> = Vec::new();
-        for s in self.store.summaries()? {
+        for s in self.db()?.summaries()? {
             if !actor.covers(&s.township) {
                 continue;
             }
@@ -489,14 +503,14 @@ impl Service {
                 RecognitionStatus::Applied
                 | RecognitionStatus::InitialReview
                 | RecognitionStatus::InNotice
-                | RecognitionStatus::AwaitingRecognition => match self.store.case(s.case)? {
+                | RecognitionStatus::AwaitingRecognition => match self.db()?.case(s.case)? {
                     Some(c) => (c.applied_on, c.notice().map(|n| n.ends)),
                     None => continue,
                 },
                 _ => continue,
             };
             let zero_since = if s.zero_employment_household {
-                self.store.household(s.household)?.and_then(|h| {
+                self.db()?.household(s.household)?.and_then(|h| {
                     h.zero_employment_on_file()
                         .then(|| h.events.last().map(|e| e.date))
                         .flatten()
@@ -560,19 +574,19 @@ impl Service {
         person: PersonId,
     ) -> Result<(Person, Option<CaseSummary>)> {
         let p = self
-            .store
+            .db()?
             .person(person)?
             .ok_or_else(|| ServiceError::NotFound(format!("人员 {person}")))?;
         let household = self
-            .store
+            .db()?
             .household(p.household)?
             .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", p.household)))?;
         if !actor.covers(&household.township) {
             return Err(ServiceError::Denied("该人员不属于您所在的乡镇".into()));
         }
         let mut summary = None;
-        for case in self.store.household_cases(p.household)? {
-            if let Some(s) = self.store.summary(case)?.filter(|s| s.person == person) {
+        for case in self.db()?.household_cases(p.household)? {
+            if let Some(s) = self.db()?.summary(case)?.filter(|s| s.person == person) {
                 summary = Some(s);
             }
         }
@@ -582,7 +596,7 @@ impl Service {
     /// The summary of a case the actor covers; a case of another township is refused.
     fn covered_summary(&self, actor: &Actor, case: crate::domain::CaseId) -> Result<CaseSummary> {
         let summary = self
-            .store
+            .db()?
             .summary(case)?
             .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
         if !actor.covers(&summary.township) {
@@ -598,27 +612,27 @@ impl Service {
         today: NaiveDate,
     ) -> Result<HouseholdView> {
         let household = self
-            .store
+            .db()?
             .household(id)?
             .ok_or_else(|| ServiceError::NotFound(format!("家庭 {id}")))?;
         if !actor.covers(&household.township) {
             return Err(ServiceError::Denied("该家庭不属于您所在的乡镇".into()));
         }
-        let county = self.store.county()?;
+        let county = self.db()?.county()?;
         let township_name = county
             .as_ref()
             .map(|c| c.township_name(&household.township).to_string())
             .unwrap_or_default();
         let mut summaries = Vec::new();
-        for case in self.store.household_cases(id)? {
-            if let Some(s) = self.store.summary(case)? {
+        for case in self.db()?.household_cases(id)? {
+            if let Some(s) = self.db()?.summary(case)? {
                 summaries.push(s);
             }
         }
         let mut members = Vec::new();
         let mut timeline = Vec::new();
         for pid in &household.members {
-            let Some(p) = self.store.person(*pid)? else {
+            let Some(p) = self.db()?.person(*pid)? else {
                 continue;
             };
             let summary = summaries.iter().find(|s| s.person == p.id);
@@ -630,7 +644,7 @@ impl Service {
             }
             let case = match summary {
                 Some(s) => {
-                    if let Some(c) = self.store.case(s.case)? {
+                    if let Some(c) = self.db()?.case(s.case)? {
                         for e in &c.events {
                             timeline.push(TimelineEntry {
                                 date: e.date,
@@ -639,7 +653,7 @@ impl Service {
                             });
                         }
                     }
-                    for f in self.store.followups(s.case)? {
+                    for f in self.db()?.followups(s.case)? {
                         let a = &f.answers;
                         let mut what =
                             format!("{}回访：{}", a.method.label(), a.work_status.label());
@@ -718,8 +732,8 @@ impl Service {
                 s.status.label()
             )));
         }
-        let county = self.store.county()?;
-        let last = self.store.followups(case)?.pop();
+        let county = self.db()?.county()?;
+        let last = self.db()?.followups(case)?.pop();
         Ok(FormView {
             case,
             rev: s.rev,
@@ -735,7 +749,7 @@ impl Service {
             due: s.due(today, &self.settings),
             last_by: last.as_ref().map(|f| f.recorded_by.clone()),
             last: last.map(|f| f.answers),
-            draft: self.store.draft(&actor.user, case)?,
+            draft: self.db()?.draft(&actor.user, case)?,
             today,
         })
     }
@@ -764,9 +778,9 @@ impl Service {
         };
         let date = answers.date;
         let saved = self
-            .store
+            .db()?
             .save_followup(&stamp, case, rev, answers, today)?;
-        self.store.delete_draft(&actor.user, case)?;
+        self.db()?.delete_draft(&actor.user, case)?;
         Ok(Saved {
             case,
             rev: saved.summary.rev,
@@ -782,7 +796,7 @@ impl Service {
     /// `check` with its progress shown (offline, on a terminal); the caller has made sure
     /// the actor may run it.
     pub fn check(&self, progress: &mut dyn crate::store::check::Progress) -> Result<CheckView> {
-        let r = self.store.check(progress)?;
+        let r = self.db()?.check(progress)?;
         let (entries, head) = r
             .chain
             .as_ref()
@@ -801,6 +815,116 @@ impl Service {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The store behind a handle that can be swapped. sled's I/O error (a full disk, a failing
+/// device) is sticky: once one write fails, every later write fails until the database is
+/// opened again — and opening it needs room on the disk. So when a request fails and the
+/// store no longer even flushes, the slot marks it broken: writes are refused at once with
+/// the reason, reads go on against it, and once the disk has room again (checked at most
+/// once a second) the slot lets go of it and opens it anew (the open guard's copy-aside
+/// applies), so saves work again without a restart.
+struct StoreSlot {
+    current: std::sync::RwLock<Option<std::sync::Arc<Store>>>,
+    dir: std::path::PathBuf,
+    config: crate::store::StoreConfig,
+    state: std::sync::Mutex<SlotState>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    /// Why the store is broken or closed, since when a reopen was last tried.
+    broken: Option<(String, std::time::Instant)>,
+}
+
+const REOPEN_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Free space below which opening the store is not tried: sled writes on open.
+const ROOM_TO_OPEN: u64 = 8 * 1024 * 1024;
+
+impl StoreSlot {
+    fn new(store: Store) -> Self {
+        Self {
+            dir: store.dir().to_path_buf(),
+            config: store.config(),
+            current: std::sync::RwLock::new(Some(std::sync::Arc::new(store))),
+            state: std::sync::Mutex::new(SlotState::default()),
+        }
+    }
+
+    /// The store for a request; `writes` says whether the request would write, which a
+    /// broken store refuses at once.
+    fn get_for(&self, writes: bool) -> Result<std::sync::Arc<Store>> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((why, at)) = state.broken.clone() {
+            if at.elapsed() >= REOPEN_EVERY && self.room_to_open() {
+                state.broken = Some((why.clone(), std::time::Instant::now()));
+                match self.reopen() {
+                    Ok(store) => {
+                        state.broken = None;
+                        return Ok(store);
+                    }
+                    Err(e) => state.broken = Some((e, std::time::Instant::now())),
+                }
+            }
+            let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+            return match current.as_ref() {
+                Some(store) if !writes => Ok(std::sync::Arc::clone(store)),
+                _ => Err(ServiceError::Store(
+                    state.broken.as_ref().map(|(w, _)| w.clone()).unwrap_or(why),
+                )),
+            };
+        }
+        drop(state);
+        let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+        match current.as_ref() {
+            Some(store) => Ok(std::sync::Arc::clone(store)),
+            None => Err(ServiceError::Store("数据库未打开，请联系管理员".into())),
+        }
+    }
+
+    fn get(&self) -> Result<std::sync::Arc<Store>> {
+        self.get_for(false)
+    }
+
+    /// Lets go of the broken store and opens it again. Requests still holding the old one
+    /// keep sled's lock for a moment; `Store::open` waits for it briefly.
+    fn reopen(&self) -> std::result::Result<std::sync::Arc<Store>, String> {
+        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+        *current = None;
+        match Store::open(&self.dir, self.config) {
+            Ok(store) => {
+                let _ = store.check_anchor();
+                let store = std::sync::Arc::new(store);
+                *current = Some(std::sync::Arc::clone(&store));
+                eprintln!("数据库已重新打开：{}", self.dir.display());
+                Ok(store)
+            }
+            Err(e) => Err(format!("数据库暂时无法使用（{e}），请稍后再试或联系管理员")),
+        }
+    }
+
+    fn room_to_open(&self) -> bool {
+        nix::sys::statvfs::statvfs(&self.dir)
+            .is_ok_and(|v| v.blocks_available().saturating_mul(v.fragment_size()) >= ROOM_TO_OPEN)
+    }
+
+    /// After a request failed with `why`: if the store cannot even flush, it is broken.
+    fn probe(&self, why: &str) {
+        let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+        let broken = current.as_ref().is_some_and(|s| s.flush().is_err());
+        drop(current);
+        if broken {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if state.broken.is_none() {
+                eprintln!(
+                    "数据库写入失败（{why}）；磁盘有空间后将重新打开：{}",
+                    self.dir.display()
+                );
+                state.broken = Some((why.to_string(), std::time::Instant::now()));
+            }
+        }
+    }
 }
 
 /// How far along the way in a case is, for ordering applications.

@@ -27,7 +27,7 @@ pub const HELD_ELSEWHERE: &str = "此身份证号已在本县其他乡镇登记�
 
 impl Service {
     fn county_or_err(&self) -> Result<County> {
-        self.store
+        self.db()?
             .county()?
             .ok_or_else(|| ServiceError::NotFound("县区信息（数据库尚未初始化）".into()))
     }
@@ -50,7 +50,7 @@ impl Service {
             ServiceError::InvalidIntake(errors.into_iter().map(|e| (e.field, e.message)).collect())
         })?;
         let county = self.county_or_err()?;
-        if let Some(existing) = self.store.person_by_id_number(answers.id_number.as_str())? {
+        if let Some(existing) = self.db()?.person_by_id_number(answers.id_number.as_str())? {
             self.check_covers_person(actor, existing)?;
             // Someone whose earlier case ended (exited, or not recognised) may apply
             // again: a new case on the same record, the old history kept (第(五)条).
@@ -64,7 +64,7 @@ impl Service {
         }
         let (plan, township, others) = self.household_for(actor, &answers, &county)?;
         let person = Person {
-            id: PersonId(self.store.new_id()?),
+            id: PersonId(self.db()?.new_id()?),
             rev: 1,
             id_number: answers.id_number.clone(),
             name: answers.name.clone(),
@@ -83,7 +83,7 @@ impl Service {
         };
         let case = if answers.apply {
             self.check_qualifies(&person, &others, &plan, today)?;
-            let id = CaseId(self.store.new_id()?);
+            let id = CaseId(self.db()?.new_id()?);
             Some(AssistanceCase {
                 id,
                 rev: 1,
@@ -111,7 +111,7 @@ impl Service {
             actor: actor.user.clone(),
             at: now_cst(),
         };
-        let saved = match self.store.register(&stamp, &registration, today) {
+        let saved = match self.db()?.register(&stamp, &registration, today) {
             Err(StoreError::Duplicate(existing)) => {
                 // Registered by someone else since the check above.
                 self.check_covers_person(actor, existing)?;
@@ -135,11 +135,11 @@ impl Service {
 
     /// Whether the person has a case still on its way or recognised.
     fn has_open_case(&self, person: PersonId) -> Result<bool> {
-        let Some(p) = self.store.person(person)? else {
+        let Some(p) = self.db()?.person(person)? else {
             return Ok(false);
         };
-        for case in self.store.household_cases(p.household)? {
-            if let Some(s) = self.store.summary(case)?
+        for case in self.db()?.household_cases(p.household)? {
+            if let Some(s) = self.db()?.summary(case)?
                 && s.person == person
                 && !matches!(
                     s.status,
@@ -163,11 +163,11 @@ impl Service {
         today: NaiveDate,
     ) -> Result<Registered> {
         let mut person = self
-            .store
+            .db()?
             .person(existing)?
             .ok_or_else(|| ServiceError::NotFound(format!("人员 {existing}")))?;
         let household = self
-            .store
+            .db()?
             .household(person.household)?
             .ok_or_else(|| ServiceError::NotFound(format!("家庭 {}", person.household)))?;
         if !actor.covers(&household.township) {
@@ -184,14 +184,14 @@ impl Service {
         person.rev += 1;
         let mut others = Vec::new();
         for m in household.members.iter().filter(|m| **m != existing) {
-            if let Some(p) = self.store.person(*m)? {
+            if let Some(p) = self.db()?.person(*m)? {
                 others.push(p);
             }
         }
         let plan = HouseholdPlan::Join(household.id);
         self.check_qualifies(&person, &others, &plan, today)?;
         let case = AssistanceCase {
-            id: CaseId(self.store.new_id()?),
+            id: CaseId(self.db()?.new_id()?),
             rev: 1,
             person: existing,
             household: household.id,
@@ -205,7 +205,7 @@ impl Service {
                 kind: CaseEventKind::Applied,
             }],
         };
-        let saved = self.store.reapply(&stamp(actor), &person, &case, today)?;
+        let saved = self.db()?.reapply(&stamp(actor), &person, &case, today)?;
         Ok(Registered {
             person: existing,
             household: household.id,
@@ -221,8 +221,8 @@ impl Service {
     /// for a township caseworker a person whose household record is missing counts as not
     /// covered, since where they belong cannot be shown to be their township.
     fn check_covers_person(&self, actor: &Actor, person: PersonId) -> Result<()> {
-        let township = match self.store.person(person)? {
-            Some(p) => self.store.household(p.household)?.map(|h| h.township),
+        let township = match self.db()?.person(person)? {
+            Some(p) => self.db()?.household(p.household)?.map(|h| h.township),
             None => None,
         };
         match township {
@@ -240,22 +240,28 @@ impl Service {
             .into_iter()
             .filter(|f| draft.applies(*f))
             .filter_map(|f| crate::domain::IdNumber::parse(draft.get(f)).ok())
-            .find_map(|id| self.store.person_by_id_number(id.as_str()).ok().flatten())
+            .find_map(|id| {
+                self.db()
+                    .ok()?
+                    .person_by_id_number(id.as_str())
+                    .ok()
+                    .flatten()
+            })
             .map(|p| p.to_key())
     }
 
     /// "已登记：张三，贡江镇长征村，已认定" — where a person already on file is.
     fn where_is(&self, person: PersonId, county: &County) -> Result<String> {
-        let Some(p) = self.store.person(person)? else {
+        let Some(p) = self.db()?.person(person)? else {
             return Ok("此身份证号已登记".into());
         };
-        let place = match self.store.household(p.household)? {
+        let place = match self.db()?.household(p.household)? {
             Some(h) => format!("{}{}", county.township_name(&h.township), h.village),
             None => String::new(),
         };
         let mut status = "未申请援助".to_string();
-        for case in self.store.household_cases(p.household)? {
-            if let Some(s) = self.store.summary(case)?.filter(|s| s.person == person) {
+        for case in self.db()?.household_cases(p.household)? {
+            if let Some(s) = self.db()?.summary(case)?.filter(|s| s.person == person) {
                 status = s.status.label().to_string();
             }
         }
@@ -290,7 +296,7 @@ impl Service {
                     return Err(ServiceError::Denied("只能登记本乡镇（街道）的人员".into()));
                 }
                 let household = Household {
-                    id: HouseholdId(self.store.new_id()?),
+                    id: HouseholdId(self.db()?.new_id()?),
                     rev: 0,
                     township: code.clone(),
                     village: village.clone(),
@@ -303,7 +309,7 @@ impl Service {
             }
             HouseholdChoice::Join { member } => {
                 let pid = self
-                    .store
+                    .db()?
                     .person_by_id_number(member.as_str())?
                     .ok_or_else(|| {
                         field(
@@ -312,12 +318,12 @@ impl Service {
                         )
                     })?;
                 let hid = self
-                    .store
+                    .db()?
                     .person(pid)?
                     .map(|p| p.household)
                     .ok_or_else(|| ServiceError::NotFound(format!("人员 {pid}")))?;
                 let household = self
-                    .store
+                    .db()?
                     .household(hid)?
                     .ok_or_else(|| ServiceError::NotFound(format!("家庭 {hid}")))?;
                 if !actor.covers(&household.township) {
@@ -325,7 +331,7 @@ impl Service {
                 }
                 let mut others = Vec::new();
                 for m in &household.members {
-                    if let Some(p) = self.store.person(*m)? {
+                    if let Some(p) = self.db()?.person(*m)? {
                         others.push(p);
                     }
                 }
@@ -356,7 +362,7 @@ impl Service {
         let business = match plan {
             HouseholdPlan::New(h) => h.has_business_income,
             HouseholdPlan::Join(id) => self
-                .store
+                .db()?
                 .household(*id)?
                 .is_some_and(|h| h.has_business_income),
         };
@@ -381,7 +387,7 @@ impl Service {
     ) -> Result<ReviewView> {
         let summary = self.covered_summary(actor, case)?;
         let c = self
-            .store
+            .db()?
             .case(case)?
             .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
         let county = self.county_or_err()?;
@@ -436,7 +442,7 @@ impl Service {
     ) -> Result<(u64, RecognitionStatus)> {
         self.covered_summary(actor, case)?;
         let mut c = self
-            .store
+            .db()?
             .case(case)?
             .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
         if c.rev != rev {
@@ -452,7 +458,7 @@ impl Service {
         };
         c.take(step, actor.role, &rules)
             .map_err(ServiceError::Refused)?;
-        let saved = self.store.put_case_step(&stamp(actor), &c, rev, label)?;
+        let saved = self.db()?.put_case_step(&stamp(actor), &c, rev, label)?;
         Ok((saved.rev, saved.status))
     }
 
@@ -477,21 +483,21 @@ impl Service {
             ),
         };
         let mut rows = Vec::new();
-        for s in self.store.summaries()? {
+        for s in self.db()?.summaries()? {
             if s.status != RecognitionStatus::InNotice
                 || !actor.covers(&s.township)
                 || only.as_ref().is_some_and(|o| *o != s.township)
             {
                 continue;
             }
-            let Some(notice) = self.store.case(s.case)?.and_then(|c| c.notice()) else {
+            let Some(notice) = self.db()?.case(s.case)?.and_then(|c| c.notice()) else {
                 continue;
             };
             if today > notice.ends {
                 continue;
             }
             let village = self
-                .store
+                .db()?
                 .household(s.household)?
                 .map(|h| h.village)
                 .unwrap_or_default();
@@ -535,7 +541,7 @@ impl Service {
                 cleared_this_month: 0,
             })
             .collect();
-        for h in self.store.households()? {
+        for h in self.db()?.households()? {
             if !actor.covers(&h.township) {
                 continue;
             }

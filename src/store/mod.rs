@@ -118,6 +118,7 @@ pub struct Load {
 
 pub struct Store {
     dir: PathBuf,
+    config: StoreConfig,
     db: Db,
     meta: Tree,
     persons: Tree,
@@ -301,6 +302,7 @@ impl Store {
         };
         let store = Store {
             dir: dir.to_path_buf(),
+            config,
             meta: db.open_tree("meta")?,
             persons: db.open_tree("persons")?,
             households: db.open_tree("households")?,
@@ -344,6 +346,11 @@ impl Store {
     /// The directory the store lives in.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// What the store was opened with (to open it again the same way).
+    pub fn config(&self) -> StoreConfig {
+        self.config
     }
 
     pub fn new_id(&self) -> Result<u64> {

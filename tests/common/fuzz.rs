@@ -1,0 +1,305 @@
+//! Hostile request frames, for the hostile-peer tests and `examples/abuse_run.rs`: one
+//! request of every variant, encoded as a client would, then bytes changed at random,
+//! length fields inside made huge, frames cut or claimed longer than they are. Seeded, so
+//! a failure can be replayed.
+
+#![allow(dead_code)] // the tests and the example each use a part
+
+use yuanzhu::domain::exit::ExitReason;
+use yuanzhu::domain::followup_form::{FollowUpDraft, FormContext};
+use yuanzhu::domain::intake::IntakeDraft;
+use yuanzhu::domain::ledger::EntryKind;
+use yuanzhu::domain::recognition::Step;
+use yuanzhu::domain::{CaseId, HouseholdId, PersonId, Role, Settings, Tier};
+use yuanzhu::remote::frame::write_frame;
+use yuanzhu::service::Request;
+
+/// xorshift64*: small, seeded, good enough to choose bytes and offsets.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Where a variant sits in `every_request`; a new variant fails to compile here until it
+/// has a sample.
+fn variant(r: &Request) -> usize {
+    match r {
+        Request::Overview => 0,
+        Request::Queue => 1,
+        Request::Household { .. } => 2,
+        Request::FollowUpForm { .. } => 3,
+        Request::SaveFollowUp { .. } => 4,
+        Request::SaveDraft { .. } => 5,
+        Request::DiscardDraft { .. } => 6,
+        Request::RevealId { .. } => 7,
+        Request::ListUsers => 8,
+        Request::AddUser { .. } => 9,
+        Request::DisableUser { .. } => 10,
+        Request::Ping => 11,
+        Request::AuditVerify => 12,
+        Request::AuditShow { .. } => 13,
+        Request::Backup => 14,
+        Request::SaveIntakeDraft { .. } => 15,
+        Request::IntakeDraft => 16,
+        Request::DiscardIntakeDraft => 17,
+        Request::Register { .. } => 18,
+        Request::CaseReview { .. } => 19,
+        Request::CaseStep { .. } => 20,
+        Request::Notices { .. } => 21,
+        Request::ZeroEmployment => 22,
+        Request::Exits => 23,
+        Request::ProposeExit { .. } => 24,
+        Request::ExitStats => 25,
+        Request::Ledger { .. } => 26,
+        Request::AddLedgerEntry { .. } => 27,
+        Request::DecideExit { .. } => 28,
+        Request::Check => 29,
+        Request::ReAnchor { .. } => 30,
+    }
+}
+
+const VARIANTS: usize = 31;
+
+/// One request of every variant, with text in every string field.
+pub fn every_request() -> Vec<Request> {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
+    let ctx = FormContext {
+        today,
+        recognised_on: None,
+        tier: Tier::Two,
+    };
+    let draft = FollowUpDraft::blank(&ctx, &Settings::default());
+    let intake = IntakeDraft::blank(today, Some("贡江镇"));
+    let case = CaseId(7);
+    let all = vec![
+        Request::Overview,
+        Request::Queue,
+        Request::Household {
+            household: HouseholdId(3),
+        },
+        Request::FollowUpForm { case },
+        Request::SaveFollowUp {
+            case,
+            rev: 2,
+            draft: draft.clone(),
+        },
+        Request::SaveDraft {
+            case,
+            draft: draft.clone(),
+        },
+        Request::DiscardDraft { case },
+        Request::RevealId {
+            person: PersonId(5),
+        },
+        Request::ListUsers,
+        Request::AddUser {
+            name: "wang.f".into(),
+            role: Role::TownshipCaseworker,
+            township: Some("贡江镇".into()),
+        },
+        Request::DisableUser {
+            name: "wang.f".into(),
+        },
+        Request::Ping,
+        Request::AuditVerify,
+        Request::AuditShow {
+            id_number: Some("360731199001011234".into()),
+        },
+        Request::Backup,
+        Request::Check,
+        Request::ReAnchor {
+            reason: "锚点文件误删，已核对".into(),
+        },
+        Request::SaveIntakeDraft {
+            draft: intake.clone(),
+        },
+        Request::IntakeDraft,
+        Request::DiscardIntakeDraft,
+        Request::Register { draft: intake },
+        Request::CaseReview { case },
+        Request::CaseStep {
+            case,
+            rev: 1,
+            step: Step::Reject {
+                reason: "材料不全".into(),
+            },
+        },
+        Request::Notices {
+            township: Some("贡江镇".into()),
+        },
+        Request::ZeroEmployment,
+        Request::Exits,
+        Request::ProposeExit {
+            case,
+            rev: 1,
+            reason: ExitReason::StablyEmployed,
+            evidence: "连续三次回访均在岗".into(),
+        },
+        Request::ExitStats,
+        Request::Ledger {
+            person: PersonId(5),
+        },
+        Request::AddLedgerEntry {
+            person: PersonId(5),
+            rev: 1,
+            kind: EntryKind::Policy,
+            values: vec!["2026-11-01".into(), "社保补贴".into(), "300".into()],
+        },
+        Request::DecideExit {
+            case,
+            rev: 1,
+            approve: false,
+            note: "证据不足".into(),
+        },
+    ];
+    let mut seen = [false; VARIANTS];
+    for r in &all {
+        seen[variant(r)] = true;
+    }
+    assert!(
+        seen.iter().all(|s| *s),
+        "every request variant has a sample"
+    );
+    all
+}
+
+pub fn frame_of(request: &Request) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_frame(&mut out, request).unwrap_or_default();
+    out
+}
+
+/// How a frame was spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Spoil {
+    FlippedBytes,
+    HugeLengthOver,
+    HugeLengthInserted,
+    BodyCut,
+    TrailingBytes,
+    RandomBody,
+    HeaderClaimsMore,
+    /// The frame ends before its header says: on a socket, a half-sent frame.
+    FrameCut,
+}
+
+pub const WHOLE_FRAME_SPOILS: [Spoil; 7] = [
+    Spoil::FlippedBytes,
+    Spoil::HugeLengthOver,
+    Spoil::HugeLengthInserted,
+    Spoil::BodyCut,
+    Spoil::TrailingBytes,
+    Spoil::RandomBody,
+    Spoil::HeaderClaimsMore,
+];
+
+/// A huge bincode varint: the tag of a u16, u32, u64 or u128, then a value near its top.
+fn huge_varint(rng: &mut Rng) -> Vec<u8> {
+    match rng.below(5) {
+        0 => {
+            let mut v = vec![253];
+            v.extend_from_slice(&(1u64 << 62).to_le_bytes());
+            v
+        }
+        1 => {
+            let mut v = vec![253];
+            v.extend_from_slice(&u64::MAX.to_le_bytes());
+            v
+        }
+        2 => {
+            let mut v = vec![252];
+            v.extend_from_slice(&(u32::MAX - rng.below(1000) as u32).to_le_bytes());
+            v
+        }
+        3 => {
+            let mut v = vec![254];
+            v.extend_from_slice(&u128::MAX.to_le_bytes());
+            v
+        }
+        _ => {
+            let mut v = vec![253];
+            v.extend_from_slice(&(rng.next() | (1 << 40)).to_le_bytes());
+            v
+        }
+    }
+}
+
+fn set_len(frame: &mut [u8]) {
+    let n = (frame.len() - 4) as u32;
+    frame[..4].copy_from_slice(&n.to_be_bytes());
+}
+
+/// `frame` (a whole one, as `frame_of` writes it) spoiled by `how`.
+pub fn spoil(frame: &[u8], how: Spoil, rng: &mut Rng) -> Vec<u8> {
+    let mut f = frame.to_vec();
+    // Past the length and the version: the payload, which starts with the variant.
+    let body = 6;
+    let payload = f.len().saturating_sub(body).max(1);
+    match how {
+        Spoil::FlippedBytes => {
+            for _ in 0..1 + rng.below(4) {
+                let i = body + rng.below(payload);
+                if i < f.len() {
+                    f[i] = rng.next() as u8;
+                }
+            }
+        }
+        Spoil::HugeLengthOver => {
+            let at = body + rng.below(payload);
+            let huge = huge_varint(rng);
+            f.truncate(at.min(f.len()));
+            f.extend_from_slice(&huge);
+            f.extend_from_slice(&frame[(at + huge.len()).min(frame.len())..]);
+            set_len(&mut f);
+        }
+        Spoil::HugeLengthInserted => {
+            let at = (body + rng.below(payload)).min(f.len());
+            let huge = huge_varint(rng);
+            f.splice(at..at, huge);
+            set_len(&mut f);
+        }
+        Spoil::BodyCut => {
+            f.truncate(4 + rng.below(f.len() - 4));
+            set_len(&mut f);
+        }
+        Spoil::TrailingBytes => {
+            for _ in 0..1 + rng.below(16) {
+                f.push(rng.next() as u8);
+            }
+            set_len(&mut f);
+        }
+        Spoil::RandomBody => {
+            f.truncate(body);
+            for _ in 0..rng.below(200) {
+                f.push(rng.next() as u8);
+            }
+            set_len(&mut f);
+        }
+        Spoil::HeaderClaimsMore => {
+            let claim = match rng.below(3) {
+                0 => u32::MAX,
+                1 => 1024 * 1024 + 1 + rng.below(1000) as u32,
+                _ => rng.next() as u32 | (1 << 31),
+            };
+            f[..4].copy_from_slice(&claim.to_be_bytes());
+        }
+        Spoil::FrameCut => {
+            f.truncate(rng.below(f.len()));
+        }
+    }
+    f
+}
