@@ -101,6 +101,14 @@ enum Command {
     },
     /// 备份数据库（服务运行时通过服务进行；管理员）
     Backup,
+    /// 从备份恢复数据库到 --data-dir（离线：先停止服务；数据目录所有者或 root）
+    Restore {
+        /// 备份目录（yuanzhu backup 写出的目录）
+        backup: PathBuf,
+        /// 数据目录已有数据库时，把它移到一旁（不删除）再恢复
+        #[arg(long)]
+        replace: bool,
+    },
     /// 打印正在公示的名单（姓名、身份证号打码）
     Notice {
         /// 只列此乡镇（名称或代码）；不填则列全部
@@ -279,11 +287,23 @@ fn run() -> Result<()> {
             match backend.call(Request::Backup)?.body {
                 Response::BackedUp { path, entries } => {
                     println!("已备份到 {path}（审计记录 {entries} 条）");
-                    println!("恢复：停止服务，把该目录换作数据目录（或用 --data-dir 指向它）");
+                    println!(
+                        "恢复：先停止服务，再运行 yuanzhu restore {path} --data-dir 数据目录 --replace"
+                    );
                     Ok(())
                 }
                 _ => bail!("服务应答不符，备份未确认"),
             }
+        }
+        Some(Command::Restore { backup, replace }) => {
+            let dir = data_dir(&cli)?;
+            restore_store(
+                &backup,
+                &dir,
+                replace,
+                &socket_path(&cli, &config, &dir).0,
+                &front,
+            )
         }
         Some(Command::Notice { township, format }) => {
             let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
@@ -826,6 +846,53 @@ fn verify_audit(backend: &mut dyn Backend) -> Result<()> {
             bail!("审计链校验失败")
         }
     }
+}
+
+/// `yuanzhu restore`: offline only (a server answering on the socket is refused), by the OS
+/// owner of the data directory or root, whose name the restore's audit entry carries.
+fn restore_store(
+    backup: &Path,
+    dir: &Path,
+    replace: bool,
+    socket: &Path,
+    front: &Front,
+) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    if SocketBackend::connect(socket).is_ok() {
+        bail!(
+            "援助服务正在 {} 应答，正在使用数据库：请先停止服务（systemctl stop yuanzhu）再恢复",
+            socket.display()
+        );
+    }
+    let owned_by = dir
+        .ancestors()
+        .find_map(|d| std::fs::metadata(d).ok())
+        .map(|m| m.uid())
+        .context("无法查看数据目录的所有者")?;
+    let uid = nix::unistd::getuid().as_raw();
+    if uid != 0 && uid != owned_by {
+        bail!(
+            "只有数据目录 {} 的所有者（uid {owned_by}）或 root 可以恢复；请以该系统用户运行（如 sudo -u 服务账户 yuanzhu restore …）",
+            dir.display()
+        );
+    }
+    let stamp = Stamp {
+        actor: format!("{}（数据目录所有者）", login_name()),
+        at: now_cst(),
+    };
+    let done = Store::restore(backup, dir, replace, &stamp, front.store)?;
+    if let Some(aside) = &done.moved_aside {
+        println!("原数据库已移到 {}（未删除）", aside.display());
+    }
+    println!(
+        "已从备份恢复到 {}：备份时间 {}，审计记录 {} 条，加上本次恢复共 {} 条",
+        dir.display(),
+        done.manifest.written_at.format("%Y-%m-%d %H:%M:%S"),
+        done.manifest.audit_entries,
+        done.entries
+    );
+    println!("核对：yuanzhu audit verify --data-dir {}", dir.display());
+    Ok(())
 }
 
 fn show_audit(backend: &mut dyn Backend, person: Option<String>) -> Result<()> {

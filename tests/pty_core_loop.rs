@@ -189,6 +189,10 @@ fn a_dropped_link_mid_form_keeps_what_was_typed_as_a_draft() {
     signal(&pty, "-HUP");
     pty.wait_exit(LONG);
     drop(pty);
+    assert!(
+        !dir.path().join(yuanzhu::store::open_guard::MARKER).exists(),
+        "a hang-up is a clean close: the next open needs no copy aside"
+    );
     draft_comes_back(dir.path(), &id, "2 电话联系");
 }
 

@@ -254,6 +254,10 @@ fn the_server_stops_cleanly_on_sigterm() {
     let status = served.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
     assert!(!served.socket.exists(), "the socket is removed");
+    assert!(
+        !dir.path().join(yuanzhu::store::open_guard::MARKER).exists(),
+        "process::exit after the flush still records a clean close"
+    );
     // With the server gone the store opens in-process again.
     let o = Command::new(env!("CARGO_BIN_EXE_yuanzhu"))
         .arg("--data-dir")
@@ -266,4 +270,5 @@ fn the_server_stops_cleanly_on_sigterm() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    assert!(!yuanzhu::store::open_guard::copy_path(dir.path()).exists());
 }

@@ -211,10 +211,12 @@ impl Server {
             .name("yuanzhu-stop".into())
             .spawn(move || {
                 if signals.forever().next().is_some() {
+                    // Recorded as a clean close, so the next open need not copy the
+                    // store aside first: no destructor runs after `process::exit`.
                     let flushed = service
                         .store()
                         .map_err(|e| e.to_string())
-                        .and_then(|s| s.flush().map_err(|e| e.to_string()));
+                        .and_then(|s| s.close_for_exit().map_err(|e| e.to_string()));
                     let _ = std::fs::remove_file(&socket);
                     let code = match flushed {
                         Ok(()) => {

@@ -40,9 +40,15 @@ impl Store {
         dir.with_file_name(name)
     }
 
-    /// The anchor as found beside the store.
+    /// The anchor of this store: a backup's manifest when it is a backup
+    /// ([`Store::anchor_for`]), else the file beside it.
     pub fn read_anchor(&self) -> Anchor {
-        let path = Self::anchor_path(&self.dir);
+        Self::anchor_for(&self.dir).into_anchor()
+    }
+
+    /// The anchor file beside the store at `dir`, as found.
+    pub(super) fn anchor_file(dir: &Path) -> Anchor {
+        let path = Self::anchor_path(dir);
         let where_ = path.display().to_string();
         match std::fs::read_to_string(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Anchor::Missing { where_ },
@@ -192,9 +198,11 @@ impl Store {
         Ok(seq)
     }
 
-    /// Checks the whole audit chain against the store's head and the anchor.
+    /// Checks the whole audit chain against the store's head and the anchor; on a backup,
+    /// also its records against the counts of its manifest.
     pub fn verify_audit(&self) -> Result<Verification> {
-        self.walk_audit(&mut |_| {})
+        let found = self.walk_audit(&mut |_| {})?;
+        self.check_against(&Self::anchor_for(&self.dir), found)
     }
 
     /// [`Store::verify_audit`], showing each sound entry to `each` on the way.

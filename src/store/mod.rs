@@ -7,10 +7,12 @@
 
 mod anchor;
 pub mod audit;
+pub mod backup;
 mod cases;
 pub mod check;
 pub mod codec;
 mod io_error;
+pub mod open_guard;
 pub mod records;
 
 use crate::domain::followup::FollowUpAnswers;
@@ -64,6 +66,9 @@ pub enum StoreError {
         "该记录已被他人修改（您读取的是第 {expected} 版，现为第 {found} 版），请重新打开后再保存"
     )]
     Conflict { expected: u64, found: u64 },
+    /// A backup that cannot be made, trusted or restored, with what to do about it.
+    #[error("{0}")]
+    Backup(String),
     /// One person, one record: this ID number is already on file, as this person.
     #[error("身份证号已登记")]
     Duplicate(crate::domain::PersonId),
@@ -131,6 +136,8 @@ pub struct Store {
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
     /// re-anchors: while that is set, the store takes no writes.
     anchor: std::sync::Mutex<anchor::AnchorState>,
+    /// Declared last, so it drops after every sled handle and records the close then.
+    guard: open_guard::OpenGuard,
 }
 
 pub(crate) const COUNTY_KEY: &[u8] = b"county";
@@ -275,6 +282,7 @@ impl Store {
         // sled releases its file lock a moment after the last handle is dropped (its
         // flusher thread winds down), so a store closed just now by this or another
         // process is waited for briefly before it counts as held.
+        let guard = open_guard::OpenGuard::before_open(dir)?;
         let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
         let db = loop {
             let opened = sled::Config::new()
@@ -289,15 +297,10 @@ impl Store {
                     }
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                Err(e) => {
-                    return Err(StoreError::Open {
-                        path: dir.to_path_buf(),
-                        detail: e.to_string(),
-                    });
-                }
+                Err(e) => return Err(guard.refusal(&e)),
             }
         };
-        Ok(Store {
+        let store = Store {
             dir: dir.to_path_buf(),
             config,
             meta: db.open_tree("meta")?,
@@ -313,8 +316,31 @@ impl Store {
             audit: db.open_tree("audit")?,
             ledgers: db.open_tree("ledgers")?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
+            guard,
             db,
-        })
+        };
+        let anchor = match store.read_anchor() {
+            audit::Anchor::Found(head) => Some(head.seq),
+            _ => None,
+        };
+        let checked = store.seq().and_then(|head| {
+            store.guard.check_recovered(head, anchor)?;
+            store.guard.opened()
+        });
+        match checked {
+            Ok(()) => Ok(store),
+            Err(e) => {
+                store.guard.keep_marker();
+                Err(e)
+            }
+        }
+    }
+
+    /// Flushes and records a clean close, for a process that ends without dropping the
+    /// store (`process::exit` on a signal).
+    pub fn close_for_exit(&self) -> Result<()> {
+        self.flush()?;
+        self.guard.record_clean_close()
     }
 
     /// The directory the store lives in.
@@ -663,31 +689,6 @@ impl Store {
         self.audit_only(stamp, "拒绝", target, changes)
     }
 
-    /// Copies every tree into a new store at `dest` (which must not exist yet), with an
-    /// anchor beside it, so the copy opens and verifies like the original. The caller keeps
-    /// writes out while it runs. Returns the copy's audit head number.
-    pub fn backup_to(&self, dest: &Path) -> Result<u64> {
-        let open_err = |detail: String| StoreError::Open {
-            path: dest.to_path_buf(),
-            detail,
-        };
-        if dest.exists() {
-            return Err(open_err("备份目标已存在".into()));
-        }
-        self.flush()?;
-        let copy = sled::Config::new()
-            .path(dest)
-            .create_new(true)
-            .open()
-            .map_err(|e| open_err(e.to_string()))?;
-        copy.import(self.db.export());
-        copy.flush()?;
-        drop(copy);
-        let backup = Store::open(dest, StoreConfig::default())?;
-        backup.anchor_at_head()?;
-        backup.seq()
-    }
-
     /// Writes many new records at once (the demo county), with one audit entry that holds
     /// the hash of every primary record written (the derived trees, `id_numbers`,
     /// `household_cases` and `summaries`, are checked against those records instead).
@@ -894,6 +895,15 @@ impl Store {
             out.push(decode_in("audit", &k, &v)?);
         }
         Ok(out)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Runs before the fields drop: a close is clean only if this last flush worked.
+        if self.db.flush().is_ok() {
+            self.guard.flushed_on_close();
+        }
     }
 }
 
