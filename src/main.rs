@@ -567,11 +567,18 @@ fn local_actor(
     }
 }
 
+/// The owner of `dir`, or of its nearest existing ancestor (a store about to be restored).
+fn owner_of(dir: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    dir.ancestors()
+        .find_map(|d| std::fs::metadata(d).ok())
+        .map(|m| m.uid())
+}
+
 /// Whether this process's user owns `dir`, or is root.
 fn owns(dir: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
     let uid = nix::unistd::getuid().as_raw();
-    uid == 0 || std::fs::metadata(dir).is_ok_and(|m| m.uid() == uid)
+    uid == 0 || owner_of(dir) == Some(uid)
 }
 
 fn expect_done(body: Response) -> Result<()> {
@@ -857,20 +864,14 @@ fn restore_store(
     socket: &Path,
     front: &Front,
 ) -> Result<()> {
-    use std::os::unix::fs::MetadataExt;
     if SocketBackend::connect(socket).is_ok() {
         bail!(
             "援助服务正在 {} 应答，正在使用数据库：请先停止服务（systemctl stop yuanzhu）再恢复",
             socket.display()
         );
     }
-    let owned_by = dir
-        .ancestors()
-        .find_map(|d| std::fs::metadata(d).ok())
-        .map(|m| m.uid())
-        .context("无法查看数据目录的所有者")?;
-    let uid = nix::unistd::getuid().as_raw();
-    if uid != 0 && uid != owned_by {
+    let owned_by = owner_of(dir).context("无法查看数据目录的所有者")?;
+    if !owns(dir) {
         bail!(
             "只有数据目录 {} 的所有者（uid {owned_by}）或 root 可以恢复；请以该系统用户运行（如 sudo -u 服务账户 yuanzhu restore …）",
             dir.display()
