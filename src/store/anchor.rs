@@ -54,7 +54,7 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Anchor::Missing { where_ },
             Err(e) => Anchor::Unreadable {
                 where_,
-                detail: e.to_string(),
+                detail: super::io_error::io_message(&e),
             },
             Ok(line) => match AuditHead::from_line(&line) {
                 Some(head) => Anchor::Found(head),
