@@ -143,7 +143,9 @@ fn plant(store: &Store, county: &County, stamp: &Stamp, name: &str, village: &st
         household: HouseholdPlan::New(household),
         case: Some(case),
     };
-    store.register(stamp, &registration, day(11, 10)).unwrap();
+    store
+        .register(stamp, None, &registration, day(11, 10))
+        .unwrap();
 }
 
 #[test]

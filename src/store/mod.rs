@@ -767,11 +767,13 @@ impl Store {
 
     /// Saves a follow-up for `case`, read at `expected_rev`: the follow-up, the case, its
     /// summary, the person, the household and the other members' summaries when the
-    /// household's zero-employment state changes, and the audit entry — all in one
-    /// transaction, flushed before it returns.
+    /// household's zero-employment state changes, the audit entry, and the removal of
+    /// `draft_of`'s draft for this case — all in one transaction, flushed before it
+    /// returns, so no crash can bring the draft back over the saved follow-up.
     pub fn save_followup(
         &self,
         stamp: &Stamp,
+        draft_of: &str,
         case_id: CaseId,
         expected_rev: u64,
         answers: FollowUpAnswers,
@@ -788,13 +790,14 @@ impl Store {
             &self.persons,
             &self.households,
             &self.followups,
+            &self.drafts,
         );
         let household_cases: Vec<CaseId> = match self.case(case_id)? {
             Some(c) => self.household_cases(c.household)?,
             None => return Err(StoreError::NotFound(format!("案件 {case_id}"))),
         };
         let saved = trees.transaction(
-            |(meta, audit, cases, summaries, persons, households, followups)| {
+            |(meta, audit, cases, summaries, persons, households, followups, drafts)| {
                 let ck = case_id.to_key();
                 let (mut case, case_old): (AssistanceCase, _) = tx_need(cases, "cases", &ck)?;
                 if case.rev != expected_rev {
@@ -872,6 +875,8 @@ impl Store {
                         }
                     }
                 }
+                // Drafts are working state, never audited, so their removal is no change.
+                drafts.remove(draft_key(draft_of, case_id))?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
                 let seq = append_audit(meta, audit, stamp, "保存回访", target, changes)?;
                 Ok(FollowUpSaved {
