@@ -13,7 +13,7 @@ use yuanzhu::domain::retirement::FormerRetirementClass;
 use yuanzhu::domain::*;
 use yuanzhu::store::audit::{AuditEntry, AuditEntryV1, BulkTree, Change};
 use yuanzhu::store::codec::{CodecError, Versioned, decode, encode};
-use yuanzhu::store::{County, Township};
+use yuanzhu::store::{County, DataSeq, Township};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -236,6 +236,7 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         township: Some(TownshipCode("360731100".into())),
         disabled: false,
     });
+    fixture(DataSeq { seq: 4211 });
 }
 
 #[test]

@@ -82,6 +82,24 @@ fn an_untouched_store_checks_sound() {
 }
 
 #[test]
+fn the_data_sequence_in_meta_is_read_and_not_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    small_county(dir.path());
+    let db = raw(dir.path());
+    assert!(
+        db.open_tree("meta")
+            .unwrap()
+            .get(b"data_seq")
+            .unwrap()
+            .is_some()
+    );
+    drop(db);
+    let o = yuanzhu(dir.path(), &["check"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("不是本程序写入的键"), "{}", text(&o));
+}
+
+#[test]
 fn records_edited_behind_the_programs_back_are_reported_by_key() {
     let dir = tempfile::tempdir().unwrap();
     small_county(dir.path());

@@ -322,7 +322,7 @@ impl Service {
             }
         };
         Ok(Reply {
-            seq: self.db()?.seq()?,
+            seq: self.db()?.data_seq()?,
             body,
         })
     }

@@ -59,7 +59,7 @@ pub enum Request {
     DisableUser {
         name: String,
     },
-    /// Nothing but the store's change sequence: how other sessions notice a save.
+    /// Nothing but the store's data sequence: how other sessions notice a save.
     Ping,
     /// Checks the audit chain against the store's head and the anchor (审核 and 管理员).
     AuditVerify,
@@ -198,7 +198,9 @@ impl Request {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
-    /// The store's change sequence after this request, so a front knows when to refresh.
+    /// The store's data sequence after this request ([`crate::store::DataSeq`]): it moves
+    /// when data changed, not for an ID reveal or a refusal, so a front refreshes only
+    /// when what it shows may be stale.
     pub seq: u64,
     pub body: Response,
 }

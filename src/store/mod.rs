@@ -29,7 +29,7 @@ pub use cases::{HouseholdPlan, Registered, Registration};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use codec::{CodecError, Versioned, decode, encode};
 pub use io_error::{DISK_FULL, io_message, sled_message};
-pub use records::{County, Township};
+pub use records::{County, DataSeq, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Batch, Db, Transactional, Tree};
 use std::path::{Path, PathBuf};
@@ -142,6 +142,7 @@ pub struct Store {
 
 pub(crate) const COUNTY_KEY: &[u8] = b"county";
 pub(crate) const AUDIT_HEAD_KEY: &[u8] = b"audit_head";
+pub(crate) const DATA_SEQ_KEY: &[u8] = b"data_seq";
 
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
 
@@ -219,7 +220,16 @@ fn intake_draft_key(account: &str) -> Vec<u8> {
     k
 }
 
-/// Appends an audit entry inside a transaction; returns its number.
+/// Whether an audit entry stands for a change of data, which moves the data sequence, or
+/// records an act alone (a reveal, a refusal, a re-anchor), which leaves it where it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    ChangesData,
+    AuditOnly,
+}
+
+/// Appends the audit entry of a data change inside its transaction, and moves the data
+/// sequence with it; returns the entry's number.
 fn append_audit(
     meta: &TransactionalTree,
     audit: &TransactionalTree,
@@ -228,13 +238,32 @@ fn append_audit(
     target: String,
     changes: Vec<Change>,
 ) -> TxResult<u64> {
-    append_entry(meta, audit, stamp, action, target, changes, Vec::new())
+    append_entry(
+        meta,
+        audit,
+        Entry::ChangesData,
+        stamp,
+        action,
+        target,
+        changes,
+        Vec::new(),
+    )
+}
+
+/// One more data-changing transaction, in that transaction.
+fn bump_data_seq(meta: &TransactionalTree) -> TxResult<()> {
+    let (mut data, _) = tx_get::<DataSeq>(meta, "meta", DATA_SEQ_KEY)?.unwrap_or_default();
+    data.seq += 1;
+    meta.insert(DATA_SEQ_KEY, encode(&data))?;
+    Ok(())
 }
 
 /// [`append_audit`] with the hashes of a bulk write's records.
+#[allow(clippy::too_many_arguments)] // one entry's parts, each named at the two call sites
 fn append_entry(
     meta: &TransactionalTree,
     audit: &TransactionalTree,
+    kind: Entry,
     stamp: &Stamp,
     action: &str,
     target: String,
@@ -261,6 +290,9 @@ fn append_entry(
     };
     audit.insert(&entry.seq.to_be_bytes(), bytes)?;
     meta.insert(AUDIT_HEAD_KEY, encode(&new_head))?;
+    if kind == Entry::ChangesData {
+        bump_data_seq(meta)?;
+    }
     Ok(entry.seq)
 }
 
@@ -382,15 +414,30 @@ impl Store {
         target: String,
         changes: Vec<Change>,
     ) -> Result<u64> {
-        self.audit_bulk(stamp, action, target, changes, Vec::new())
+        self.audit_bulk(Entry::AuditOnly, stamp, action, target, changes, Vec::new())
     }
 
-    /// One audit entry on its own, flushed, leaving the anchor alone (re-anchoring writes
-    /// the anchor itself).
-    fn audit_only_unanchored(&self, stamp: &Stamp, action: &str, target: String) -> Result<u64> {
+    /// One audit entry on its own, flushed, leaving the anchor alone (re-anchoring and
+    /// restoring write the anchor themselves).
+    fn audit_only_unanchored(
+        &self,
+        kind: Entry,
+        stamp: &Stamp,
+        action: &str,
+        target: String,
+    ) -> Result<u64> {
         let trees = (&self.meta, &self.audit);
         let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            append_audit(meta, audit, stamp, action, target.clone(), Vec::new())
+            append_entry(
+                meta,
+                audit,
+                kind,
+                stamp,
+                action,
+                target.clone(),
+                Vec::new(),
+                Vec::new(),
+            )
         }))?;
         self.flush()?;
         Ok(seq)
@@ -399,6 +446,7 @@ impl Store {
     /// One audit entry on its own, with the hashes of a bulk write's records, flushed.
     fn audit_bulk(
         &self,
+        kind: Entry,
         stamp: &Stamp,
         action: &str,
         target: String,
@@ -410,6 +458,7 @@ impl Store {
             append_entry(
                 meta,
                 audit,
+                kind,
                 stamp,
                 action,
                 target.clone(),
@@ -421,7 +470,17 @@ impl Store {
         Ok(seq)
     }
 
-    /// The number of the newest audit entry: the store's change sequence.
+    /// How many transactions have changed data (see [`DataSeq`]): what every reply
+    /// carries, so a session refetches only when data moved. A store written before the
+    /// sequence existed starts at 0.
+    pub fn data_seq(&self) -> Result<u64> {
+        Ok(self
+            .get::<DataSeq>(&self.meta, "meta", DATA_SEQ_KEY)?
+            .unwrap_or_default()
+            .seq)
+    }
+
+    /// The number of the newest audit entry.
     pub fn seq(&self) -> Result<u64> {
         Ok(self
             .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
@@ -762,7 +821,7 @@ impl Store {
             load.cases.len(),
             load.followups.len()
         );
-        self.audit_bulk(stamp, what, target, Vec::new(), bulk)
+        self.audit_bulk(Entry::ChangesData, stamp, what, target, Vec::new(), bulk)
     }
 
     /// Saves a follow-up for `case`, read at `expected_rev`: the follow-up, the case, its
