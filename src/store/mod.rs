@@ -238,16 +238,9 @@ fn append_audit(
     target: String,
     changes: Vec<Change>,
 ) -> TxResult<u64> {
-    append_entry(
-        meta,
-        audit,
-        Entry::ChangesData,
-        stamp,
-        action,
-        target,
-        changes,
-        Vec::new(),
-    )
+    let seq = append_entry(meta, audit, stamp, action, target, changes, Vec::new())?;
+    bump_data_seq(meta)?;
+    Ok(seq)
 }
 
 /// One more data-changing transaction, in that transaction.
@@ -259,11 +252,9 @@ fn bump_data_seq(meta: &TransactionalTree) -> TxResult<()> {
 }
 
 /// [`append_audit`] with the hashes of a bulk write's records.
-#[allow(clippy::too_many_arguments)] // one entry's parts, each named at the two call sites
 fn append_entry(
     meta: &TransactionalTree,
     audit: &TransactionalTree,
-    kind: Entry,
     stamp: &Stamp,
     action: &str,
     target: String,
@@ -290,9 +281,6 @@ fn append_entry(
     };
     audit.insert(&entry.seq.to_be_bytes(), bytes)?;
     meta.insert(AUDIT_HEAD_KEY, encode(&new_head))?;
-    if kind == Entry::ChangesData {
-        bump_data_seq(meta)?;
-    }
     Ok(entry.seq)
 }
 
@@ -428,16 +416,19 @@ impl Store {
     ) -> Result<u64> {
         let trees = (&self.meta, &self.audit);
         let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            append_entry(
+            let seq = append_entry(
                 meta,
                 audit,
-                kind,
                 stamp,
                 action,
                 target.clone(),
                 Vec::new(),
                 Vec::new(),
-            )
+            )?;
+            if kind == Entry::ChangesData {
+                bump_data_seq(meta)?;
+            }
+            Ok(seq)
         }))?;
         self.flush()?;
         Ok(seq)
@@ -455,16 +446,19 @@ impl Store {
     ) -> Result<u64> {
         let trees = (&self.meta, &self.audit);
         let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            append_entry(
+            let seq = append_entry(
                 meta,
                 audit,
-                kind,
                 stamp,
                 action,
                 target.clone(),
                 changes.clone(),
                 bulk.clone(),
-            )
+            )?;
+            if kind == Entry::ChangesData {
+                bump_data_seq(meta)?;
+            }
+            Ok(seq)
         }))?;
         self.commit()?;
         Ok(seq)
