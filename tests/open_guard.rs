@@ -2,6 +2,10 @@
 //! cleanly is copied aside before sled sees it, and a damaged one is refused in Chinese
 //! with the untouched copy named — never wiped, never re-created.
 
+// Fixture helpers outside #[test] bodies, which clippy's allow-*-in-tests does not
+// reach: a panic there is the test failing, as it is inside one.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use yuanzhu::domain::{Account, Role};

@@ -2,6 +2,10 @@
 //! their township, drafts kept per account, and a household's zero-employment state moved by
 //! the follow-up that places its member in work (第(四)条 动态清零).
 
+// Fixture helpers outside #[test] bodies, which clippy's allow-*-in-tests does not
+// reach: a panic there is the test failing, as it is inside one.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use chrono::NaiveDate;
@@ -259,4 +263,53 @@ fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
     assert_eq!(refusals[0].actor, "township");
     assert!(refusals[0].target.starts_with("查看完整身份证号："));
     assert!(!refusals[0].target.contains(&row.id_tail));
+}
+
+#[test]
+fn an_id_reveal_or_a_refusal_leaves_the_data_sequence_a_save_moves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let revealer = reviewer();
+    let watcher = Actor {
+        user: "watcher".into(),
+        ..reviewer()
+    };
+    let ping = || service.handle(&watcher, Request::Ping).unwrap().seq;
+    let row = queue(&service, &revealer)
+        .into_iter()
+        .find(|r| matches!(r.due, Some(d) if d != DueStatus::Done))
+        .unwrap();
+    let seen = ping();
+    let audit_before = service.store().unwrap().seq().unwrap();
+
+    let revealed = service
+        .handle(&revealer, Request::RevealId { person: row.person })
+        .unwrap();
+    assert_eq!(revealed.seq, seen, "the reveal's own reply");
+    let outsider = Actor {
+        user: "township".into(),
+        role: Role::TownshipCaseworker,
+        township: Some(yuanzhu::domain::TownshipCode("000000000".into())),
+    };
+    let refused = service.handle(&outsider, Request::RevealId { person: row.person });
+    assert!(
+        matches!(refused, Err(ServiceError::Denied(_))),
+        "{refused:?}"
+    );
+    // Both are on the audit record, and neither is a change of data.
+    assert_eq!(service.store().unwrap().seq().unwrap(), audit_before + 2);
+    assert_eq!(ping(), seen);
+
+    let saved = service
+        .handle(
+            &revealer,
+            Request::SaveFollowUp {
+                case: row.case,
+                rev: row.rev,
+                draft: unemployed_visit(row.tier),
+            },
+        )
+        .unwrap();
+    assert_eq!(saved.seq, seen + 1);
+    assert_eq!(ping(), seen + 1);
 }

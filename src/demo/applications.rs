@@ -181,7 +181,7 @@ pub fn generate(
                     household: HouseholdPlan::New(household.clone()),
                     case: None,
                 };
-                match store.register(&township_stamp, &registration, back(applied_on, 1)) {
+                match store.register(&township_stamp, None, &registration, back(applied_on, 1)) {
                     Err(StoreError::Duplicate(_)) => partner_sequence += 2,
                     other => {
                         other?;
@@ -217,7 +217,7 @@ pub fn generate(
                 household: plan.clone(),
                 case: Some(case.clone()),
             };
-            match store.register(&township_stamp, &registration, applied_on) {
+            match store.register(&township_stamp, None, &registration, applied_on) {
                 Err(StoreError::Duplicate(_)) => sequence += 2,
                 other => break other?,
             }

@@ -61,10 +61,6 @@ impl Category {
             Category::Other => "其他人员",
         }
     }
-
-    pub fn is_derived(self) -> bool {
-        matches!(self, Category::ZeroEmploymentMember | Category::Age4050)
-    }
 }
 
 /// What proves a recorded category: a certificate or decision number and its issuer.

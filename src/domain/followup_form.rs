@@ -3,7 +3,7 @@
 //! field-by-field check that turns typed text into [`FollowUpAnswers`]. A draft is the text as
 //! typed, so an unfinished or invalid form survives a dropped link unchanged.
 
-use super::followup::{ContactMethod, Employment, FollowUp, FollowUpAnswers, Need, WorkStatus};
+use super::followup::{ContactMethod, Employment, FollowUpAnswers, Need, WorkStatus};
 use super::settings::Settings;
 use super::text::{clean_line, halfwidth};
 use super::tier::Tier;
@@ -410,13 +410,6 @@ impl FollowUpDraft {
             }),
             _ => Err(errors),
         }
-    }
-}
-
-impl FollowUp {
-    /// The form as it would be filled from this follow-up (for 照上次).
-    pub fn as_draft(&self, ctx: &FormContext, settings: &Settings) -> FollowUpDraft {
-        FollowUpDraft::copy_of(&self.answers, ctx, settings)
     }
 }
 

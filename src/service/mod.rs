@@ -244,9 +244,7 @@ impl Service {
                 Response::AuditLog(self.audit_log(id_number.as_deref())?)
             }
             Request::Register { draft } => {
-                let done = self.register(actor, &draft, today)?;
-                self.db()?.delete_intake_draft(&actor.user)?;
-                Response::Registered(done)
+                Response::Registered(self.register(actor, &draft, today)?)
             }
             Request::SaveIntakeDraft { draft } => {
                 self.db()?.put_intake_draft(&actor.user, &draft)?;
@@ -324,7 +322,7 @@ impl Service {
             }
         };
         Ok(Reply {
-            seq: self.db()?.seq()?,
+            seq: self.db()?.data_seq()?,
             body,
         })
     }
@@ -781,8 +779,7 @@ impl Service {
         let date = answers.date;
         let saved = self
             .db()?
-            .save_followup(&stamp, case, rev, answers, today)?;
-        self.db()?.delete_draft(&actor.user, case)?;
+            .save_followup(&stamp, &actor.user, case, rev, answers, today)?;
         Ok(Saved {
             case,
             rev: saved.summary.rev,

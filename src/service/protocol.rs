@@ -59,7 +59,7 @@ pub enum Request {
     DisableUser {
         name: String,
     },
-    /// Nothing but the store's change sequence: how other sessions notice a save.
+    /// Nothing but the store's data sequence: how other sessions notice a save.
     Ping,
     /// Checks the audit chain against the store's head and the anchor (审核 and 管理员).
     AuditVerify,
@@ -174,31 +174,51 @@ impl Request {
         }
     }
 
-    /// Whether the request changes the store (and so must not run during a backup).
+    /// Whether the request changes the store (and so must not run during a backup). An
+    /// ID reveal writes its audit entry. Spelled out request by request, with no catch-all,
+    /// so a new request cannot be added without deciding.
     pub fn writes(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Request::SaveFollowUp { .. }
-                | Request::SaveDraft { .. }
-                | Request::DiscardDraft { .. }
-                | Request::RevealId { .. }
-                | Request::AddUser { .. }
-                | Request::DisableUser { .. }
-                | Request::Register { .. }
-                | Request::SaveIntakeDraft { .. }
-                | Request::DiscardIntakeDraft
-                | Request::CaseStep { .. }
-                | Request::ProposeExit { .. }
-                | Request::DecideExit { .. }
-                | Request::AddLedgerEntry { .. }
-                | Request::ReAnchor { .. }
-        )
+            | Request::SaveDraft { .. }
+            | Request::DiscardDraft { .. }
+            | Request::RevealId { .. }
+            | Request::AddUser { .. }
+            | Request::DisableUser { .. }
+            | Request::Register { .. }
+            | Request::SaveIntakeDraft { .. }
+            | Request::DiscardIntakeDraft
+            | Request::CaseStep { .. }
+            | Request::ProposeExit { .. }
+            | Request::DecideExit { .. }
+            | Request::AddLedgerEntry { .. }
+            | Request::ReAnchor { .. } => true,
+            Request::Overview
+            | Request::Queue
+            | Request::Household { .. }
+            | Request::FollowUpForm { .. }
+            | Request::ListUsers
+            | Request::Ping
+            | Request::AuditVerify
+            | Request::AuditShow { .. }
+            | Request::Backup
+            | Request::Check
+            | Request::IntakeDraft
+            | Request::CaseReview { .. }
+            | Request::Notices { .. }
+            | Request::ZeroEmployment
+            | Request::Exits
+            | Request::ExitStats
+            | Request::Ledger { .. } => false,
+        }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
-    /// The store's change sequence after this request, so a front knows when to refresh.
+    /// The store's data sequence after this request ([`crate::store::DataSeq`]): it moves
+    /// when data changed, not for an ID reveal or a refusal, so a front refreshes only
+    /// when what it shows may be stale.
     pub seq: u64,
     pub body: Response,
 }

@@ -111,7 +111,10 @@ impl Service {
             actor: actor.user.clone(),
             at: now_cst(),
         };
-        let saved = match self.db()?.register(&stamp, &registration, today) {
+        let saved = match self
+            .db()?
+            .register(&stamp, Some(&actor.user), &registration, today)
+        {
             Err(StoreError::Duplicate(existing)) => {
                 // Registered by someone else since the check above.
                 self.check_covers_person(actor, existing)?;
@@ -205,7 +208,9 @@ impl Service {
                 kind: CaseEventKind::Applied,
             }],
         };
-        let saved = self.db()?.reapply(&stamp(actor), &person, &case, today)?;
+        let saved = self
+            .db()?
+            .reapply(&stamp(actor), Some(&actor.user), &person, &case, today)?;
         Ok(Registered {
             person: existing,
             household: household.id,

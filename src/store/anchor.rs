@@ -190,7 +190,8 @@ impl Store {
         };
         let mut state = self.anchor.lock().unwrap_or_else(|p| p.into_inner());
         let target = format!("{reason}（{before}，审计链 {} 条）", head.seq);
-        let seq = self.audit_only_unanchored(stamp, "重新确立审计锚点", target)?;
+        let seq =
+            self.audit_only_unanchored(super::Entry::AuditOnly, stamp, "重新确立审计锚点", target)?;
         let head = self.head()?;
         self.put_anchor_file(&head)?;
         state.written = head.seq;

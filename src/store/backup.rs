@@ -351,8 +351,14 @@ impl Store {
             manifest.audit_entries
         );
         // The anchor of the store moved aside is not this chain's: the restore entry is
-        // written first, and the anchor made at it.
-        let entries = store.audit_only_unanchored(stamp, &action, backup.display().to_string())?;
+        // written first, and the anchor made at it. A restore replaces every record, so
+        // it moves the data sequence.
+        let entries = store.audit_only_unanchored(
+            super::Entry::ChangesData,
+            stamp,
+            &action,
+            backup.display().to_string(),
+        )?;
         store.anchor_at_head()?;
         Ok(Restored {
             manifest,

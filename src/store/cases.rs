@@ -4,8 +4,8 @@
 
 use super::audit::Change;
 use super::{
-    Result, Stamp, Store, StoreError, TxResult, abort, append_audit, change, encode, pair_key,
-    tx_get, tx_need, unwrap_tx,
+    Result, Stamp, Store, StoreError, TxResult, abort, append_audit, change, encode,
+    intake_draft_key, pair_key, tx_get, tx_need, unwrap_tx,
 };
 use crate::domain::household::{HouseholdEventKind, is_zero_employment};
 use crate::domain::{
@@ -96,12 +96,24 @@ fn insert_case(
     Ok(())
 }
 
+/// The counter's intake draft, gone with the registration it became. Drafts are working
+/// state and never audited, so their removal is no audit change.
+fn remove_intake_draft(drafts: &TransactionalTree, draft_of: Option<&str>) -> TxResult<()> {
+    if let Some(account) = draft_of {
+        drafts.remove(intake_draft_key(account))?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Registers a person. An ID number already on file is refused with
-    /// [`StoreError::Duplicate`] naming that person (one person, one record).
+    /// [`StoreError::Duplicate`] naming that person (one person, one record). The intake
+    /// draft of `draft_of`, when given, goes in the same transaction, so no crash can bring
+    /// it back over the registered person.
     pub fn register(
         &self,
         stamp: &Stamp,
+        draft_of: Option<&str>,
         registration: &Registration,
         today: NaiveDate,
     ) -> Result<Registered> {
@@ -114,13 +126,14 @@ impl Store {
             &self.summaries,
             &self.id_numbers,
             &self.household_cases,
+            &self.drafts,
         );
         let (hid, household_cases) = match &registration.household {
             HouseholdPlan::New(h) => (h.id, Vec::new()),
             HouseholdPlan::Join(id) => (*id, self.household_cases(*id)?),
         };
         let result = trees.transaction(
-            |(meta, audit, persons, households, cases, summaries, id_numbers, hc)| {
+            |(meta, audit, persons, households, cases, summaries, id_numbers, hc, drafts)| {
                 let person = &registration.person;
                 let id_key = person.id_number.as_str().as_bytes();
                 if let Some(existing) = id_numbers.get(id_key)?
@@ -159,6 +172,7 @@ impl Store {
                 if zero.is_some() {
                     tell_summaries(summaries, &household_cases, zero_now, &mut changes)?;
                 }
+                remove_intake_draft(drafts, draft_of)?;
                 let action = if registration.case.is_some() {
                     "登记申请"
                 } else {
@@ -181,10 +195,12 @@ impl Store {
     }
 
     /// A new application by a person already on file (one whose earlier case ended):
-    /// their record as the counter found it now, and the new case, in one transaction.
+    /// their record as the counter found it now, the new case, and the removal of
+    /// `draft_of`'s intake draft, in one transaction.
     pub fn reapply(
         &self,
         stamp: &Stamp,
+        draft_of: Option<&str>,
         person: &Person,
         case: &AssistanceCase,
         today: NaiveDate,
@@ -197,10 +213,11 @@ impl Store {
             &self.cases,
             &self.summaries,
             &self.household_cases,
+            &self.drafts,
         );
         let household_cases = self.household_cases(person.household)?;
-        let result =
-            trees.transaction(|(meta, audit, persons, households, cases, summaries, hc)| {
+        let result = trees.transaction(
+            |(meta, audit, persons, households, cases, summaries, hc, drafts)| {
                 let pk = person.id.to_key();
                 let (_, person_old): (Person, _) = tx_need(persons, "persons", &pk)?;
                 let hk = person.household.to_key();
@@ -222,6 +239,7 @@ impl Store {
                     tell_summaries(summaries, &household_cases, zero_now, &mut changes)?;
                 }
                 insert_case((cases, summaries, hc), case, person, zero_now, &mut changes)?;
+                remove_intake_draft(drafts, draft_of)?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
                 let seq = append_audit(meta, audit, stamp, "再次申请", target, changes)?;
                 Ok(Registered {
@@ -231,7 +249,8 @@ impl Store {
                     zero_employment: zero,
                     seq,
                 })
-            });
+            },
+        );
         let registered = unwrap_tx(result)?;
         self.commit()?;
         Ok(registered)

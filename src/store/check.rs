@@ -8,7 +8,9 @@
 
 use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
-use super::{AUDIT_HEAD_KEY, COUNTY_KEY, County, Store, followup_key, pair_key};
+use super::{
+    AUDIT_HEAD_KEY, COUNTY_KEY, County, DATA_SEQ_KEY, DataSeq, Store, followup_key, pair_key,
+};
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
 use crate::domain::ledger::Ledger;
@@ -340,7 +342,8 @@ impl Walk<'_> {
         Ok((newest, legacy_bulk))
     }
 
-    /// The county record and the audit head: the only keys `meta` may hold.
+    /// The county record, the audit head and the data sequence: the only keys `meta` may
+    /// hold.
     fn meta(&mut self, keep: &mut impl FnMut(&'static str, &[u8], &[u8])) -> super::Result<()> {
         let mut n = 0;
         for kv in self.store.meta.iter() {
@@ -353,6 +356,7 @@ impl Walk<'_> {
                     decode::<County>(&v).err()
                 }
                 AUDIT_HEAD_KEY => decode::<AuditHead>(&v).err(),
+                DATA_SEQ_KEY => decode::<DataSeq>(&v).err(),
                 _ => {
                     self.report
                         .warnings

@@ -29,7 +29,7 @@ pub use cases::{HouseholdPlan, Registered, Registration};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use codec::{CodecError, Versioned, decode, encode};
 pub use io_error::{DISK_FULL, io_message, sled_message};
-pub use records::{County, Township};
+pub use records::{County, DataSeq, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Batch, Db, Transactional, Tree};
 use std::path::{Path, PathBuf};
@@ -142,6 +142,7 @@ pub struct Store {
 
 pub(crate) const COUNTY_KEY: &[u8] = b"county";
 pub(crate) const AUDIT_HEAD_KEY: &[u8] = b"audit_head";
+pub(crate) const DATA_SEQ_KEY: &[u8] = b"data_seq";
 
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
 
@@ -219,7 +220,16 @@ fn intake_draft_key(account: &str) -> Vec<u8> {
     k
 }
 
-/// Appends an audit entry inside a transaction; returns its number.
+/// Whether an audit entry stands for a change of data, which moves the data sequence, or
+/// records an act alone (a reveal, a refusal, a re-anchor), which leaves it where it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    ChangesData,
+    AuditOnly,
+}
+
+/// Appends the audit entry of a data change inside its transaction, and moves the data
+/// sequence with it; returns the entry's number.
 fn append_audit(
     meta: &TransactionalTree,
     audit: &TransactionalTree,
@@ -228,7 +238,17 @@ fn append_audit(
     target: String,
     changes: Vec<Change>,
 ) -> TxResult<u64> {
-    append_entry(meta, audit, stamp, action, target, changes, Vec::new())
+    let seq = append_entry(meta, audit, stamp, action, target, changes, Vec::new())?;
+    bump_data_seq(meta)?;
+    Ok(seq)
+}
+
+/// One more data-changing transaction, in that transaction.
+fn bump_data_seq(meta: &TransactionalTree) -> TxResult<()> {
+    let (mut data, _) = tx_get::<DataSeq>(meta, "meta", DATA_SEQ_KEY)?.unwrap_or_default();
+    data.seq += 1;
+    meta.insert(DATA_SEQ_KEY, encode(&data))?;
+    Ok(())
 }
 
 /// [`append_audit`] with the hashes of a bulk write's records.
@@ -382,15 +402,33 @@ impl Store {
         target: String,
         changes: Vec<Change>,
     ) -> Result<u64> {
-        self.audit_bulk(stamp, action, target, changes, Vec::new())
+        self.audit_bulk(Entry::AuditOnly, stamp, action, target, changes, Vec::new())
     }
 
-    /// One audit entry on its own, flushed, leaving the anchor alone (re-anchoring writes
-    /// the anchor itself).
-    fn audit_only_unanchored(&self, stamp: &Stamp, action: &str, target: String) -> Result<u64> {
+    /// One audit entry on its own, flushed, leaving the anchor alone (re-anchoring and
+    /// restoring write the anchor themselves).
+    fn audit_only_unanchored(
+        &self,
+        kind: Entry,
+        stamp: &Stamp,
+        action: &str,
+        target: String,
+    ) -> Result<u64> {
         let trees = (&self.meta, &self.audit);
         let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            append_audit(meta, audit, stamp, action, target.clone(), Vec::new())
+            let seq = append_entry(
+                meta,
+                audit,
+                stamp,
+                action,
+                target.clone(),
+                Vec::new(),
+                Vec::new(),
+            )?;
+            if kind == Entry::ChangesData {
+                bump_data_seq(meta)?;
+            }
+            Ok(seq)
         }))?;
         self.flush()?;
         Ok(seq)
@@ -399,6 +437,7 @@ impl Store {
     /// One audit entry on its own, with the hashes of a bulk write's records, flushed.
     fn audit_bulk(
         &self,
+        kind: Entry,
         stamp: &Stamp,
         action: &str,
         target: String,
@@ -407,7 +446,7 @@ impl Store {
     ) -> Result<u64> {
         let trees = (&self.meta, &self.audit);
         let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            append_entry(
+            let seq = append_entry(
                 meta,
                 audit,
                 stamp,
@@ -415,13 +454,27 @@ impl Store {
                 target.clone(),
                 changes.clone(),
                 bulk.clone(),
-            )
+            )?;
+            if kind == Entry::ChangesData {
+                bump_data_seq(meta)?;
+            }
+            Ok(seq)
         }))?;
         self.commit()?;
         Ok(seq)
     }
 
-    /// The number of the newest audit entry: the store's change sequence.
+    /// How many transactions have changed data (see [`DataSeq`]): what every reply
+    /// carries, so a session refetches only when data moved. A store written before the
+    /// sequence existed starts at 0.
+    pub fn data_seq(&self) -> Result<u64> {
+        Ok(self
+            .get::<DataSeq>(&self.meta, "meta", DATA_SEQ_KEY)?
+            .unwrap_or_default()
+            .seq)
+    }
+
+    /// The number of the newest audit entry.
     pub fn seq(&self) -> Result<u64> {
         Ok(self
             .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
@@ -762,16 +815,18 @@ impl Store {
             load.cases.len(),
             load.followups.len()
         );
-        self.audit_bulk(stamp, what, target, Vec::new(), bulk)
+        self.audit_bulk(Entry::ChangesData, stamp, what, target, Vec::new(), bulk)
     }
 
     /// Saves a follow-up for `case`, read at `expected_rev`: the follow-up, the case, its
     /// summary, the person, the household and the other members' summaries when the
-    /// household's zero-employment state changes, and the audit entry — all in one
-    /// transaction, flushed before it returns.
+    /// household's zero-employment state changes, the audit entry, and the removal of
+    /// `draft_of`'s draft for this case — all in one transaction, flushed before it
+    /// returns, so no crash can bring the draft back over the saved follow-up.
     pub fn save_followup(
         &self,
         stamp: &Stamp,
+        draft_of: &str,
         case_id: CaseId,
         expected_rev: u64,
         answers: FollowUpAnswers,
@@ -788,13 +843,14 @@ impl Store {
             &self.persons,
             &self.households,
             &self.followups,
+            &self.drafts,
         );
         let household_cases: Vec<CaseId> = match self.case(case_id)? {
             Some(c) => self.household_cases(c.household)?,
             None => return Err(StoreError::NotFound(format!("案件 {case_id}"))),
         };
         let saved = trees.transaction(
-            |(meta, audit, cases, summaries, persons, households, followups)| {
+            |(meta, audit, cases, summaries, persons, households, followups, drafts)| {
                 let ck = case_id.to_key();
                 let (mut case, case_old): (AssistanceCase, _) = tx_need(cases, "cases", &ck)?;
                 if case.rev != expected_rev {
@@ -872,6 +928,8 @@ impl Store {
                         }
                     }
                 }
+                // Drafts are working state, never audited, so their removal is no change.
+                drafts.remove(draft_key(draft_of, case_id))?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
                 let seq = append_audit(meta, audit, stamp, "保存回访", target, changes)?;
                 Ok(FollowUpSaved {

@@ -1,5 +1,5 @@
 //! Schema versions of every record kept in the store, and the store's own records (the
-//! county, the audit head). A change of shape bumps the version here and adds an upgrade.
+//! county, the audit head, the data sequence). A change of shape bumps the version here and adds an upgrade.
 
 use super::audit::AuditEntryV1;
 use super::audit::{AuditEntry, AuditHead};
@@ -41,6 +41,14 @@ impl County {
     }
 }
 
+/// How many transactions have changed data: bumped by every save, registration, step,
+/// load and restore, never by an audit entry alone (an ID reveal, a refusal, a
+/// re-anchor). Sessions compare it to know when what they show may be stale.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataSeq {
+    pub seq: u64,
+}
+
 macro_rules! versioned {
     ($($t:ty => $kind:literal v $v:literal),* $(,)?) => {
         $(impl Versioned for $t {
@@ -62,6 +70,7 @@ versioned! {
     Account => "account" v 1,
     IntakeDraft => "intake_draft" v 1,
     Ledger => "ledger" v 1,
+    DataSeq => "data_seq" v 1,
 }
 
 impl Versioned for AuditEntry {

@@ -1228,7 +1228,7 @@ impl App {
     }
 
     /// On a shared store, what other sessions saved: a cheap ping, and only when the
-    /// store's change sequence moved, the queue (and an open household) fetched again.
+    /// store's data sequence moved, the queue (and an open household) fetched again.
     /// True when what is on screen changed.
     fn follow_others(&mut self) -> bool {
         if !self.backend.shared() {

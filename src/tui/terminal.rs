@@ -102,17 +102,16 @@ const HANGUP_CHECK: Duration = Duration::from_millis(500);
 /// dropped without a SIGHUP reaching us): crossterm takes its end-of-file for "no input"
 /// and would spin on it for ever.
 fn terminal_gone() -> bool {
-    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::os::fd::AsFd;
     let stdin = io::stdin();
-    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
-    let now = Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    match poll(&mut fds, Some(&now)) {
-        Ok(_) => fds[0]
-            .revents()
-            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+    let mut fds = [PollFd::new(stdin.as_fd(), PollFlags::POLLIN)];
+    match poll(&mut fds, PollTimeout::ZERO) {
+        // The kernel reports only what was asked for and the three below, all of which
+        // nix knows, so `revents` is never `None` for want of a flag it cannot name.
+        Ok(_) => fds[0].revents().is_some_and(|r| {
+            r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL)
+        }),
         Err(_) => true,
     }
 }

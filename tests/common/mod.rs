@@ -2,7 +2,11 @@
 //! output parsed by a `vt100` screen, keys typed as the bytes a terminal sends, and every
 //! byte the program writes counted.
 
-#![allow(dead_code)] // each test binary uses a different part of this harness
+#![allow(dead_code)]
+// each test binary uses a different part of this harness
+// A harness that cannot start its program or pty has no test to run: panicking is how it
+// fails the test (examples/ share this file).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
