@@ -414,22 +414,7 @@ impl Store {
         action: &str,
         target: String,
     ) -> Result<u64> {
-        let trees = (&self.meta, &self.audit);
-        let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
-            let seq = append_entry(
-                meta,
-                audit,
-                stamp,
-                action,
-                target.clone(),
-                Vec::new(),
-                Vec::new(),
-            )?;
-            if kind == Entry::ChangesData {
-                bump_data_seq(meta)?;
-            }
-            Ok(seq)
-        }))?;
+        let seq = self.append_alone(kind, stamp, action, target, Vec::new(), Vec::new())?;
         self.flush()?;
         Ok(seq)
     }
@@ -444,8 +429,23 @@ impl Store {
         changes: Vec<Change>,
         bulk: Vec<BulkTree>,
     ) -> Result<u64> {
+        let seq = self.append_alone(kind, stamp, action, target, changes, bulk)?;
+        self.commit()?;
+        Ok(seq)
+    }
+
+    /// Appends one entry in a transaction of its own (not yet flushed).
+    fn append_alone(
+        &self,
+        kind: Entry,
+        stamp: &Stamp,
+        action: &str,
+        target: String,
+        changes: Vec<Change>,
+        bulk: Vec<BulkTree>,
+    ) -> Result<u64> {
         let trees = (&self.meta, &self.audit);
-        let seq = unwrap_tx(trees.transaction(|(meta, audit)| {
+        unwrap_tx(trees.transaction(|(meta, audit)| {
             let seq = append_entry(
                 meta,
                 audit,
@@ -459,9 +459,7 @@ impl Store {
                 bump_data_seq(meta)?;
             }
             Ok(seq)
-        }))?;
-        self.commit()?;
-        Ok(seq)
+        }))
     }
 
     /// How many transactions have changed data (see [`DataSeq`]): what every reply
