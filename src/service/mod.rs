@@ -828,6 +828,8 @@ struct StoreSlot {
     dir: std::path::PathBuf,
     config: crate::store::StoreConfig,
     state: std::sync::Mutex<SlotState>,
+    /// Set while `state.broken` is: the sound path reads this, not the mutex.
+    broken: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -848,12 +850,20 @@ impl StoreSlot {
             config: store.config(),
             current: std::sync::RwLock::new(Some(std::sync::Arc::new(store))),
             state: std::sync::Mutex::new(SlotState::default()),
+            broken: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// The store for a request; `writes` says whether the request would write, which a
     /// broken store refuses at once.
     fn get_for(&self, writes: bool) -> Result<std::sync::Arc<Store>> {
+        // Every store call of every request comes here: the sound case takes no mutex.
+        if !self.broken.load(std::sync::atomic::Ordering::Acquire) {
+            let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(store) = current.as_ref() {
+                return Ok(std::sync::Arc::clone(store));
+            }
+        }
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((why, at)) = state.broken.clone() {
             if at.elapsed() >= REOPEN_EVERY && self.room_to_open() {
@@ -861,6 +871,8 @@ impl StoreSlot {
                 match self.reopen() {
                     Ok(store) => {
                         state.broken = None;
+                        self.broken
+                            .store(false, std::sync::atomic::Ordering::Release);
                         return Ok(store);
                     }
                     Err(e) => state.broken = Some((e, std::time::Instant::now())),
@@ -921,6 +933,8 @@ impl StoreSlot {
                     self.dir.display()
                 );
                 state.broken = Some((why.to_string(), std::time::Instant::now()));
+                self.broken
+                    .store(true, std::sync::atomic::Ordering::Release);
             }
         }
     }
