@@ -42,6 +42,11 @@ fn exits(service: &Service, actor: &Actor) -> Vec<ExitRow> {
     }
 }
 
+/// The case's current rev, as the screen would have read it.
+fn case_rev(service: &Service, case: yuanzhu::domain::CaseId) -> u64 {
+    service.store().unwrap().case(case).unwrap().unwrap().rev
+}
+
 fn decide(
     service: &Service,
     actor: &Actor,
@@ -49,13 +54,7 @@ fn decide(
     approve: bool,
     note: &str,
 ) -> Result<(), ServiceError> {
-    let rev = service
-        .store()
-        .unwrap()
-        .case(row.case)
-        .unwrap()
-        .unwrap()
-        .rev;
+    let rev = case_rev(service, row.case);
     service
         .handle(
             actor,
@@ -134,13 +133,7 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
     );
 
     // Proposed again by the county reviewer: that same person may not approve it.
-    let rev = service
-        .store()
-        .unwrap()
-        .case(row.case)
-        .unwrap()
-        .unwrap()
-        .rev;
+    let rev = case_rev(&service, row.case);
     service
         .handle(
             &county,
