@@ -10,7 +10,7 @@ use yuanzhu::domain::Settings;
 use yuanzhu::domain::text::{csv_cell, for_terminal};
 use yuanzhu::remote::{PeerCredentials, Server, SocketBackend, SocketSpec, login_name};
 use yuanzhu::service::{
-    Backend, LocalBackend, Request, Response, Role, Service, ServiceError, Today, now_cst,
+    Backend, Client, LocalBackend, Request, Role, Service, ServiceError, Today, now_cst,
 };
 use yuanzhu::store::{Stamp, Store, StoreConfig};
 use yuanzhu::tui::theme::{Borders, ThemeName};
@@ -251,10 +251,10 @@ fn run() -> Result<()> {
                 UserCommand::List => Request::ListUsers,
                 UserCommand::Disable { name } => Request::DisableUser { name },
             };
-            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
-            match backend.call(request)?.body {
-                Response::Users(users) => {
-                    for u in users {
+            let mut client = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?);
+            match request {
+                Request::ListUsers => {
+                    for u in client.users()? {
                         println!(
                             "{:<16} {:<6} {:<10} {}",
                             for_terminal(&u.name),
@@ -264,18 +264,27 @@ fn run() -> Result<()> {
                         );
                     }
                 }
-                _ => println!("已完成"),
+                request => {
+                    client.done(request)?;
+                    println!("已完成");
+                }
             }
             Ok(())
         }
         Some(Command::Audit { command }) => {
             let owner_may = !matches!(command, AuditCommand::Show { .. });
-            let mut backend = reach_as(&cli, &config, &front, &data_dir(&cli)?, owner_may)?;
+            let mut client = Client::new(reach_as(
+                &cli,
+                &config,
+                &front,
+                &data_dir(&cli)?,
+                owner_may,
+            )?);
             match command {
-                AuditCommand::Verify => verify_audit(backend.as_mut()),
-                AuditCommand::Show { person } => show_audit(backend.as_mut(), person),
+                AuditCommand::Verify => verify_audit(&mut client),
+                AuditCommand::Show { person } => show_audit(&mut client, person),
                 AuditCommand::ReAnchor { reason } => {
-                    expect_done(backend.call(Request::ReAnchor { reason })?.body)?;
+                    client.done(Request::ReAnchor { reason })?;
                     println!("已重新确立审计锚点（此操作已记入审计）");
                     Ok(())
                 }
@@ -283,17 +292,13 @@ fn run() -> Result<()> {
         }
         Some(Command::Check) => check_store(&cli, &config, &front),
         Some(Command::Backup) => {
-            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
-            match backend.call(Request::Backup)?.body {
-                Response::BackedUp { path, entries } => {
-                    println!("已备份到 {path}（审计记录 {entries} 条）");
-                    println!(
-                        "恢复：先停止服务，再运行 yuanzhu restore {path} --data-dir 数据目录 --replace"
-                    );
-                    Ok(())
-                }
-                _ => bail!("服务应答不符，备份未确认"),
-            }
+            let mut client = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?);
+            let (path, entries) = client.backup()?;
+            println!("已备份到 {path}（审计记录 {entries} 条）");
+            println!(
+                "恢复：先停止服务，再运行 yuanzhu restore {path} --data-dir 数据目录 --replace"
+            );
+            Ok(())
         }
         Some(Command::Restore { backup, replace }) => {
             let dir = data_dir(&cli)?;
@@ -306,17 +311,13 @@ fn run() -> Result<()> {
             )
         }
         Some(Command::Notice { township, format }) => {
-            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
-            let Response::Notices(rows) = backend.call(Request::Notices { township })?.body else {
-                bail!("服务应答不符");
-            };
+            let rows =
+                Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).notices(township)?;
             print_notices(&rows, format, today.date())
         }
         Some(Command::Zero) => {
-            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
-            let Response::ZeroEmployment(rows) = backend.call(Request::ZeroEmployment)?.body else {
-                bail!("服务应答不符");
-            };
+            let rows =
+                Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).zero_employment()?;
             println!(
                 "{}{}{}{}",
                 pad("乡镇", 12),
@@ -349,10 +350,7 @@ fn run() -> Result<()> {
             Ok(())
         }
         Some(Command::Exits) => {
-            let mut backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
-            let Response::ExitStats(rows) = backend.call(Request::ExitStats)?.body else {
-                bail!("服务应答不符");
-            };
+            let rows = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).exit_stats()?;
             println!("{}{}本年", pad("退出原因", 32), pad("本月", 8));
             for r in rows {
                 println!(
@@ -581,24 +579,14 @@ fn owns(dir: &Path) -> bool {
     uid == 0 || owner_of(dir) == Some(uid)
 }
 
-fn expect_done(body: Response) -> Result<()> {
-    match body {
-        Response::Done => Ok(()),
-        _ => bail!("服务应答不符"),
-    }
-}
-
 /// `yuanzhu check`: through the server when one answers, else in-process with a progress
 /// bar on a terminal.
 fn check_store(cli: &Cli, config: &Config, front: &Front) -> Result<()> {
     let dir = data_dir(cli)?;
     let view = match SocketBackend::connect(&socket_path(cli, config, &dir).0) {
-        Ok(mut backend) => {
+        Ok(backend) => {
             eprintln!("正在通过援助服务检查数据库……");
-            match backend.call(Request::Check)?.body {
-                Response::Checked(view) => view,
-                _ => bail!("服务应答不符"),
-            }
+            Client::new(Box::new(backend)).check()?
         }
         Err(e) if socket_path(cli, config, &dir).1 => bail!(
             "无法连接援助服务（{}）。服务停止时，数据目录所有者可以不用 --socket 直接检查。",
@@ -828,10 +816,8 @@ fn check_keymap(file: &Path) -> Result<()> {
     }
 }
 
-fn verify_audit(backend: &mut dyn Backend) -> Result<()> {
-    let Response::AuditCheck(check) = backend.call(Request::AuditVerify)?.body else {
-        bail!("服务应答不符");
-    };
+fn verify_audit(client: &mut Client) -> Result<()> {
+    let check = client.audit_verify()?;
     for w in &check.warnings {
         println!("注意：{w}");
     }
@@ -896,11 +882,8 @@ fn restore_store(
     Ok(())
 }
 
-fn show_audit(backend: &mut dyn Backend, person: Option<String>) -> Result<()> {
-    let request = Request::AuditShow { id_number: person };
-    let Response::AuditLog(lines) = backend.call(request)?.body else {
-        bail!("服务应答不符");
-    };
+fn show_audit(client: &mut Client, person: Option<String>) -> Result<()> {
+    let lines = client.audit_show(person)?;
     // Names and reasons in entries come from records, which may predate input cleaning.
     for e in lines {
         println!(

@@ -3,12 +3,14 @@
 //! Fronts (the TUI, the CLI, the socket server) reach it through a [`Backend`].
 
 pub mod actor;
+pub mod client;
 mod exits;
 mod ledger;
 pub mod protocol;
 mod recognition;
 
 pub use actor::{Actor, Role};
+pub use client::Client;
 pub use protocol::*;
 pub use recognition::HELD_ELSEWHERE;
 

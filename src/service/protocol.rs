@@ -212,6 +212,46 @@ impl Request {
             | Request::Ledger { .. } => false,
         }
     }
+
+    /// Whether `response` is the kind of answer this request asks for: what
+    /// [`super::client::Client`] checks of every reply. Spelled out request by request.
+    pub fn answered_by(&self, response: &Response) -> bool {
+        use Response as R;
+        match self {
+            Request::Overview => matches!(response, R::Overview(_)),
+            Request::Queue => matches!(response, R::Queue(_)),
+            Request::Household { .. } => matches!(response, R::Household(_)),
+            Request::FollowUpForm { .. } => matches!(response, R::FollowUpForm(_)),
+            Request::SaveFollowUp { .. } => matches!(response, R::Saved(_)),
+            Request::RevealId { .. } => matches!(response, R::IdNumber { .. }),
+            Request::ListUsers => matches!(response, R::Users(_)),
+            Request::AuditVerify => matches!(response, R::AuditCheck(_)),
+            Request::AuditShow { .. } => matches!(response, R::AuditLog(_)),
+            Request::Backup => matches!(response, R::BackedUp { .. }),
+            Request::Check => matches!(response, R::Checked(_)),
+            Request::IntakeDraft => matches!(response, R::IntakeDraft(_)),
+            Request::Register { .. } => matches!(response, R::Registered(_)),
+            Request::CaseReview { .. } => matches!(response, R::CaseReview(_)),
+            Request::CaseStep { .. } => matches!(response, R::Stepped { .. }),
+            Request::Notices { .. } => matches!(response, R::Notices(_)),
+            Request::ZeroEmployment => matches!(response, R::ZeroEmployment(_)),
+            Request::Exits => matches!(response, R::Exits(_)),
+            Request::ExitStats => matches!(response, R::ExitStats(_)),
+            Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
+                matches!(response, R::Ledger(_))
+            }
+            Request::SaveDraft { .. }
+            | Request::DiscardDraft { .. }
+            | Request::AddUser { .. }
+            | Request::DisableUser { .. }
+            | Request::Ping
+            | Request::ReAnchor { .. }
+            | Request::SaveIntakeDraft { .. }
+            | Request::DiscardIntakeDraft
+            | Request::ProposeExit { .. }
+            | Request::DecideExit { .. } => matches!(response, R::Done),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -532,6 +572,10 @@ pub enum ServiceError {
     /// The link to the server: refused, broken, or a frame it could not read.
     #[error("{0}")]
     Link(String),
+    /// A reply of another kind than the request asks for (a server of another version, or
+    /// a bug): raised by [`super::client::Client`] alone.
+    #[error("服务应答不符（程序与服务的版本可能不一致），请重试或联系管理员")]
+    Unexpected,
 }
 
 impl ServiceError {
