@@ -75,6 +75,12 @@ pub enum Action {
     EndPost,
     AddPolicy,
     AddDibao,
+    /// On the exits screen: propose the selected finding as an exit, its evidence editable.
+    ProposeExit,
+    /// On the exits screen: approve the selected proposal (认定取消).
+    ApproveExit,
+    /// On the exits screen: return the selected proposal, with a reason.
+    ReturnExit,
     /// A character typed into the field under the cursor. Not bindable.
     #[serde(skip)]
     Type(char),
@@ -114,7 +120,7 @@ impl Edit {
 impl Action {
     /// Every action a keymap file may bind, in the order the shipped keymap's comment
     /// lists them: what the file parser accepts and what error messages name.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 41] = [
         Action::Help,
         Action::ShowQueue,
         Action::ShowHousehold,
@@ -153,6 +159,9 @@ impl Action {
         Action::EndPost,
         Action::AddPolicy,
         Action::AddDibao,
+        Action::ProposeExit,
+        Action::ApproveExit,
+        Action::ReturnExit,
     ];
 
     /// The snake_case name a keymap file uses (`copy_last`); `None` for the actions no file
@@ -210,6 +219,9 @@ impl Action {
             Action::EndPost => "岗位退出",
             Action::AddPolicy => "享受政策",
             Action::AddDibao => "低保联动",
+            Action::ProposeExit => "提出退出",
+            Action::ApproveExit => "批准退出",
+            Action::ReturnExit => "退回",
             Action::Type(_) => "输入",
             Action::Paste(_) => "粘贴",
             Action::Edit(_) => "编辑",
@@ -263,7 +275,10 @@ mod tests {
             | Action::AddPost
             | Action::EndPost
             | Action::AddPolicy
-            | Action::AddDibao => true,
+            | Action::AddDibao
+            | Action::ProposeExit
+            | Action::ApproveExit
+            | Action::ReturnExit => true,
         }
     }
 
@@ -287,5 +302,6 @@ mod tests {
             assert_eq!(action.name(), None, "{action:?}");
         }
         assert_eq!(Action::CopyLast.name().as_deref(), Some("copy_last"));
+        assert_eq!(Action::ApproveExit.name().as_deref(), Some("approve_exit"));
     }
 }

@@ -189,7 +189,10 @@ impl App {
             Screen::Followup => Context::Followup,
             Screen::Intake => Context::Intake,
             Screen::Review => Context::Review,
-            Screen::Exits => Context::Exits,
+            Screen::Exits => self
+                .exits
+                .as_ref()
+                .map_or(Context::Exits, ExitPane::context),
             Screen::Ledger if self.ledger.as_ref().is_some_and(|l| l.form.is_some()) => {
                 Context::Entry
             }
@@ -261,7 +264,7 @@ impl App {
                     }
                 }
             }
-            Context::Exits => {
+            Context::Exits | Context::ExitNote => {
                 let outcome = match (&mut self.exits, request) {
                     (Some(x), InputRequest::InsertChar(c)) => x.type_char(c),
                     (Some(x), other) => {
@@ -310,7 +313,7 @@ impl App {
                     review.paste(text);
                 }
             }
-            Context::Exits => {
+            Context::Exits | Context::ExitNote => {
                 if let Some(exits) = &mut self.exits {
                     exits.paste(text);
                 }
@@ -547,6 +550,9 @@ impl App {
                 ExitOutcome::Nothing
             }
             (Some(x), Action::Open) => x.submit(),
+            (Some(x), Action::ProposeExit) => x.propose(),
+            (Some(x), Action::ApproveExit) => x.approve(),
+            (Some(x), Action::ReturnExit) => x.return_(),
             _ => ExitOutcome::Nothing,
         };
         self.exit_outcome(outcome);
@@ -1366,7 +1372,7 @@ impl App {
                 Action::Quit,
             ],
             Context::Review => &[Action::Help, Action::Open, Action::Back, Action::Quit],
-            Context::Exits => &[
+            Context::Exits | Context::ExitNote => &[
                 Action::Help,
                 Action::ShowHousehold,
                 Action::Open,
@@ -1430,7 +1436,7 @@ impl App {
                     (Context::Conflict, Action::Back) => "回到表单",
                     (Context::Intake, Action::Save) => "登记",
                     (Context::Review, Action::Open) => "确定",
-                    (Context::Exits, Action::Open) => "确定",
+                    (Context::Exits | Context::ExitNote, Action::Open) => "确定",
                     (Context::Conflict, Action::Save) => "按所选保存",
                     _ => action.label(),
                 };

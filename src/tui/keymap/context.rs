@@ -14,13 +14,15 @@ pub enum Context {
     Intake,
     Review,
     Exits,
+    /// The exits screen while it asks for evidence or a return reason: letters type.
+    ExitNote,
     Ledger,
     Entry,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Queue,
         Context::Search,
@@ -30,6 +32,7 @@ impl Context {
         Context::Intake,
         Context::Review,
         Context::Exits,
+        Context::ExitNote,
         Context::Ledger,
         Context::Entry,
         Context::Help,
@@ -47,6 +50,7 @@ impl Context {
             Context::Intake => "intake",
             Context::Review => "review",
             Context::Exits => "exits",
+            Context::ExitNote => "exit_note",
             Context::Ledger => "ledger",
             Context::Entry => "entry",
             Context::Help => "help",
@@ -65,6 +69,7 @@ impl Context {
             Context::Intake => "登记申请",
             Context::Review => "审核",
             Context::Exits => "退出审核",
+            Context::ExitNote => "退出依据或退回理由",
             Context::Ledger => "援助台账",
             Context::Entry => "台账登记",
             Context::Help => "帮助",
@@ -84,7 +89,7 @@ impl Context {
                 | Context::Followup
                 | Context::Intake
                 | Context::Review
-                | Context::Exits
+                | Context::ExitNote
                 | Context::Entry
         )
     }

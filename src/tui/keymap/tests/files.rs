@@ -116,3 +116,10 @@ fn check_refuses_typing_pasting_and_editing_as_bindable_actions() {
         assert!(found[0].1.contains("不能绑定到键上"), "{name}: {found:?}");
     }
 }
+
+#[test]
+fn check_refuses_a_letter_bound_in_the_exits_prompt() {
+    let found = problems("[exit_note]\na = \"approve_exit\"\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 2);
+}

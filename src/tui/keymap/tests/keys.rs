@@ -110,6 +110,7 @@ fn contexts_have_file_names_and_chinese_titles() {
             "intake",
             "review",
             "exits",
+            "exit_note",
             "ledger",
             "entry",
             "help"
@@ -128,6 +129,7 @@ fn contexts_have_file_names_and_chinese_titles() {
             "登记申请",
             "审核",
             "退出审核",
+            "退出依据或退回理由",
             "援助台账",
             "台账登记",
             "帮助"

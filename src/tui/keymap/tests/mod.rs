@@ -364,6 +364,50 @@ fn resolve_gives_nothing_for_unbound_chords_and_control_characters() {
 }
 
 #[test]
+fn the_exits_list_binds_p_a_r_and_its_prompt_types_them() {
+    let keymap = Keymap::builtin();
+    let none = KeyModifiers::NONE;
+    for (c, action) in [
+        ('p', Action::ProposeExit),
+        ('a', Action::ApproveExit),
+        ('r', Action::ReturnExit),
+    ] {
+        assert_eq!(
+            press(&keymap, Context::Exits, KeyCode::Char(c), none),
+            Some(action)
+        );
+        assert_eq!(
+            press(&keymap, Context::ExitNote, KeyCode::Char(c), none),
+            Some(Action::Type(c))
+        );
+    }
+    assert_eq!(
+        press(&keymap, Context::ExitNote, KeyCode::Enter, none),
+        Some(Action::Open)
+    );
+    assert_eq!(
+        press(&keymap, Context::ExitNote, KeyCode::Esc, none),
+        Some(Action::Back)
+    );
+}
+
+#[test]
+fn a_user_may_rebind_the_exit_decisions() {
+    let keymap = overridden("[exits]\na = \"none\"\ny = { action = \"approve_exit\" }\n");
+    assert_eq!(
+        keymap.lookup(Context::Exits, key("y")),
+        Some(Action::ApproveExit)
+    );
+    assert_eq!(keymap.lookup(Context::Exits, key("a")), None);
+    assert_eq!(
+        keymap
+            .key_for(Context::Exits, &Action::ApproveExit)
+            .as_deref(),
+        Some("y")
+    );
+}
+
+#[test]
 fn help_has_the_screens_table_then_the_global_one_with_keys_of_one_action_on_one_row() {
     let keymap = Keymap::builtin();
     let help = keymap.help(Context::Queue);
@@ -383,4 +427,22 @@ fn help_has_the_screens_table_then_the_global_one_with_keys_of_one_action_on_one
             description: "帮助（本屏按键说明）".into(),
         })
     );
+    let exits = keymap.help(Context::Exits);
+    let keys: Vec<&str> = exits[0].rows.iter().map(|r| r.keys.as_str()).collect();
+    for shown in ["p", "a", "r"] {
+        assert!(keys.contains(&shown), "{keys:?}");
+    }
+}
+
+#[test]
+fn the_vim_keymap_moves_through_exits_with_j_and_k() {
+    let Some(vim) = Keymap::named("vim") else {
+        panic!("keymaps/vim.toml is refused");
+    };
+    assert_eq!(vim.lookup(Context::Exits, key("j")), Some(Action::Down));
+    assert_eq!(
+        vim.lookup(Context::Exits, key("a")),
+        Some(Action::ApproveExit)
+    );
+    assert_eq!(vim.lookup(Context::ExitNote, key("j")), None);
 }
