@@ -534,3 +534,35 @@ fn a_county_reviewer_approves_one_exit_and_returns_another_in_f5() {
     let queue = screen(&app, 80, 24);
     assert!(!queue.contains(&name), "{queue}");
 }
+
+#[test]
+fn letters_typed_into_the_return_reason_are_text_not_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(5));
+    key(&mut app, KeyCode::Char('r'));
+    typed(&mut app, "apr 缺材料");
+    let asking = screen(&app, 80, 24);
+    assert!(asking.contains("退回理由：apr 缺材料"), "{asking}");
+    assert!(asking.contains("待审核3"), "nothing approved: {asking}");
+    key(&mut app, KeyCode::Enter);
+    let returned = screen(&app, 80, 24);
+    assert!(
+        returned.contains("已退回") && returned.contains("待审核2"),
+        "{returned}"
+    );
+}
+
+#[test]
+fn help_on_the_exits_screen_names_the_keys_that_decide() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(5));
+    key(&mut app, KeyCode::F(1));
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("帮助：退出审核"), "{shown}");
+    for line in ["  p ", "  a ", "  r "] {
+        assert!(shown.contains(line), "{line}: {shown}");
+    }
+    assert!(shown.contains("批准退出"), "{shown}");
+}

@@ -8,7 +8,7 @@ use super::exit_pane::{ExitOutcome, ExitPane};
 use super::followup_pane::FollowupPane;
 use super::household_pane::HouseholdPane;
 use super::intake_pane::IntakePane;
-use super::keymap::{Context, Key, Keymap};
+use super::keymap::{Context, Keymap};
 use super::ledger_pane::{EntryForm, LedgerPane};
 use super::queue_pane::QueuePane;
 use super::queue_pane::QueueView;
@@ -17,7 +17,7 @@ use super::theme::Theme;
 use crate::domain::CaseId;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::service::{Backend, Overview, Reply, Request, Response, ServiceError};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -189,7 +189,10 @@ impl App {
             Screen::Followup => Context::Followup,
             Screen::Intake => Context::Intake,
             Screen::Review => Context::Review,
-            Screen::Exits => Context::Exits,
+            Screen::Exits => self
+                .exits
+                .as_ref()
+                .map_or(Context::Exits, ExitPane::context),
             Screen::Ledger if self.ledger.as_ref().is_some_and(|l| l.form.is_some()) => {
                 Context::Entry
             }
@@ -205,7 +208,7 @@ impl App {
                 true
             }
             Event::Paste(text) => {
-                self.paste(&text);
+                self.update(Action::Paste(text));
                 true
             }
             Event::Resize(w, h) => {
@@ -219,33 +222,14 @@ impl App {
     pub fn handle_key(&mut self, key: KeyEvent) {
         // A message stays until the next key (已保存 must be seen, then get out of the way).
         self.status = None;
-        let ctx = self.context();
-        match self.keymap.lookup(ctx, Key::from_event(&key)) {
-            Some(action) => self.update(action),
-            None => self.type_key(ctx, key),
+        if let Some(action) = self.keymap.resolve(self.context(), &key) {
+            self.update(action);
         }
     }
 
-    fn type_key(&mut self, ctx: Context, key: KeyEvent) {
-        let request = match key.code {
-            KeyCode::Char(c) => {
-                if key.modifiers.intersects(
-                    crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
-                ) {
-                    return;
-                }
-                Some(InputRequest::InsertChar(c))
-            }
-            KeyCode::Backspace => Some(InputRequest::DeletePrevChar),
-            KeyCode::Delete => Some(InputRequest::DeleteNextChar),
-            KeyCode::Left => Some(InputRequest::GoToPrevChar),
-            KeyCode::Right => Some(InputRequest::GoToNextChar),
-            KeyCode::Home => Some(InputRequest::GoToStart),
-            KeyCode::End => Some(InputRequest::GoToEnd),
-            _ => None,
-        };
-        let Some(request) = request else { return };
-        match ctx {
+    /// A typed character or an edit, for the text field of the screen in front (if any).
+    fn type_text(&mut self, request: InputRequest) {
+        match self.context() {
             Context::Search => {
                 if let InputRequest::InsertChar(c) = request
                     && c.is_control()
@@ -280,7 +264,7 @@ impl App {
                     }
                 }
             }
-            Context::Exits => {
+            Context::Exits | Context::ExitNote => {
                 let outcome = match (&mut self.exits, request) {
                     (Some(x), InputRequest::InsertChar(c)) => x.type_char(c),
                     (Some(x), other) => {
@@ -329,7 +313,7 @@ impl App {
                     review.paste(text);
                 }
             }
-            Context::Exits => {
+            Context::Exits | Context::ExitNote => {
                 if let Some(exits) = &mut self.exits {
                     exits.paste(text);
                 }
@@ -346,6 +330,9 @@ impl App {
     pub fn update(&mut self, action: Action) {
         let page = self.list_height().max(1) as isize;
         match action {
+            Action::Type(c) => self.type_text(InputRequest::InsertChar(c)),
+            Action::Edit(edit) => self.type_text(edit.request()),
+            Action::Paste(text) => self.paste(&text),
             Action::Quit => self.quit(),
             Action::Redraw => self.full_redraw = true,
             Action::Help => {
@@ -563,6 +550,9 @@ impl App {
                 ExitOutcome::Nothing
             }
             (Some(x), Action::Open) => x.submit(),
+            (Some(x), Action::ProposeExit) => x.propose(),
+            (Some(x), Action::ApproveExit) => x.approve(),
+            (Some(x), Action::ReturnExit) => x.return_(),
             _ => ExitOutcome::Nothing,
         };
         self.exit_outcome(outcome);
@@ -1382,7 +1372,7 @@ impl App {
                 Action::Quit,
             ],
             Context::Review => &[Action::Help, Action::Open, Action::Back, Action::Quit],
-            Context::Exits => &[
+            Context::Exits | Context::ExitNote => &[
                 Action::Help,
                 Action::ShowHousehold,
                 Action::Open,
@@ -1437,7 +1427,7 @@ impl App {
         let ctx = self.context();
         let mut spans = Vec::new();
         for action in self.footer_actions() {
-            if let Some(key) = self.keymap.key_for(ctx, *action) {
+            if let Some(key) = self.keymap.key_for(ctx, action) {
                 let label = match (ctx, action) {
                     (Context::Queue, Action::Open) => "户档案",
                     (Context::Search, Action::Open) => "确定",
@@ -1446,7 +1436,7 @@ impl App {
                     (Context::Conflict, Action::Back) => "回到表单",
                     (Context::Intake, Action::Save) => "登记",
                     (Context::Review, Action::Open) => "确定",
-                    (Context::Exits, Action::Open) => "确定",
+                    (Context::Exits | Context::ExitNote, Action::Open) => "确定",
                     (Context::Conflict, Action::Save) => "按所选保存",
                     _ => action.label(),
                 };
@@ -1466,29 +1456,13 @@ impl App {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let mut lines = Vec::new();
-        for (title, table) in [(ctx.title(), ctx), ("全局", Context::Global)] {
-            lines.push(Line::from(Span::styled(
-                title.to_string(),
-                self.theme.label(),
-            )));
-            // Keys with the same action share a line, so a screen's help fits in 80x24.
-            let mut seen: Vec<Action> = Vec::new();
-            for b in self.keymap.bindings(table) {
-                if seen.contains(&b.action) {
-                    continue;
-                }
-                seen.push(b.action);
-                let keys: Vec<String> = self
-                    .keymap
-                    .bindings(table)
-                    .iter()
-                    .filter(|o| o.action == b.action)
-                    .map(|o| o.key.label())
-                    .collect();
+        for section in self.keymap.help(ctx) {
+            lines.push(Line::from(Span::styled(section.title, self.theme.label())));
+            for row in section.rows {
                 lines.push(Line::from(format!(
                     "  {}{}",
-                    super::cells::fit(&keys.join(" "), 18),
-                    b.description
+                    super::cells::fit(&row.keys, 18),
+                    row.description
                 )));
             }
         }
