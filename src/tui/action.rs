@@ -1,9 +1,14 @@
-//! The vocabulary of the UI: every thing a key can ask for. Keymap files name these in
-//! snake_case (`followup = ...`), and `App::update` is a match over them.
+//! The vocabulary of the UI: every thing a key can ask for, typed text included. Keymap
+//! files name the bindable actions in snake_case (`followup = ...`), listed in
+//! [`Action::ALL`]; `App::update` is a match over them all. Typing, editing and pasting
+//! ([`Action::Type`], [`Action::Edit`], [`Action::Paste`]) are actions too, so every key
+//! reaches a pane the same way, but no keymap file can bind them: the keymap makes them
+//! from whatever key is left unbound (`Keymap::resolve`).
 
 use serde::{Deserialize, Serialize};
+use tui_input::InputRequest;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// F1: help for the screen in front of you, generated from the keymap.
@@ -70,11 +75,111 @@ pub enum Action {
     EndPost,
     AddPolicy,
     AddDibao,
+    /// On the exits screen: propose the selected finding as an exit, its evidence editable.
+    ProposeExit,
+    /// On the exits screen: approve the selected proposal (认定取消).
+    ApproveExit,
+    /// On the exits screen: return the selected proposal, with a reason.
+    ReturnExit,
+    /// A character typed into the field under the cursor. Not bindable.
+    #[serde(skip)]
+    Type(char),
+    /// Text pasted into the field under the cursor (bracketed paste). Not bindable.
+    #[serde(skip)]
+    Paste(String),
+    /// A key that edits the field under the cursor. Not bindable.
+    #[serde(skip)]
+    Edit(Edit),
+}
+
+/// The keys that edit a text field rather than type into it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Edit {
+    DeletePrev,
+    DeleteNext,
+    Left,
+    Right,
+    Home,
+    End,
+}
+
+impl Edit {
+    /// The same edit as the text input widget names it.
+    pub fn request(self) -> InputRequest {
+        match self {
+            Edit::DeletePrev => InputRequest::DeletePrevChar,
+            Edit::DeleteNext => InputRequest::DeleteNextChar,
+            Edit::Left => InputRequest::GoToPrevChar,
+            Edit::Right => InputRequest::GoToNextChar,
+            Edit::Home => InputRequest::GoToStart,
+            Edit::End => InputRequest::GoToEnd,
+        }
+    }
 }
 
 impl Action {
+    /// Every action a keymap file may bind, in the order the shipped keymap's comment
+    /// lists them: what the file parser accepts and what error messages name.
+    pub const ALL: [Action; 41] = [
+        Action::Help,
+        Action::ShowQueue,
+        Action::ShowHousehold,
+        Action::Followup,
+        Action::Quit,
+        Action::Redraw,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::First,
+        Action::Last,
+        Action::Search,
+        Action::Open,
+        Action::Back,
+        Action::NextField,
+        Action::PrevField,
+        Action::Save,
+        Action::CopyLast,
+        Action::ClearFilter,
+        Action::RevealId,
+        Action::TakeTheirs,
+        Action::TakeMine,
+        Action::Register,
+        Action::Review,
+        Action::ViewFollowUps,
+        Action::ViewInitialReview,
+        Action::ViewNotice,
+        Action::ViewAwaiting,
+        Action::ViewOverdue,
+        Action::ViewZeroEmployment,
+        Action::ViewTier,
+        Action::ShowExits,
+        Action::ShowLedger,
+        Action::AddPost,
+        Action::EndPost,
+        Action::AddPolicy,
+        Action::AddDibao,
+        Action::ProposeExit,
+        Action::ApproveExit,
+        Action::ReturnExit,
+    ];
+
+    /// The snake_case name a keymap file uses (`copy_last`); `None` for the actions no file
+    /// may bind.
+    pub fn name(&self) -> Option<String> {
+        match toml::Value::try_from(self) {
+            Ok(toml::Value::String(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether a keymap file may bind this action: everything but typing, editing, pasting.
+    pub fn is_bindable(&self) -> bool {
+        !matches!(self, Action::Type(_) | Action::Paste(_) | Action::Edit(_))
+    }
+
     /// Short Chinese label for the footer and the help screen.
-    pub fn label(self) -> &'static str {
+    pub fn label(&self) -> &'static str {
         match self {
             Action::Help => "帮助",
             Action::ShowQueue => "队列",
@@ -114,6 +219,89 @@ impl Action {
             Action::EndPost => "岗位退出",
             Action::AddPolicy => "享受政策",
             Action::AddDibao => "低保联动",
+            Action::ProposeExit => "提出退出",
+            Action::ApproveExit => "批准退出",
+            Action::ReturnExit => "退回",
+            Action::Type(_) => "输入",
+            Action::Paste(_) => "粘贴",
+            Action::Edit(_) => "编辑",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new variant stops this match from compiling: add it to [`Action::ALL`] if a keymap
+    /// file may bind it, or to the non-bindable arm if not.
+    fn listed_in_all(action: &Action) -> bool {
+        match action {
+            Action::Type(_) | Action::Paste(_) | Action::Edit(_) => false,
+            Action::Help
+            | Action::ShowQueue
+            | Action::ShowHousehold
+            | Action::Followup
+            | Action::Quit
+            | Action::Redraw
+            | Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+            | Action::Search
+            | Action::Open
+            | Action::Back
+            | Action::NextField
+            | Action::PrevField
+            | Action::Save
+            | Action::CopyLast
+            | Action::ClearFilter
+            | Action::RevealId
+            | Action::TakeTheirs
+            | Action::TakeMine
+            | Action::Register
+            | Action::Review
+            | Action::ViewFollowUps
+            | Action::ViewInitialReview
+            | Action::ViewNotice
+            | Action::ViewAwaiting
+            | Action::ViewOverdue
+            | Action::ViewZeroEmployment
+            | Action::ViewTier
+            | Action::ShowExits
+            | Action::ShowLedger
+            | Action::AddPost
+            | Action::EndPost
+            | Action::AddPolicy
+            | Action::AddDibao
+            | Action::ProposeExit
+            | Action::ApproveExit
+            | Action::ReturnExit => true,
+        }
+    }
+
+    #[test]
+    fn all_lists_each_bindable_action_once_with_a_name() {
+        for (i, action) in Action::ALL.iter().enumerate() {
+            assert!(listed_in_all(action) && action.is_bindable(), "{action:?}");
+            assert!(action.name().is_some(), "{action:?}");
+            assert!(!Action::ALL[..i].contains(action), "{action:?} twice");
+        }
+    }
+
+    #[test]
+    fn typing_editing_and_pasting_have_no_file_name() {
+        for action in [
+            Action::Type('j'),
+            Action::Paste("张三".into()),
+            Action::Edit(Edit::Left),
+        ] {
+            assert!(!listed_in_all(&action) && !action.is_bindable());
+            assert_eq!(action.name(), None, "{action:?}");
+        }
+        assert_eq!(Action::CopyLast.name().as_deref(), Some("copy_last"));
+        assert_eq!(Action::ApproveExit.name().as_deref(), Some("approve_exit"));
     }
 }

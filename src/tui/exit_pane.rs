@@ -1,8 +1,12 @@
 //! 退出审核 (第(五)条): exits waiting for the county, then what the rules found — each with
-//! its rule and evidence. `p` proposes a finding (its evidence, which can be edited), `a`
-//! approves a proposal, `r` returns one with a reason; the service checks who may.
+//! its rule and evidence. [`ExitPane::propose`] proposes a finding (its evidence, which can
+//! be edited), [`ExitPane::approve`] approves a proposal, [`ExitPane::return_`] returns one
+//! with a reason (`p`, `a`, `r` in the shipped keymap); the service checks who may. While
+//! the pane asks for evidence or a reason it is in its own keymap context, where letters
+//! type.
 
 use super::cells::{clip, fit, input_view};
+use super::keymap::Context;
 use super::theme::Theme;
 use crate::domain::exit::ExitReason;
 use crate::service::ExitRow;
@@ -66,31 +70,76 @@ impl ExitPane {
         self.ask.take().is_some()
     }
 
+    /// The keymap context: the list's, or the prompt's while one is open.
+    pub fn context(&self) -> Context {
+        match self.ask {
+            Some(_) => Context::ExitNote,
+            None => Context::Exits,
+        }
+    }
+
+    /// A character typed: into the prompt when one is open; else a reminder of the keys.
     pub fn type_char(&mut self, c: char) -> ExitOutcome {
+        if self.ask.is_none() {
+            return ExitOutcome::Say(match self.selected_row() {
+                None => "没有待审核的退出".into(),
+                Some(_) => "p 提出退出  a 批准  r 退回".into(),
+            });
+        }
+        if !c.is_control() {
+            self.input.handle(InputRequest::InsertChar(c));
+        }
+        ExitOutcome::Nothing
+    }
+
+    /// 提出退出: opens the evidence prompt for a finding, filled with its rule and evidence.
+    pub fn propose(&mut self) -> ExitOutcome {
         if self.ask.is_some() {
-            if !c.is_control() {
-                self.input.handle(InputRequest::InsertChar(c));
-            }
             return ExitOutcome::Nothing;
         }
         let Some(row) = self.selected_row() else {
             return ExitOutcome::Say("没有待审核的退出".into());
         };
-        match (c, row.proposed.is_some()) {
-            ('p', false) => {
-                let evidence = format!("{}：{}", row.rule, row.evidence.join("；"));
-                self.input = Input::new(crate::domain::text::clean_line(&evidence, 200));
-                self.ask = Some(Ask::Evidence);
-                ExitOutcome::Nothing
-            }
-            ('p', true) => ExitOutcome::Say("已提出，等待县级审核".into()),
-            ('a', true) => ExitOutcome::Approve,
-            ('r', true) => {
+        if row.proposed.is_some() {
+            return ExitOutcome::Say("已提出，等待县级审核".into());
+        }
+        let evidence = format!("{}：{}", row.rule, row.evidence.join("；"));
+        self.input = Input::new(crate::domain::text::clean_line(&evidence, 200));
+        self.ask = Some(Ask::Evidence);
+        ExitOutcome::Nothing
+    }
+
+    /// 批准: the selected proposal approved.
+    pub fn approve(&mut self) -> ExitOutcome {
+        match self.proposal() {
+            Ok(()) => ExitOutcome::Approve,
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// 退回: opens the prompt for the reason the selected proposal goes back.
+    pub fn return_(&mut self) -> ExitOutcome {
+        match self.proposal() {
+            Ok(()) => {
                 self.ask = Some(Ask::ReturnReason);
                 ExitOutcome::Nothing
             }
-            ('a' | 'r', false) => ExitOutcome::Say("这是程序发现的线索，请先按 p 提出退出".into()),
-            _ => ExitOutcome::Say("p 提出退出  a 批准  r 退回".into()),
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// Whether the selected row is a proposal a decision can be made on; if not, what to
+    /// tell the user.
+    fn proposal(&self) -> Result<(), ExitOutcome> {
+        if self.ask.is_some() {
+            return Err(ExitOutcome::Nothing);
+        }
+        match self.selected_row() {
+            None => Err(ExitOutcome::Say("没有待审核的退出".into())),
+            Some(row) if row.proposed.is_none() => Err(ExitOutcome::Say(
+                "这是程序发现的线索，请先按 p 提出退出".into(),
+            )),
+            Some(_) => Ok(()),
         }
     }
 
