@@ -2,25 +2,25 @@
 //! categories and work status, whether it is a zero-employment household, and the timeline
 //! of recognitions, follow-ups and status changes, newest first.
 
-use super::cells::{clip, fit};
-use super::theme::Theme;
 use crate::domain::CaseId;
 use crate::domain::followup_form::format_date;
 use crate::service::HouseholdView;
+use crate::tui::cells::{clip, fit};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub struct HouseholdPane {
-    pub view: HouseholdView,
+pub(super) struct HouseholdFile {
+    pub(super) view: HouseholdView,
     /// Full ID numbers revealed (and audited) while this household is open.
-    pub revealed: Vec<(crate::domain::PersonId, String)>,
-    pub selected: usize,
-    pub timeline_offset: usize,
+    pub(super) revealed: Vec<(crate::domain::PersonId, String)>,
+    pub(super) selected: usize,
+    timeline_offset: usize,
 }
 
-impl HouseholdPane {
+impl HouseholdFile {
     pub fn new(view: HouseholdView, focus: Option<CaseId>) -> Self {
         let selected = view
             .members

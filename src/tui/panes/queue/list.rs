@@ -1,12 +1,14 @@
-//! 案件队列: who needs what this month, most urgent first (R-FOLLOW-1), searched as you type.
+//! The queue's rows and what is shown of them: the view, the search filter, the selection,
+//! the scroll; and their drawing. Which rows are due comes from the service (R-FOLLOW-1).
+//!
 //! The selected row is shown by a marker in the first column only, so moving it costs a few
 //! bytes on the wire rather than a repainted row.
 
-use super::cells::{fit, width};
-use super::theme::Theme;
 use crate::domain::name_search::{Searchable, matches};
 use crate::domain::{CaseId, DueStatus, RecognitionStatus, Tier};
 use crate::service::QueueRow;
+use crate::tui::cells::{fit, width};
+use crate::tui::theme::Theme;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -83,22 +85,22 @@ fn status_label(r: &QueueRow, today: NaiveDate) -> &'static str {
 }
 
 #[derive(Default)]
-pub struct QueuePane {
+pub(super) struct QueueList {
     rows: Vec<QueueRow>,
-    pub view: QueueView,
+    pub(super) view: QueueView,
     /// The day the rows were computed for (to tell a notice that has ended).
-    pub today: Option<NaiveDate>,
+    pub(super) today: Option<NaiveDate>,
     /// Indices into `rows` that pass the filter, in queue order.
     visible: Vec<usize>,
     /// Position in `visible`.
     selected: usize,
     /// First visible position shown.
     offset: usize,
-    pub search: Input,
-    pub searching: bool,
+    pub(super) search: Input,
+    pub(super) searching: bool,
 }
 
-impl QueuePane {
+impl QueueList {
     pub fn set_rows(&mut self, rows: Vec<QueueRow>) {
         let keep = self.selected_case();
         self.rows = rows;
@@ -106,10 +108,6 @@ impl QueuePane {
         if let Some(case) = keep {
             self.select_case(case);
         }
-    }
-
-    pub fn rows(&self) -> &[QueueRow] {
-        &self.rows
     }
 
     /// Shows `view`, keeping the selected case if it is in it.
@@ -146,6 +144,12 @@ impl QueuePane {
             .collect();
         self.selected = 0;
         self.offset = 0;
+    }
+
+    /// How many rows pass the view and the filter.
+    #[cfg(test)]
+    pub fn visible_count(&self) -> usize {
+        self.visible.len()
     }
 
     pub fn filter(&self) -> &str {
@@ -368,7 +372,7 @@ impl QueuePane {
     pub fn render_search(&self, frame: &mut Frame, area: Rect, theme: &Theme) -> u16 {
         let prompt = "搜索（姓名/拼音首字母/身份证后4位/电话）：";
         let room = usize::from(area.width).saturating_sub(width(prompt));
-        let (shown, caret) = super::cells::input_view(&self.search, room);
+        let (shown, caret) = crate::tui::cells::input_view(&self.search, room);
         let line = Line::from(vec![Span::styled(prompt, theme.label()), Span::raw(shown)]);
         frame.render_widget(Paragraph::new(line), area);
         let cursor = width(prompt) + caret;

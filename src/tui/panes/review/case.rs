@@ -3,12 +3,12 @@
 //! words (a reason, an objection, a finding) or a tier asks for them on the line below.
 //! Whether the account may take the step is the service's to say; its refusal is shown.
 
-use super::cells::{clip, fit, input_view};
-use super::theme::Theme;
 use crate::domain::exit::ExitReason;
 use crate::domain::recognition::Step;
 use crate::domain::{RecognitionStatus, Tier};
 use crate::service::ReviewView;
+use crate::tui::cells::{clip, fit, input_view};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -17,7 +17,7 @@ use tui_input::{Input, InputRequest};
 
 /// The steps, by the digit that takes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Choice {
+pub(super) enum Choice {
     StartReview,
     PassInitialReview,
     Reject,
@@ -91,15 +91,15 @@ enum Ask {
     Text(Choice, Option<Tier>, bool),
 }
 
-pub struct ReviewPane {
-    pub view: ReviewView,
+pub(super) struct ReviewCase {
+    pub(super) view: ReviewView,
     ask: Option<Ask>,
     input: Input,
     history_offset: usize,
 }
 
 /// What a key in the pane came to.
-pub enum Outcome {
+pub(super) enum Outcome {
     Nothing,
     /// Take this step.
     Take(Step),
@@ -109,7 +109,7 @@ pub enum Outcome {
     Say(String),
 }
 
-impl ReviewPane {
+impl ReviewCase {
     pub fn new(view: ReviewView) -> Self {
         Self {
             view,
@@ -117,10 +117,6 @@ impl ReviewPane {
             input: Input::default(),
             history_offset: 0,
         }
-    }
-
-    pub fn asking(&self) -> bool {
-        self.ask.is_some()
     }
 
     /// Esc: drop the question if one is open. Returns whether there was one.
@@ -391,7 +387,7 @@ impl ReviewPane {
         };
         let mut cursor = None;
         if let Some(q) = question {
-            let prompt_w = super::cells::width(&q);
+            let prompt_w = crate::tui::cells::width(&q);
             let (shown, caret) = input_view(&self.input, w.saturating_sub(prompt_w + 1));
             let y = inner.y + u16::try_from(lines.len()).unwrap_or(0);
             cursor = Some(Position::new(

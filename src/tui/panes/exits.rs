@@ -1,0 +1,220 @@
+//! 退出审核 (第(五)条), F5: exits waiting for the county, then what the rules found. The
+//! list and its prompt are [`crate::tui::exit_pane::ExitPane`]; this pane sends the
+//! proposal or the decision and says what became of it. The service checks who may.
+
+use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
+use crate::service::{ExitCount, Request, Response, ServiceError};
+use crate::tui::action::Action;
+use crate::tui::exit_pane::{ExitOutcome, ExitPane};
+use crate::tui::keymap::Context;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+#[derive(Default)]
+pub struct ExitsPane {
+    /// None until the rows arrive.
+    list: Option<ExitPane>,
+    /// What to say once the service has done what was asked.
+    done: Option<String>,
+}
+
+const FOOTER: &[(Action, &str)] = &[
+    (Action::Help, ""),
+    (Action::ShowHousehold, ""),
+    (Action::Open, "确定"),
+    (Action::Back, ""),
+    (Action::Quit, ""),
+];
+
+impl ExitsPane {
+    pub fn opening() -> Self {
+        Self::default()
+    }
+
+    /// The month's approved exits by reason, for the status line when the list opens.
+    fn stats_said(counts: &[ExitCount]) -> Effect {
+        let month: u32 = counts.iter().map(|c| c.this_month).sum();
+        let parts: Vec<String> = counts
+            .iter()
+            .filter(|c| c.this_month > 0)
+            .map(|c| format!("{} {}", c.reason.label(), c.this_month))
+            .collect();
+        let text = if parts.is_empty() {
+            "本月尚无批准退出".to_string()
+        } else {
+            format!("本月已退出 {month} 人：{}", parts.join("，"))
+        };
+        say(StatusKind::Info, text)
+    }
+
+    /// What a key in the list came to, as a request for the selected row.
+    fn outcome(&mut self, outcome: ExitOutcome) -> Vec<Effect> {
+        let row = self.list.as_ref().and_then(|l| l.selected_row()).cloned();
+        let (request, done) = match (outcome, row) {
+            (ExitOutcome::Nothing, _) => return Vec::new(),
+            (ExitOutcome::Say(text), _) => return vec![say(StatusKind::Info, text)],
+            (_, None) => return Vec::new(),
+            (ExitOutcome::Propose(evidence), Some(row)) => (
+                Request::ProposeExit {
+                    case: row.case,
+                    rev: row.rev,
+                    reason: row.reason,
+                    evidence,
+                },
+                format!("已提出 {} 退出，等待县级审核", row.name),
+            ),
+            (ExitOutcome::Approve, Some(row)) => (
+                Request::DecideExit {
+                    case: row.case,
+                    rev: row.rev,
+                    approve: true,
+                    note: String::new(),
+                },
+                format!("已批准 {} 退出，认定已取消，不再列入回访", row.name),
+            ),
+            (ExitOutcome::Return(note), Some(row)) => (
+                Request::DecideExit {
+                    case: row.case,
+                    rev: row.rev,
+                    approve: false,
+                    note,
+                },
+                format!("已退回 {} 的退出申请", row.name),
+            ),
+        };
+        self.done = Some(done);
+        vec![Effect::Ask(request)]
+    }
+}
+
+impl Pane for ExitsPane {
+    fn kind(&self) -> PaneKind {
+        PaneKind::Exits
+    }
+
+    fn context(&self) -> Context {
+        self.list
+            .as_ref()
+            .map(ExitPane::context)
+            .unwrap_or(Context::Exits)
+    }
+
+    fn start(&mut self, _env: &Env) -> Vec<Effect> {
+        vec![Effect::Ask(Request::Exits)]
+    }
+
+    fn update(&mut self, action: Action, env: &Env) -> Vec<Effect> {
+        let page = env.list_height.max(1) as isize;
+        let Some(list) = &mut self.list else {
+            return Vec::new();
+        };
+        let outcome = match action {
+            Action::Up => {
+                list.move_by(-1);
+                ExitOutcome::Nothing
+            }
+            Action::Down => {
+                list.move_by(1);
+                ExitOutcome::Nothing
+            }
+            Action::PageUp => {
+                list.move_by(-page);
+                ExitOutcome::Nothing
+            }
+            Action::PageDown => {
+                list.move_by(page);
+                ExitOutcome::Nothing
+            }
+            Action::Open => list.submit(),
+            Action::ProposeExit => list.propose(),
+            Action::ApproveExit => list.approve(),
+            Action::ReturnExit => list.return_(),
+            Action::Type(c) => list.type_char(c),
+            Action::Edit(edit) => {
+                list.edit(edit.request());
+                ExitOutcome::Nothing
+            }
+            Action::Paste(text) => {
+                list.paste(&text);
+                ExitOutcome::Nothing
+            }
+            Action::Back => {
+                if !list.cancel() {
+                    return vec![Effect::Close];
+                }
+                ExitOutcome::Nothing
+            }
+            Action::ShowQueue => return vec![Effect::CloseToQueue],
+            Action::ShowExits => return self.start(env),
+            Action::ShowHousehold => {
+                return match list.selected_row() {
+                    Some(r) => vec![Effect::Open(Box::new(
+                        super::household::HouseholdPane::opening(r.household, Some(r.case)),
+                    ))],
+                    None => vec![say(StatusKind::Info, "没有选中的人员")],
+                };
+            }
+            Action::Followup => {
+                return match list.selected_row() {
+                    Some(r) => vec![Effect::Open(Box::new(
+                        super::followup::FollowupPane::opening(r.case),
+                    ))],
+                    None => Vec::new(),
+                };
+            }
+            _ => ExitOutcome::Nothing,
+        };
+        self.outcome(outcome)
+    }
+
+    fn answer(
+        &mut self,
+        asked: Request,
+        answer: Result<Response, ServiceError>,
+        _env: &Env,
+    ) -> Vec<Effect> {
+        match (asked, answer) {
+            (_, Ok(Response::Exits(rows))) => match &mut self.list {
+                Some(list) => {
+                    list.set_rows(rows);
+                    Vec::new()
+                }
+                None => {
+                    self.list = Some(ExitPane::new(rows));
+                    vec![Effect::Ask(Request::ExitStats)]
+                }
+            },
+            (_, Ok(Response::ExitStats(counts))) => vec![Self::stats_said(&counts)],
+            (Request::Exits, Err(e)) if self.list.is_none() => {
+                vec![say(StatusKind::Error, e.to_string()), Effect::Close]
+            }
+            (Request::Exits | Request::ExitStats, Err(_)) => Vec::new(),
+            // The rows are fetched again when the data sequence moves (see `notice`).
+            (_, Ok(_)) => match self.done.take() {
+                Some(done) => vec![say(StatusKind::Ok, done)],
+                None => Vec::new(),
+            },
+            (_, Err(e)) => {
+                self.done = None;
+                vec![super::failed("未办理", &e)]
+            }
+        }
+    }
+
+    fn notice(&mut self, notice: &Notice, _env: &Env) -> Vec<Effect> {
+        match notice {
+            Notice::DataChanged if self.list.is_some() => vec![Effect::Ask(Request::Exits)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn footer(&self) -> &'static [(Action, &'static str)] {
+        FOOTER
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, env: &Env) {
+        if let Some(list) = &self.list {
+            list.render(frame, area, env.theme);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! 援助台账 (R-LEDGER-1), `l` in a household: one member's posts, policies and dibao
+//! linkage, and the small forms that add to them. Each entry is checked by the service
+//! against the ledger's `rev`; its problems come back beside their fields.
+
+use super::{Effect, Env, Pane, PaneKind, StatusKind, say};
+use crate::domain::PersonId;
+use crate::domain::ledger::EntryKind;
+use crate::service::{Request, Response, ServiceError};
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use crate::tui::ledger_pane::{EntryForm, LedgerPane as Ledger};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub struct LedgerPane {
+    person: PersonId,
+    /// None until the ledger arrives.
+    ledger: Option<Ledger>,
+}
+
+const LEDGER_FOOTER: &[(Action, &str)] =
+    &[(Action::Help, ""), (Action::Back, ""), (Action::Quit, "")];
+
+const ENTRY_FOOTER: &[(Action, &str)] = &[
+    (Action::Help, ""),
+    (Action::NextField, ""),
+    (Action::Save, ""),
+    (Action::Back, ""),
+    (Action::Quit, ""),
+];
+
+impl LedgerPane {
+    pub fn opening(person: PersonId) -> Self {
+        Self {
+            person,
+            ledger: None,
+        }
+    }
+
+    fn form(&mut self) -> Option<&mut EntryForm> {
+        self.ledger.as_mut().and_then(|l| l.form.as_mut())
+    }
+
+    fn save(&self) -> Vec<Effect> {
+        let Some(ledger) = &self.ledger else {
+            return Vec::new();
+        };
+        let Some(form) = &ledger.form else {
+            return Vec::new();
+        };
+        vec![Effect::Ask(Request::AddLedgerEntry {
+            person: self.person,
+            rev: ledger.view.ledger.rev,
+            kind: form.kind,
+            values: form.values.clone(),
+        })]
+    }
+}
+
+impl Pane for LedgerPane {
+    fn kind(&self) -> PaneKind {
+        PaneKind::Ledger
+    }
+
+    fn context(&self) -> Context {
+        match self.ledger.as_ref().and_then(|l| l.form.as_ref()) {
+            Some(_) => Context::Entry,
+            None => Context::Ledger,
+        }
+    }
+
+    fn start(&mut self, _env: &Env) -> Vec<Effect> {
+        vec![Effect::Ask(Request::Ledger {
+            person: self.person,
+        })]
+    }
+
+    fn update(&mut self, action: Action, env: &Env) -> Vec<Effect> {
+        if let Some(form) = self.form() {
+            match action {
+                Action::NextField | Action::Down | Action::Open => form.next(),
+                Action::PrevField | Action::Up => form.prev(),
+                Action::Type(c) => form.type_char(c),
+                Action::Edit(edit) => form.edit(edit.request()),
+                Action::Paste(text) => form.paste(&text),
+                Action::Save => return self.save(),
+                Action::Back => {
+                    if let Some(ledger) = &mut self.ledger {
+                        ledger.form = None;
+                    }
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        let kind = match action {
+            Action::AddPost => EntryKind::Post,
+            Action::EndPost => EntryKind::EndPost,
+            Action::AddPolicy => EntryKind::Policy,
+            Action::AddDibao => EntryKind::Dibao,
+            Action::Back | Action::ShowHousehold => return vec![Effect::Close],
+            Action::ShowQueue => return vec![Effect::CloseToQueue],
+            Action::ShowExits => {
+                return vec![Effect::Open(Box::new(super::exits::ExitsPane::opening()))];
+            }
+            Action::Followup => {
+                return vec![say(StatusKind::Info, "回访请先返回户档案（Esc）")];
+            }
+            _ => return Vec::new(),
+        };
+        if let Some(ledger) = &mut self.ledger {
+            ledger.form = Some(EntryForm::new(kind, env.overview.today));
+        }
+        Vec::new()
+    }
+
+    fn answer(
+        &mut self,
+        asked: Request,
+        answer: Result<Response, ServiceError>,
+        _env: &Env,
+    ) -> Vec<Effect> {
+        match (asked, answer) {
+            (Request::Ledger { .. }, Ok(Response::Ledger(view))) => {
+                self.ledger = Some(Ledger::new(view));
+                Vec::new()
+            }
+            (Request::Ledger { .. }, Err(e)) => {
+                vec![say(StatusKind::Error, e.to_string()), Effect::Close]
+            }
+            (Request::AddLedgerEntry { kind, .. }, Ok(Response::Ledger(view))) => {
+                self.ledger = Some(Ledger::new(view));
+                vec![say(StatusKind::Ok, format!("已记入台账：{}", kind.title()))]
+            }
+            (Request::AddLedgerEntry { kind, .. }, Err(ServiceError::InvalidEntry(errors))) => {
+                let labels = kind.labels();
+                let first = errors
+                    .first()
+                    .map(|(i, m)| format!("{}：{m}", labels.get(*i).unwrap_or(&"")))
+                    .unwrap_or_default();
+                let n = errors.len();
+                if let Some(form) = self.form() {
+                    form.show_errors(errors);
+                }
+                vec![say(
+                    StatusKind::Error,
+                    format!("有 {n} 项需要修改，未保存。{first}"),
+                )]
+            }
+            (Request::AddLedgerEntry { .. }, Err(e)) => vec![super::failed("未保存", &e)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn footer(&self) -> &'static [(Action, &'static str)] {
+        match self.context() {
+            Context::Entry => ENTRY_FOOTER,
+            _ => LEDGER_FOOTER,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, env: &Env) {
+        if let Some(ledger) = &self.ledger {
+            ledger.render(frame, area, env.theme);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! 审核: one case on its way in (第(二)条), opened from the queue or a household. The case
+//! file and its questions are in `case.rs`; this pane sends the step the caseworker chose and
+//! says what became of it. Whether the account may take the step is the service's to say.
+
+mod case;
+
+use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
+use crate::domain::CaseId;
+use crate::service::{Request, Response, ServiceError};
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use case::{Outcome, ReviewCase};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub struct ReviewPane {
+    case: CaseId,
+    /// None until the case file arrives.
+    file: Option<ReviewCase>,
+}
+
+const FOOTER: &[(Action, &str)] = &[
+    (Action::Help, ""),
+    (Action::Open, "确定"),
+    (Action::Back, ""),
+    (Action::Quit, ""),
+];
+
+impl ReviewPane {
+    pub fn opening(case: CaseId) -> Self {
+        Self { case, file: None }
+    }
+
+    fn ask_for_file(&self) -> Effect {
+        Effect::Ask(Request::CaseReview { case: self.case })
+    }
+
+    /// What the caseworker's key came to, as a request or a message.
+    fn outcome(&self, outcome: Outcome) -> Vec<Effect> {
+        let Some(rev) = self.file.as_ref().map(|f| f.view.rev) else {
+            return Vec::new();
+        };
+        let case = self.case;
+        match outcome {
+            Outcome::Nothing => Vec::new(),
+            Outcome::Say(text) => vec![say(StatusKind::Error, text)],
+            Outcome::ProposeExit(reason, evidence) => vec![Effect::Ask(Request::ProposeExit {
+                case,
+                rev,
+                reason,
+                evidence,
+            })],
+            Outcome::Take(step) => vec![Effect::Ask(Request::CaseStep { case, rev, step })],
+        }
+    }
+}
+
+impl Pane for ReviewPane {
+    fn kind(&self) -> PaneKind {
+        PaneKind::Review
+    }
+
+    fn context(&self) -> Context {
+        Context::Review
+    }
+
+    fn start(&mut self, _env: &Env) -> Vec<Effect> {
+        vec![self.ask_for_file()]
+    }
+
+    fn update(&mut self, action: Action, _env: &Env) -> Vec<Effect> {
+        let Some(file) = &mut self.file else {
+            return Vec::new();
+        };
+        let outcome = match action {
+            Action::Open => file.submit(),
+            Action::PageDown => {
+                file.scroll(8);
+                Outcome::Nothing
+            }
+            Action::PageUp => {
+                file.scroll(-8);
+                Outcome::Nothing
+            }
+            Action::Type(c) => file.type_char(c),
+            Action::Edit(edit) => {
+                file.edit(edit.request());
+                Outcome::Nothing
+            }
+            Action::Paste(text) => {
+                file.paste(&text);
+                Outcome::Nothing
+            }
+            Action::Back => {
+                if !file.cancel() {
+                    return vec![Effect::Close];
+                }
+                Outcome::Nothing
+            }
+            Action::ShowQueue => return vec![Effect::CloseToQueue],
+            Action::ShowHousehold => {
+                return vec![Effect::Open(Box::new(
+                    super::household::HouseholdPane::opening(file.view.household, Some(self.case)),
+                ))];
+            }
+            Action::Followup => {
+                return vec![Effect::Open(Box::new(
+                    super::followup::FollowupPane::opening(self.case),
+                ))];
+            }
+            Action::ShowExits => {
+                return vec![Effect::Open(Box::new(super::exits::ExitsPane::opening()))];
+            }
+            _ => Outcome::Nothing,
+        };
+        self.outcome(outcome)
+    }
+
+    fn answer(
+        &mut self,
+        asked: Request,
+        answer: Result<Response, ServiceError>,
+        _env: &Env,
+    ) -> Vec<Effect> {
+        match (asked, answer) {
+            (_, Ok(Response::CaseReview(view))) => {
+                self.file = Some(ReviewCase::new(view));
+                Vec::new()
+            }
+            (Request::CaseReview { .. }, Err(e)) if self.file.is_none() => {
+                vec![say(StatusKind::Error, e.to_string()), Effect::Close]
+            }
+            (Request::CaseReview { .. }, Err(e)) => vec![say(StatusKind::Error, e.to_string())],
+            // The file is fetched again when the data sequence moves (see `notice`).
+            (Request::ProposeExit { reason, .. }, Ok(_)) => vec![say(
+                StatusKind::Ok,
+                format!("已提出退出（{}），等待县级审核（F5）", reason.label()),
+            )],
+            (Request::CaseStep { step, .. }, Ok(Response::Stepped { status, .. })) => {
+                vec![say(
+                    StatusKind::Ok,
+                    format!("已办理：{}。案件现为“{}”", step.label(), status.label()),
+                )]
+            }
+            (_, Err(ServiceError::Conflict(m))) => {
+                vec![self.ask_for_file(), say(StatusKind::Error, m)]
+            }
+            (_, Err(e)) => vec![super::failed("未办理", &e)],
+            (_, Ok(_)) => Vec::new(),
+        }
+    }
+
+    fn notice(&mut self, notice: &Notice, _env: &Env) -> Vec<Effect> {
+        match notice {
+            Notice::DataChanged if self.file.is_some() => vec![self.ask_for_file()],
+            _ => Vec::new(),
+        }
+    }
+
+    fn footer(&self) -> &'static [(Action, &'static str)] {
+        FOOTER
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, env: &Env) {
+        if let Some(file) = &self.file {
+            file.render(frame, area, env.theme);
+        }
+    }
+}
