@@ -455,8 +455,8 @@ impl App {
         };
         if let Some(form) = &mut ledger.form {
             match action {
-                Action::NextField | Action::Down | Action::Open => form.next(),
-                Action::PrevField | Action::Up => form.prev(),
+                Action::NextField | Action::Down | Action::Open => form.next_field(),
+                Action::PrevField | Action::Up => form.prev_field(),
                 Action::Save => self.save_entry(),
                 _ => {}
             }
@@ -478,10 +478,9 @@ impl App {
         let request = Request::AddLedgerEntry {
             person: ledger.view.person,
             rev: ledger.view.ledger.rev,
-            kind: form.kind,
-            values: form.values.clone(),
+            entry: form.draft.clone(),
         };
-        let title = form.kind.title();
+        let title = form.kind().title();
         match self.call(request) {
             Ok(Response::Ledger(view)) => {
                 self.ledger = Some(LedgerPane::new(view));
@@ -489,15 +488,9 @@ impl App {
             }
             Ok(_) => self.say(StatusKind::Error, "服务应答不符"),
             Err(ServiceError::InvalidEntry(errors)) => {
-                let labels = self
-                    .ledger
-                    .as_ref()
-                    .and_then(|l| l.form.as_ref())
-                    .map(|f| f.kind.labels())
-                    .unwrap_or(&[]);
                 let first = errors
                     .first()
-                    .map(|(i, m)| format!("{}：{m}", labels.get(*i).unwrap_or(&"")))
+                    .map(|(field, m)| format!("{}：{m}", field.label()))
                     .unwrap_or_default();
                 let n = errors.len();
                 if let Some(form) = self.ledger.as_mut().and_then(|l| l.form.as_mut()) {

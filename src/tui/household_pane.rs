@@ -5,7 +5,7 @@
 use super::cells::{clip, fit};
 use super::theme::Theme;
 use crate::domain::CaseId;
-use crate::domain::followup_form::format_date;
+use crate::domain::form::format_date;
 use crate::service::HouseholdView;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -7,6 +7,7 @@ pub mod cells;
 pub mod conflict_pane;
 pub mod exit_pane;
 pub mod followup_pane;
+pub mod form;
 pub mod household_pane;
 pub mod intake_pane;
 pub mod keymap;
@@ -15,7 +16,6 @@ pub mod queue_pane;
 pub mod review_pane;
 pub mod terminal;
 pub mod theme;
-pub mod typing;
 pub mod wire;
 
 pub use action::Action;
