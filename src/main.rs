@@ -182,7 +182,7 @@ enum KeymapCommand {
 /// Parsed here rather than by clap, so that only the value that wins (the flag over the
 /// variable) is judged.
 fn parse_today(s: &str) -> Result<NaiveDate> {
-    yuanzhu::domain::followup_form::parse_date(s)
+    yuanzhu::domain::form::parse_date(s)
         .map_err(|m| anyhow::anyhow!("--today / YUANZHU_TODAY 的值“{s}”有误：{m}"))
 }
 

@@ -9,7 +9,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use yuanzhu::domain::ledger::{DibaoKind, EntryKind};
+use yuanzhu::domain::ledger::{DibaoKind, EntryKind, LedgerDraft, LedgerField};
 use yuanzhu::domain::{RecognitionStatus, Role, Settings};
 use yuanzhu::service::{Actor, LedgerView, Request, Response, Service, ServiceError, Today};
 
@@ -27,8 +27,7 @@ fn add(
     let request = Request::AddLedgerEntry {
         person: view.person,
         rev: view.ledger.rev,
-        kind,
-        values: values.iter().map(|s| s.to_string()).collect(),
+        entry: LedgerDraft::typed(kind, values),
     };
     service.handle(actor, request).map(|r| match r.body {
         Response::Ledger(v) => v,
@@ -96,7 +95,8 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
     ];
     let refused = add(&service, &worker, &view, EntryKind::Policy, &over_benefits).unwrap_err();
     assert!(
-        matches!(&refused, ServiceError::InvalidEntry(e) if e[0].1.contains("2026年2月")),
+        matches!(&refused, ServiceError::InvalidEntry(e)
+            if e[0].0 == LedgerField::BenefitMonths && e[0].1.contains("2026年2月")),
         "{refused:?}"
     );
     let subsidy = [
@@ -129,8 +129,7 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
     let stale = Request::AddLedgerEntry {
         person,
         rev: 0,
-        kind: EntryKind::EndPost,
-        values: vec!["2026-12-31".into(), "5".into()],
+        entry: LedgerDraft::typed(EntryKind::EndPost, &["2026-12-31", "5"]),
     };
     assert!(matches!(
         service.handle(&worker, stale),

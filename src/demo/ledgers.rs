@@ -1,7 +1,7 @@
 //! Posts, policies and dibao linkage in the demo's ledgers (R-LEDGER-1), entered through
 //! the same checks as the caseworker's forms.
 
-use crate::domain::ledger::{EntryContext, EntryKind, check_entry};
+use crate::domain::ledger::{EntryContext, EntryKind, LedgerDraft, check_entry};
 use crate::domain::retirement::retirement_date;
 use crate::domain::{RecognitionStatus, Settings};
 use crate::store::{County, Stamp, Store, StoreError};
@@ -84,8 +84,7 @@ pub fn generate(store: &Store, county: &County, stamp: &Stamp) -> Result<(), Sto
         };
         let mut ledger = store.ledger(person.id)?;
         for (kind, values) in entries {
-            let values: Vec<String> = values.iter().map(|s| s.to_string()).collect();
-            let Ok(entry) = check_entry(*kind, &values, &ctx) else {
+            let Ok(entry) = check_entry(&LedgerDraft::typed(*kind, values), &ctx) else {
                 continue;
             };
             if ledger.add(entry).is_err() {

@@ -4,8 +4,12 @@
 //! typed, so an unfinished or invalid form survives a dropped link unchanged.
 
 use super::followup::{ContactMethod, Employment, FollowUpAnswers, Need, WorkStatus};
+use super::form::{
+    CodeTable, FieldKind, FieldTexts, FormField, TypedForm, Willing, YuanError, format_date,
+    parse_date, parse_yuan, pick, position, shown,
+};
 use super::settings::Settings;
-use super::text::{clean_line, halfwidth};
+use super::text::clean_line;
 use super::tier::Tier;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -26,33 +30,6 @@ pub enum Field {
     NextContact,
 }
 
-/// How a field is typed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldKind {
-    Date,
-    /// One key picks one option.
-    Code(&'static [(char, &'static str)]),
-    /// Each key toggles an option; `0` clears.
-    Codes(&'static [(char, &'static str)]),
-    Text {
-        max_chars: usize,
-    },
-    Yuan,
-}
-
-const METHOD: &[(char, &str)] = &[('1', "入户走访"), ('2', "电话联系"), ('3', "数据比对")];
-const WORK: &[(char, &str)] = &[
-    ('1', "未就业"),
-    ('2', "单位就业"),
-    ('3', "灵活就业"),
-    ('4', "自主创业"),
-    ('5', "公益性岗位"),
-    ('6', "外出务工"),
-];
-const YES_NO: &[(char, &str)] = &[('1', "是"), ('2', "否")];
-const WILLING: &[(char, &str)] = &[('1', "有"), ('2', "无")];
-const NEEDS: &[(char, &str)] = &[('1', "岗位"), ('2', "培训"), ('3', "创业"), ('4', "其他")];
-
 impl Field {
     pub const ALL: [Field; 12] = [
         Field::Date,
@@ -70,7 +47,7 @@ impl Field {
     ];
 
     pub fn index(self) -> usize {
-        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
+        position(self, &Field::ALL)
     }
 
     pub fn label(self) -> &'static str {
@@ -93,16 +70,26 @@ impl Field {
     pub fn kind(self) -> FieldKind {
         match self {
             Field::Date | Field::NextContact => FieldKind::Date,
-            Field::Method => FieldKind::Code(METHOD),
-            Field::WorkStatus => FieldKind::Code(WORK),
-            Field::Contract | Field::SocialInsurance => FieldKind::Code(YES_NO),
-            Field::Willing => FieldKind::Code(WILLING),
-            Field::Needs => FieldKind::Codes(NEEDS),
+            Field::Method => FieldKind::Code(CodeTable::of::<ContactMethod>()),
+            Field::WorkStatus => FieldKind::Code(CodeTable::of::<WorkStatus>()),
+            Field::Contract | Field::SocialInsurance => FieldKind::Code(CodeTable::of::<bool>()),
+            Field::Willing => FieldKind::Code(CodeTable::of::<Willing>()),
+            Field::Needs => FieldKind::Codes(CodeTable::of::<Need>()),
             Field::Employer => FieldKind::Text { max_chars: 40 },
             Field::Services => FieldKind::Text { max_chars: 100 },
             Field::Plan => FieldKind::Text { max_chars: 200 },
             Field::Wage => FieldKind::Yuan,
         }
+    }
+}
+
+impl FormField for Field {
+    fn label(self) -> &'static str {
+        Field::label(self)
+    }
+
+    fn kind(self) -> FieldKind {
+        Field::kind(self)
     }
 }
 
@@ -121,37 +108,10 @@ pub struct FormContext {
     pub tier: Tier,
 }
 
-/// A form's text, one string per field by the field's position; kept as typed, so a
-/// form written by an older program (fewer fields) reads back with the new ones empty.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct FieldTexts(Vec<String>);
-
-impl FieldTexts {
-    pub fn blank(fields: usize) -> Self {
-        Self(vec![String::new(); fields])
-    }
-
-    pub fn get(&self, index: usize) -> &str {
-        self.0.get(index).map(String::as_str).unwrap_or("")
-    }
-
-    pub fn set(&mut self, index: usize, value: String) {
-        if self.0.len() <= index {
-            self.0.resize(index + 1, String::new());
-        }
-        self.0[index] = value;
-    }
-}
-
 /// The form's text, field by field, exactly as typed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUpDraft {
     values: FieldTexts,
-}
-
-pub fn format_date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
 }
 
 fn code_of<T: PartialEq>(all: &[T], value: T) -> String {
@@ -271,13 +231,7 @@ impl FollowUpDraft {
 
     /// One key in a code field. Returns whether the key meant something there.
     pub fn press_code(&mut self, field: Field, key: char) -> bool {
-        match pressed(field.kind(), self.get(field), key) {
-            Some(value) => {
-                self.set(field, value);
-                true
-            }
-            None => false,
-        }
+        self.press_key(field, key)
     }
 
     /// Checks every applicable field; either all answers, or every problem at once.
@@ -338,8 +292,12 @@ impl FollowUpDraft {
             );
             let wage = match parse_yuan(self.get(Field::Wage)) {
                 Ok(w) => Some(w),
-                Err(m) => {
-                    fail(Field::Wage, m);
+                Err(YuanError::Empty) => {
+                    fail(Field::Wage, "请填写月工资");
+                    None
+                }
+                Err(e) => {
+                    fail(Field::Wage, e.message());
                     None
                 }
             };
@@ -413,55 +371,31 @@ impl FollowUpDraft {
     }
 }
 
-/// The option whose one-based code is `raw` (after folding full-width digits).
-/// A code field's raw value as its labels, e.g. `2 电话联系`; several as `1 岗位  2 培训`.
-pub fn shown(kind: FieldKind, raw: &str) -> String {
-    match kind {
-        FieldKind::Code(options) | FieldKind::Codes(options) => raw
-            .chars()
-            .filter_map(|c| options.iter().find(|(k, _)| *k == c))
-            .map(|(k, label)| format!("{k} {label}"))
-            .collect::<Vec<_>>()
-            .join("  "),
-        _ => raw.to_string(),
-    }
-}
+impl TypedForm for FollowUpDraft {
+    type Field = Field;
+    type Context = FormContext;
+    type Answers = FollowUpAnswers;
 
-/// The value of a code field after `key` (full-width digits too): one option picks it;
-/// in a multiple-choice field a key toggles its option and `0` clears. `None` when the key
-/// means nothing there.
-pub fn pressed(kind: FieldKind, current: &str, key: char) -> Option<String> {
-    let key = halfwidth(&key.to_string()).chars().next().unwrap_or(key);
-    match kind {
-        FieldKind::Code(options) => options
-            .iter()
-            .any(|(k, _)| *k == key)
-            .then(|| key.to_string()),
-        FieldKind::Codes(options) => {
-            if key == '0' {
-                return Some(String::new());
-            }
-            if !options.iter().any(|(k, _)| *k == key) {
-                return None;
-            }
-            let mut chosen: Vec<char> = current.chars().collect();
-            if let Some(i) = chosen.iter().position(|c| *c == key) {
-                chosen.remove(i);
-            } else {
-                chosen.push(key);
-                chosen.sort_unstable();
-            }
-            Some(chosen.into_iter().collect())
-        }
-        _ => None,
+    fn fields(&self) -> &'static [Field] {
+        &Field::ALL
     }
-}
 
-/// The option a code field's raw value picks: `"2"` is the second.
-pub fn pick<T: Copy>(raw: &str, all: &[T]) -> Option<T> {
-    let raw = halfwidth(raw.trim());
-    let n: usize = raw.parse().ok()?;
-    all.get(n.checked_sub(1)?).copied()
+    fn text(&self, field: Field) -> &str {
+        self.get(field)
+    }
+
+    fn set_text(&mut self, field: Field, value: String) {
+        self.set(field, value);
+    }
+
+    fn applies(&self, field: Field) -> bool {
+        FollowUpDraft::applies(self, field)
+    }
+
+    fn check(&self, ctx: &FormContext) -> Result<FollowUpAnswers, Vec<(Field, String)>> {
+        self.validate(ctx)
+            .map_err(|errors| errors.into_iter().map(|e| (e.field, e.message)).collect())
+    }
 }
 
 fn required_code<T: Copy>(
@@ -479,50 +413,6 @@ fn required_code<T: Copy>(
         fail(field, &format!("请按 1-{} 选择", all.len()));
     }
     found
-}
-
-/// `2026-11-28`, also `20261128` and `2026/11/28` or `2026.11.28`, full-width digits allowed.
-pub fn parse_date(raw: &str) -> Result<NaiveDate, &'static str> {
-    let s = halfwidth(raw.trim());
-    if s.is_empty() {
-        return Err("请填写日期");
-    }
-    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let separators_ok = s
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.'));
-    if !separators_ok {
-        return Err("日期格式应为 2026-11-28");
-    }
-    let (y, m, d) = if s.len() == 8 && digits.len() == 8 {
-        (&digits[0..4], &digits[4..6], &digits[6..8])
-    } else {
-        let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
-        match parts.as_slice() {
-            [y, m, d] if y.len() == 4 && !m.is_empty() && !d.is_empty() => (*y, *m, *d),
-            _ => return Err("日期格式应为 2026-11-28"),
-        }
-    };
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
-        return Err("日期格式应为 2026-11-28");
-    };
-    NaiveDate::from_ymd_opt(y, m, d).ok_or("日期无效（没有这一天）")
-}
-
-/// Whole yuan, commas allowed, at most 1,000,000.
-pub fn parse_yuan(raw: &str) -> Result<u32, &'static str> {
-    let s: String = halfwidth(raw.trim())
-        .chars()
-        .filter(|c| *c != ',' && *c != '，')
-        .collect();
-    if s.is_empty() {
-        return Err("请填写月工资");
-    }
-    let n: u32 = s.parse().map_err(|_| "只能填整数金额（元）")?;
-    if n > 1_000_000 {
-        return Err("金额过大，请核对");
-    }
-    Ok(n)
 }
 
 #[cfg(test)]

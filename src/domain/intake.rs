@@ -5,7 +5,10 @@
 
 use super::category::{Category, Evidence, RecordedCategory, is_4050};
 use super::followup::WorkStatus;
-use super::followup_form::{FieldKind, FieldTexts, format_date, parse_date, pick, pressed, shown};
+use super::form::{
+    CodeTable, Coded, FieldKind, FieldTexts, FormField, TypedForm, Willing, format_date,
+    parse_date, pick, pick_coded, position, shown,
+};
 use super::id_number::{IdNumber, Sex, age_on};
 use super::person::{LabourCapacity, Relation};
 use super::retirement::{FormerRetirementClass, is_working_age};
@@ -39,48 +42,22 @@ pub enum IntakeField {
     Issuer2,
 }
 
-const YES_NO: &[(char, &str)] = &[('1', "是"), ('2', "否")];
-const HOUSEHOLD: &[(char, &str)] = &[('1', "新建家庭"), ('2', "加入已登记的家庭")];
-const RELATION: &[(char, &str)] = &[
-    ('1', "户主"),
-    ('2', "配偶"),
-    ('3', "子女"),
-    ('4', "父母"),
-    ('5', "其他"),
-];
-const FORMER: &[(char, &str)] = &[('1', "原50周岁"), ('2', "原55周岁")];
-const LABOUR: &[(char, &str)] = &[('1', "完全"), ('2', "部分"), ('3', "无")];
-const WILLING: &[(char, &str)] = &[('1', "有"), ('2', "无")];
-const WORK: &[(char, &str)] = &[
-    ('1', "未就业"),
-    ('2', "单位就业"),
-    ('3', "灵活就业"),
-    ('4', "自主创业"),
-    ('5', "公益性岗位"),
-    ('6', "外出务工"),
-];
-const CATEGORY: &[(char, &str)] = &[
-    ('1', "残疾"),
-    ('2', "低保"),
-    ('3', "失地"),
-    ('4', "脱贫"),
-    ('5', "防返贫监测"),
-    ('6', "退捕渔民"),
-    ('7', "其他"),
-];
+/// 家庭: a household opened now, or one already on file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HouseholdKind {
+    New,
+    Join,
+}
 
-const RELATIONS: [Relation; 5] = [
-    Relation::Head,
-    Relation::Spouse,
-    Relation::Child,
-    Relation::Parent,
-    Relation::Other,
-];
-const LABOURS: [LabourCapacity; 3] = [
-    LabourCapacity::Full,
-    LabourCapacity::Partial,
-    LabourCapacity::None,
-];
+impl Coded for HouseholdKind {
+    const ALL: &'static [Self] = &[HouseholdKind::New, HouseholdKind::Join];
+    fn code_label(self) -> &'static str {
+        match self {
+            HouseholdKind::New => "新建家庭",
+            HouseholdKind::Join => "加入已登记的家庭",
+        }
+    }
+}
 
 impl IntakeField {
     pub const ALL: [IntakeField; 21] = [
@@ -108,10 +85,7 @@ impl IntakeField {
     ];
 
     pub fn index(self) -> usize {
-        IntakeField::ALL
-            .iter()
-            .position(|f| *f == self)
-            .unwrap_or(0)
+        position(self, &IntakeField::ALL)
     }
 
     pub fn label(self) -> &'static str {
@@ -145,22 +119,42 @@ impl IntakeField {
             IntakeField::IdNumber | IntakeField::MemberId => FieldKind::Text { max_chars: 18 },
             IntakeField::Name => FieldKind::Text { max_chars: 20 },
             IntakeField::Phone => FieldKind::Text { max_chars: 13 },
-            IntakeField::Apply => FieldKind::Code(YES_NO),
-            IntakeField::Household => FieldKind::Code(HOUSEHOLD),
+            IntakeField::Apply => FieldKind::Code(CodeTable::of::<bool>()),
+            IntakeField::Household => FieldKind::Code(CodeTable::of::<HouseholdKind>()),
             IntakeField::Township => FieldKind::Text { max_chars: 10 },
             IntakeField::Village => FieldKind::Text { max_chars: 20 },
             IntakeField::Address => FieldKind::Text { max_chars: 40 },
-            IntakeField::Relation => FieldKind::Code(RELATION),
-            IntakeField::FormerClass => FieldKind::Code(FORMER),
-            IntakeField::Labour => FieldKind::Code(LABOUR),
-            IntakeField::Willing => FieldKind::Code(WILLING),
-            IntakeField::WorkStatus => FieldKind::Code(WORK),
+            IntakeField::Relation => FieldKind::Code(CodeTable::of::<Relation>()),
+            IntakeField::FormerClass => FieldKind::Code(CodeTable::of::<FormerRetirementClass>()),
+            IntakeField::Labour => FieldKind::Code(CodeTable::of::<LabourCapacity>()),
+            IntakeField::Willing => FieldKind::Code(CodeTable::of::<Willing>()),
+            IntakeField::WorkStatus => FieldKind::Code(CodeTable::of::<WorkStatus>()),
             IntakeField::UnemployedSince => FieldKind::Date,
-            IntakeField::Category1 | IntakeField::Category2 => FieldKind::Code(CATEGORY),
+            IntakeField::Category1 | IntakeField::Category2 => {
+                FieldKind::Code(CodeTable::of::<Category>())
+            }
             IntakeField::Document1
             | IntakeField::Document2
             | IntakeField::Issuer1
             | IntakeField::Issuer2 => FieldKind::Text { max_chars: 30 },
+        }
+    }
+}
+
+impl FormField for IntakeField {
+    fn label(self) -> &'static str {
+        IntakeField::label(self)
+    }
+
+    fn kind(self) -> FieldKind {
+        IntakeField::kind(self)
+    }
+
+    fn hint(self) -> String {
+        match self {
+            IntakeField::IdNumber | IntakeField::MemberId => "18位，末位可为X".into(),
+            IntakeField::Township => "乡镇（街道）名称".into(),
+            _ => self.kind().hint(),
         }
     }
 }
@@ -246,13 +240,7 @@ impl IntakeDraft {
     }
 
     pub fn press_code(&mut self, field: IntakeField, key: char) -> bool {
-        match pressed(field.kind(), self.get(field), key) {
-            Some(value) => {
-                self.set(field, value);
-                true
-            }
-            None => false,
-        }
+        self.press_key(field, key)
     }
 
     fn id_number(&self) -> Option<IdNumber> {
@@ -260,7 +248,7 @@ impl IntakeDraft {
     }
 
     fn joins(&self) -> bool {
-        self.get(IntakeField::Household) == "2"
+        pick_coded(self.get(IntakeField::Household)) == Some(HouseholdKind::Join)
     }
 
     fn in_work(&self) -> bool {
@@ -360,36 +348,40 @@ impl IntakeDraft {
                 address: clean_line(self.get(F::Address), 40),
             })
         };
-        let mut code = |field: IntakeField, what: &str| -> Option<usize> {
-            let raw = self.get(field).trim().to_string();
-            let options = match field.kind() {
-                FieldKind::Code(o) => o.len(),
-                _ => 0,
-            };
-            match raw.parse::<usize>() {
-                Ok(n) if (1..=options).contains(&n) => Some(n - 1),
-                _ => {
-                    fail(field, format!("请选择{what}"));
-                    None
-                }
+        fn code<T: Coded>(
+            raw: &str,
+            field: IntakeField,
+            what: &str,
+            fail: &mut impl FnMut(IntakeField, String),
+        ) -> Option<T> {
+            let found = pick_coded(raw);
+            if found.is_none() {
+                fail(field, format!("请选择{what}"));
             }
-        };
-        let relation = code(F::Relation, "与户主关系").map(|i| RELATIONS[i]);
+            found
+        }
+        let relation: Option<Relation> =
+            code(self.get(F::Relation), F::Relation, "与户主关系", &mut fail);
         let former_class = if self.applies(F::FormerClass) {
-            code(F::FormerClass, "原退休年龄").map(|i| {
-                if i == 1 {
-                    FormerRetirementClass::FiftyFive
-                } else {
-                    FormerRetirementClass::Fifty
-                }
-            })
+            code(
+                self.get(F::FormerClass),
+                F::FormerClass,
+                "原退休年龄",
+                &mut fail,
+            )
         } else {
             Some(FormerRetirementClass::Fifty)
         };
-        let labour = code(F::Labour, "劳动能力").map(|i| LABOURS[i]);
-        let willing = code(F::Willing, "就业意愿").map(|i| i == 0);
-        let work_status =
-            code(F::WorkStatus, "就业状态").and_then(|i| WorkStatus::ALL.get(i).copied());
+        let labour: Option<LabourCapacity> =
+            code(self.get(F::Labour), F::Labour, "劳动能力", &mut fail);
+        let willing =
+            code::<Willing>(self.get(F::Willing), F::Willing, "就业意愿", &mut fail).map(|w| w.0);
+        let work_status: Option<WorkStatus> = code(
+            self.get(F::WorkStatus),
+            F::WorkStatus,
+            "就业状态",
+            &mut fail,
+        );
         let unemployed_since = if self.applies(F::UnemployedSince) {
             match parse_date(self.get(F::UnemployedSince)) {
                 Ok(d) if d > today => {
@@ -415,7 +407,7 @@ impl IntakeDraft {
             if raw.is_empty() {
                 continue;
             }
-            let Some(category) = pick(raw, &Category::RECORDED) else {
+            let Some(category) = pick_coded::<Category>(raw) else {
                 fail(cat, "请选择人员类别".into());
                 continue;
             };
@@ -499,6 +491,33 @@ impl IntakeDraft {
             }),
             _ => Err(errors),
         }
+    }
+}
+
+impl TypedForm for IntakeDraft {
+    type Field = IntakeField;
+    type Context = NaiveDate;
+    type Answers = IntakeAnswers;
+
+    fn fields(&self) -> &'static [IntakeField] {
+        &IntakeField::ALL
+    }
+
+    fn text(&self, field: IntakeField) -> &str {
+        self.get(field)
+    }
+
+    fn set_text(&mut self, field: IntakeField, value: String) {
+        self.set(field, value);
+    }
+
+    fn applies(&self, field: IntakeField) -> bool {
+        IntakeDraft::applies(self, field)
+    }
+
+    fn check(&self, today: &NaiveDate) -> Result<IntakeAnswers, Vec<(IntakeField, String)>> {
+        self.validate(*today)
+            .map_err(|errors| errors.into_iter().map(|e| (e.field, e.message)).collect())
     }
 }
 

@@ -4,7 +4,10 @@
 //! (R-GOV-1), never in cash.
 
 use super::case::RecognitionStatus;
-use super::followup_form::parse_date;
+use super::form::{
+    Coded, FieldKind, FieldTexts, FormField, TypedForm, format_date, parse_date, parse_month,
+    parse_yuan, pick_coded, position,
+};
 use super::ids::PersonId;
 use super::policy::{SubsidyMonths, flexible_si_months};
 use super::post::{Placement, PostExitReason, PostType, check_placement};
@@ -115,7 +118,7 @@ impl Ledger {
     }
 }
 
-/// The entry forms: which kind, and its fields' labels in order.
+/// The entry forms: which kind, and its fields in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntryKind {
     Post,
@@ -134,29 +137,212 @@ impl EntryKind {
         }
     }
 
-    pub fn labels(self) -> &'static [&'static str] {
+    pub fn fields(self) -> &'static [LedgerField] {
+        use LedgerField as F;
         match self {
             EntryKind::Post => &[
-                "岗位类型(1城镇2乡村)",
-                "用人单位",
-                "开始日期",
-                "结束日期",
-                "月岗位补贴(元)",
-                "月社保补贴(元)",
+                F::PostType,
+                F::Employer,
+                F::PostStart,
+                F::PostEnd,
+                F::PostSubsidy,
+                F::InsuranceSubsidy,
             ],
-            EntryKind::EndPost => &["退出日期", "原因(1-5)"],
+            EntryKind::EndPost => &[F::EndedOn, F::ExitReason],
             EntryKind::Policy => &[
-                "政策(1-5)",
-                "起始月份",
-                "结束月份",
-                "金额(元)",
-                "社保卡号",
-                "单位账户",
-                "批准月份",
-                "领失业金月份",
+                F::Policy,
+                F::PolicyFrom,
+                F::PolicyTo,
+                F::Amount,
+                F::Card,
+                F::UnitAccount,
+                F::Approved,
+                F::BenefitMonths,
             ],
-            EntryKind::Dibao => &["类型(1扣减2渐退)", "日期", "月扣减额(元)", "渐退至", "说明"],
+            EntryKind::Dibao => &[
+                F::DibaoLink,
+                F::DibaoOn,
+                F::Deduction,
+                F::GradualUntil,
+                F::Note,
+            ],
         }
+    }
+}
+
+/// A field of one of the ledger's entry forms; each belongs to one [`EntryKind`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LedgerField {
+    PostType,
+    Employer,
+    PostStart,
+    PostEnd,
+    PostSubsidy,
+    InsuranceSubsidy,
+    EndedOn,
+    ExitReason,
+    Policy,
+    PolicyFrom,
+    PolicyTo,
+    Amount,
+    Card,
+    UnitAccount,
+    Approved,
+    BenefitMonths,
+    DibaoLink,
+    DibaoOn,
+    Deduction,
+    GradualUntil,
+    Note,
+}
+
+impl LedgerField {
+    pub fn label(self) -> &'static str {
+        use LedgerField as F;
+        match self {
+            F::PostType => "岗位类型(1城镇2乡村)",
+            F::Employer => "用人单位",
+            F::PostStart => "开始日期",
+            F::PostEnd => "结束日期",
+            F::PostSubsidy => "月岗位补贴(元)",
+            F::InsuranceSubsidy => "月社保补贴(元)",
+            F::EndedOn => "退出日期",
+            F::ExitReason => "原因(1-5)",
+            F::Policy => "政策(1-5)",
+            F::PolicyFrom => "起始月份",
+            F::PolicyTo => "结束月份",
+            F::Amount => "金额(元)",
+            F::Card => "社保卡号",
+            F::UnitAccount => "单位账户",
+            F::Approved => "批准月份",
+            F::BenefitMonths => "领失业金月份",
+            F::DibaoLink => "类型(1扣减2渐退)",
+            F::DibaoOn => "日期",
+            F::Deduction => "月扣减额(元)",
+            F::GradualUntil => "渐退至",
+            F::Note => "说明",
+        }
+    }
+
+    /// The codes are typed as text here, the options named in the label, so a form can
+    /// be filled from top to bottom with Enter after each answer.
+    pub fn kind(self) -> FieldKind {
+        use LedgerField as F;
+        match self {
+            F::PostStart | F::PostEnd | F::EndedOn | F::DibaoOn | F::GradualUntil => {
+                FieldKind::Date
+            }
+            F::PolicyFrom | F::PolicyTo | F::Approved => FieldKind::Month,
+            F::PostSubsidy | F::InsuranceSubsidy | F::Amount | F::Deduction => FieldKind::Yuan,
+            F::PostType | F::ExitReason | F::Policy | F::DibaoLink => {
+                FieldKind::Text { max_chars: 2 }
+            }
+            F::Employer | F::Card | F::UnitAccount | F::BenefitMonths | F::Note => {
+                FieldKind::Text { max_chars: 40 }
+            }
+        }
+    }
+}
+
+impl FormField for LedgerField {
+    fn label(self) -> &'static str {
+        LedgerField::label(self)
+    }
+
+    fn kind(self) -> FieldKind {
+        LedgerField::kind(self)
+    }
+}
+
+/// 低保联动's two kinds, as typed into its first field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DibaoLink {
+    CostDeduction,
+    GradualExit,
+}
+
+impl Coded for DibaoLink {
+    const ALL: &'static [Self] = &[DibaoLink::CostDeduction, DibaoLink::GradualExit];
+    fn code_label(self) -> &'static str {
+        match self {
+            DibaoLink::CostDeduction => "就业成本扣减",
+            DibaoLink::GradualExit => "低保渐退",
+        }
+    }
+}
+
+/// One entry form's text, field by field, as typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerDraft {
+    kind: EntryKind,
+    values: FieldTexts,
+}
+
+impl LedgerDraft {
+    /// A new form with the dates a caseworker would type today filled in.
+    pub fn blank(kind: EntryKind, today: NaiveDate) -> Self {
+        let mut d = Self {
+            kind,
+            values: FieldTexts::blank(kind.fields().len()),
+        };
+        match kind {
+            EntryKind::Post => d.set(LedgerField::PostStart, format_date(today)),
+            EntryKind::EndPost => d.set(LedgerField::EndedOn, format_date(today)),
+            EntryKind::Dibao => d.set(LedgerField::DibaoOn, format_date(today)),
+            EntryKind::Policy => d.set(LedgerField::Approved, YearMonth::of(today).to_string()),
+        }
+        d
+    }
+
+    /// A form typed elsewhere (the demo, a test): its texts in the order of
+    /// [`EntryKind::fields`].
+    pub fn typed(kind: EntryKind, texts: &[&str]) -> Self {
+        Self {
+            kind,
+            values: texts
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .into(),
+        }
+    }
+
+    pub fn kind(&self) -> EntryKind {
+        self.kind
+    }
+
+    /// A field of another kind's form reads as empty and is never written.
+    pub fn get(&self, field: LedgerField) -> &str {
+        self.values.get(position(field, self.kind.fields()))
+    }
+
+    pub fn set(&mut self, field: LedgerField, value: String) {
+        let at = position(field, self.kind.fields());
+        if at < self.kind.fields().len() {
+            self.values.set(at, value);
+        }
+    }
+}
+
+impl TypedForm for LedgerDraft {
+    type Field = LedgerField;
+    type Context = EntryContext;
+    type Answers = Entry;
+
+    fn fields(&self) -> &'static [LedgerField] {
+        self.kind.fields()
+    }
+
+    fn text(&self, field: LedgerField) -> &str {
+        self.get(field)
+    }
+
+    fn set_text(&mut self, field: LedgerField, value: String) {
+        self.set(field, value);
+    }
+
+    fn check(&self, ctx: &EntryContext) -> Result<Entry, Errors> {
+        check_entry(self, ctx)
     }
 }
 
@@ -176,65 +362,48 @@ pub struct EntryContext {
     pub minimum_wage: u32,
 }
 
-type Errors = Vec<(usize, String)>;
+type Errors = Vec<(LedgerField, String)>;
 
-fn yuan(raw: &str) -> Result<u32, String> {
-    let raw = super::text::halfwidth(raw.trim());
-    raw.parse::<u32>()
-        .map_err(|_| "请填写整数金额（元）".to_string())
-}
-
-fn month(raw: &str) -> Result<YearMonth, String> {
-    let raw = super::text::halfwidth(raw.trim());
-    let parts: Vec<&str> = raw.split(['-', '/', '.']).collect();
-    match parts.as_slice() {
-        [y, m] => match (y.parse::<i32>(), m.parse::<u32>()) {
-            (Ok(y), Ok(m)) => YearMonth::new(y, m).ok_or_else(|| "月份无效".to_string()),
-            _ => Err("月份格式应为 2026-03".into()),
-        },
-        _ => Err("月份格式应为 2026-03".into()),
-    }
-}
-
-/// Checks an entry typed as `values` (in the order of `kind.labels()`); problems come back
-/// by field index, in Chinese.
-pub fn check_entry(
-    kind: EntryKind,
-    values: &[String],
-    ctx: &EntryContext,
-) -> Result<Entry, Errors> {
-    let get = |i: usize| values.get(i).map(String::as_str).unwrap_or("");
+/// Checks an entry as typed; every problem comes back named by its field, in Chinese.
+pub fn check_entry(draft: &LedgerDraft, ctx: &EntryContext) -> Result<Entry, Errors> {
+    use LedgerField as F;
+    let get = |field: LedgerField| draft.get(field);
     let mut errors: Errors = Vec::new();
-    let entry = match kind {
+    let date = |field: LedgerField, errors: &mut Errors| match parse_date(get(field)) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push((field, e.to_string()));
+            None
+        }
+    };
+    let money = |field: LedgerField, errors: &mut Errors| match parse_yuan(get(field)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push((field, e.message().to_string()));
+            None
+        }
+    };
+    let month = |field: LedgerField, errors: &mut Errors| match parse_month(get(field)) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            errors.push((field, e.to_string()));
+            None
+        }
+    };
+    let entry = match draft.kind {
         EntryKind::Post => {
-            let post_type = match get(0).trim() {
-                "1" => Some(PostType::Urban),
-                "2" => Some(PostType::RuralPartTime),
-                _ => {
-                    errors.push((0, "请填 1（城镇）或 2（乡村）".into()));
-                    None
-                }
-            };
-            let employer = clean_line(get(1), 40);
-            if employer.is_empty() {
-                errors.push((1, "请填写用人单位".into()));
+            let post_type = pick_coded::<PostType>(get(F::PostType));
+            if post_type.is_none() {
+                errors.push((F::PostType, "请填 1（城镇）或 2（乡村）".into()));
             }
-            let mut date = |i: usize| match parse_date(get(i)) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    errors.push((i, e.to_string()));
-                    None
-                }
-            };
-            let (start, end) = (date(2), date(3));
-            let mut money = |i: usize| match yuan(get(i)) {
-                Ok(v) => Some(v),
-                Err(e) => {
-                    errors.push((i, e));
-                    None
-                }
-            };
-            let (post_subsidy, insurance_subsidy) = (money(4), money(5));
+            let employer = clean_line(get(F::Employer), 40);
+            if employer.is_empty() {
+                errors.push((F::Employer, "请填写用人单位".into()));
+            }
+            let start = date(F::PostStart, &mut errors);
+            let end = date(F::PostEnd, &mut errors);
+            let post_subsidy = money(F::PostSubsidy, &mut errors);
+            let insurance_subsidy = money(F::InsuranceSubsidy, &mut errors);
             match (post_type, start, end, post_subsidy, insurance_subsidy) {
                 (
                     Some(post_type),
@@ -254,7 +423,7 @@ pub fn check_entry(
                     if let Err(e) =
                         check_placement(ctx.status, &placement, ctx.retires, ctx.minimum_wage)
                     {
-                        return Err(vec![(0, e)]);
+                        return Err(vec![(F::PostType, e)]);
                     }
                     Some(Entry::Post(placement))
                 }
@@ -262,23 +431,10 @@ pub fn check_entry(
             }
         }
         EntryKind::EndPost => {
-            let on = parse_date(get(0))
-                .map_err(|e| errors.push((0, e.to_string())))
-                .ok();
-            let reasons = [
-                PostExitReason::EmployedElsewhere,
-                PostExitReason::NoLongerEligible,
-                PostExitReason::IncomeAboveLine,
-                PostExitReason::UnableToPerform,
-                PostExitReason::TermEnded,
-            ];
-            let reason = get(1)
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| reasons.get(n.wrapping_sub(1)).copied());
+            let on = date(F::EndedOn, &mut errors);
+            let reason = pick_coded::<PostExitReason>(get(F::ExitReason));
             if reason.is_none() {
-                errors.push((1, "原因请填 1 至 5".into()));
+                errors.push((F::ExitReason, "原因请填 1 至 5".into()));
             }
             match (on, reason) {
                 (Some(on), Some(reason)) if errors.is_empty() => Some(Entry::EndPost(on, reason)),
@@ -286,59 +442,58 @@ pub fn check_entry(
             }
         }
         EntryKind::Policy => {
-            let kind = get(0)
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| PolicyKind::ALL.get(n.wrapping_sub(1)).copied());
+            let kind = pick_coded::<PolicyKind>(get(F::Policy));
             if kind.is_none() {
-                errors.push((0, "政策请填 1 至 5".into()));
+                errors.push((F::Policy, "政策请填 1 至 5".into()));
             }
-            let from = month(get(1)).map_err(|e| errors.push((1, e))).ok();
-            let to = month(get(2)).map_err(|e| errors.push((2, e))).ok();
-            let amount = yuan(get(3)).map_err(|e| errors.push((3, e))).ok();
-            let card = clean_line(get(4), 30);
-            let account = clean_line(get(5), 40);
+            let from = month(F::PolicyFrom, &mut errors);
+            let to = month(F::PolicyTo, &mut errors);
+            let amount = money(F::Amount, &mut errors);
+            let card = clean_line(get(F::Card), 30);
+            let account = clean_line(get(F::UnitAccount), 40);
             let paid_to = match (card.is_empty(), account.is_empty()) {
                 (false, true) => Some(PaidTo::Card(card)),
                 (true, false) => Some(PaidTo::UnitAccount(account)),
                 (true, true) => {
-                    errors.push((4, "补贴须发放到社保卡或单位账户，请填写其一".into()));
+                    errors.push((F::Card, "补贴须发放到社保卡或单位账户，请填写其一".into()));
                     None
                 }
                 (false, false) => {
-                    errors.push((5, "社保卡号和单位账户只填其一".into()));
+                    errors.push((F::UnitAccount, "社保卡号和单位账户只填其一".into()));
                     None
                 }
             };
             let mut months = None;
             if let (Some(PolicyKind::SocialInsurance), Some(from), Some(to)) = (kind, from, to) {
-                let approved = month(get(6)).map_err(|e| errors.push((6, e))).ok();
-                let benefits: Vec<YearMonth> = get(7)
+                let approved = month(F::Approved, &mut errors);
+                let benefits: Vec<YearMonth> = get(F::BenefitMonths)
                     .split([',', '，', ' ', '、'])
                     .filter(|s| !s.trim().is_empty())
-                    .filter_map(|s| match month(s) {
+                    .filter_map(|s| match parse_month(s) {
                         Ok(m) => Some(m),
                         Err(e) => {
-                            errors.push((7, e));
+                            errors.push((F::BenefitMonths, e.to_string()));
                             None
                         }
                     })
                     .collect();
                 let (f, t) = (from.first_day(), to.first_day());
                 if f.year() != t.year() {
-                    errors.push((2, "社会保险补贴按年度申请，起止月份应在同一年".into()));
+                    errors.push((
+                        F::PolicyTo,
+                        "社会保险补贴按年度申请，起止月份应在同一年".into(),
+                    ));
                 } else if let Some(approved) = approved {
                     match flexible_si_months(f.year(), f.month(), t.month(), approved, &benefits) {
                         Ok(split) => months = Some(split),
-                        Err(e) => errors.push((7, e)),
+                        Err(e) => errors.push((F::BenefitMonths, e)),
                     }
                 }
             }
             if let (Some(f), Some(t)) = (from, to)
                 && f > t
             {
-                errors.push((2, "结束月份早于起始月份".into()));
+                errors.push((F::PolicyTo, "结束月份早于起始月份".into()));
             }
             match (kind, from, to, amount, paid_to) {
                 (Some(kind), Some(from), Some(to), Some(amount), Some(paid_to))
@@ -357,20 +512,18 @@ pub fn check_entry(
             }
         }
         EntryKind::Dibao => {
-            let on = parse_date(get(1))
-                .map_err(|e| errors.push((1, e.to_string())))
-                .ok();
-            let kind = match get(0).trim() {
-                "1" => yuan(get(2))
-                    .map(|monthly| DibaoKind::CostDeduction { monthly })
-                    .map_err(|e| errors.push((2, e)))
-                    .ok(),
-                "2" => parse_date(get(3))
-                    .map(|until| DibaoKind::GradualExit { until })
-                    .map_err(|e| errors.push((3, e.to_string())))
-                    .ok(),
-                _ => {
-                    errors.push((0, "请填 1（就业成本扣减）或 2（低保渐退）".into()));
+            let on = date(F::DibaoOn, &mut errors);
+            let kind = match pick_coded::<DibaoLink>(get(F::DibaoLink)) {
+                Some(DibaoLink::CostDeduction) => money(F::Deduction, &mut errors)
+                    .map(|monthly| DibaoKind::CostDeduction { monthly }),
+                Some(DibaoLink::GradualExit) => {
+                    date(F::GradualUntil, &mut errors).map(|until| DibaoKind::GradualExit { until })
+                }
+                None => {
+                    errors.push((
+                        F::DibaoLink,
+                        "请填 1（就业成本扣减）或 2（低保渐退）".into(),
+                    ));
                     None
                 }
             };
@@ -378,7 +531,7 @@ pub fn check_entry(
                 (Some(on), Some(kind)) if errors.is_empty() => Some(Entry::Dibao(DibaoRecord {
                     on,
                     kind,
-                    note: clean_line(get(4), 100),
+                    note: clean_line(get(F::Note), 100),
                 })),
                 _ => None,
             }
@@ -431,23 +584,22 @@ mod tests {
         }
     }
 
-    fn v(items: &[&str]) -> Vec<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn check(kind: EntryKind, texts: &[&str], ctx: &EntryContext) -> Result<Entry, Errors> {
+        check_entry(&LedgerDraft::typed(kind, texts), ctx)
     }
 
     #[test]
     fn a_post_before_recognition_is_refused_and_after_it_placed_once() {
-        let post = v(&["2", "长征村委会", "2026-12-01", "2027-11-30", "1200", "380"]);
-        let e = check_entry(EntryKind::Post, &post, &ctx(RecognitionStatus::InNotice)).unwrap_err();
+        let post = ["2", "长征村委会", "2026-12-01", "2027-11-30", "1200", "380"];
+        let e = check(EntryKind::Post, &post, &ctx(RecognitionStatus::InNotice)).unwrap_err();
         assert!(e[0].1.contains("先完成认定"), "{e:?}");
-        let entry =
-            check_entry(EntryKind::Post, &post, &ctx(RecognitionStatus::Recognised)).unwrap();
+        let entry = check(EntryKind::Post, &post, &ctx(RecognitionStatus::Recognised)).unwrap();
         let mut ledger = Ledger::new(PersonId(1));
         ledger.add(entry.clone()).unwrap();
         assert!(ledger.add(entry).unwrap_err().contains("先办理退出"));
-        let end = check_entry(
+        let end = check(
             EntryKind::EndPost,
-            &v(&["2027-03-01", "1"]),
+            &["2027-03-01", "1"],
             &ctx(RecognitionStatus::Recognised),
         )
         .unwrap();
@@ -458,9 +610,9 @@ mod tests {
     #[test]
     fn the_insurance_subsidy_is_split_at_approval_and_refused_over_benefit_months() {
         let c = ctx(RecognitionStatus::Recognised);
-        let ok = check_entry(
+        let ok = check(
             EntryKind::Policy,
-            &v(&[
+            &[
                 "3",
                 "2026-03",
                 "2026-12",
@@ -469,16 +621,16 @@ mod tests {
                 "",
                 "2026-06",
                 "",
-            ]),
+            ],
             &c,
         )
         .unwrap();
         let Entry::Policy(p) = ok else { panic!() };
         let split = p.months.unwrap();
         assert_eq!((split.lump_sum.len(), split.monthly.len()), (4, 6));
-        let e = check_entry(
+        let e = check(
             EntryKind::Policy,
-            &v(&[
+            &[
                 "3",
                 "2026-03",
                 "2026-12",
@@ -487,15 +639,15 @@ mod tests {
                 "",
                 "2026-06",
                 "2026-04，2026-05",
-            ]),
+            ],
             &c,
         )
         .unwrap_err();
-        assert_eq!(e[0].0, 7);
+        assert_eq!(e[0].0, LedgerField::BenefitMonths);
         assert!(e[0].1.contains("2026年4月、2026年5月"), "{e:?}");
-        let e = check_entry(
+        let e = check(
             EntryKind::Policy,
-            &v(&["4", "2026-03", "2026-04", "800", "", "", "", ""]),
+            &["4", "2026-03", "2026-04", "800", "", "", "", ""],
             &c,
         )
         .unwrap_err();
@@ -505,9 +657,9 @@ mod tests {
     #[test]
     fn dibao_linkage_records_a_deduction_or_a_gradual_exit() {
         let c = ctx(RecognitionStatus::Recognised);
-        let d = check_entry(
+        let d = check(
             EntryKind::Dibao,
-            &v(&["2", "2026-11-01", "", "2028-10-31", "务工收入超过低保标准"]),
+            &["2", "2026-11-01", "", "2028-10-31", "务工收入超过低保标准"],
             &c,
         )
         .unwrap();
@@ -518,12 +670,7 @@ mod tests {
                 ..
             })
         ));
-        let e = check_entry(
-            EntryKind::Dibao,
-            &v(&["1", "2026-11-01", "abc", "", ""]),
-            &c,
-        )
-        .unwrap_err();
-        assert_eq!(e[0].0, 2);
+        let e = check(EntryKind::Dibao, &["1", "2026-11-01", "abc", "", ""], &c).unwrap_err();
+        assert_eq!(e[0].0, LedgerField::Deduction);
     }
 }

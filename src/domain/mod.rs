@@ -12,6 +12,7 @@ pub mod exit;
 pub mod followup;
 pub mod followup_effect;
 pub mod followup_form;
+pub mod form;
 pub mod household;
 pub mod id_number;
 pub mod ids;

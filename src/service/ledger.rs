@@ -2,7 +2,7 @@
 //! by the caseworkers who cover them.
 
 use super::{Actor, LedgerView, Result, Role, Service, ServiceError, stamp};
-use crate::domain::ledger::{EntryContext, EntryKind, check_entry};
+use crate::domain::ledger::{EntryContext, EntryKind, LedgerDraft, check_entry};
 use crate::domain::post::post_exit_triggers;
 use crate::domain::retirement::retirement_date;
 use crate::domain::{PersonId, WorkStatus};
@@ -58,14 +58,14 @@ impl Service {
         actor: &Actor,
         person: PersonId,
         rev: u64,
-        kind: EntryKind,
-        values: &[String],
+        entry: &LedgerDraft,
         today: NaiveDate,
     ) -> Result<LedgerView> {
         if actor.role == Role::Admin {
             return Err(ServiceError::Denied("管理员账户不办理台账".into()));
         }
         let (p, summary) = self.covered_person(actor, person)?;
+        let kind = entry.kind();
         if summary.is_none() && kind == EntryKind::Post {
             return Err(ServiceError::Refused(
                 "此人没有援助申请；公益性岗位只安置已认定的就业困难人员".into(),
@@ -79,7 +79,7 @@ impl Service {
             retires: retirement_date(p.birth_date(), p.id_number.sex(), p.former_class),
             minimum_wage: self.settings.minimum_wage,
         };
-        let entry = check_entry(kind, values, &ctx).map_err(ServiceError::InvalidEntry)?;
+        let entry = check_entry(entry, &ctx).map_err(ServiceError::InvalidEntry)?;
         let mut ledger = self.db()?.ledger(person)?;
         if ledger.rev != rev {
             return Err(ServiceError::Conflict(

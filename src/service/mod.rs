@@ -271,12 +271,9 @@ impl Service {
             Request::Exits => Response::Exits(self.exits(actor, today)?),
             Request::ExitStats => Response::ExitStats(self.exit_stats(actor, today)?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
-            Request::AddLedgerEntry {
-                person,
-                rev,
-                kind,
-                values,
-            } => Response::Ledger(self.add_entry(actor, person, rev, kind, &values, today)?),
+            Request::AddLedgerEntry { person, rev, entry } => {
+                Response::Ledger(self.add_entry(actor, person, rev, &entry, today)?)
+            }
             Request::ProposeExit {
                 case,
                 rev,

@@ -6,7 +6,7 @@ use crate::domain::exit::ExitReason;
 use crate::domain::followup::{FollowUpAnswers, WorkStatus};
 use crate::domain::followup_form::{FieldError, FollowUpDraft};
 use crate::domain::intake::IntakeDraft;
-use crate::domain::ledger::{EntryKind, Ledger};
+use crate::domain::ledger::{Ledger, LedgerDraft};
 use crate::domain::post::PostExitReason;
 use crate::domain::recognition::Step;
 use crate::domain::{
@@ -123,8 +123,7 @@ pub enum Request {
     AddLedgerEntry {
         person: PersonId,
         rev: u64,
-        kind: EntryKind,
-        values: Vec<String>,
+        entry: LedgerDraft,
     },
     /// The county's decision on a proposed exit; `note` is the reason for returning it.
     DecideExit {
@@ -167,7 +166,7 @@ impl Request {
             Request::Exits => "查看退出审核",
             Request::ExitStats => "查看退出统计",
             Request::Ledger { .. } => "查看援助台账",
-            Request::AddLedgerEntry { kind, .. } => kind.title(),
+            Request::AddLedgerEntry { entry, .. } => entry.kind().title(),
             Request::ProposeExit { .. } => "提出退出",
             Request::DecideExit { approve: true, .. } => "批准退出",
             Request::DecideExit { .. } => "退回退出申请",
@@ -559,9 +558,9 @@ pub enum ServiceError {
     Invalid(Vec<(crate::domain::followup_form::Field, String)>),
     #[error("有 {} 项需要修改", .0.len())]
     InvalidIntake(Vec<(crate::domain::intake::IntakeField, String)>),
-    /// A ledger entry's problems, by field index.
+    /// A ledger entry's problems, each named by its field.
     #[error("有 {} 项需要修改", .0.len())]
-    InvalidEntry(Vec<(usize, String)>),
+    InvalidEntry(Vec<(crate::domain::ledger::LedgerField, String)>),
     /// A rule refuses the step (the notice still runs, an objection is open…).
     #[error("{0}")]
     Refused(String),

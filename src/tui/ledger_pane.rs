@@ -2,88 +2,58 @@
 //! with what ends the post now held; and the small forms that add to it — typed field by
 //! field, problems shown beside their field.
 
-use super::cells::{clip, fit, input_view};
+use super::cells::clip;
+use super::form::{FormState, RowLayout};
 use super::theme::Theme;
-use crate::domain::ledger::{DibaoKind, EntryKind, PaidTo};
+use crate::domain::ledger::{DibaoKind, EntryKind, LedgerDraft, LedgerField, PaidTo};
 use crate::service::LedgerView;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use tui_input::{Input, InputRequest};
 
+/// One entry form under the ledger: its [`FormState`], reached through `Deref`.
 pub struct EntryForm {
-    pub kind: EntryKind,
-    pub values: Vec<String>,
-    pub focus: usize,
-    input: Input,
-    pub errors: Vec<(usize, String)>,
+    form: FormState<LedgerDraft>,
 }
+
+impl std::ops::Deref for EntryForm {
+    type Target = FormState<LedgerDraft>;
+    fn deref(&self) -> &Self::Target {
+        &self.form
+    }
+}
+
+impl std::ops::DerefMut for EntryForm {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.form
+    }
+}
+
+/// Every field of an entry form applies, and takes its answer as text: no hints, the
+/// problem right after the value.
+const ROWS: RowLayout = RowLayout {
+    label_cells: 22,
+    value_cells: 24,
+    gap: 0,
+    highlight_label: false,
+    hints: false,
+};
 
 impl EntryForm {
     pub fn new(kind: EntryKind, today: chrono::NaiveDate) -> Self {
-        let mut values = vec![String::new(); kind.labels().len()];
-        // The dates a caseworker would type today, filled in.
-        let date = today.format("%Y-%m-%d").to_string();
-        match kind {
-            EntryKind::Post => values[2] = date,
-            EntryKind::EndPost => values[0] = date,
-            EntryKind::Dibao => values[1] = date,
-            EntryKind::Policy => values[6] = today.format("%Y-%m").to_string(),
-        }
-        let input = Input::new(values[0].clone());
+        let first = kind
+            .fields()
+            .first()
+            .copied()
+            .unwrap_or(LedgerField::PostType);
         Self {
-            kind,
-            values,
-            focus: 0,
-            input,
-            errors: Vec::new(),
+            form: FormState::new(LedgerDraft::blank(kind, today), first),
         }
     }
 
-    fn focus_on(&mut self, i: usize) {
-        self.focus = i.min(self.values.len().saturating_sub(1));
-        self.input = Input::new(self.values[self.focus].clone());
-    }
-
-    pub fn next(&mut self) {
-        self.focus_on(self.focus + 1);
-    }
-
-    pub fn prev(&mut self) {
-        self.focus_on(self.focus.saturating_sub(1));
-    }
-
-    pub fn type_char(&mut self, c: char) {
-        if !c.is_control() && self.input.value().chars().count() < 40 {
-            self.input.handle(InputRequest::InsertChar(c));
-            self.store();
-        }
-    }
-
-    pub fn edit(&mut self, request: InputRequest) {
-        self.input.handle(request);
-        self.store();
-    }
-
-    pub fn paste(&mut self, text: &str) {
-        for c in crate::domain::text::clean_line(text, 40).chars() {
-            self.type_char(c);
-        }
-    }
-
-    fn store(&mut self) {
-        self.values[self.focus] = self.input.value().to_string();
-        let focus = self.focus;
-        self.errors.retain(|(i, _)| *i != focus);
-    }
-
-    pub fn show_errors(&mut self, errors: Vec<(usize, String)>) {
-        self.errors = errors;
-        if let Some((i, _)) = self.errors.first() {
-            let i = *i;
-            self.focus_on(i);
-        }
+    pub fn kind(&self) -> EntryKind {
+        self.form.draft.kind()
     }
 }
 
@@ -197,29 +167,18 @@ impl LedgerPane {
             }
             Some(form) => {
                 lines.push(Line::from(Span::styled(
-                    format!("— {} —", form.kind.title()),
+                    format!("— {} —", form.kind().title()),
                     theme.title(),
                 )));
-                for (i, label) in form.kind.labels().iter().enumerate() {
-                    let focused = i == form.focus;
-                    let mut spans = vec![
-                        Span::styled(if focused { "> " } else { "  " }, theme.marker()),
-                        Span::styled(fit(label, 22), theme.label()),
-                    ];
-                    if focused {
-                        let (shown, caret) = input_view(&form.input, 23);
-                        spans.push(Span::styled(fit(&shown, 24), theme.focus()));
+                for field in form.kind().fields() {
+                    let (line, caret) = form.row(*field, &ROWS, w, theme);
+                    if let Some(x) = caret {
                         cursor = Some(Position::new(
-                            inner.x + u16::try_from(24 + caret).unwrap_or(0),
+                            inner.x + u16::try_from(x).unwrap_or(0),
                             inner.y + u16::try_from(lines.len()).unwrap_or(0),
                         ));
-                    } else {
-                        spans.push(Span::raw(fit(&form.values[i], 24)));
                     }
-                    if let Some((_, m)) = form.errors.iter().find(|(j, _)| *j == i) {
-                        spans.push(Span::styled(clip(m, w.saturating_sub(48)), theme.error()));
-                    }
-                    lines.push(Line::from(spans));
+                    lines.push(line);
                 }
             }
         }

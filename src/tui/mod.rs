@@ -7,13 +7,13 @@ pub mod cells;
 pub mod conflict_pane;
 pub mod exit_pane;
 pub mod followup_pane;
+pub mod form;
 pub mod intake_pane;
 pub mod keymap;
 pub mod ledger_pane;
 pub mod panes;
 pub mod terminal;
 pub mod theme;
-pub mod typing;
 pub mod wire;
 
 pub use action::Action;

@@ -8,7 +8,7 @@
 use yuanzhu::domain::exit::ExitReason;
 use yuanzhu::domain::followup_form::{FollowUpDraft, FormContext};
 use yuanzhu::domain::intake::IntakeDraft;
-use yuanzhu::domain::ledger::EntryKind;
+use yuanzhu::domain::ledger::{EntryKind, LedgerDraft};
 use yuanzhu::domain::recognition::Step;
 use yuanzhu::domain::{CaseId, HouseholdId, PersonId, Role, Settings, Tier};
 use yuanzhu::remote::frame::write_frame;
@@ -156,8 +156,7 @@ pub fn every_request() -> Vec<Request> {
         Request::AddLedgerEntry {
             person: PersonId(5),
             rev: 1,
-            kind: EntryKind::Policy,
-            values: vec!["2026-11-01".into(), "社保补贴".into(), "300".into()],
+            entry: LedgerDraft::typed(EntryKind::Policy, &["2026-11-01", "社保补贴", "300"]),
         },
         Request::DecideExit {
             case,

@@ -51,8 +51,7 @@ impl LedgerPane {
         vec![Effect::Ask(Request::AddLedgerEntry {
             person: self.person,
             rev: ledger.view.ledger.rev,
-            kind: form.kind,
-            values: form.values.clone(),
+            entry: form.draft.clone(),
         })]
     }
 }
@@ -78,8 +77,8 @@ impl Pane for LedgerPane {
     fn update(&mut self, action: Action, env: &Env) -> Vec<Effect> {
         if let Some(form) = self.form() {
             match action {
-                Action::NextField | Action::Down | Action::Open => form.next(),
-                Action::PrevField | Action::Up => form.prev(),
+                Action::NextField | Action::Down | Action::Open => form.next_field(),
+                Action::PrevField | Action::Up => form.prev_field(),
                 Action::Type(c) => form.type_char(c),
                 Action::Edit(edit) => form.edit(edit.request()),
                 Action::Paste(text) => form.paste(&text),
@@ -128,15 +127,17 @@ impl Pane for LedgerPane {
             (Request::Ledger { .. }, Err(e)) => {
                 vec![say(StatusKind::Error, e.to_string()), Effect::Close]
             }
-            (Request::AddLedgerEntry { kind, .. }, Ok(Response::Ledger(view))) => {
+            (Request::AddLedgerEntry { entry, .. }, Ok(Response::Ledger(view))) => {
                 self.ledger = Some(Ledger::new(view));
-                vec![say(StatusKind::Ok, format!("已记入台账：{}", kind.title()))]
+                vec![say(
+                    StatusKind::Ok,
+                    format!("已记入台账：{}", entry.kind().title()),
+                )]
             }
-            (Request::AddLedgerEntry { kind, .. }, Err(ServiceError::InvalidEntry(errors))) => {
-                let labels = kind.labels();
+            (Request::AddLedgerEntry { .. }, Err(ServiceError::InvalidEntry(errors))) => {
                 let first = errors
                     .first()
-                    .map(|(i, m)| format!("{}：{m}", labels.get(*i).unwrap_or(&"")))
+                    .map(|(field, m)| format!("{}：{m}", field.label()))
                     .unwrap_or_default();
                 let n = errors.len();
                 if let Some(form) = self.form() {

@@ -3,7 +3,7 @@
 //! of recognitions, follow-ups and status changes, newest first.
 
 use crate::domain::CaseId;
-use crate::domain::followup_form::format_date;
+use crate::domain::form::format_date;
 use crate::service::HouseholdView;
 use crate::tui::cells::{clip, fit};
 use crate::tui::theme::Theme;

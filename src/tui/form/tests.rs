@@ -1,0 +1,141 @@
+use super::*;
+use crate::domain::Settings;
+use crate::domain::Tier;
+use crate::domain::followup_form::{Field, FollowUpDraft, FormContext};
+use crate::domain::ledger::{EntryKind, LedgerDraft, LedgerField};
+use crate::tui::theme::Theme;
+use chrono::NaiveDate;
+
+fn ctx() -> FormContext {
+    FormContext {
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        recognised_on: NaiveDate::from_ymd_opt(2025, 3, 1),
+        tier: Tier::Two,
+    }
+}
+
+fn followup() -> FormState<FollowUpDraft> {
+    FormState::new(
+        FollowUpDraft::blank(&ctx(), &Settings::default()),
+        Field::Method,
+    )
+}
+
+fn text(line: &ratatui::text::Line) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+#[test]
+fn a_code_key_answers_and_moves_on_past_fields_that_do_not_apply() {
+    let mut f = followup();
+    f.type_char('2');
+    assert_eq!(f.focus(), Field::WorkStatus);
+    f.type_char('1'); // 未就业: employer, contract, insurance and wage do not apply
+    assert_eq!(f.focus(), Field::Willing);
+    f.prev_field();
+    assert_eq!(f.focus(), Field::WorkStatus);
+    f.type_char('2'); // 单位就业: now they do
+    assert_eq!(f.focus(), Field::Employer);
+    assert!(f.dirty && !f.saved && f.unkept_since.is_some());
+}
+
+#[test]
+fn a_key_that_means_nothing_changes_nothing() {
+    let mut f = followup();
+    f.type_char('9');
+    assert_eq!(f.focus(), Field::Method);
+    assert!(!f.dirty);
+}
+
+#[test]
+fn focus_stays_on_the_last_and_the_first_field() {
+    let mut f = followup();
+    for _ in 0..20 {
+        f.next_field();
+    }
+    assert_eq!(f.focus(), Field::NextContact);
+    for _ in 0..20 {
+        f.prev_field();
+    }
+    assert_eq!(f.focus(), Field::Date);
+}
+
+#[test]
+fn text_is_cut_at_the_fields_length_and_backspace_clears_a_code() {
+    let mut f = followup();
+    f.focus_on(Field::Date);
+    f.edit(InputRequest::GoToEnd);
+    f.paste("999");
+    assert_eq!(f.draft.get(Field::Date), "2026-11-28", "a date takes ten");
+    f.focus_on(Field::Plan);
+    f.paste("推荐\u{1b}[31m岗位");
+    assert_eq!(f.draft.get(Field::Plan), "推荐[31m岗位");
+    f.focus_on(Field::Method);
+    f.type_char('1');
+    f.focus_on(Field::Method);
+    f.edit(InputRequest::DeletePrevChar);
+    assert_eq!(f.draft.get(Field::Method), "");
+}
+
+#[test]
+fn problems_focus_the_first_and_go_away_when_their_field_is_changed() {
+    let mut f = followup();
+    assert!(!f.check(&ctx()));
+    assert_eq!(f.focus(), Field::Method);
+    assert_eq!(f.error(Field::Method), Some("请选择"));
+    assert!(f.error(Field::WorkStatus).is_some());
+    f.type_char('1');
+    assert_eq!(f.error(Field::Method), None);
+    assert!(f.error(Field::WorkStatus).is_some());
+}
+
+#[test]
+fn a_row_shows_the_problem_beside_its_field_and_the_caret_after_the_label() {
+    let theme = Theme::sixteen();
+    let layout = RowLayout {
+        label_cells: 12,
+        value_cells: 30,
+        gap: 1,
+        highlight_label: true,
+        hints: true,
+    };
+    let mut f = followup();
+    f.show_errors(vec![(Field::WorkStatus, "请选择".into())]);
+    let (line, caret) = f.row(Field::WorkStatus, &layout, 78, &theme);
+    assert!(text(&line).starts_with("> 就业状态"), "{}", text(&line));
+    assert!(text(&line).ends_with(" 请选择"), "{}", text(&line));
+    assert_eq!(caret, Some(14));
+    let (line, caret) = f.row(Field::Employer, &layout, 78, &theme);
+    assert!(text(&line).contains("不适用"), "{}", text(&line));
+    assert_eq!(caret, None);
+    f.focus_on(Field::Method);
+    let (line, _) = f.row(Field::Method, &layout, 78, &theme);
+    assert!(
+        text(&line).ends_with("1入户走访 2电话联系 3数据比对"),
+        "{}",
+        text(&line)
+    );
+}
+
+#[test]
+fn the_ledgers_forms_are_named_by_field_and_open_with_todays_date() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let mut f = FormState::new(
+        LedgerDraft::blank(EntryKind::Dibao, today),
+        LedgerField::DibaoLink,
+    );
+    f.type_char('1');
+    assert_eq!(f.focus(), LedgerField::DibaoLink, "typed, not one key");
+    f.next_field();
+    assert_eq!(f.draft.get(LedgerField::DibaoOn), "2026-11-16");
+    f.next_field();
+    f.paste("1,500元");
+    f.show_errors(vec![(LedgerField::Note, "说明过长".into())]);
+    assert_eq!(f.focus(), LedgerField::Note);
+    assert_eq!(f.draft.get(LedgerField::Deduction), "1,500元");
+    assert_eq!(
+        f.draft.get(LedgerField::Amount),
+        "",
+        "not a field of this form"
+    );
+}
