@@ -479,12 +479,12 @@ impl Store {
 
     /// Every household, in id order.
     pub fn households(&self) -> Result<Vec<Household>> {
-        self.households.decoded(self.households.iter())
+        self.households.all()
     }
 
     /// Every case's summary, in case-id order.
     pub fn summaries(&self) -> Result<Vec<CaseSummary>> {
-        self.summaries.decoded(self.summaries.iter())
+        self.summaries.all()
     }
 
     /// The cases of one household.
@@ -500,9 +500,7 @@ impl Store {
 
     /// A case's follow-ups, oldest contact first.
     pub fn followups(&self, case: CaseId) -> Result<Vec<FollowUp>> {
-        let mut out: Vec<FollowUp> = self
-            .followups
-            .decoded(self.followups.scan_prefix(case.to_key()))?;
+        let mut out: Vec<FollowUp> = self.followups.with_prefix(&case.to_key())?;
         out.sort_by_key(|f| (f.answers.date, f.id));
         Ok(out)
     }
@@ -606,7 +604,7 @@ impl Store {
 
     /// Every account, by name.
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        self.accounts.decoded(self.accounts.iter())
+        self.accounts.all()
     }
 
     /// Creates accounts (when `expected_rev` is `None` and the name is free) or changes one
@@ -840,7 +838,7 @@ impl Store {
 
     /// Audit entries from `from` (inclusive), in order.
     pub fn audit_entries(&self, from: u64) -> Result<Vec<AuditEntry>> {
-        self.audit.decoded(self.audit.range(from.to_be_bytes()..))
+        self.audit.starting_at(&from.to_be_bytes())
     }
 }
 

@@ -156,8 +156,31 @@ impl<T> Handle<T> {
         Ok(())
     }
 
-    /// Every record in key order (or from `prefix`), decoded.
-    pub(crate) fn decoded<V: Versioned>(
+    /// Every record, in key order, decoded.
+    pub(crate) fn all<V: Versioned>(&self) -> Result<Vec<V>>
+    where
+        T: Holds<V>,
+    {
+        self.decode_each(self.tree.iter())
+    }
+
+    /// The records whose keys start with `prefix`, in key order, decoded.
+    pub(crate) fn with_prefix<V: Versioned>(&self, prefix: &[u8]) -> Result<Vec<V>>
+    where
+        T: Holds<V>,
+    {
+        self.decode_each(self.tree.scan_prefix(prefix))
+    }
+
+    /// The records from key `from` on, in key order, decoded.
+    pub(crate) fn starting_at<V: Versioned>(&self, from: &[u8]) -> Result<Vec<V>>
+    where
+        T: Holds<V>,
+    {
+        self.decode_each(self.tree.range(from..))
+    }
+
+    fn decode_each<V: Versioned>(
         &self,
         entries: impl Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>,
     ) -> Result<Vec<V>>
