@@ -1,8 +1,11 @@
 //! The config file (`<config dir>/config.toml`, or `--config FILE`): the settings of one
-//! terminal — theme, borders, keymap, store cache, the server's socket and limits. Unknown keys are an error with the file
-//! and line, never silently ignored. Command-line flags win over the file.
+//! terminal — theme, borders, keymap, store cache, the server's socket and limits — checked
+//! here, and the county's `[rules]`, read here but checked by the domain
+//! ([`Settings::check`]), since their limits are the notice's. Unknown keys are an error
+//! with the file and line, never silently ignored. Command-line flags win over the file.
 
 use crate::domain::Settings;
+use crate::domain::settings::SettingsError;
 use crate::remote::Limits;
 use crate::tui::theme::{Borders, ThemeName};
 use serde::Deserialize;
@@ -112,63 +115,52 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// The settings these rules give, over the defaults; a number the notice forbids (a
-    /// tier contacted less than monthly, a notice of no days) is an error.
+    /// The settings these rules give, over the defaults. Whether they stay within what
+    /// the notice allows is the domain's to say ([`Settings::check`]); the error names the
+    /// key of this file it came from.
     pub fn apply(&self, mut settings: Settings) -> Result<Settings, String> {
         if let Some(days) = self.notice_working_days {
-            if !(1..=30).contains(&days) {
-                return Err(format!(
-                    "notice_working_days 应为 1 至 30 个工作日，而不是 {days}"
-                ));
-            }
             settings.notice_working_days = days;
         }
         settings.calendar.holidays = self.holidays.clone();
         settings.calendar.workdays = self.workdays.clone();
         if let Some(intervals) = self.tier_interval_days {
             for (rule, days) in settings.tiers.iter_mut().zip(intervals) {
-                if days > 31 {
-                    return Err(format!(
-                        "tier_interval_days 中的 {days} 天少于每月一次回访，不符合每月跟踪回访的要求"
-                    ));
-                }
                 rule.interval_days = (days > 0).then_some(days);
             }
         }
         if let Some(wage) = self.minimum_wage {
-            if !(1000..=10_000).contains(&wage) {
-                return Err(format!(
-                    "minimum_wage 应为每月 1000 至 10000 元，而不是 {wage}"
-                ));
-            }
             settings.minimum_wage = wage;
         }
         if let Some(line) = self.monitoring_line {
             settings.monitoring_line = line;
         }
-        for (value, slot) in [
-            (
-                self.exit_stable_followups,
-                &mut settings.exit_rules.stable_followups,
-            ),
-            (
-                self.exit_unwilling_followups,
-                &mut settings.exit_rules.unwilling_followups,
-            ),
-        ] {
-            if let Some(n) = value {
-                if !(1..=12).contains(&n) {
-                    return Err(format!("退出规则的连续回访次数应为 1 至 12，而不是 {n}"));
-                }
-                *slot = n;
-            }
+        if let Some(n) = self.exit_stable_followups {
+            settings.exit_rules.stable_followups = n;
+        }
+        if let Some(n) = self.exit_unwilling_followups {
+            settings.exit_rules.unwilling_followups = n;
         }
         if let Some(packages) = &self.tier_packages {
             for (rule, package) in settings.tiers.iter_mut().zip(packages) {
                 rule.package = package.clone();
             }
         }
+        settings
+            .check()
+            .map_err(|e| format!("{}：{e}", rules_key(&e)))?;
         Ok(settings)
+    }
+}
+
+/// The key of `[rules]` that sets what `e` is about.
+fn rules_key(e: &SettingsError) -> &'static str {
+    match e {
+        SettingsError::NoticeWorkingDays(_) => "notice_working_days",
+        SettingsError::TierIntervalDays { .. } => "tier_interval_days",
+        SettingsError::MinimumWage(_) => "minimum_wage",
+        SettingsError::ExitStableFollowups(_) => "exit_stable_followups",
+        SettingsError::ExitUnwillingFollowups(_) => "exit_unwilling_followups",
     }
 }
 
@@ -272,6 +264,10 @@ mod tests {
         let c = Config::parse("[rules]\ntier_interval_days = [14, 45, 0]\n", "c.toml").unwrap();
         let e = c.settings().unwrap_err();
         assert!(e.contains("45") && e.contains("每月"), "{e}");
+        assert!(
+            e.starts_with("tier_interval_days") && e.contains("第(五)条"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -9,10 +9,11 @@ use yuanzhu::config::Config;
 use yuanzhu::domain::Settings;
 use yuanzhu::domain::text::{csv_cell, for_terminal};
 use yuanzhu::remote::{PeerCredentials, Server, SocketBackend, SocketSpec, login_name};
+use yuanzhu::service::bootstrap::{self, DemoStore, NewCounty, store_exists};
 use yuanzhu::service::{
-    Backend, Client, LocalBackend, Request, Role, Service, ServiceError, Today, now_cst,
+    Backend, Client, LocalBackend, OpenError, Request, Role, Service, ServiceError, StoreConfig,
+    Today,
 };
-use yuanzhu::store::{Stamp, Store, StoreConfig};
 use yuanzhu::tui::theme::{Borders, ThemeName};
 use yuanzhu::tui::{App, Keymap, Theme, keymap, terminal};
 
@@ -364,7 +365,7 @@ fn run() -> Result<()> {
         }
         Some(Command::Serve { group }) => {
             let dir = data_dir(&cli)?;
-            if !Store::exists(&dir) {
+            if !store_exists(&dir) {
                 bail!(
                     "在 {} 未找到数据库。先运行 yuanzhu init（或 yuanzhu demo）建立数据库。",
                     dir.display()
@@ -381,28 +382,31 @@ fn run() -> Result<()> {
             if let Err(e) = yuanzhu::remote::limits::raise_nofile() {
                 eprintln!("援助服务：无法提高文件描述符上限（NOFILE）：{e}");
             }
-            let store = Store::open(&dir, front.store).map_err(|e| match e {
-                yuanzhu::store::StoreError::Locked(_) => anyhow::anyhow!(
+            let (service, anchor_fault) = Service::open_to_serve(
+                &dir,
+                front.store,
+                today,
+                front.settings.clone(),
+            )
+            .map_err(|e| match e {
+                OpenError::Locked(_) => anyhow::anyhow!(
                     "数据库 {} 正被另一个程序使用（可能已有服务在运行，或有人正直接打开它）",
                     dir.display()
                 ),
+                OpenError::Startup(e) => {
+                    anyhow::anyhow!("数据库 {} 未通过启动检查，服务没有启动：{e}", dir.display())
+                }
                 other => other.into(),
             })?;
-            let startup = store.startup_check().map_err(|e| {
-                anyhow::anyhow!("数据库 {} 未通过启动检查，服务没有启动：{e}", dir.display())
-            })?;
-            if let Some(fault) = &startup.anchor_fault {
+            if let Some(fault) = &anchor_fault {
                 eprintln!(
                     "注意：{fault}。服务以只读方式运行，保存一律拒绝；请管理员核实后运行 yuanzhu audit re-anchor --reason \"…\""
                 );
             }
             let listener = Server::bind(&spec)
                 .with_context(|| format!("无法在 {} 建立套接字", spec.path.display()))?;
-            let server = Server::new(
-                Service::new(store, today, front.settings.clone()),
-                std::sync::Arc::new(PeerCredentials),
-            )
-            .with_limits(limits);
+            let server =
+                Server::new(service, std::sync::Arc::new(PeerCredentials)).with_limits(limits);
             println!(
                 "援助服务已启动：数据库 {}，套接字 {}{}",
                 dir.display(),
@@ -526,21 +530,20 @@ fn open_local(front: &Front, dir: &Path, socket: &Path) -> Result<Service> {
             "无权直接打开数据目录 {}（它属于服务账户，只能通过服务使用）。{server_hint}",
             dir.display()
         ),
-        _ if !Store::exists(dir) => bail!(
+        _ if !store_exists(dir) => bail!(
             "在 {} 未找到数据库。试用请运行 `yuanzhu demo`，或用 --data-dir 指定数据目录。",
             dir.display()
         ),
         _ => {}
     }
-    let store = match Store::open(dir, front.store) {
-        Ok(store) => store,
-        Err(yuanzhu::store::StoreError::Locked(_)) => bail!(
+    match Service::open(dir, front.store, front.today, front.settings.clone()) {
+        Ok(service) => Ok(service),
+        Err(OpenError::Locked(_)) => bail!(
             "数据库 {} 正被另一个程序使用。{server_hint}；否则请先关闭另一个 yuanzhu。",
             dir.display()
         ),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Service::new(store, front.today, front.settings.clone()))
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Who acts in-process: the account of the OS user (or of `--as` on a demo); with
@@ -734,7 +737,7 @@ fn init_store(
     today: NaiveDate,
 ) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    if Store::exists(dir) {
+    if store_exists(dir) {
         bail!("{} 已有数据库，不会覆盖", dir.display());
     }
     let county = yuanzhu::domain::text::clean_line(county, 20);
@@ -761,33 +764,15 @@ fn init_store(
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
         .with_context(|| format!("无法设置 {} 的权限", dir.display()))?;
-    let store = Store::open(dir, StoreConfig::default())?;
-    let stamp = Stamp {
-        actor: login_name(),
-        at: now_cst(),
-    };
     let n = list.len();
-    store.put_county(
-        &yuanzhu::store::County {
-            name: county.clone(),
-            code: code.to_string(),
-            townships: list
-                .into_iter()
-                .map(|(code, name)| yuanzhu::store::Township { code, name })
-                .collect(),
-            demo_households: None,
-            created_on: today,
-        },
-        &stamp,
-    )?;
-    let account = yuanzhu::domain::Account {
-        name: admin.clone(),
-        rev: 0,
-        role: Role::Admin,
-        township: None,
-        disabled: false,
+    let new = NewCounty {
+        name: county.clone(),
+        code: code.to_string(),
+        townships: list,
+        admin: admin.clone(),
+        created_on: today,
     };
-    store.put_accounts(&[(account, None)], &stamp, "建立管理员账户")?;
+    bootstrap::init_county(dir, &new, &login_name())?;
     println!(
         "已建立 {county}（{code}）的数据库：{}，{n} 个乡镇，管理员 {admin}",
         dir.display()
@@ -863,11 +848,8 @@ fn restore_store(
             dir.display()
         );
     }
-    let stamp = Stamp {
-        actor: format!("{}（数据目录所有者）", login_name()),
-        at: now_cst(),
-    };
-    let done = Store::restore(backup, dir, replace, &stamp, front.store)?;
+    let actor = format!("{}（数据目录所有者）", login_name());
+    let done = bootstrap::restore(backup, dir, replace, &actor, front.store)?;
     if let Some(aside) = &done.moved_aside {
         println!("原数据库已移到 {}（未删除）", aside.display());
     }
@@ -899,62 +881,36 @@ fn show_audit(client: &mut Client, person: Option<String>) -> Result<()> {
 }
 
 fn prepare_demo(dir: &Path, households: Option<u32>, reset: bool, today: NaiveDate) -> Result<()> {
-    if reset && Store::exists(dir) {
-        {
-            let store = Store::open(dir, StoreConfig::default())?;
-            let is_demo = store.county()?.is_some_and(|c| c.demo_households.is_some());
-            if !is_demo {
-                bail!("{} 不是演示数据库，拒绝删除", dir.display());
-            }
+    if reset && store_exists(dir) {
+        if bootstrap::demo_store(dir, None)? == DemoStore::NotDemo {
+            bail!("{} 不是演示数据库，拒绝删除", dir.display());
         }
         std::fs::remove_dir_all(dir)
             .with_context(|| format!("无法删除旧的演示数据 {}", dir.display()))?;
     }
-    if Store::exists(dir) {
-        let store = Store::open(dir, StoreConfig::default())?;
-        match store.county()?.and_then(|c| c.demo_households) {
-            None => bail!("{} 不是演示数据库；请换一个 --data-dir", dir.display()),
-            Some(existing) => {
-                if store.accounts()?.is_empty() {
-                    // A demo made before accounts existed: give it the demo's accounts.
-                    let county = store.county()?.context("演示数据库缺少县区信息")?;
-                    let accounts: Vec<_> = yuanzhu::demo::demo_accounts(&county, &login_name())
-                        .into_iter()
-                        .map(|a| (a, None))
-                        .collect();
-                    let stamp = Stamp {
-                        actor: login_name(),
-                        at: now_cst(),
-                    };
-                    store.put_accounts(&accounts, &stamp, "建立演示账户")?;
-                }
-                if let Some(wanted) = households.filter(|w| *w != existing) {
-                    bail!(
-                        "{} 已有 {existing} 户的演示数据，不是 {wanted} 户。要重新生成请加 --reset：\n  yuanzhu demo --households {wanted} --reset",
-                        dir.display()
-                    );
-                }
+    // A demo made before accounts existed is given the demo's accounts on the way.
+    match bootstrap::demo_store(dir, Some(&login_name()))? {
+        DemoStore::NotDemo => bail!("{} 不是演示数据库；请换一个 --data-dir", dir.display()),
+        DemoStore::Demo {
+            households: existing,
+        } => {
+            if let Some(wanted) = households.filter(|w| *w != existing) {
+                bail!(
+                    "{} 已有 {existing} 户的演示数据，不是 {wanted} 户。要重新生成请加 --reset：\n  yuanzhu demo --households {wanted} --reset",
+                    dir.display()
+                );
             }
+            Ok(())
         }
-        return Ok(());
+        DemoStore::Absent => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
+            let n = households.unwrap_or(DEFAULT_DEMO_HOUSEHOLDS);
+            eprintln!("正在生成演示县：{n} 户……");
+            bootstrap::generate_demo(dir, n, today, &login_name())?;
+            Ok(())
+        }
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
-    let n = households.unwrap_or(DEFAULT_DEMO_HOUSEHOLDS);
-    let store = Store::open(dir, StoreConfig::default())?;
-    let stamp = Stamp {
-        actor: login_name(),
-        at: now_cst(),
-    };
-    eprintln!("正在生成演示县：{n} 户……");
-    yuanzhu::demo::generate(
-        &store,
-        &yuanzhu::demo::DemoSpec {
-            households: n,
-            today,
-        },
-        &stamp,
-    )?;
-    Ok(())
 }
 
 fn load_keymap(choice: Option<&str>) -> Result<Keymap> {
@@ -997,11 +953,7 @@ fn acting_user(service: &Service, as_user: Option<&str>) -> Result<String> {
     match as_user {
         None => Ok(login_name()),
         Some(name) => {
-            let is_demo = service
-                .store()?
-                .county()?
-                .is_some_and(|c| c.demo_households.is_some());
-            if !is_demo {
+            if !service.is_demo()? {
                 bail!("--as 只能用于演示数据库；真实数据库中的身份来自登录的系统用户");
             }
             Ok(name.to_string())

@@ -51,7 +51,7 @@ fn store_with_history(dir: &Path) -> u64 {
         };
         service.handle(&actor, request).unwrap();
     }
-    service.store().unwrap().seq().unwrap()
+    service.store_for_tests().unwrap().seq().unwrap()
 }
 
 fn verify(dir: &Path) -> (bool, String) {

@@ -19,7 +19,7 @@ fn today() -> NaiveDate {
 fn actor(user: &str, role: Role, service: &Service) -> Actor {
     let township = (role == Role::TownshipCaseworker).then(|| {
         service
-            .store()
+            .store_for_tests()
             .unwrap()
             .county()
             .unwrap()
@@ -44,7 +44,13 @@ fn exits(service: &Service, actor: &Actor) -> Vec<ExitRow> {
 
 /// The case's current rev, as the screen would have read it.
 fn case_rev(service: &Service, case: yuanzhu::domain::CaseId) -> u64 {
-    service.store().unwrap().case(case).unwrap().unwrap().rev
+    service
+        .store_for_tests()
+        .unwrap()
+        .case(case)
+        .unwrap()
+        .unwrap()
+        .rev
 }
 
 fn decide(
@@ -123,7 +129,7 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
     decide(&service, &county, mine, false, "请补充劳动合同复印件").unwrap();
     assert_eq!(
         service
-            .store()
+            .store_for_tests()
             .unwrap()
             .case(row.case)
             .unwrap()
@@ -152,7 +158,12 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
     );
     decide(&service, &other, &row, true, "").unwrap();
 
-    let case = service.store().unwrap().case(row.case).unwrap().unwrap();
+    let case = service
+        .store_for_tests()
+        .unwrap()
+        .case(row.case)
+        .unwrap()
+        .unwrap();
     assert_eq!(case.status, RecognitionStatus::Exited);
     let queue = match service.handle(&county, Request::Queue).unwrap().body {
         Response::Queue(rows) => rows,
@@ -193,7 +204,7 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
     assert_eq!((counted.this_month, counted.this_year), (1, 1));
     assert_eq!(stats.iter().map(|c| c.this_year).sum::<u32>(), 1);
     let refusals = service
-        .store()
+        .store_for_tests()
         .unwrap()
         .audit_entries(1)
         .unwrap()
@@ -220,11 +231,16 @@ fn a_person_who_exited_applies_again_and_keeps_their_history() {
         .find(|r| r.proposed.is_some())
         .unwrap();
     decide(&service, &county, &row, true, "").unwrap();
-    let summary = service.store().unwrap().summary(row.case).unwrap().unwrap();
+    let summary = service
+        .store_for_tests()
+        .unwrap()
+        .summary(row.case)
+        .unwrap()
+        .unwrap();
 
     // Back at the counter: the same ID number, applying again.
     let county_name = service
-        .store()
+        .store_for_tests()
         .unwrap()
         .county()
         .unwrap()
@@ -254,7 +270,7 @@ fn a_person_who_exited_applies_again_and_keeps_their_history() {
     assert_ne!(new_case, row.case);
     assert_eq!(
         service
-            .store()
+            .store_for_tests()
             .unwrap()
             .case(row.case)
             .unwrap()

@@ -54,13 +54,18 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
         Today::Fixed(today()),
         Settings::default(),
     );
-    let county = service.store().unwrap().county().unwrap().unwrap();
+    let county = service
+        .store_for_tests()
+        .unwrap()
+        .county()
+        .unwrap()
+        .unwrap();
     let worker = Actor {
         user: "jingban".into(),
         role: Role::TownshipCaseworker,
         township: Some(county.townships[0].code.clone()),
     };
-    let summaries = service.store().unwrap().summaries().unwrap();
+    let summaries = service.store_for_tests().unwrap().summaries().unwrap();
     let mine = |status: RecognitionStatus| {
         summaries
             .iter()

@@ -30,7 +30,12 @@ fn service(dir: &std::path::Path, today: NaiveDate) -> Service {
 }
 
 fn township(service: &Service, index: usize) -> (TownshipCode, String) {
-    let county = service.store().unwrap().county().unwrap().unwrap();
+    let county = service
+        .store_for_tests()
+        .unwrap()
+        .county()
+        .unwrap()
+        .unwrap();
     let t = &county.townships[index];
     (t.code.clone(), t.name.clone())
 }
@@ -107,7 +112,7 @@ fn denial(result: Result<Registered, ServiceError>) -> String {
 /// with their village and case state as a caseworker must not learn them.
 fn someone_elsewhere(s: &Service, worker: &Actor) -> (yuanzhu::domain::CaseSummary, String) {
     let other = s
-        .store()
+        .store_for_tests()
         .unwrap()
         .summaries()
         .unwrap()
@@ -115,7 +120,7 @@ fn someone_elsewhere(s: &Service, worker: &Actor) -> (yuanzhu::domain::CaseSumma
         .find(|x| Some(&x.township) != worker.township.as_ref())
         .unwrap();
     let village = s
-        .store()
+        .store_for_tests()
         .unwrap()
         .household(other.household)
         .unwrap()
@@ -125,7 +130,7 @@ fn someone_elsewhere(s: &Service, worker: &Actor) -> (yuanzhu::domain::CaseSumma
 }
 
 fn audit_entries(s: &Service) -> Vec<yuanzhu::store::audit::AuditEntry> {
-    s.store().unwrap().audit_entries(1).unwrap()
+    s.store_for_tests().unwrap().audit_entries(1).unwrap()
 }
 
 fn step(
@@ -134,7 +139,13 @@ fn step(
     case: yuanzhu::domain::CaseId,
     step: Step,
 ) -> Result<RecognitionStatus, ServiceError> {
-    let rev = service.store().unwrap().case(case).unwrap().unwrap().rev;
+    let rev = service
+        .store_for_tests()
+        .unwrap()
+        .case(case)
+        .unwrap()
+        .unwrap()
+        .rev;
     service
         .handle(actor, Request::CaseStep { case, rev, step })
         .map(|reply| match reply.body {
@@ -161,7 +172,7 @@ fn one_person_one_record_a_second_registration_says_where_the_first_is() {
     assert!(message.contains("申请"), "the case's state: {message}");
     // A demo person of the same township already on file, too.
     let known = s
-        .store()
+        .store_for_tests()
         .unwrap()
         .summaries()
         .unwrap()
@@ -194,7 +205,7 @@ fn a_township_registers_only_its_own_people_and_an_applicant_needs_a_category() 
 
     // A 30-year-old joining a household where someone works, with no category: refused.
     let head = s
-        .store()
+        .store_for_tests()
         .unwrap()
         .summaries()
         .unwrap()
@@ -313,7 +324,7 @@ fn from_the_counter_to_recognition_with_every_refusal_on_the_way() {
     )
     .unwrap();
     let refusals: Vec<_> = s
-        .store()
+        .store_for_tests()
         .unwrap()
         .audit_entries(1)
         .unwrap()
@@ -382,7 +393,13 @@ fn a_stale_step_is_refused_and_nothing_changes() {
         .unwrap()
         .case
         .unwrap();
-    let rev = s.store().unwrap().case(case).unwrap().unwrap().rev;
+    let rev = s
+        .store_for_tests()
+        .unwrap()
+        .case(case)
+        .unwrap()
+        .unwrap()
+        .rev;
     step(&s, &worker, case, Step::StartReview).unwrap();
     let stale = s.handle(
         &worker,
@@ -396,7 +413,12 @@ fn a_stale_step_is_refused_and_nothing_changes() {
     );
     assert!(matches!(stale, Err(ServiceError::Conflict(_))), "{stale:?}");
     assert_eq!(
-        s.store().unwrap().case(case).unwrap().unwrap().status,
+        s.store_for_tests()
+            .unwrap()
+            .case(case)
+            .unwrap()
+            .unwrap()
+            .status,
         RecognitionStatus::InitialReview
     );
 }
@@ -412,7 +434,7 @@ fn an_id_number_another_township_holds_is_denied_without_saying_whose_or_where()
     let before = audit_entries(&s).len();
     let message = denial(register(&s, &worker, d.clone()));
     assert_eq!(message, yuanzhu::service::HELD_ELSEWHERE);
-    let county = s.store().unwrap().county().unwrap().unwrap();
+    let county = s.store_for_tests().unwrap().county().unwrap().unwrap();
     for secret in [
         other.name.as_str(),
         &village,
@@ -476,7 +498,7 @@ fn joining_a_household_of_another_township_by_a_members_id_is_denied_and_audited
     d.press_code(IntakeField::Relation, '3');
     d.press_code(IntakeField::Apply, '2');
     let members_before = s
-        .store()
+        .store_for_tests()
         .unwrap()
         .household(other.household)
         .unwrap()
@@ -495,7 +517,7 @@ fn joining_a_household_of_another_township_by_a_members_id_is_denied_and_audited
     assert_eq!(entry.action, "拒绝");
     assert!(!entry.target.contains(&other.name), "{}", entry.target);
     let members = |s: &Service| {
-        s.store()
+        s.store_for_tests()
             .unwrap()
             .household(other.household)
             .unwrap()

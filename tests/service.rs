@@ -57,14 +57,24 @@ fn a_save_against_a_stale_rev_is_refused_and_changes_nothing() {
     };
     let first = service.handle(&actor, save(row.rev)).unwrap();
     assert!(matches!(first.body, Response::Saved(_)));
-    let before = service.store().unwrap().followups(row.case).unwrap().len();
+    let before = service
+        .store_for_tests()
+        .unwrap()
+        .followups(row.case)
+        .unwrap()
+        .len();
     let stale = service.handle(&actor, save(row.rev));
     assert!(
         matches!(&stale, Err(ServiceError::Conflict(m)) if m.contains("已被他人修改")),
         "{stale:?}"
     );
     assert_eq!(
-        service.store().unwrap().followups(row.case).unwrap().len(),
+        service
+            .store_for_tests()
+            .unwrap()
+            .followups(row.case)
+            .unwrap()
+            .len(),
         before
     );
 }
@@ -77,7 +87,12 @@ fn an_invalid_form_is_refused_field_by_field_and_nothing_is_saved() {
     let row = queue(&service, &actor).remove(0);
     let mut draft = unemployed_visit(row.tier);
     draft.set(Field::Date, "2026-13-01".into());
-    let before = service.store().unwrap().followups(row.case).unwrap().len();
+    let before = service
+        .store_for_tests()
+        .unwrap()
+        .followups(row.case)
+        .unwrap()
+        .len();
     let refused = service.handle(
         &actor,
         Request::SaveFollowUp {
@@ -91,7 +106,12 @@ fn an_invalid_form_is_refused_field_by_field_and_nothing_is_saved() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        service.store().unwrap().followups(row.case).unwrap().len(),
+        service
+            .store_for_tests()
+            .unwrap()
+            .followups(row.case)
+            .unwrap()
+            .len(),
         before
     );
 }
@@ -177,7 +197,7 @@ fn placing_a_member_in_work_clears_the_zero_employment_household() {
     let dir = tempfile::tempdir().unwrap();
     let service = service(dir.path());
     let actor = reviewer();
-    let summaries = service.store().unwrap().summaries().unwrap();
+    let summaries = service.store_for_tests().unwrap().summaries().unwrap();
     let zero = summaries
         .iter()
         .find(|s| s.zero_employment_household && s.due(today(), &Settings::default()).is_some())
@@ -204,21 +224,35 @@ fn placing_a_member_in_work_clears_the_zero_employment_household() {
         other => panic!("{other:?}"),
     }
     let h = service
-        .store()
+        .store_for_tests()
         .unwrap()
         .household(household)
         .unwrap()
         .unwrap();
     assert!(!h.zero_employment_on_file());
     assert_eq!(h.events.last().unwrap().date, today());
-    for case in service.store().unwrap().household_cases(household).unwrap() {
-        let s = service.store().unwrap().summary(case).unwrap().unwrap();
+    for case in service
+        .store_for_tests()
+        .unwrap()
+        .household_cases(household)
+        .unwrap()
+    {
+        let s = service
+            .store_for_tests()
+            .unwrap()
+            .summary(case)
+            .unwrap()
+            .unwrap();
         assert!(
             !s.zero_employment_household,
             "every member's summary follows"
         );
     }
-    let audit = service.store().unwrap().audit_entries(saved.seq).unwrap();
+    let audit = service
+        .store_for_tests()
+        .unwrap()
+        .audit_entries(saved.seq)
+        .unwrap();
     assert_eq!(audit[0].action, "保存回访");
     assert!(audit[0].changes.iter().any(|c| c.tree == "households"));
 }
@@ -229,7 +263,7 @@ fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
     let service = service(dir.path());
     let actor = reviewer();
     let row = queue(&service, &actor).remove(0);
-    let before = service.store().unwrap().seq().unwrap();
+    let before = service.store_for_tests().unwrap().seq().unwrap();
     let reply = service
         .handle(&actor, Request::RevealId { person: row.person })
         .unwrap();
@@ -240,7 +274,11 @@ fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
         }
         other => panic!("{other:?}"),
     }
-    let entries = service.store().unwrap().audit_entries(before + 1).unwrap();
+    let entries = service
+        .store_for_tests()
+        .unwrap()
+        .audit_entries(before + 1)
+        .unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].action, "查看完整身份证号");
     assert_eq!(entries[0].actor, "county");
@@ -257,7 +295,11 @@ fn revealing_an_id_number_is_an_audit_entry_and_scoped() {
         "{refused:?}"
     );
     // The refusal is on the record too, as a refusal, and reveals nothing.
-    let refusals = service.store().unwrap().audit_entries(before + 2).unwrap();
+    let refusals = service
+        .store_for_tests()
+        .unwrap()
+        .audit_entries(before + 2)
+        .unwrap();
     assert_eq!(refusals.len(), 1);
     assert_eq!(refusals[0].action, "拒绝");
     assert_eq!(refusals[0].actor, "township");
@@ -280,7 +322,7 @@ fn an_id_reveal_or_a_refusal_leaves_the_data_sequence_a_save_moves_it() {
         .find(|r| matches!(r.due, Some(d) if d != DueStatus::Done))
         .unwrap();
     let seen = ping();
-    let audit_before = service.store().unwrap().seq().unwrap();
+    let audit_before = service.store_for_tests().unwrap().seq().unwrap();
 
     let revealed = service
         .handle(&revealer, Request::RevealId { person: row.person })
@@ -297,7 +339,10 @@ fn an_id_reveal_or_a_refusal_leaves_the_data_sequence_a_save_moves_it() {
         "{refused:?}"
     );
     // Both are on the audit record, and neither is a change of data.
-    assert_eq!(service.store().unwrap().seq().unwrap(), audit_before + 2);
+    assert_eq!(
+        service.store_for_tests().unwrap().seq().unwrap(),
+        audit_before + 2
+    );
     assert_eq!(ping(), seen);
 
     let saved = service

@@ -3,6 +3,7 @@
 //! Fronts (the TUI, the CLI, the socket server) reach it through a [`Backend`].
 
 pub mod actor;
+pub mod bootstrap;
 pub mod client;
 mod exits;
 mod ledger;
@@ -10,6 +11,7 @@ pub mod protocol;
 mod recognition;
 
 pub use actor::{Actor, Role};
+pub use bootstrap::{OpenError, StoreConfig};
 pub use client::Client;
 pub use protocol::*;
 pub use recognition::HELD_ELSEWHERE;
@@ -104,9 +106,17 @@ impl Service {
         }
     }
 
-    /// The store, for a test or a tool in the same process; an error while it is closed
-    /// after an I/O failure and cannot be opened again yet.
-    pub fn store(&self) -> Result<std::sync::Arc<Store>> {
+    /// The store, for the crate's own in-process tools (the server's shutdown, its
+    /// limits); an error while it is closed after an I/O failure and cannot be opened
+    /// again yet. Fronts go through requests, never through this.
+    pub(crate) fn store(&self) -> Result<std::sync::Arc<Store>> {
+        self.db()
+    }
+
+    /// [`Service::store`] for the integration tests and examples, which look at what a
+    /// request wrote. Not an API: a front that used it would bypass access control.
+    #[doc(hidden)]
+    pub fn store_for_tests(&self) -> Result<std::sync::Arc<Store>> {
         self.db()
     }
 

@@ -8,7 +8,7 @@
 //! audit re-anchor --reason "…"`, which is itself an audit entry.
 
 use super::audit::{self, Anchor, AuditEntry, AuditHead, Verification, hash_entry};
-use super::{AUDIT_HEAD_KEY, Result, Stamp, Store, StoreError, decode_in};
+use super::{AUDIT_HEAD_KEY, Result, Stamp, Store, StoreError};
 use std::path::{Path, PathBuf};
 
 /// What this process knows of the anchor.
@@ -68,13 +68,18 @@ impl Store {
 
     fn head(&self) -> Result<AuditHead> {
         Ok(self
-            .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
+            .meta
+            .get::<AuditHead>(AUDIT_HEAD_KEY)?
             .unwrap_or_default())
     }
 
     /// The hash of the entry numbered `seq`, as stored.
     fn entry_hash(&self, seq: u64) -> Result<Option<[u8; 32]>> {
-        Ok(self.audit.get(seq.to_be_bytes())?.map(|b| hash_entry(&b)))
+        Ok(self
+            .audit
+            .tree
+            .get(seq.to_be_bytes())?
+            .map(|b| hash_entry(&b)))
     }
 
     /// Why the anchor disagrees with the chain's head `head`, if it does.
@@ -248,7 +253,7 @@ impl Store {
         let mut last = 0;
         for kv in self.audit.range(from.to_be_bytes()..) {
             let (k, v) = kv?;
-            let entry: AuditEntry = decode_in("audit", &k, &v)?;
+            let entry: AuditEntry = self.audit.table.decode(&k, &v)?;
             let broken = |what: String| {
                 StoreError::Anchor(format!(
                     "审计链末尾有误：{what}。请运行 yuanzhu check 查明，并从备份恢复（yuanzhu restore）"

@@ -221,7 +221,8 @@ impl Store {
         fs::create_dir_all(&tmp).map_err(|e| io_failure("无法建立备份目录", &tmp, e))?;
         self.flush()?;
         let head = self
-            .get::<AuditHead>(&self.meta, "meta", super::AUDIT_HEAD_KEY)?
+            .meta
+            .get::<AuditHead>(super::AUDIT_HEAD_KEY)?
             .unwrap_or_default();
         let mut manifest = BackupManifest {
             format: MANIFEST_FORMAT,

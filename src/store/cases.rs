@@ -3,9 +3,13 @@
 //! Each is one transaction with its audit entry, flushed before it returns.
 
 use super::audit::Change;
+use super::table::{
+    AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, META,
+    PERSONS, SUMMARIES, TxTable,
+};
 use super::{
-    Result, Stamp, Store, StoreError, TxResult, abort, append_audit, change, encode,
-    intake_draft_key, pair_key, tx_get, tx_need, unwrap_tx,
+    Result, Stamp, Store, StoreError, TxResult, abort, append_audit, intake_draft_key, pair_key,
+    unwrap_tx,
 };
 use crate::domain::household::{HouseholdEventKind, is_zero_employment};
 use crate::domain::{
@@ -13,7 +17,6 @@ use crate::domain::{
 };
 use chrono::NaiveDate;
 use sled::Transactional;
-use sled::transaction::TransactionalTree;
 
 /// Where a registered person lives: a household opened now, or one already on file.
 #[derive(Clone, Debug)]
@@ -44,13 +47,13 @@ pub struct Registered {
 /// The household's members as stored, with `person` as they are now (just added, or
 /// changed at the counter).
 fn members_with(
-    persons: &TransactionalTree,
+    persons: &TxTable<Person>,
     household: &Household,
     person: &Person,
 ) -> TxResult<Vec<Person>> {
     let mut members = Vec::new();
     for m in household.members.iter().filter(|m| **m != person.id) {
-        if let Some((p, _)) = tx_get::<Person>(persons, "persons", &m.to_key())? {
+        if let Some((p, _)) = persons.get::<Person>(&m.to_key())? {
             members.push(p);
         }
     }
@@ -60,18 +63,16 @@ fn members_with(
 
 /// The household's other cases told its zero-employment state.
 fn tell_summaries(
-    summaries: &TransactionalTree,
+    summaries: &TxTable<CaseSummary>,
     others: &[CaseId],
     zero_now: bool,
     changes: &mut Vec<Change>,
 ) -> TxResult<()> {
     for other in others {
         let ok = other.to_key();
-        if let Some((mut s, s_old)) = tx_get::<CaseSummary>(summaries, "summaries", &ok)? {
+        if let Some((mut s, s_old)) = summaries.get::<CaseSummary>(&ok)? {
             s.zero_employment_household = zero_now;
-            let s_new = encode(&s);
-            summaries.insert(&ok, s_new.clone())?;
-            changes.push(change("summaries", &ok, Some(s_old), Some(s_new)));
+            changes.push(summaries.put(&ok, &s, Some(s_old))?);
         }
     }
     Ok(())
@@ -79,28 +80,28 @@ fn tell_summaries(
 
 /// A new case: its record, its place in the household's index, and its summary.
 fn insert_case(
-    (cases, summaries, index): (&TransactionalTree, &TransactionalTree, &TransactionalTree),
+    (cases, summaries, index): (
+        &TxTable<AssistanceCase>,
+        &TxTable<CaseSummary>,
+        &TxTable<HouseholdCases>,
+    ),
     case: &AssistanceCase,
     person: &Person,
     zero_now: bool,
     changes: &mut Vec<Change>,
 ) -> TxResult<()> {
     let ck = case.id.to_key();
-    let c_new = encode(case);
-    cases.insert(&ck, c_new.clone())?;
-    changes.push(change("cases", &ck, None, Some(c_new)));
-    index.insert(&pair_key(case.household.to_key(), ck), &[])?;
-    let s_new = encode(&CaseSummary::new(case, person, zero_now));
-    summaries.insert(&ck, s_new.clone())?;
-    changes.push(change("summaries", &ck, None, Some(s_new)));
+    changes.push(cases.put(&ck, case, None)?);
+    index.file(&pair_key(case.household.to_key(), ck))?;
+    changes.push(summaries.put(&ck, &CaseSummary::new(case, person, zero_now), None)?);
     Ok(())
 }
 
 /// The counter's intake draft, gone with the registration it became. Drafts are working
 /// state and never audited, so their removal is no audit change.
-fn remove_intake_draft(drafts: &TransactionalTree, draft_of: Option<&str>) -> TxResult<()> {
+fn remove_intake_draft(drafts: &TxTable<Drafts>, draft_of: Option<&str>) -> TxResult<()> {
     if let Some(account) = draft_of {
-        drafts.remove(intake_draft_key(account))?;
+        drafts.remove(&intake_draft_key(account))?;
     }
     Ok(())
 }
@@ -118,15 +119,15 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Registered> {
         let trees = (
-            &self.meta,
-            &self.audit,
-            &self.persons,
-            &self.households,
-            &self.cases,
-            &self.summaries,
-            &self.id_numbers,
-            &self.household_cases,
-            &self.drafts,
+            &self.meta.tree,
+            &self.audit.tree,
+            &self.persons.tree,
+            &self.households.tree,
+            &self.cases.tree,
+            &self.summaries.tree,
+            &self.id_numbers.tree,
+            &self.household_cases.tree,
+            &self.drafts.tree,
         );
         let (hid, household_cases) = match &registration.household {
             HouseholdPlan::New(h) => (h.id, Vec::new()),
@@ -134,9 +135,14 @@ impl Store {
         };
         let result = trees.transaction(
             |(meta, audit, persons, households, cases, summaries, id_numbers, hc, drafts)| {
+                let (meta, audit) = (META.on(meta), AUDIT.on(audit));
+                let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
+                let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
+                let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
+                let drafts = DRAFTS.on(drafts);
                 let person = &registration.person;
                 let id_key = person.id_number.as_str().as_bytes();
-                if let Some(existing) = id_numbers.get(id_key)?
+                if let Some(existing) = id_numbers.person_key(id_key)?
                     && let Some(pid) = PersonId::from_key(&existing)
                 {
                     return abort(StoreError::Duplicate(pid));
@@ -146,11 +152,11 @@ impl Store {
                 let (mut household, household_old) = match &registration.household {
                     HouseholdPlan::New(h) => (h.clone(), None),
                     HouseholdPlan::Join(_) => {
-                        let (h, old): (Household, _) = tx_need(households, "households", &hk)?;
+                        let (h, old): (Household, _) = households.need(&hk)?;
                         (h, Some(old))
                     }
                 };
-                let members = members_with(persons, &household, person)?;
+                let members = members_with(&persons, &household, person)?;
                 household.members.push(person.id);
                 let refs: Vec<&Person> = members.iter().collect();
                 let zero_now = is_zero_employment(&refs, household.has_business_income, today);
@@ -158,28 +164,25 @@ impl Store {
                 household.rev += 1;
 
                 let pk = person.id.to_key();
-                let p_new = encode(person);
-                persons.insert(&pk, p_new.clone())?;
-                changes.push(change("persons", &pk, None, Some(p_new)));
-                id_numbers.insert(id_key, &pk)?;
-                let h_new = encode(&household);
-                households.insert(&hk, h_new.clone())?;
-                changes.push(change("households", &hk, household_old, Some(h_new)));
+                changes.push(persons.put(&pk, person, None)?);
+                id_numbers.file(id_key, &pk)?;
+                changes.push(households.put(&hk, &household, household_old)?);
 
                 if let Some(case) = &registration.case {
-                    insert_case((cases, summaries, hc), case, person, zero_now, &mut changes)?;
+                    let tables = (&cases, &summaries, &hc);
+                    insert_case(tables, case, person, zero_now, &mut changes)?;
                 }
                 if zero.is_some() {
-                    tell_summaries(summaries, &household_cases, zero_now, &mut changes)?;
+                    tell_summaries(&summaries, &household_cases, zero_now, &mut changes)?;
                 }
-                remove_intake_draft(drafts, draft_of)?;
+                remove_intake_draft(&drafts, draft_of)?;
                 let action = if registration.case.is_some() {
                     "登记申请"
                 } else {
                     "登记家庭成员"
                 };
                 let target = format!("{} {}", person.name, person.id_number.masked());
-                let seq = append_audit(meta, audit, stamp, action, target, changes)?;
+                let seq = append_audit(&meta, &audit, stamp, action, target, changes)?;
                 Ok(Registered {
                     person: person.id,
                     household: hid,
@@ -206,42 +209,47 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Registered> {
         let trees = (
-            &self.meta,
-            &self.audit,
-            &self.persons,
-            &self.households,
-            &self.cases,
-            &self.summaries,
-            &self.household_cases,
-            &self.drafts,
+            &self.meta.tree,
+            &self.audit.tree,
+            &self.persons.tree,
+            &self.households.tree,
+            &self.cases.tree,
+            &self.summaries.tree,
+            &self.household_cases.tree,
+            &self.drafts.tree,
         );
         let household_cases = self.household_cases(person.household)?;
         let result = trees.transaction(
             |(meta, audit, persons, households, cases, summaries, hc, drafts)| {
+                let (meta, audit) = (META.on(meta), AUDIT.on(audit));
+                let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
+                let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
+                let (hc, drafts) = (HOUSEHOLD_CASES.on(hc), DRAFTS.on(drafts));
                 let pk = person.id.to_key();
-                let (_, person_old): (Person, _) = tx_need(persons, "persons", &pk)?;
+                let (_, person_old): (Person, _) = persons.need(&pk)?;
                 let hk = person.household.to_key();
-                let (mut household, household_old): (Household, _) =
-                    tx_need(households, "households", &hk)?;
-                let members = members_with(persons, &household, person)?;
+                let (mut household, household_old): (Household, _) = households.need(&hk)?;
+                let members = members_with(&persons, &household, person)?;
                 let refs: Vec<&Person> = members.iter().collect();
                 let zero_now = is_zero_employment(&refs, household.has_business_income, today);
                 let zero = household.track_zero_employment(zero_now, today);
                 let mut changes = Vec::new();
-                let p_new = encode(person);
-                persons.insert(&pk, p_new.clone())?;
-                changes.push(change("persons", &pk, Some(person_old), Some(p_new)));
+                changes.push(persons.put(&pk, person, Some(person_old))?);
                 if zero.is_some() {
                     household.rev += 1;
-                    let h_new = encode(&household);
-                    households.insert(&hk, h_new.clone())?;
-                    changes.push(change("households", &hk, Some(household_old), Some(h_new)));
-                    tell_summaries(summaries, &household_cases, zero_now, &mut changes)?;
+                    changes.push(households.put(&hk, &household, Some(household_old))?);
+                    tell_summaries(&summaries, &household_cases, zero_now, &mut changes)?;
                 }
-                insert_case((cases, summaries, hc), case, person, zero_now, &mut changes)?;
-                remove_intake_draft(drafts, draft_of)?;
+                insert_case(
+                    (&cases, &summaries, &hc),
+                    case,
+                    person,
+                    zero_now,
+                    &mut changes,
+                )?;
+                remove_intake_draft(&drafts, draft_of)?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
-                let seq = append_audit(meta, audit, stamp, "再次申请", target, changes)?;
+                let seq = append_audit(&meta, &audit, stamp, "再次申请", target, changes)?;
                 Ok(Registered {
                     person: person.id,
                     household: person.household,
@@ -266,15 +274,18 @@ impl Store {
         action: &str,
     ) -> Result<AssistanceCase> {
         let trees = (
-            &self.meta,
-            &self.audit,
-            &self.cases,
-            &self.summaries,
-            &self.persons,
+            &self.meta.tree,
+            &self.audit.tree,
+            &self.cases.tree,
+            &self.summaries.tree,
+            &self.persons.tree,
         );
         let result = trees.transaction(|(meta, audit, cases, summaries, persons)| {
+            let (meta, audit) = (META.on(meta), AUDIT.on(audit));
+            let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
+            let persons = PERSONS.on(persons);
             let ck = case.id.to_key();
-            let (stored, old): (AssistanceCase, _) = tx_need(cases, "cases", &ck)?;
+            let (stored, old): (AssistanceCase, _) = cases.need(&ck)?;
             if stored.rev != expected_rev {
                 return abort(StoreError::Conflict {
                     expected: expected_rev,
@@ -283,25 +294,21 @@ impl Store {
             }
             let mut new = case.clone();
             new.rev = stored.rev + 1;
-            let (mut summary, s_old): (CaseSummary, _) = tx_need(summaries, "summaries", &ck)?;
+            let (mut summary, s_old): (CaseSummary, _) = summaries.need(&ck)?;
             summary.rev = new.rev;
             summary.status = new.status;
             summary.tier = new.tier;
             summary.recognised_on = new.recognised_on;
-            let c_new = encode(&new);
-            cases.insert(&ck, c_new.clone())?;
-            let s_new = encode(&summary);
-            summaries.insert(&ck, s_new.clone())?;
-            let person: Option<(Person, _)> = tx_get(persons, "persons", &new.person.to_key())?;
+            let changes = vec![
+                cases.put(&ck, &new, Some(old))?,
+                summaries.put(&ck, &summary, Some(s_old))?,
+            ];
+            let person: Option<(Person, _)> = persons.get(&new.person.to_key())?;
             let target = match person {
                 Some((p, _)) => format!("{} {}", p.name, p.id_number.masked()),
                 None => case.id.to_string(),
             };
-            let changes = vec![
-                change("cases", &ck, Some(old), Some(c_new)),
-                change("summaries", &ck, Some(s_old), Some(s_new)),
-            ];
-            append_audit(meta, audit, stamp, action, target, changes)?;
+            append_audit(&meta, &audit, stamp, action, target, changes)?;
             TxResult::Ok(new)
         });
         let saved = unwrap_tx(result)?;

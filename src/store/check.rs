@@ -8,6 +8,10 @@
 
 use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
+use super::table::{
+    ACCOUNTS, AUDIT, CASES, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle, Holds,
+    ID_NUMBERS, LEDGERS, META, PERSONS, SUMMARIES,
+};
 use super::{
     AUDIT_HEAD_KEY, COUNTY_KEY, County, DATA_SEQ_KEY, DataSeq, Store, followup_key, pair_key,
 };
@@ -26,13 +30,13 @@ const LISTED: usize = 200;
 
 /// The trees whose every write is an audit entry: their records must match the chain.
 const AUDITED: [&str; 7] = [
-    "persons",
-    "households",
-    "cases",
-    "followups",
-    "accounts",
-    "ledgers",
-    "meta",
+    PERSONS.name(),
+    HOUSEHOLDS.name(),
+    CASES.name(),
+    FOLLOWUPS.name(),
+    ACCOUNTS.name(),
+    LEDGERS.name(),
+    META.name(),
 ];
 
 /// What `check` found.
@@ -76,8 +80,9 @@ impl Progress for () {}
 /// What a record's key says, in words: `persons/7`, `followups/9-31`, `accounts/jingban`.
 pub fn key_label(tree: &str, key: &[u8]) -> String {
     let num = |k: &[u8]| k.try_into().map(u64::from_be_bytes).ok();
-    let text = match (tree, key.len()) {
-        ("accounts" | "id_numbers" | "meta", _) => String::from_utf8_lossy(key).into_owned(),
+    let named_by_text = [ACCOUNTS.name(), ID_NUMBERS.name(), META.name()].contains(&tree);
+    let text = match (named_by_text, key.len()) {
+        (true, _) => String::from_utf8_lossy(key).into_owned(),
         (_, 8) => num(key).map(|n| n.to_string()).unwrap_or_default(),
         (_, 16) => match (num(&key[..8]), num(&key[8..])) {
             (Some(a), Some(b)) => format!("{a}-{b}"),
@@ -118,18 +123,18 @@ impl Walk<'_> {
     }
 
     /// Decodes every record of `tree` as `T`, handing each sound one to `each`.
-    fn records<T: Versioned>(
+    fn records<V: Versioned, T: Holds<V>>(
         &mut self,
-        tree: &Tree,
-        name: &'static str,
-        mut each: impl FnMut(&mut CheckReport, &[u8], &[u8], T),
+        tree: &Handle<T>,
+        mut each: impl FnMut(&mut CheckReport, &[u8], &[u8], V),
     ) -> super::Result<()> {
+        let name = tree.table.name();
         let mut n = 0u64;
         for kv in tree.iter() {
             let (k, v) = kv?;
             n += 1;
             self.tick();
-            match decode::<T>(&v) {
+            match decode::<V>(&v) {
                 Ok(value) => each(&mut self.report, &k, &v, value),
                 Err(e) => self
                     .report
@@ -174,44 +179,44 @@ impl Store {
             primary.push((name, k.to_vec(), hash_record(v)))
         };
 
-        walk.records::<Person>(&self.persons, "persons", |r, k, v, p| {
+        walk.records::<Person, _>(&self.persons, |r, k, v, p| {
             if k != p.id.to_key() {
                 r.problem(format!(
                     "{} 的键与记录中的编号 {} 不符",
-                    key_label("persons", k),
+                    key_label(PERSONS.name(), k),
                     p.id
                 ));
             }
-            keep("persons", k, v);
+            keep(PERSONS.name(), k, v);
             persons.insert(p.id, p);
         })?;
-        walk.records::<Household>(&self.households, "households", |r, k, v, h| {
+        walk.records::<Household, _>(&self.households, |r, k, v, h| {
             if k != h.id.to_key() {
                 r.problem(format!(
                     "{} 的键与记录中的编号 {} 不符",
-                    key_label("households", k),
+                    key_label(HOUSEHOLDS.name(), k),
                     h.id
                 ));
             }
-            keep("households", k, v);
+            keep(HOUSEHOLDS.name(), k, v);
             households.insert(h.id, h);
         })?;
-        walk.records::<AssistanceCase>(&self.cases, "cases", |r, k, v, c| {
+        walk.records::<AssistanceCase, _>(&self.cases, |r, k, v, c| {
             if k != c.id.to_key() {
                 r.problem(format!(
                     "{} 的键与记录中的编号 {} 不符",
-                    key_label("cases", k),
+                    key_label(CASES.name(), k),
                     c.id
                 ));
             }
-            keep("cases", k, v);
+            keep(CASES.name(), k, v);
             cases.insert(c.id, c);
         })?;
-        walk.records::<FollowUp>(&self.followups, "followups", |r, k, v, f| {
+        walk.records::<FollowUp, _>(&self.followups, |r, k, v, f| {
             if k != followup_key(f.case, f.id) {
-                r.problem(format!("{} 的键与记录不符", key_label("followups", k)));
+                r.problem(format!("{} 的键与记录不符", key_label(FOLLOWUPS.name(), k)));
             }
-            keep("followups", k, v);
+            keep(FOLLOWUPS.name(), k, v);
             let c = contacts.entry(f.case).or_default();
             let month = crate::domain::year_month::YearMonth::of(f.answers.date);
             if let Err(at) = c.covered.binary_search(&month) {
@@ -221,21 +226,21 @@ impl Store {
                 c.last = Some(f.answers.date);
             }
         })?;
-        walk.records::<Account>(&self.accounts, "accounts", |r, k, v, a| {
+        walk.records::<Account, _>(&self.accounts, |r, k, v, a| {
             if k != a.name.as_bytes() {
                 r.problem(format!(
                     "{} 的键与账户名 {} 不符",
-                    key_label("accounts", k),
+                    key_label(ACCOUNTS.name(), k),
                     a.name
                 ));
             }
-            keep("accounts", k, v);
+            keep(ACCOUNTS.name(), k, v);
         })?;
-        walk.records::<Ledger>(&self.ledgers, "ledgers", |_, k, v, _| keep("ledgers", k, v))?;
+        walk.records::<Ledger, _>(&self.ledgers, |_, k, v, _| keep(LEDGERS.name(), k, v))?;
         walk.meta(&mut keep)?;
         walk.drafts()?;
         let mut summaries: HashMap<CaseId, CaseSummary> = HashMap::new();
-        walk.records::<CaseSummary>(&self.summaries, "summaries", |_, _, _, s| {
+        walk.records::<CaseSummary, _>(&self.summaries, |_, _, _, s| {
             summaries.insert(s.case, s);
         })?;
         walk.index_trees(&persons, &cases)?;
@@ -257,35 +262,35 @@ impl Store {
 
     fn trees(&self) -> [&Tree; 12] {
         [
-            &self.meta,
-            &self.persons,
-            &self.households,
-            &self.cases,
-            &self.summaries,
-            &self.followups,
-            &self.household_cases,
-            &self.id_numbers,
-            &self.drafts,
-            &self.accounts,
-            &self.audit,
-            &self.ledgers,
+            &self.meta.tree,
+            &self.persons.tree,
+            &self.households.tree,
+            &self.cases.tree,
+            &self.summaries.tree,
+            &self.followups.tree,
+            &self.household_cases.tree,
+            &self.id_numbers.tree,
+            &self.drafts.tree,
+            &self.accounts.tree,
+            &self.audit.tree,
+            &self.ledgers.tree,
         ]
     }
 }
 
 const KNOWN_TREES: [&str; 12] = [
-    "meta",
-    "persons",
-    "households",
-    "cases",
-    "summaries",
-    "followups",
-    "household_cases",
-    "id_numbers",
-    "drafts",
-    "accounts",
-    "audit",
-    "ledgers",
+    META.name(),
+    PERSONS.name(),
+    HOUSEHOLDS.name(),
+    CASES.name(),
+    SUMMARIES.name(),
+    FOLLOWUPS.name(),
+    HOUSEHOLD_CASES.name(),
+    ID_NUMBERS.name(),
+    DRAFTS.name(),
+    ACCOUNTS.name(),
+    AUDIT.name(),
+    LEDGERS.name(),
 ];
 
 impl Walk<'_> {
@@ -330,7 +335,7 @@ impl Walk<'_> {
         }
         self.report
             .counts
-            .push(("audit".into(), verification.entries));
+            .push((AUDIT.name().into(), verification.entries));
         self.report.warnings.extend(verification.warnings.clone());
         self.report.chain = Some(verification);
         self.progress.done(self.read);
@@ -352,7 +357,7 @@ impl Walk<'_> {
             self.tick();
             let read = match k.as_ref() {
                 COUNTY_KEY => {
-                    keep("meta", &k, &v);
+                    keep(META.name(), &k, &v);
                     decode::<County>(&v).err()
                 }
                 AUDIT_HEAD_KEY => decode::<AuditHead>(&v).err(),
@@ -360,16 +365,16 @@ impl Walk<'_> {
                 _ => {
                     self.report
                         .warnings
-                        .push(format!("{} 不是本程序写入的键", key_label("meta", &k)));
+                        .push(format!("{} 不是本程序写入的键", key_label(META.name(), &k)));
                     None
                 }
             };
             if let Some(e) = read {
                 self.report
-                    .problem(format!("{} 无法读取：{e}", key_label("meta", &k)));
+                    .problem(format!("{} 无法读取：{e}", key_label(META.name(), &k)));
             }
         }
-        self.report.counts.push(("meta".into(), n));
+        self.report.counts.push((META.name().into(), n));
         Ok(())
     }
 
@@ -387,10 +392,10 @@ impl Walk<'_> {
             };
             if let Some(e) = err {
                 self.report
-                    .problem(format!("{} 无法读取：{e}", key_label("drafts", &k)));
+                    .problem(format!("{} 无法读取：{e}", key_label(DRAFTS.name(), &k)));
             }
         }
-        self.report.counts.push(("drafts".into(), n));
+        self.report.counts.push((DRAFTS.name().into(), n));
         Ok(())
     }
 
@@ -407,7 +412,7 @@ impl Walk<'_> {
             let (k, v) = kv?;
             n += 1;
             self.tick();
-            let label = key_label("id_numbers", &k);
+            let label = key_label(ID_NUMBERS.name(), &k);
             match PersonId::from_key(&v).and_then(|id| persons.get(&id)) {
                 Some(p) if p.id_number.as_str().as_bytes() == k.as_ref() => indexed += 1,
                 Some(p) => self
@@ -416,10 +421,13 @@ impl Walk<'_> {
                 None => self.report.problem(format!("{label} 指向不存在的人员")),
             }
         }
-        self.report.counts.push(("id_numbers".into(), n));
+        self.report.counts.push((ID_NUMBERS.name().into(), n));
         if indexed != persons.len() {
             for p in persons.values() {
-                let found = self.store.id_numbers.get(p.id_number.as_str().as_bytes())?;
+                let found = self
+                    .store
+                    .id_numbers
+                    .person_key(p.id_number.as_str().as_bytes())?;
                 if found.as_deref() != Some(&p.id.to_key()[..]) {
                     self.report.problem(format!(
                         "人员 {} 的身份证号不在 id_numbers 中（或指向他人）",
@@ -441,11 +449,11 @@ impl Walk<'_> {
                 (Some(h), Some(c)) if c.household == h => pairs += 1,
                 _ => self.report.problem(format!(
                     "{} 与案件记录不符",
-                    key_label("household_cases", &k)
+                    key_label(HOUSEHOLD_CASES.name(), &k)
                 )),
             }
         }
-        self.report.counts.push(("household_cases".into(), n));
+        self.report.counts.push((HOUSEHOLD_CASES.name().into(), n));
         if pairs != cases.len() {
             for c in cases.values() {
                 let key = pair_key(c.household.to_key(), c.id.to_key());
@@ -547,7 +555,7 @@ fn summaries_follow_their_records(
         newest.insert(c.person, c.id);
     }
     for c in cases.values() {
-        let label = key_label("summaries", &c.id.to_key());
+        let label = key_label(SUMMARIES.name(), &c.id.to_key());
         let Some(s) = summaries.get(&c.id) else {
             report.problem(format!("{label} 缺失（案件 {} 没有摘要）", c.id));
             continue;
@@ -584,7 +592,7 @@ fn summaries_follow_their_records(
     for k in orphans {
         report.problem(format!(
             "{} 没有对应的案件",
-            key_label("summaries", &k.to_key())
+            key_label(SUMMARIES.name(), &k.to_key())
         ));
     }
 }

@@ -14,6 +14,7 @@ pub mod codec;
 mod io_error;
 pub mod open_guard;
 pub mod records;
+mod table;
 
 use crate::domain::followup::FollowUpAnswers;
 use crate::domain::followup_effect::apply_followup;
@@ -24,15 +25,19 @@ use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
     HouseholdEventKind, HouseholdId, Person, PersonId,
 };
-use audit::{AuditEntry, AuditHead, BulkTree, Change, hash_entry, hash_record};
+use audit::{AuditEntry, AuditHead, BulkTree, Change, hash_entry};
 pub use cases::{HouseholdPlan, Registered, Registration};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use codec::{CodecError, Versioned, decode, encode};
+use codec::{CodecError, encode};
 pub use io_error::{DISK_FULL, io_message, sled_message};
 pub use records::{County, DataSeq, Township};
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
-use sled::{Batch, Db, Transactional, Tree};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::{Batch, Db, Transactional};
 use std::path::{Path, PathBuf};
+use table::{
+    ACCOUNTS, AUDIT, CASES, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
+    HouseholdCases, ID_NUMBERS, IdNumbers, LEDGERS, META, Meta, PERSONS, SUMMARIES, TxTable,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -120,18 +125,18 @@ pub struct Store {
     dir: PathBuf,
     config: StoreConfig,
     db: Db,
-    meta: Tree,
-    persons: Tree,
-    households: Tree,
-    cases: Tree,
-    summaries: Tree,
-    followups: Tree,
-    household_cases: Tree,
-    id_numbers: Tree,
-    drafts: Tree,
-    accounts: Tree,
-    audit: Tree,
-    ledgers: Tree,
+    meta: Handle<Meta>,
+    persons: Handle<Person>,
+    households: Handle<Household>,
+    cases: Handle<AssistanceCase>,
+    summaries: Handle<CaseSummary>,
+    followups: Handle<FollowUp>,
+    household_cases: Handle<HouseholdCases>,
+    id_numbers: Handle<IdNumbers>,
+    drafts: Handle<Drafts>,
+    accounts: Handle<Account>,
+    audit: Handle<AuditEntry>,
+    ledgers: Handle<Ledger>,
     /// The audit head number last written to the anchor file, and why the anchor may not
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
     /// re-anchors: while that is set, the store takes no writes.
@@ -148,46 +153,6 @@ type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreErro
 
 fn abort<T>(e: StoreError) -> TxResult<T> {
     Err(ConflictableTransactionError::Abort(e))
-}
-
-fn corrupt(tree: &'static str, key: &[u8], source: CodecError) -> StoreError {
-    StoreError::Corrupt {
-        tree,
-        key: key.iter().map(|b| format!("{b:02x}")).collect(),
-        source,
-    }
-}
-
-fn decode_in<T: Versioned>(tree: &'static str, key: &[u8], bytes: &[u8]) -> Result<T> {
-    decode(bytes).map_err(|e| corrupt(tree, key, e))
-}
-
-fn tx_get<T: Versioned>(
-    tree: &TransactionalTree,
-    name: &'static str,
-    key: &[u8],
-) -> TxResult<Option<(T, Vec<u8>)>> {
-    match tree.get(key)? {
-        None => Ok(None),
-        Some(bytes) => match decode(&bytes) {
-            Ok(v) => Ok(Some((v, bytes.to_vec()))),
-            Err(e) => abort(corrupt(name, key, e)),
-        },
-    }
-}
-
-fn tx_need<T: Versioned>(
-    tree: &TransactionalTree,
-    name: &'static str,
-    key: &[u8],
-) -> TxResult<(T, Vec<u8>)> {
-    match tx_get(tree, name, key)? {
-        Some(found) => Ok(found),
-        None => abort(StoreError::NotFound(format!(
-            "{name}/{}",
-            key.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        ))),
-    }
 }
 
 pub(crate) fn followup_key(case: CaseId, id: FollowUpId) -> [u8; 16] {
@@ -231,8 +196,8 @@ enum Entry {
 /// Appends the audit entry of a data change inside its transaction, and moves the data
 /// sequence with it; returns the entry's number.
 fn append_audit(
-    meta: &TransactionalTree,
-    audit: &TransactionalTree,
+    meta: &TxTable<Meta>,
+    audit: &TxTable<AuditEntry>,
     stamp: &Stamp,
     action: &str,
     target: String,
@@ -244,24 +209,24 @@ fn append_audit(
 }
 
 /// One more data-changing transaction, in that transaction.
-fn bump_data_seq(meta: &TransactionalTree) -> TxResult<()> {
-    let (mut data, _) = tx_get::<DataSeq>(meta, "meta", DATA_SEQ_KEY)?.unwrap_or_default();
+fn bump_data_seq(meta: &TxTable<Meta>) -> TxResult<()> {
+    let (mut data, _) = meta.get::<DataSeq>(DATA_SEQ_KEY)?.unwrap_or_default();
     data.seq += 1;
-    meta.insert(DATA_SEQ_KEY, encode(&data))?;
-    Ok(())
+    meta.put_unaudited(DATA_SEQ_KEY, &data)
 }
 
 /// [`append_audit`] with the hashes of a bulk write's records.
 fn append_entry(
-    meta: &TransactionalTree,
-    audit: &TransactionalTree,
+    meta: &TxTable<Meta>,
+    audit: &TxTable<AuditEntry>,
     stamp: &Stamp,
     action: &str,
     target: String,
     changes: Vec<Change>,
     bulk: Vec<BulkTree>,
 ) -> TxResult<u64> {
-    let head: AuditHead = tx_get(meta, "meta", AUDIT_HEAD_KEY)?
+    let head: AuditHead = meta
+        .get(AUDIT_HEAD_KEY)?
         .map(|(h, _)| h)
         .unwrap_or_default();
     let entry = AuditEntry {
@@ -279,17 +244,19 @@ fn append_entry(
         seq: entry.seq,
         hash: hash_entry(&bytes),
     };
-    audit.insert(&entry.seq.to_be_bytes(), bytes)?;
-    meta.insert(AUDIT_HEAD_KEY, encode(&new_head))?;
+    audit.put_encoded(&entry.seq.to_be_bytes(), bytes)?;
+    meta.put_unaudited(AUDIT_HEAD_KEY, &new_head)?;
     Ok(entry.seq)
 }
 
-fn change(tree: &str, key: &[u8], old: Option<Vec<u8>>, new: Option<Vec<u8>>) -> Change {
+/// What a refusal concerned: a person's key, marked as refused rather than as a record of
+/// a tree (nothing was read or written).
+fn refusal_mark(person: &[u8]) -> Change {
     Change {
-        tree: tree.to_string(),
-        key: key.to_vec(),
-        old,
-        new,
+        tree: "refused".to_string(),
+        key: person.to_vec(),
+        old: None,
+        new: None,
     }
 }
 
@@ -323,18 +290,18 @@ impl Store {
         let store = Store {
             dir: dir.to_path_buf(),
             config,
-            meta: db.open_tree("meta")?,
-            persons: db.open_tree("persons")?,
-            households: db.open_tree("households")?,
-            cases: db.open_tree("cases")?,
-            summaries: db.open_tree("summaries")?,
-            followups: db.open_tree("followups")?,
-            household_cases: db.open_tree("household_cases")?,
-            id_numbers: db.open_tree("id_numbers")?,
-            drafts: db.open_tree("drafts")?,
-            accounts: db.open_tree("accounts")?,
-            audit: db.open_tree("audit")?,
-            ledgers: db.open_tree("ledgers")?,
+            meta: META.open(&db)?,
+            persons: PERSONS.open(&db)?,
+            households: HOUSEHOLDS.open(&db)?,
+            cases: CASES.open(&db)?,
+            summaries: SUMMARIES.open(&db)?,
+            followups: FOLLOWUPS.open(&db)?,
+            household_cases: HOUSEHOLD_CASES.open(&db)?,
+            id_numbers: ID_NUMBERS.open(&db)?,
+            drafts: DRAFTS.open(&db)?,
+            accounts: ACCOUNTS.open(&db)?,
+            audit: AUDIT.open(&db)?,
+            ledgers: LEDGERS.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             guard,
             db,
@@ -444,11 +411,12 @@ impl Store {
         changes: Vec<Change>,
         bulk: Vec<BulkTree>,
     ) -> Result<u64> {
-        let trees = (&self.meta, &self.audit);
+        let trees = (&self.meta.tree, &self.audit.tree);
         unwrap_tx(trees.transaction(|(meta, audit)| {
+            let (meta, audit) = (META.on(meta), AUDIT.on(audit));
             let seq = append_entry(
-                meta,
-                audit,
+                &meta,
+                &audit,
                 stamp,
                 action,
                 target.clone(),
@@ -456,7 +424,7 @@ impl Store {
                 bulk.clone(),
             )?;
             if kind == Entry::ChangesData {
-                bump_data_seq(meta)?;
+                bump_data_seq(&meta)?;
             }
             Ok(seq)
         }))
@@ -467,7 +435,8 @@ impl Store {
     /// sequence existed starts at 0.
     pub fn data_seq(&self) -> Result<u64> {
         Ok(self
-            .get::<DataSeq>(&self.meta, "meta", DATA_SEQ_KEY)?
+            .meta
+            .get::<DataSeq>(DATA_SEQ_KEY)?
             .unwrap_or_default()
             .seq)
     }
@@ -475,63 +444,47 @@ impl Store {
     /// The number of the newest audit entry.
     pub fn seq(&self) -> Result<u64> {
         Ok(self
-            .get::<AuditHead>(&self.meta, "meta", AUDIT_HEAD_KEY)?
+            .meta
+            .get::<AuditHead>(AUDIT_HEAD_KEY)?
             .unwrap_or_default()
             .seq)
     }
 
-    fn get<T: Versioned>(&self, tree: &Tree, name: &'static str, key: &[u8]) -> Result<Option<T>> {
-        match tree.get(key)? {
-            None => Ok(None),
-            Some(bytes) => decode_in(name, key, &bytes).map(Some),
-        }
-    }
-
     pub fn county(&self) -> Result<Option<County>> {
-        self.get(&self.meta, "meta", COUNTY_KEY)
+        self.meta.get(COUNTY_KEY)
     }
 
     pub fn person(&self, id: PersonId) -> Result<Option<Person>> {
-        self.get(&self.persons, "persons", &id.to_key())
+        self.persons.get(&id.to_key())
     }
 
     pub fn household(&self, id: HouseholdId) -> Result<Option<Household>> {
-        self.get(&self.households, "households", &id.to_key())
+        self.households.get(&id.to_key())
     }
 
     pub fn case(&self, id: CaseId) -> Result<Option<AssistanceCase>> {
-        self.get(&self.cases, "cases", &id.to_key())
+        self.cases.get(&id.to_key())
     }
 
     pub fn summary(&self, id: CaseId) -> Result<Option<CaseSummary>> {
-        self.get(&self.summaries, "summaries", &id.to_key())
+        self.summaries.get(&id.to_key())
     }
 
     pub fn person_by_id_number(&self, id_number: &str) -> Result<Option<PersonId>> {
         Ok(self
             .id_numbers
-            .get(id_number.as_bytes())?
+            .person_key(id_number.as_bytes())?
             .and_then(|v| PersonId::from_key(&v)))
     }
 
     /// Every household, in id order.
     pub fn households(&self) -> Result<Vec<Household>> {
-        let mut out = Vec::with_capacity(self.households.len());
-        for kv in self.households.iter() {
-            let (k, v) = kv?;
-            out.push(decode_in("households", &k, &v)?);
-        }
-        Ok(out)
+        self.households.all()
     }
 
     /// Every case's summary, in case-id order.
     pub fn summaries(&self) -> Result<Vec<CaseSummary>> {
-        let mut out = Vec::with_capacity(self.summaries.len());
-        for kv in self.summaries.iter() {
-            let (k, v) = kv?;
-            out.push(decode_in("summaries", &k, &v)?);
-        }
-        Ok(out)
+        self.summaries.all()
     }
 
     /// The cases of one household.
@@ -547,30 +500,27 @@ impl Store {
 
     /// A case's follow-ups, oldest contact first.
     pub fn followups(&self, case: CaseId) -> Result<Vec<FollowUp>> {
-        let mut out: Vec<FollowUp> = Vec::new();
-        for kv in self.followups.scan_prefix(case.to_key()) {
-            let (k, v) = kv?;
-            out.push(decode_in("followups", &k, &v)?);
-        }
+        let mut out: Vec<FollowUp> = self.followups.with_prefix(&case.to_key())?;
         out.sort_by_key(|f| (f.answers.date, f.id));
         Ok(out)
     }
 
     pub fn draft(&self, account: &str, case: CaseId) -> Result<Option<FollowUpDraft>> {
-        self.get(&self.drafts, "drafts", &draft_key(account, case))
+        self.drafts.get(&draft_key(account, case))
     }
 
     /// Keeps an unsaved form. Flushed: the caseworker may be about to lose the link.
     pub fn put_draft(&self, account: &str, case: CaseId, draft: &FollowUpDraft) -> Result<()> {
         self.drafts
-            .insert(draft_key(account, case), encode(draft))?;
+            .put_unaudited(&draft_key(account, case), draft)?;
         self.flush()
     }
 
     /// A person's ledger: posts, policies, dibao linkage (empty when none kept yet).
     pub fn ledger(&self, person: PersonId) -> Result<Ledger> {
         Ok(self
-            .get(&self.ledgers, "ledgers", &person.to_key())?
+            .ledgers
+            .get(&person.to_key())?
             .unwrap_or_else(|| Ledger::new(person)))
     }
 
@@ -583,10 +533,11 @@ impl Store {
         action: &str,
         target: String,
     ) -> Result<Ledger> {
-        let trees = (&self.meta, &self.audit, &self.ledgers);
+        let trees = (&self.meta.tree, &self.audit.tree, &self.ledgers.tree);
         let result = trees.transaction(|(meta, audit, ledgers)| {
+            let (meta, audit, ledgers) = (META.on(meta), AUDIT.on(audit), LEDGERS.on(ledgers));
             let key = ledger.person.to_key();
-            let old: Option<(Ledger, Vec<u8>)> = tx_get(ledgers, "ledgers", &key)?;
+            let old: Option<(Ledger, Vec<u8>)> = ledgers.get(&key)?;
             let found = old.as_ref().map(|(l, _)| l.rev).unwrap_or(0);
             if found != expected_rev {
                 return abort(StoreError::Conflict {
@@ -596,10 +547,8 @@ impl Store {
             }
             let mut new = ledger.clone();
             new.rev = found + 1;
-            let bytes = encode(&new);
-            ledgers.insert(&key, bytes.clone())?;
-            let changes = vec![change("ledgers", &key, old.map(|(_, b)| b), Some(bytes))];
-            append_audit(meta, audit, stamp, action, target.clone(), changes)?;
+            let changes = vec![ledgers.put(&key, &new, old.map(|(_, b)| b))?];
+            append_audit(&meta, &audit, stamp, action, target.clone(), changes)?;
             TxResult::Ok(new)
         });
         let saved = unwrap_tx(result)?;
@@ -609,13 +558,13 @@ impl Store {
 
     /// The counter's unsaved intake form of `account`.
     pub fn intake_draft(&self, account: &str) -> Result<Option<IntakeDraft>> {
-        self.get(&self.drafts, "drafts", &intake_draft_key(account))
+        self.drafts.get(&intake_draft_key(account))
     }
 
     /// Keeps the counter's unsaved form; flushed, like a follow-up draft.
     pub fn put_intake_draft(&self, account: &str, draft: &IntakeDraft) -> Result<()> {
         self.drafts
-            .insert(intake_draft_key(account), encode(draft))?;
+            .put_unaudited(&intake_draft_key(account), draft)?;
         self.flush()
     }
 
@@ -630,18 +579,18 @@ impl Store {
     }
 
     pub fn put_county(&self, county: &County, stamp: &Stamp) -> Result<()> {
-        let trees = (&self.meta, &self.audit);
+        let trees = (&self.meta.tree, &self.audit.tree);
         let result = trees.transaction(|(meta, audit)| {
-            let old = meta.get(COUNTY_KEY)?.map(|v| v.to_vec());
-            let new = encode(county);
-            meta.insert(COUNTY_KEY, new.clone())?;
+            let (meta, audit) = (META.on(meta), AUDIT.on(audit));
+            let old = meta.bytes(COUNTY_KEY)?;
+            let change = meta.put(COUNTY_KEY, county, old)?;
             append_audit(
-                meta,
-                audit,
+                &meta,
+                &audit,
                 stamp,
                 "设置县区信息",
                 county.name.clone(),
-                vec![change("meta", COUNTY_KEY, old, Some(new))],
+                vec![change],
             )?;
             Ok(())
         });
@@ -650,17 +599,12 @@ impl Store {
     }
 
     pub fn account(&self, name: &str) -> Result<Option<Account>> {
-        self.get(&self.accounts, "accounts", name.as_bytes())
+        self.accounts.get(name.as_bytes())
     }
 
     /// Every account, by name.
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        let mut out = Vec::new();
-        for kv in self.accounts.iter() {
-            let (k, v) = kv?;
-            out.push(decode_in("accounts", &k, &v)?);
-        }
-        Ok(out)
+        self.accounts.all()
     }
 
     /// Creates accounts (when `expected_rev` is `None` and the name is free) or changes one
@@ -671,13 +615,14 @@ impl Store {
         stamp: &Stamp,
         action: &str,
     ) -> Result<()> {
-        let trees = (&self.meta, &self.audit, &self.accounts);
+        let trees = (&self.meta.tree, &self.audit.tree, &self.accounts.tree);
         let result = trees.transaction(|(meta, audit, tree)| {
+            let (meta, audit, tree) = (META.on(meta), AUDIT.on(audit), ACCOUNTS.on(tree));
             let mut changes = Vec::new();
             let mut names = Vec::new();
             for (account, expected_rev) in accounts {
                 let key = account.name.as_bytes();
-                let old = tx_get::<Account>(tree, "accounts", key)?;
+                let old = tree.get::<Account>(key)?;
                 match (&old, expected_rev) {
                     (Some((found, _)), None) => {
                         return abort(StoreError::Conflict {
@@ -698,12 +643,10 @@ impl Store {
                 }
                 let mut next = account.clone();
                 next.rev = old.as_ref().map(|(a, _)| a.rev + 1).unwrap_or(1);
-                let new = encode(&next);
-                tree.insert(key, new.clone())?;
-                changes.push(change("accounts", key, old.map(|(_, b)| b), Some(new)));
+                changes.push(tree.put(key, &next, old.map(|(_, b)| b))?);
                 names.push(account.name.clone());
             }
-            append_audit(meta, audit, stamp, action, names.join(" "), changes)?;
+            append_audit(&meta, &audit, stamp, action, names.join(" "), changes)?;
             Ok(())
         });
         unwrap_tx(result)?;
@@ -723,7 +666,7 @@ impl Store {
             stamp,
             action,
             target,
-            vec![change("persons", &key, None, None)],
+            vec![PERSONS.change(&key, None, None)],
         )
     }
 
@@ -734,9 +677,7 @@ impl Store {
         target: String,
         person: Option<[u8; 8]>,
     ) -> Result<u64> {
-        let changes = person
-            .map(|k| vec![change("refused", &k, None, None)])
-            .unwrap_or_default();
+        let changes = person.map(|k| vec![refusal_mark(&k)]).unwrap_or_default();
         self.audit_only(stamp, "拒绝", target, changes)
     }
 
@@ -744,53 +685,19 @@ impl Store {
     /// the hash of every primary record written (the derived trees, `id_numbers`,
     /// `household_cases` and `summaries`, are checked against those records instead).
     pub fn load(&self, load: &Load, stamp: &Stamp, what: &str) -> Result<u64> {
-        let mut bulk = Vec::new();
-        let mut put = |tree: &Tree, name: &str, records: Vec<(Vec<u8>, Vec<u8>)>| {
-            let mut batch = Batch::default();
-            let mut hashes = Vec::with_capacity(records.len());
-            for (key, bytes) in records {
-                hashes.push((key.clone(), hash_record(&bytes)));
-                batch.insert(key, bytes);
-            }
-            bulk.push(BulkTree {
-                tree: name.to_string(),
-                records: hashes,
-            });
-            tree.apply_batch(batch)
-        };
-        let encoded = |key: &[u8], bytes: Vec<u8>| (key.to_vec(), bytes);
-        put(
-            &self.persons,
-            "persons",
-            load.persons
-                .iter()
-                .map(|p| encoded(&p.id.to_key(), encode(p)))
-                .collect(),
-        )?;
-        put(
-            &self.households,
-            "households",
-            load.households
-                .iter()
-                .map(|h| encoded(&h.id.to_key(), encode(h)))
-                .collect(),
-        )?;
-        put(
-            &self.cases,
-            "cases",
-            load.cases
-                .iter()
-                .map(|c| encoded(&c.id.to_key(), encode(c)))
-                .collect(),
-        )?;
-        put(
-            &self.followups,
-            "followups",
-            load.followups
-                .iter()
-                .map(|f| encoded(&followup_key(f.case, f.id), encode(f)))
-                .collect(),
-        )?;
+        let bulk = vec![
+            self.persons
+                .put_bulk(load.persons.iter().map(|p| (p.id.to_key().to_vec(), p)))?,
+            self.households
+                .put_bulk(load.households.iter().map(|h| (h.id.to_key().to_vec(), h)))?,
+            self.cases
+                .put_bulk(load.cases.iter().map(|c| (c.id.to_key().to_vec(), c)))?,
+            self.followups.put_bulk(
+                load.followups
+                    .iter()
+                    .map(|f| (followup_key(f.case, f.id).to_vec(), f)),
+            )?,
+        ];
         let mut batch = Batch::default();
         for p in &load.persons {
             batch.insert(p.id_number.as_str().as_bytes(), &p.id.to_key());
@@ -834,14 +741,14 @@ impl Store {
         let latest_before = self.followups(case_id)?.last().map(|f| f.answers.date);
         let is_latest = latest_before.is_none_or(|d| answers.date >= d);
         let trees = (
-            &self.meta,
-            &self.audit,
-            &self.cases,
-            &self.summaries,
-            &self.persons,
-            &self.households,
-            &self.followups,
-            &self.drafts,
+            &self.meta.tree,
+            &self.audit.tree,
+            &self.cases.tree,
+            &self.summaries.tree,
+            &self.persons.tree,
+            &self.households.tree,
+            &self.followups.tree,
+            &self.drafts.tree,
         );
         let household_cases: Vec<CaseId> = match self.case(case_id)? {
             Some(c) => self.household_cases(c.household)?,
@@ -849,24 +756,26 @@ impl Store {
         };
         let saved = trees.transaction(
             |(meta, audit, cases, summaries, persons, households, followups, drafts)| {
+                let (meta, audit) = (META.on(meta), AUDIT.on(audit));
+                let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
+                let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
+                let (followups, drafts) = (FOLLOWUPS.on(followups), DRAFTS.on(drafts));
                 let ck = case_id.to_key();
-                let (mut case, case_old): (AssistanceCase, _) = tx_need(cases, "cases", &ck)?;
+                let (mut case, case_old): (AssistanceCase, _) = cases.need(&ck)?;
                 if case.rev != expected_rev {
                     return abort(StoreError::Conflict {
                         expected: expected_rev,
                         found: case.rev,
                     });
                 }
-                let (mut summary, summary_old): (CaseSummary, _) =
-                    tx_need(summaries, "summaries", &ck)?;
+                let (mut summary, summary_old): (CaseSummary, _) = summaries.need(&ck)?;
                 let pk = case.person.to_key();
-                let (mut person, person_old): (Person, _) = tx_need(persons, "persons", &pk)?;
+                let (mut person, person_old): (Person, _) = persons.need(&pk)?;
                 let hk = case.household.to_key();
-                let (mut household, household_old): (Household, _) =
-                    tx_need(households, "households", &hk)?;
+                let (mut household, household_old): (Household, _) = households.need(&hk)?;
                 let mut others = Vec::new();
                 for member in household.members.iter().filter(|m| **m != person.id) {
-                    if let Some((p, _)) = tx_get::<Person>(persons, "persons", &member.to_key())? {
+                    if let Some((p, _)) = persons.get::<Person>(&member.to_key())? {
                         others.push(p);
                     }
                 }
@@ -895,41 +804,25 @@ impl Store {
 
                 let mut changes = Vec::new();
                 let fk = followup_key(case_id, followup_id);
-                let f_new = encode(&followup);
-                followups.insert(&fk, f_new.clone())?;
-                changes.push(change("followups", &fk, None, Some(f_new)));
-                let c_new = encode(&case);
-                cases.insert(&ck, c_new.clone())?;
-                changes.push(change("cases", &ck, Some(case_old), Some(c_new)));
-                let s_new = encode(&summary);
-                summaries.insert(&ck, s_new.clone())?;
-                changes.push(change("summaries", &ck, Some(summary_old), Some(s_new)));
-                let p_new = encode(&person);
-                if p_new != person_old {
-                    persons.insert(&pk, p_new.clone())?;
-                    changes.push(change("persons", &pk, Some(person_old), Some(p_new)));
-                }
+                changes.push(followups.put(&fk, &followup, None)?);
+                changes.push(cases.put(&ck, &case, Some(case_old))?);
+                changes.push(summaries.put(&ck, &summary, Some(summary_old))?);
+                changes.extend(persons.put_if_changed(&pk, &person, person_old)?);
                 if zero.is_some() {
                     household.rev += 1;
-                    let h_new = encode(&household);
-                    households.insert(&hk, h_new.clone())?;
-                    changes.push(change("households", &hk, Some(household_old), Some(h_new)));
+                    changes.push(households.put(&hk, &household, Some(household_old))?);
                     for other in household_cases.iter().filter(|c| **c != case_id) {
                         let ok = other.to_key();
-                        if let Some((mut s, s_old)) =
-                            tx_get::<CaseSummary>(summaries, "summaries", &ok)?
-                        {
+                        if let Some((mut s, s_old)) = summaries.get::<CaseSummary>(&ok)? {
                             s.zero_employment_household = zero_now;
-                            let s_new = encode(&s);
-                            summaries.insert(&ok, s_new.clone())?;
-                            changes.push(change("summaries", &ok, Some(s_old), Some(s_new)));
+                            changes.push(summaries.put(&ok, &s, Some(s_old))?);
                         }
                     }
                 }
                 // Drafts are working state, never audited, so their removal is no change.
-                drafts.remove(draft_key(draft_of, case_id))?;
+                drafts.remove(&draft_key(draft_of, case_id))?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
-                let seq = append_audit(meta, audit, stamp, "保存回访", target, changes)?;
+                let seq = append_audit(&meta, &audit, stamp, "保存回访", target, changes)?;
                 Ok(FollowUpSaved {
                     followup,
                     summary,
@@ -945,12 +838,7 @@ impl Store {
 
     /// Audit entries from `from` (inclusive), in order.
     pub fn audit_entries(&self, from: u64) -> Result<Vec<AuditEntry>> {
-        let mut out = Vec::new();
-        for kv in self.audit.range(from.to_be_bytes()..) {
-            let (k, v) = kv?;
-            out.push(decode_in("audit", &k, &v)?);
-        }
-        Ok(out)
+        self.audit.starting_at(&from.to_be_bytes())
     }
 }
 
