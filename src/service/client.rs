@@ -41,6 +41,12 @@ impl Client {
         Self { backend, seq: 0 }
     }
 
+    /// A client with no backend behind it: every request is refused as a broken link (what
+    /// stands in for a client handed to another thread).
+    pub fn closed() -> Self {
+        Self::new(Box::new(Closed))
+    }
+
     /// Whether other sessions write to the same store, so it is worth asking now and then
     /// whether anything changed.
     pub fn shared(&self) -> bool {
@@ -106,6 +112,15 @@ impl Client {
             Response::Done => Ok(()),
             _ => Err(ServiceError::Unexpected),
         }
+    }
+}
+
+/// The backend of [`Client::closed`].
+struct Closed;
+
+impl Backend for Closed {
+    fn call(&mut self, _: Request) -> Result<Reply> {
+        Err(ServiceError::Link("与服务的连接已关闭".into()))
     }
 }
 

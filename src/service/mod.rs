@@ -992,8 +992,9 @@ fn stamp(actor: &Actor) -> Stamp {
 }
 
 /// How a front reaches the service: in-process ([`LocalBackend`]) or through the server
-/// (`remote::SocketBackend`).
-pub trait Backend {
+/// (`remote::SocketBackend`). `Send`, so the terminal can answer its requests on a thread
+/// of their own.
+pub trait Backend: Send {
     fn call(&mut self, request: Request) -> Result<Reply>;
 
     /// Whether other sessions write to the same store (a server), so it is worth asking

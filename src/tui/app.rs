@@ -13,12 +13,12 @@
 use super::action::Action;
 use super::keymap::{Context, Keymap};
 use super::panes::queue::QueuePane;
-use super::panes::{Effect, Env, Notice, PaneKind};
+use super::panes::{Env, PaneKind};
 use super::theme::Theme;
-use crate::service::{Backend, Client, Overview, Request, ServiceError};
+use crate::service::{Backend, Client, Overview, ServiceError};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use std::collections::VecDeque;
@@ -26,10 +26,13 @@ use std::collections::VecDeque;
 pub use super::panes::StatusKind;
 
 mod chrome;
+mod link;
+mod perform;
 mod stack;
 #[cfg(test)]
 mod tests;
 
+use link::Link;
 use stack::{Panes, Slot};
 
 #[derive(Clone, Debug)]
@@ -44,7 +47,16 @@ pub const MIN_HEIGHT: u16 = 24;
 pub const DRAFT_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(1000);
 
 pub struct App {
-    client: Client,
+    link: Link,
+    /// The data sequence as of the last answer: when an answer shows another, every pane
+    /// hears that data changed.
+    seen: u64,
+    /// Keys and pastes that came while a blocking request was unanswered, in order.
+    held: VecDeque<Event>,
+    /// A ping of the router's own is unanswered.
+    pinging: bool,
+    /// Something on screen changed since the loop last asked.
+    changed: bool,
     keymap: Keymap,
     theme: Theme,
     overview: Overview,
@@ -81,7 +93,11 @@ impl App {
         };
         let start = panes.queue.pane.start(&env(&overview, &theme, size));
         let mut app = Self {
-            client,
+            seen: client.seq(),
+            link: Link::Inline(client),
+            held: VecDeque::new(),
+            pinging: false,
+            changed: false,
             keymap,
             theme,
             overview,
@@ -93,8 +109,29 @@ impl App {
             quit: false,
             full_redraw: false,
         };
-        app.perform(0, start);
+        app.perform(0, start, true);
         Ok(app)
+    }
+
+    /// Moves the backend onto a thread of its own: from here on the input thread never
+    /// waits on it, and the loop calls [`App::pump`] for the answers.
+    pub fn start_worker(&mut self) -> std::io::Result<()> {
+        self.link.start_worker()
+    }
+
+    /// Whether a request is unanswered: the loop then polls for answers often.
+    pub fn busy(&self) -> bool {
+        self.link.in_flight() > 0
+    }
+
+    /// Whether a blocking request has been waited for long enough to say so on screen.
+    pub fn slow(&self) -> bool {
+        self.link.slow()
+    }
+
+    /// Whether the screen is waiting for an answer before it is worth drawing.
+    pub fn blocked(&self) -> bool {
+        self.link.blocked()
     }
 
     pub fn should_quit(&self) -> bool {
@@ -131,8 +168,19 @@ impl App {
         }
     }
 
-    /// Handles one terminal event; returns whether anything on screen may have changed.
+    /// Handles one terminal event; returns whether anything on screen may have changed. A
+    /// key or paste that comes while a blocking request is unanswered waits for it.
     pub fn handle_event(&mut self, event: Event) -> bool {
+        let typed = matches!(&event, Event::Key(k) if k.kind == KeyEventKind::Press)
+            || matches!(event, Event::Paste(_));
+        if typed && (self.link.blocked() || !self.held.is_empty()) {
+            self.held.push_back(event);
+            return false;
+        }
+        self.handle_now(event)
+    }
+
+    fn handle_now(&mut self, event: Event) -> bool {
         match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => {
                 self.handle_key(key);
@@ -196,117 +244,7 @@ impl App {
         let slot = self.panes.front_mut();
         let id = slot.id;
         let effects = slot.pane.update(action, &env);
-        self.perform(id, effects);
-    }
-
-    /// Closes the program, keeping what panes hold unsaved first. A dropped link (`anyway`)
-    /// closes even when something could not be kept.
-    fn close(&mut self, anyway: bool) {
-        self.closing = true;
-        for id in self.panes.ids() {
-            if let Some(slot) = self.panes.get_mut(id) {
-                let effects = slot.pane.closing();
-                self.perform(id, effects);
-            }
-        }
-        self.quit = self.closing || anyway;
-        self.closing = false;
-    }
-
-    /// Called when the terminal goes away (a dropped link): keep what was typed.
-    pub fn hang_up(&mut self) {
-        self.close(true);
-    }
-
-    /// Called when no key came for a while (every half second or so). Returns whether the
-    /// screen must be drawn again; usually nothing changed and nothing is sent.
-    pub fn tick(&mut self) -> bool {
-        let before = self.status.as_ref().map(|s| s.text.clone());
-        // Drafts kept show nothing: only what others changed, or a message, is drawn.
-        for id in self.panes.ids() {
-            if let Some(slot) = self.panes.get_mut(id) {
-                let effects = slot.pane.tick();
-                self.perform(id, effects);
-            }
-        }
-        let fetched = self.follow_others();
-        fetched || self.status.as_ref().map(|s| s.text.clone()) != before
-    }
-
-    /// On a shared store, whether other sessions saved: a cheap ping, and only when the data
-    /// sequence moved does every pane fetch what it shows again. True when anything was
-    /// fetched or said.
-    fn follow_others(&mut self) -> bool {
-        if !self.client.shared() {
-            return false;
-        }
-        let seen = self.client.seq();
-        match self.client.ping() {
-            Ok(seq) if seq == seen => false,
-            Ok(_) => {
-                let env = env(&self.overview, &self.theme, self.size);
-                let effects = self.panes.hear(&Notice::DataChanged, &env);
-                self.perform_queue(effects.into());
-                true
-            }
-            Err(e) => {
-                let text = e.to_string();
-                if self.status.as_ref().is_some_and(|s| s.text == text) {
-                    return false;
-                }
-                self.say(StatusKind::Error, text);
-                true
-            }
-        }
-    }
-
-    fn say(&mut self, kind: StatusKind, text: String) {
-        self.status = Some(Status { text, kind });
-    }
-
-    fn perform(&mut self, from: u64, effects: Vec<Effect>) {
-        self.perform_queue(effects.into_iter().map(|e| (from, e)).collect());
-    }
-
-    /// Performs effects in order, each on behalf of the pane that asked; the effects that
-    /// answers and notices bring are performed after those already waiting.
-    fn perform_queue(&mut self, mut queue: VecDeque<(u64, Effect)>) {
-        while let Some((from, effect)) = queue.pop_front() {
-            let env = env(&self.overview, &self.theme, self.size);
-            match effect {
-                Effect::Ask(request) => queue.extend(self.ask(from, request)),
-                Effect::Open(pane) => {
-                    self.help = None;
-                    queue.extend(self.panes.open(pane, &env));
-                }
-                Effect::Close => self.panes.close(from),
-                Effect::CloseToQueue => self.panes.close_to_queue(),
-                Effect::Say(kind, text) => self.say(kind, text),
-                Effect::Tell(notice) => queue.extend(self.panes.hear(&notice, &env)),
-                Effect::StayOpen => self.closing = false,
-            }
-        }
-    }
-
-    /// Sends `request` for the pane `from`; its answer goes back to that pane (if it is
-    /// still open), and a moved data sequence to every pane.
-    fn ask(&mut self, from: u64, request: Request) -> Vec<(u64, Effect)> {
-        let seen = self.client.seq();
-        let answer = self.client.ask(request.clone());
-        let env = env(&self.overview, &self.theme, self.size);
-        let mut effects = Vec::new();
-        if let Some(slot) = self.panes.get_mut(from) {
-            effects.extend(
-                slot.pane
-                    .answer(request, answer, &env)
-                    .into_iter()
-                    .map(|e| (from, e)),
-            );
-        }
-        if self.client.seq() != seen {
-            effects.extend(self.panes.hear(&Notice::DataChanged, &env));
-        }
-        effects
+        self.perform(id, effects, true);
     }
 
     pub fn render(&self, frame: &mut Frame) {
@@ -348,6 +286,17 @@ impl App {
                 frame.render_widget(Paragraph::new(Span::styled(s.text.as_str(), style)), status);
             }
             (None, None) => {}
+        }
+        if self.link.slow() {
+            // Quiet, at the end of the line: the screen is alive and the server is slow.
+            let marker = " 等待服务… ";
+            let w = u16::try_from(super::cells::width(marker)).unwrap_or(status.width);
+            let at = Rect {
+                x: status.x + status.width.saturating_sub(w),
+                width: w.min(status.width),
+                ..status
+            };
+            frame.render_widget(Paragraph::new(Span::styled(marker, self.theme.dim())), at);
         }
         self.render_footer(frame, footer);
     }

@@ -15,7 +15,7 @@ use ratatui::Terminal;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Collects a frame's bytes; ratatui's per-draw flush is ignored, and [`FrameWriter::commit`]
 /// sends the whole frame at once.
@@ -30,6 +30,16 @@ impl<W: Write> FrameWriter<W> {
             buf: Vec::with_capacity(16 * 1024),
             out,
         }
+    }
+
+    /// Bytes collected and not yet sent.
+    pub fn pending(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Drops what was collected, sending nothing.
+    pub fn discard(&mut self) {
+        self.buf.clear();
     }
 
     pub fn commit(&mut self) -> io::Result<()> {
@@ -59,8 +69,15 @@ fn draw(terminal: &mut Term, app: &App, full: bool) -> io::Result<()> {
         terminal.clear()?;
     }
     queue!(terminal.backend_mut().writer_mut(), BeginSynchronizedUpdate)?;
+    let opened = terminal.backend_mut().writer_mut().pending();
     terminal.draw(|frame| app.render(frame))?;
     let writer = terminal.backend_mut().writer_mut();
+    // A frame that changes no cell (an answer that left the screen as it was) sends
+    // nothing at all, not even the synchronized-update brackets.
+    if !full && writer.pending() == opened {
+        writer.discard();
+        return Ok(());
+    }
     queue!(writer, EndSynchronizedUpdate)?;
     writer.commit()
 }
@@ -97,6 +114,8 @@ pub fn run(app: &mut App) -> io::Result<()> {
 /// How often a blocked read wakes to see whether the link was dropped, or a form wants
 /// keeping as a draft. Nothing is drawn or sent on such a wake-up.
 const HANGUP_CHECK: Duration = Duration::from_millis(500);
+/// How often the loop looks for answers while a request is unanswered.
+const BUSY_POLL: Duration = Duration::from_millis(5);
 
 /// Whether the terminal on standard input has hung up (the window closed, or the link
 /// dropped without a SIGHUP reaching us): crossterm takes its end-of-file for "no input"
@@ -127,40 +146,53 @@ fn event_loop(app: &mut App) -> io::Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     draw(&mut terminal, app, false)?;
+    app.start_worker()?;
+    // A frame is owed once the screen stops waiting for an answer: a key and the answer
+    // it asked for go out as one frame, as when the backend answered in place.
+    let mut owed = false;
+    let mut drawn_slow = false;
+    let mut last_event = Instant::now();
+    let mut last_tick = Instant::now();
     loop {
-        let ready = event::poll(HANGUP_CHECK);
+        let wait = if app.busy() { BUSY_POLL } else { HANGUP_CHECK };
+        let ready = event::poll(wait);
         if hung_up.load(Ordering::Relaxed) || ready.is_err() {
             app.hang_up();
             return Ok(());
         }
-        if !matches!(ready, Ok(true)) {
+        owed |= app.pump();
+        if matches!(ready, Ok(true)) {
+            let first = match event::read() {
+                Ok(ev) => ev,
+                Err(e) => {
+                    // The terminal is gone (a dropped SSH link): keep the form as a draft.
+                    app.hang_up();
+                    return Err(e);
+                }
+            };
+            last_event = Instant::now();
+            owed |= app.handle_event(first);
+            while !app.should_quit() && event::poll(Duration::ZERO)? {
+                owed |= app.handle_event(event::read()?);
+            }
+            owed |= app.pump();
+        } else if last_event.elapsed() >= HANGUP_CHECK && last_tick.elapsed() >= HANGUP_CHECK {
+            last_tick = Instant::now();
             if terminal_gone() {
                 app.hang_up();
                 return Ok(());
             }
-            if app.tick() {
-                draw(&mut terminal, app, false)?;
-            }
-            continue;
-        }
-        let first = match event::read() {
-            Ok(ev) => ev,
-            Err(e) => {
-                // The terminal is gone (a dropped SSH link): keep the form as a draft.
-                app.hang_up();
-                return Err(e);
-            }
-        };
-        let mut dirty = app.handle_event(first);
-        while !app.should_quit() && event::poll(Duration::ZERO)? {
-            dirty |= app.handle_event(event::read()?);
+            owed |= app.tick();
         }
         if app.should_quit() {
             return Ok(());
         }
         let full = app.take_full_redraw();
-        if dirty || full {
+        let slow = app.slow();
+        if (owed && !app.blocked()) || full || slow != drawn_slow {
             draw(&mut terminal, app, full)?;
+            owed = false;
+            drawn_slow = slow;
         }
     }
 }

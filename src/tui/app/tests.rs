@@ -3,26 +3,30 @@
 
 use super::*;
 use crate::domain::DueStatus;
-use crate::service::{Reply, Response, Saved};
+use crate::service::{Reply, Request, Response, Saved};
 use crate::tui::panes::fixtures::{form_view, household_view, overview, row, today};
 use crossterm::event::{KeyCode, KeyModifiers};
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// Answers as a small server would, logging every request; a save moves the data
-/// sequence, and drafts fail while `drafts_fail` is set.
+/// sequence, drafts fail while `drafts_fail` is set, and each answer takes `delay`.
 #[derive(Default)]
 struct Script {
     log: Vec<Request>,
     seq: u64,
     drafts_fail: bool,
+    delay: std::time::Duration,
 }
 
-struct Fake(Rc<RefCell<Script>>);
+type Shared = Arc<Mutex<Script>>;
+
+struct Fake(Shared);
 
 impl Backend for Fake {
     fn call(&mut self, request: Request) -> Result<Reply, ServiceError> {
-        let mut s = self.0.borrow_mut();
+        let delay = lock(&self.0).delay;
+        std::thread::sleep(delay);
+        let mut s = lock(&self.0);
         s.log.push(request.clone());
         let body = match request {
             Request::Overview => Response::Overview(overview()),
@@ -51,10 +55,16 @@ impl Backend for Fake {
     }
 }
 
-fn app() -> (App, Rc<RefCell<Script>>) {
-    let script = Rc::new(RefCell::new(Script::default()));
+fn lock(script: &Shared) -> std::sync::MutexGuard<'_, Script> {
+    script
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn app() -> (App, Shared) {
+    let script = Shared::default();
     let app = App::new(
-        Box::new(Fake(Rc::clone(&script))),
+        Box::new(Fake(Arc::clone(&script))),
         Keymap::builtin(),
         Theme::sixteen(),
     );
@@ -75,8 +85,8 @@ fn ctrl(app: &mut App, c: char) {
     app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
 }
 
-fn count(script: &Rc<RefCell<Script>>, what: fn(&Request) -> bool) -> usize {
-    script.borrow().log.iter().filter(|r| what(r)).count()
+fn count(script: &Shared, what: fn(&Request) -> bool) -> usize {
+    lock(script).log.iter().filter(|r| what(r)).count()
 }
 
 #[test]
@@ -123,7 +133,7 @@ fn a_draft_that_cannot_be_kept_keeps_the_program_open() {
     let (mut app, script) = app();
     press(&mut app, KeyCode::F(4));
     ctrl(&mut app, 'r');
-    script.borrow_mut().drafts_fail = true;
+    lock(&script).drafts_fail = true;
     press(&mut app, KeyCode::F(10));
     assert!(!app.should_quit());
     assert_eq!(app.screen(), PaneKind::Followup);
@@ -131,7 +141,7 @@ fn a_draft_that_cannot_be_kept_keeps_the_program_open() {
         app.status().map(|s| s.text.as_str()),
         Some("草稿未能保留：磁盘已满")
     );
-    script.borrow_mut().drafts_fail = false;
+    lock(&script).drafts_fail = false;
     press(&mut app, KeyCode::F(10));
     assert!(app.should_quit());
 }
@@ -165,4 +175,70 @@ fn help_covers_the_pane_and_esc_closes_it() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.context(), Context::Queue);
     assert_eq!(app.screen(), PaneKind::Queue);
+}
+
+/// Keys go through `handle_event`, as the terminal loop sends them.
+fn event(app: &mut App, code: KeyCode) {
+    app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+/// Pumps answers until nothing is in flight.
+fn settle(app: &mut App) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while (app.busy() || !app.held.is_empty()) && std::time::Instant::now() < until {
+        app.pump();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    app.pump();
+}
+
+#[test]
+fn keys_typed_while_a_slow_server_opens_the_form_go_into_it_in_order() {
+    let (mut app, script) = app();
+    app.start_worker().unwrap();
+    lock(&script).delay = std::time::Duration::from_millis(150);
+    event(&mut app, KeyCode::F(4));
+    assert!(app.blocked(), "the form's data is on its way");
+    // 2 = 电话 in the contact-method field, then Tab and a typed status code.
+    for code in [KeyCode::Char('2'), KeyCode::Tab, KeyCode::Char('1')] {
+        event(&mut app, code);
+    }
+    assert_eq!(app.held.len(), 3, "nothing applied before the answer");
+    std::thread::sleep(std::time::Duration::from_millis(350));
+    assert!(app.slow(), "a wait this long is said on screen");
+    settle(&mut app);
+    assert_eq!(app.screen(), PaneKind::Followup);
+    assert!(!app.slow());
+    let screen = {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| app.render(f)).unwrap();
+        format!("{:?}", terminal.backend().buffer())
+    };
+    assert!(
+        screen.contains("电话"),
+        "the held keys reached the form:\n{screen}"
+    );
+}
+
+#[test]
+fn a_background_draft_keep_does_not_hold_keys() {
+    let (mut app, script) = app();
+    app.start_worker().unwrap();
+    event(&mut app, KeyCode::F(4));
+    settle(&mut app);
+    event(&mut app, KeyCode::Char('2'));
+    settle(&mut app);
+    lock(&script).delay = std::time::Duration::from_millis(200);
+    std::thread::sleep(DRAFT_DEBOUNCE);
+    app.tick();
+    assert!(app.busy(), "the draft is being kept");
+    assert!(!app.blocked(), "but keys do not wait for it");
+    event(&mut app, KeyCode::Tab);
+    assert!(app.held.is_empty());
+    settle(&mut app);
+    assert_eq!(
+        count(&script, |r| matches!(r, Request::SaveDraft { .. })),
+        1
+    );
 }
