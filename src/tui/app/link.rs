@@ -4,7 +4,9 @@
 //!
 //! A request is *blocking* when what the caseworker types next depends on its answer (a
 //! pane opening, a save, leaving a form): the router holds keys while one is in flight and
-//! applies them, in order, once it is answered. Draft keeping, pings and refreshes are not.
+//! applies them, in order, once it is answered — and once what the panes fetch again after
+//! it is answered too. Draft keeping, pings and refreshes after another session's change
+//! are not.
 
 use crate::service::{Client, Request, Response, ServiceError};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};

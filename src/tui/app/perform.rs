@@ -60,7 +60,7 @@ impl App {
     }
 
     /// An answer, to the pane that asked (if it is still open); when it shows the data
-    /// sequence moved, every pane hears so, and refreshes in the background.
+    /// sequence moved, every pane hears so and fetches what it shows again.
     fn answered(&mut self, a: Answer) -> Pending {
         let env = env(&self.overview, &self.theme, self.size);
         let mut effects = Pending::new();
@@ -92,8 +92,11 @@ impl App {
         {
             self.seen = seq;
             self.changed = true;
+            // After the caseworker's own change, what the panes fetch again is what the
+            // next key acts on (a review's new state): keys wait for it. After another
+            // session's change, found by a ping, they refresh in the background.
             let heard = self.panes.hear(&Notice::DataChanged, &env);
-            effects.extend(heard.into_iter().map(|(id, e)| (id, e, false)));
+            effects.extend(heard.into_iter().map(|(id, e)| (id, e, a.blocking)));
         }
         effects
     }
