@@ -4,13 +4,9 @@
 pub mod action;
 pub mod app;
 pub mod cells;
-pub mod conflict_pane;
 pub mod exit_pane;
-pub mod followup_pane;
 pub mod form;
-pub mod intake_pane;
 pub mod keymap;
-pub mod ledger_pane;
 pub mod panes;
 pub mod terminal;
 pub mod theme;

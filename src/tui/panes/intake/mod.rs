@@ -8,14 +8,16 @@ use crate::domain::intake::IntakeDraft;
 use crate::service::{Registered, Request, Response, ServiceError};
 use crate::tui::action::Action;
 use crate::tui::app::DRAFT_DEBOUNCE;
-use crate::tui::intake_pane::IntakePane as Form;
 use crate::tui::keymap::Context;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+mod form;
 #[cfg(test)]
 mod tests;
+
+use form::IntakeForm as Form;
 
 pub struct IntakePane {
     today: NaiveDate,

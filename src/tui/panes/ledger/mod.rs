@@ -8,7 +8,9 @@ use crate::domain::ledger::EntryKind;
 use crate::service::{Request, Response, ServiceError};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
-use crate::tui::ledger_pane::{EntryForm, LedgerPane as Ledger};
+mod book;
+
+use book::{EntryForm, LedgerBook as Ledger};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 

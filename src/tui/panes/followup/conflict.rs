@@ -3,26 +3,26 @@
 //! you keep one or the other, field by field. Their record stays on file either way; what
 //! you save is a record of its own (第(十四)条: nothing is overwritten silently).
 
-use super::cells::{clip, fit};
-use super::theme::Theme;
 use crate::domain::followup_form::{Field, FollowUpDraft};
+use crate::tui::cells::{clip, fit};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub struct ConflictPane {
+pub(super) struct ConflictPane {
     /// What the other person saved, as the form shows it.
-    pub theirs: FollowUpDraft,
+    theirs: FollowUpDraft,
     /// Who saved it.
-    pub by: String,
+    by: String,
     /// The case's rev after their save: what a save from here is made against.
-    pub rev: u64,
+    pub(super) rev: u64,
     /// The fields on which the two versions differ, in form order.
-    pub fields: Vec<Field>,
+    pub(super) fields: Vec<Field>,
     /// Per field in `fields`: keep theirs (true) or yours (false).
-    pub keep_theirs: Vec<bool>,
-    pub selected: usize,
+    keep_theirs: Vec<bool>,
+    selected: usize,
 }
 
 const LABEL_CELLS: usize = 12;

@@ -3,11 +3,11 @@
 //! are shown beside their field — and shows under the fields what the ID number says (sex,
 //! age, "4050"), which is derived, never typed.
 
-use super::cells::clip;
-use super::form::{FormState, RowLayout};
-use super::theme::Theme;
 use crate::domain::Settings;
 use crate::domain::intake::{IntakeDraft, IntakeField};
+use crate::tui::cells::clip;
+use crate::tui::form::{FormState, RowLayout};
+use crate::tui::theme::Theme;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -16,19 +16,19 @@ use ratatui::widgets::Paragraph;
 
 /// The intake form is its [`FormState`] (reached through `Deref`, so the field, focus and
 /// typing methods are the form's own) plus the day it is checked against.
-pub struct IntakePane {
+pub(super) struct IntakeForm {
     form: FormState<IntakeDraft>,
-    pub today: NaiveDate,
+    today: NaiveDate,
 }
 
-impl std::ops::Deref for IntakePane {
+impl std::ops::Deref for IntakeForm {
     type Target = FormState<IntakeDraft>;
     fn deref(&self) -> &Self::Target {
         &self.form
     }
 }
 
-impl std::ops::DerefMut for IntakePane {
+impl std::ops::DerefMut for IntakeForm {
     fn deref_mut(&mut self) -> &mut Self::Target {
         &mut self.form
     }
@@ -42,7 +42,7 @@ const ROWS: RowLayout = RowLayout {
     hints: true,
 };
 
-impl IntakePane {
+impl IntakeForm {
     pub fn new(today: NaiveDate, township: Option<&str>) -> Self {
         Self::with_draft(today, IntakeDraft::blank(today, township))
     }

@@ -9,14 +9,17 @@ use crate::domain::followup_form::FollowUpDraft;
 use crate::service::{FormView, Request, Response, Saved, ServiceError};
 use crate::tui::action::Action;
 use crate::tui::app::DRAFT_DEBOUNCE;
-use crate::tui::conflict_pane::ConflictPane;
-use crate::tui::followup_pane::FollowupPane as Form;
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+mod conflict;
+mod form;
 #[cfg(test)]
 mod tests;
+
+use conflict::ConflictPane;
+use form::FollowupForm as Form;
 
 pub struct FollowupPane {
     case: CaseId,

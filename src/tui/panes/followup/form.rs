@@ -3,12 +3,12 @@
 //! latest follow-up (照上次); every problem is shown next to its field in Chinese; the real
 //! cursor sits at the caret's display column so input methods draw their window there.
 
-use super::form::{FormState, RowLayout};
-use super::theme::Theme;
 use crate::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use crate::domain::form::format_date;
 use crate::domain::{DueStatus, Settings};
 use crate::service::FormView;
+use crate::tui::form::{FormState, RowLayout};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -16,20 +16,20 @@ use ratatui::widgets::Paragraph;
 
 /// The follow-up form is its [`FormState`] (reached through `Deref`, so the field, focus
 /// and typing methods are the form's own) plus the case it is about.
-pub struct FollowupPane {
-    pub view: FormView,
+pub(super) struct FollowupForm {
+    pub(super) view: FormView,
     form: FormState<FollowUpDraft>,
-    pub restored_draft: bool,
+    pub(super) restored_draft: bool,
 }
 
-impl std::ops::Deref for FollowupPane {
+impl std::ops::Deref for FollowupForm {
     type Target = FormState<FollowUpDraft>;
     fn deref(&self) -> &Self::Target {
         &self.form
     }
 }
 
-impl std::ops::DerefMut for FollowupPane {
+impl std::ops::DerefMut for FollowupForm {
     fn deref_mut(&mut self) -> &mut Self::Target {
         &mut self.form
     }
@@ -43,7 +43,7 @@ const ROWS: RowLayout = RowLayout {
     hints: true,
 };
 
-impl FollowupPane {
+impl FollowupForm {
     pub fn new(view: FormView, settings: &Settings) -> Self {
         let ctx = context(&view);
         let (draft, restored) = match &view.draft {
@@ -138,7 +138,7 @@ impl FollowupPane {
             None => "上次 无回访记录".to_string(),
         };
         lines.push(Line::from(Span::styled(
-            super::cells::clip(&last, usize::from(inner.width)),
+            crate::tui::cells::clip(&last, usize::from(inner.width)),
             theme.dim(),
         )));
         let mut cursor: Option<Position> = None;

@@ -2,18 +2,18 @@
 //! with what ends the post now held; and the small forms that add to it — typed field by
 //! field, problems shown beside their field.
 
-use super::cells::clip;
-use super::form::{FormState, RowLayout};
-use super::theme::Theme;
 use crate::domain::ledger::{DibaoKind, EntryKind, LedgerDraft, LedgerField, PaidTo};
 use crate::service::LedgerView;
+use crate::tui::cells::clip;
+use crate::tui::form::{FormState, RowLayout};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 /// One entry form under the ledger: its [`FormState`], reached through `Deref`.
-pub struct EntryForm {
+pub(super) struct EntryForm {
     form: FormState<LedgerDraft>,
 }
 
@@ -57,12 +57,12 @@ impl EntryForm {
     }
 }
 
-pub struct LedgerPane {
-    pub view: LedgerView,
-    pub form: Option<EntryForm>,
+pub(super) struct LedgerBook {
+    pub(super) view: LedgerView,
+    pub(super) form: Option<EntryForm>,
 }
 
-impl LedgerPane {
+impl LedgerBook {
     pub fn new(view: LedgerView) -> Self {
         Self { view, form: None }
     }
