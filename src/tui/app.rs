@@ -231,12 +231,14 @@ impl App {
                 Action::ShowQueue
                 | Action::ShowHousehold
                 | Action::ShowExits
-                | Action::Followup => {
-                    self.help = None;
-                }
+                | Action::Followup => self.help = None,
                 _ => {}
             }
-            if self.help.is_some() {
+            let screen_key = matches!(
+                action,
+                Action::ShowQueue | Action::ShowHousehold | Action::ShowExits | Action::Followup
+            );
+            if !screen_key {
                 return;
             }
         }

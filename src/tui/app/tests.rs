@@ -167,14 +167,19 @@ fn the_registration_form_is_kept_in_memory_when_left() {
 }
 
 #[test]
-fn help_covers_the_pane_and_esc_closes_it() {
+fn esc_closes_the_help_and_only_the_help() {
     let (mut app, _) = app();
+    press(&mut app, KeyCode::F(4));
     press(&mut app, KeyCode::F(1));
     assert_eq!(app.context(), Context::Help);
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Followup);
+    assert_eq!(app.screen(), PaneKind::Followup);
+    // A screen key leaves the help for that screen.
+    press(&mut app, KeyCode::F(1));
+    press(&mut app, KeyCode::F(2));
     assert_eq!(app.context(), Context::Queue);
-    assert_eq!(app.screen(), PaneKind::Queue);
 }
 
 /// Keys go through `handle_event`, as the terminal loop sends them.
