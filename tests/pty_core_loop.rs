@@ -313,3 +313,32 @@ fn a_township_caseworker_sees_only_their_township() {
     pty.send(CTRL_Q);
     pty.wait_exit(LONG);
 }
+
+/// Issue 13, finding 1: under the size notice keys used to act unseen (F4, Esc, Enter opened
+/// a form, left a draft and moved to another household). Now nothing changes: the same
+/// screen comes back when the terminal grows again, and no draft was left.
+#[test]
+fn finding_1_keys_under_the_size_notice_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pty = demo(dir.path());
+    let before = pty.screen();
+    pty.resize(70, 20);
+    pty.wait_text("请将终端调整到至少 80x24", LONG);
+    for key in [F4, ESC, ENTER, F4, "2", ESC] {
+        pty.send(key);
+        pty.settle(Duration::from_millis(150));
+    }
+    pty.resize(80, 24);
+    pty.wait_text("案件队列", LONG);
+    pty.settle(Duration::from_millis(300));
+    assert_eq!(pty.screen(), before, "the same screen after resizing back");
+    // The selected person's form opens fresh: no draft was left behind unseen.
+    pty.send(F4);
+    pty.wait_text("月度回访", LONG);
+    pty.settle(Duration::from_millis(300));
+    assert!(
+        !pty.screen().contains("已恢复上次未保存的草稿"),
+        "{}",
+        pty.screen()
+    );
+}

@@ -86,6 +86,9 @@ fn an_application_from_the_counter_through_the_notice_to_recognition() {
     pty.send("7");
     pty.wait_text("帮扶等级（1 一级", LONG);
     pty.send("1");
+    // Recognition is final: the screen says so and waits for a yes.
+    pty.wait_text("请确认（此步不能撤回）", LONG);
+    pty.send("y");
     pty.wait_text("公示期至 2026-11-25 结束", LONG);
     close(pty);
 
@@ -94,6 +97,8 @@ fn an_application_from_the_counter_through_the_notice_to_recognition() {
     review_applicant(&mut pty, "4");
     pty.send("7");
     pty.send("1");
+    pty.wait_text("认定 刘春花 为就业困难人员（一级）", LONG);
+    pty.send(ENTER);
     pty.wait_text("案件现为“已认定”", LONG);
     pty.wait_text("帮扶等级：一级", LONG);
     pty.send(ESC);

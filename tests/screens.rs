@@ -516,12 +516,30 @@ fn a_county_reviewer_approves_one_exit_and_returns_another_in_f5() {
         .unwrap()
         .to_string();
     key(&mut app, KeyCode::Char('a'));
+    // Final: the screen says what will happen and waits for yes or no.
+    let asking = screen(&app, 80, 24);
+    assert!(asking.contains("请确认（此步不能撤回）"), "{asking}");
+    assert!(
+        asking.contains(&format!("批准 {name} 退出：认定将取消")),
+        "{asking}"
+    );
+    assert!(asking.contains("Enter确认"), "{asking}");
+    key(&mut app, KeyCode::Char('n'));
+    let cancelled = screen(&app, 80, 24);
+    assert!(cancelled.contains("已取消，未办理"), "{cancelled}");
+    assert!(
+        cancelled.contains("待审核3"),
+        "nothing decided: {cancelled}"
+    );
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Char('y'));
     let after = screen(&app, 80, 24);
     assert!(after.contains(&format!("已批准 {name} 退出")), "{after}");
     assert!(after.contains("待审核2"), "{after}");
     // The next proposal goes back with a reason.
     key(&mut app, KeyCode::Char('r'));
     typed(&mut app, "死亡证明未盖章，请补正");
+    key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
     let returned = screen(&app, 80, 24);
     assert!(
@@ -545,6 +563,9 @@ fn letters_typed_into_the_return_reason_are_text_not_decisions() {
     let asking = screen(&app, 80, 24);
     assert!(asking.contains("退回理由：apr 缺材料"), "{asking}");
     assert!(asking.contains("待审核3"), "nothing approved: {asking}");
+    key(&mut app, KeyCode::Enter);
+    let confirming = screen(&app, 80, 24);
+    assert!(confirming.contains("理由：apr 缺材料"), "{confirming}");
     key(&mut app, KeyCode::Enter);
     let returned = screen(&app, 80, 24);
     assert!(

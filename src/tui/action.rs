@@ -81,6 +81,10 @@ pub enum Action {
     ApproveExit,
     /// On the exits screen: return the selected proposal, with a reason.
     ReturnExit,
+    /// Go ahead with a step that cannot be undone, as described on screen.
+    Confirm,
+    /// Do not take the step after all.
+    Cancel,
     /// A character typed into the field under the cursor. Not bindable.
     #[serde(skip)]
     Type(char),
@@ -120,7 +124,7 @@ impl Edit {
 impl Action {
     /// Every action a keymap file may bind, in the order the shipped keymap's comment
     /// lists them: what the file parser accepts and what error messages name.
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 43] = [
         Action::Help,
         Action::ShowQueue,
         Action::ShowHousehold,
@@ -162,6 +166,8 @@ impl Action {
         Action::ProposeExit,
         Action::ApproveExit,
         Action::ReturnExit,
+        Action::Confirm,
+        Action::Cancel,
     ];
 
     /// The snake_case name a keymap file uses (`copy_last`); `None` for the actions no file
@@ -222,6 +228,8 @@ impl Action {
             Action::ProposeExit => "提出退出",
             Action::ApproveExit => "批准退出",
             Action::ReturnExit => "退回",
+            Action::Confirm => "确认",
+            Action::Cancel => "取消",
             Action::Type(_) => "输入",
             Action::Paste(_) => "粘贴",
             Action::Edit(_) => "编辑",
@@ -278,7 +286,9 @@ mod tests {
             | Action::AddDibao
             | Action::ProposeExit
             | Action::ApproveExit
-            | Action::ReturnExit => true,
+            | Action::ReturnExit
+            | Action::Confirm
+            | Action::Cancel => true,
         }
     }
 

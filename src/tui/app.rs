@@ -13,7 +13,7 @@
 use super::action::Action;
 use super::keymap::{Context, Keymap};
 use super::panes::queue::QueuePane;
-use super::panes::{Env, PaneKind};
+use super::panes::{Confirm, Env, PaneKind};
 use super::theme::Theme;
 use crate::service::{Backend, Client, Overview, ServiceError};
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
@@ -61,6 +61,8 @@ pub struct App {
     theme: Theme,
     overview: Overview,
     panes: Panes,
+    /// A step that cannot be undone, waiting for yes or no, for the pane that asked.
+    confirming: Option<(u64, Confirm)>,
     /// The help screen over the front pane, scrolled this far.
     help: Option<usize>,
     status: Option<Status>,
@@ -102,6 +104,7 @@ impl App {
             theme,
             overview,
             panes,
+            confirming: None,
             help: None,
             status: None,
             size,
@@ -163,6 +166,8 @@ impl App {
     fn context(&self) -> Context {
         if self.help.is_some() {
             Context::Help
+        } else if self.confirming.is_some() {
+            Context::Confirm
         } else {
             self.panes.front().context()
         }
@@ -186,7 +191,7 @@ impl App {
                 self.handle_key(key);
                 true
             }
-            Event::Paste(text) => {
+            Event::Paste(text) if !self.too_small() => {
                 self.update(Action::Paste(text));
                 true
             }
@@ -202,8 +207,16 @@ impl App {
         // A message stays until the next key (已保存 must be seen, then get out of the way).
         self.status = None;
         if let Some(action) = self.keymap.resolve(self.context(), &key) {
+            // Under the size notice nothing of the screen is seen, so nothing acts on it.
+            if self.too_small() && !matches!(action, Action::Quit | Action::Redraw) {
+                return;
+            }
             self.update(action);
         }
+    }
+
+    fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
     }
 
     pub fn update(&mut self, action: Action) {
@@ -242,6 +255,14 @@ impl App {
                 return;
             }
         }
+        if let Some((from, confirm)) = self.confirming.take() {
+            match action {
+                Action::Confirm => self.perform(from, confirm.then, true),
+                Action::Cancel => self.say(StatusKind::Info, "已取消，未办理".into()),
+                _ => self.confirming = Some((from, confirm)),
+            }
+            return;
+        }
         let env = env(&self.overview, &self.theme, self.size);
         let slot = self.panes.front_mut();
         let id = slot.id;
@@ -272,6 +293,9 @@ impl App {
         match self.help {
             Some(offset) => self.render_help(frame, body, offset),
             None => front.render(frame, body, &env),
+        }
+        if let (None, Some((_, confirm))) = (self.help, &self.confirming) {
+            self.render_confirm(frame, body, &confirm.what);
         }
         let cursor = match self.help {
             Some(_) => None,

@@ -51,6 +51,26 @@ pub fn clip(s: &str, cells: usize) -> String {
     out
 }
 
+/// Lines of at most `cells` cells, broken between characters (Chinese has no spaces to
+/// break at), so nothing is lost off the edge of a box.
+pub fn wrap(s: &str, cells: usize) -> Vec<String> {
+    let cells = cells.max(2);
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > cells {
+            lines.push(String::new());
+            used = 0;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(c);
+        }
+        used += cw;
+    }
+    lines
+}
+
 /// What of an input line fits in `room` cells around its caret: the text to draw and the
 /// caret's column within it (the real terminal cursor goes there, for input methods).
 pub fn input_view(input: &tui_input::Input, room: usize) -> (String, usize) {
@@ -76,6 +96,14 @@ pub fn input_view(input: &tui_input::Input, room: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_lines_keep_every_character_within_the_width() {
+        let text = "批准 廖慧 退出：认定将取消，不再列入回访";
+        let lines = wrap(text, 10);
+        assert!(lines.iter().all(|l| width(l) <= 10), "{lines:?}");
+        assert_eq!(lines.concat(), text);
+    }
 
     #[test]
     fn chinese_names_pad_to_the_same_width() {

@@ -40,10 +40,16 @@ impl App {
             (Action::PageDown, ""),
             (Action::Quit, ""),
         ];
+        const CONFIRM_FOOTER: &[(Action, &str)] = &[
+            (Action::Confirm, ""),
+            (Action::Cancel, ""),
+            (Action::Quit, ""),
+        ];
         let ctx = self.context();
-        let actions = match self.help {
-            Some(_) => HELP_FOOTER,
-            None => self.panes.front().footer(),
+        let actions = match (self.help, &self.confirming) {
+            (Some(_), _) => HELP_FOOTER,
+            (None, Some(_)) => CONFIRM_FOOTER,
+            (None, None) => self.panes.front().footer(),
         };
         let mut spans = Vec::new();
         for (action, label) in actions {
@@ -87,5 +93,43 @@ impl App {
         }
         let shown: Vec<Line> = lines.into_iter().skip(offset).collect();
         frame.render_widget(Paragraph::new(shown), inner);
+    }
+
+    /// The step waiting for yes or no, in a box over the lower part of the pane: what will
+    /// happen, in the pane's own words, and the keys that answer.
+    pub(super) fn render_confirm(&self, frame: &mut Frame, body: Rect, what: &str) {
+        let keys = |action: &Action| {
+            self.keymap
+                .key_for(crate::tui::keymap::Context::Confirm, action)
+        };
+        let hint = format!(
+            "{} 确认    {} 取消",
+            keys(&Action::Confirm).unwrap_or_default(),
+            keys(&Action::Cancel).unwrap_or_default()
+        );
+        let inner_width = usize::from(body.width.saturating_sub(4)).max(1);
+        let mut lines: Vec<Line> = crate::tui::cells::wrap(what, inner_width)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(hint, self.theme.label())));
+        let height = u16::try_from(lines.len() + 2)
+            .unwrap_or(body.height)
+            .min(body.height);
+        let area = Rect {
+            x: body.x + 1,
+            y: body.y + body.height.saturating_sub(height + 1),
+            width: body.width.saturating_sub(2),
+            height,
+        };
+        frame.render_widget(ratatui::widgets::Clear, area);
+        let block = self
+            .theme
+            .block()
+            .title(Span::styled(" 请确认（此步不能撤回） ", self.theme.error()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(Paragraph::new(lines), inner);
     }
 }

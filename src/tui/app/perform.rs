@@ -53,6 +53,7 @@ impl App {
                     queue.extend(heard.into_iter().map(|(id, e)| (id, e, blocking)));
                 }
                 Effect::StayOpen => self.closing = false,
+                Effect::Confirm(confirm) => self.confirming = Some((from, confirm)),
             }
             // Sending a request shows nothing yet; its answer may.
             self.changed |= !asked;

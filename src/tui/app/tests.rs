@@ -247,3 +247,72 @@ fn a_background_draft_keep_does_not_hold_keys() {
         1
     );
 }
+
+#[test]
+fn finding_1_under_the_size_notice_only_quit_and_redraw_act() {
+    let (mut app, script) = app();
+    app.resize(70, 20);
+    let sent = lock(&script).log.len();
+    for code in [
+        KeyCode::F(4),
+        KeyCode::Esc,
+        KeyCode::Enter,
+        KeyCode::Char('n'),
+    ] {
+        press(&mut app, code);
+    }
+    app.handle_event(Event::Paste("360731198305041243".into()));
+    assert_eq!(app.screen(), PaneKind::Queue);
+    assert_eq!(
+        lock(&script).log.len(),
+        sent,
+        "nothing was asked of the service"
+    );
+    app.resize(80, 24);
+    press(&mut app, KeyCode::F(4));
+    assert_eq!(app.screen(), PaneKind::Followup);
+    app.resize(70, 20);
+    press(&mut app, KeyCode::F(10));
+    assert!(app.should_quit(), "quit still works");
+}
+
+#[test]
+fn finding_5_a_final_step_waits_for_yes_and_no_leaves_it_undone() {
+    use crate::tui::panes::{Effect, StatusKind, confirm, say};
+    let (mut app, script) = app();
+    let asked = Request::DecideExit {
+        case: crate::domain::CaseId(1),
+        rev: 1,
+        approve: true,
+        note: String::new(),
+    };
+    let decide = || {
+        confirm(
+            "批准 赖春梅 退出",
+            vec![Effect::Ask(asked.clone()), say(StatusKind::Ok, "已批准")],
+        )
+    };
+    app.perform(0, vec![decide()], true);
+    assert_eq!(app.context(), Context::Confirm);
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(
+        app.status().map(|s| s.text.as_str()),
+        Some("已取消，未办理")
+    );
+    assert_eq!(
+        count(&script, |r| matches!(r, Request::DecideExit { .. })),
+        0
+    );
+    app.perform(0, vec![decide()], true);
+    // Other keys do nothing while the question is open.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.context(), Context::Confirm);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        count(&script, |r| matches!(r, Request::DecideExit { .. })),
+        1
+    );
+    assert_eq!(app.status().map(|s| s.text.as_str()), Some("已批准"));
+    assert_eq!(app.context(), Context::Queue);
+}

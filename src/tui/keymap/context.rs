@@ -18,11 +18,13 @@ pub enum Context {
     ExitNote,
     Ledger,
     Entry,
+    /// A step that cannot be undone, described and waiting for yes or no.
+    Confirm,
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::Queue,
         Context::Search,
@@ -35,6 +37,7 @@ impl Context {
         Context::ExitNote,
         Context::Ledger,
         Context::Entry,
+        Context::Confirm,
         Context::Help,
     ];
 
@@ -53,6 +56,7 @@ impl Context {
             Context::ExitNote => "exit_note",
             Context::Ledger => "ledger",
             Context::Entry => "entry",
+            Context::Confirm => "confirm",
             Context::Help => "help",
         }
     }
@@ -72,6 +76,7 @@ impl Context {
             Context::ExitNote => "退出依据或退回理由",
             Context::Ledger => "援助台账",
             Context::Entry => "台账登记",
+            Context::Confirm => "确认",
             Context::Help => "帮助",
         }
     }

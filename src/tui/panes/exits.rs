@@ -50,6 +50,7 @@ impl ExitsPane {
     /// What a key in the list came to, as a request for the selected row.
     fn outcome(&mut self, outcome: ExitOutcome) -> Vec<Effect> {
         let row = self.list.as_ref().and_then(|l| l.selected_row()).cloned();
+        let name = row.as_ref().map(|r| r.name.clone()).unwrap_or_default();
         let (request, done) = match (outcome, row) {
             (ExitOutcome::Nothing, _) => return Vec::new(),
             (ExitOutcome::Say(text), _) => return vec![say(StatusKind::Info, text)],
@@ -83,7 +84,21 @@ impl ExitsPane {
             ),
         };
         self.done = Some(done);
-        vec![Effect::Ask(request)]
+        // Deciding an exit is final: approving ends the recognition.
+        let what = match &request {
+            Request::DecideExit { approve: true, .. } => {
+                Some(format!("批准 {name} 退出：认定将取消，不再列入回访。"))
+            }
+            Request::DecideExit { note, .. } => {
+                Some(format!("退回 {name} 的退出申请（理由：{note}）。"))
+            }
+            _ => None,
+        };
+        let ask = Effect::Ask(request);
+        match what {
+            Some(what) => vec![super::confirm(what, vec![ask])],
+            None => vec![ask],
+        }
     }
 }
 

@@ -64,6 +64,23 @@ pub enum Effect {
     Tell(Notice),
     /// Do not close the program after all (a draft could not be kept).
     StayOpen,
+    /// A step that cannot be undone: say what will happen, and perform `then` only when the
+    /// caseworker confirms.
+    Confirm(Confirm),
+}
+
+/// What a confirmation asks, and what is done on yes.
+pub struct Confirm {
+    pub what: String,
+    pub then: Vec<Effect>,
+}
+
+/// `then`, once the caseworker has read `what` and said yes.
+pub fn confirm(what: impl Into<String>, then: Vec<Effect>) -> Effect {
+    Effect::Confirm(Confirm {
+        what: what.into(),
+        then,
+    })
 }
 
 impl std::fmt::Debug for Effect {
@@ -76,6 +93,7 @@ impl std::fmt::Debug for Effect {
             Effect::Say(k, t) => write!(f, "Say({k:?}, {t:?})"),
             Effect::Tell(n) => write!(f, "Tell({n:?})"),
             Effect::StayOpen => write!(f, "StayOpen"),
+            Effect::Confirm(c) => write!(f, "Confirm({:?}, {:?})", c.what, c.then),
         }
     }
 }

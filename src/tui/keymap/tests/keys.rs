@@ -113,6 +113,7 @@ fn contexts_have_file_names_and_chinese_titles() {
             "exit_note",
             "ledger",
             "entry",
+            "confirm",
             "help"
         ]
     );
@@ -132,6 +133,7 @@ fn contexts_have_file_names_and_chinese_titles() {
             "退出依据或退回理由",
             "援助台账",
             "台账登记",
+            "确认",
             "帮助"
         ]
     );

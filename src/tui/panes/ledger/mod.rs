@@ -50,11 +50,20 @@ impl LedgerPane {
         let Some(form) = &ledger.form else {
             return Vec::new();
         };
-        vec![Effect::Ask(Request::AddLedgerEntry {
+        let ask = Effect::Ask(Request::AddLedgerEntry {
             person: self.person,
             rev: ledger.view.ledger.rev,
             entry: form.draft.clone(),
-        })]
+        });
+        // Ending a post stops its subsidies: final once recorded.
+        if form.draft.kind() == EntryKind::EndPost {
+            let what = format!(
+                "登记 {} 退出公益性岗位：岗位补贴和社保补贴自退出日期起停止。",
+                ledger.view.name
+            );
+            return vec![super::confirm(what, vec![ask])];
+        }
+        vec![ask]
     }
 }
 

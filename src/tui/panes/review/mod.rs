@@ -4,8 +4,9 @@
 
 mod case;
 
-use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
+use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, confirm, say};
 use crate::domain::CaseId;
+use crate::domain::recognition::Step;
 use crate::service::{Request, Response, ServiceError};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
@@ -50,7 +51,28 @@ impl ReviewPane {
                 reason,
                 evidence,
             })],
-            Outcome::Take(step) => vec![Effect::Ask(Request::CaseStep { case, rev, step })],
+            Outcome::Take(step) => {
+                let name = self
+                    .file
+                    .as_ref()
+                    .map(|f| f.view.name.clone())
+                    .unwrap_or_default();
+                let what = match &step {
+                    Step::Recognise { tier } => Some(format!(
+                        "认定 {name} 为就业困难人员（{}），列入每月回访。",
+                        tier.label()
+                    )),
+                    Step::Reject { reason } => Some(format!(
+                        "对 {name} 不予认定（理由：{reason}），申请就此办结。"
+                    )),
+                    _ => None,
+                };
+                let ask = Effect::Ask(Request::CaseStep { case, rev, step });
+                match what {
+                    Some(what) => vec![confirm(what, vec![ask])],
+                    None => vec![ask],
+                }
+            }
         }
     }
 }
