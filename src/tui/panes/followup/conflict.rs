@@ -55,17 +55,35 @@ impl ConflictPane {
         if let Some(k) = self.keep_theirs.get_mut(self.selected) {
             *k = theirs;
         }
+        // The employer, contract, insurance, wage and willingness follow the work status:
+        // their work status with my employer would be a record nobody made.
+        if self.fields.get(self.selected) == Some(&Field::WorkStatus) {
+            for (field, keep) in self.fields.iter().zip(self.keep_theirs.iter_mut()) {
+                if follows_work_status(*field) {
+                    *keep = theirs;
+                }
+            }
+        }
         self.move_by(1);
     }
 
     /// Your form with the fields chosen from theirs.
     pub fn resolved(&self, mine: &FollowUpDraft) -> FollowUpDraft {
-        let taken: Vec<Field> = self
+        let their_status = self
             .fields
             .iter()
             .zip(&self.keep_theirs)
-            .filter(|(_, theirs)| **theirs)
-            .map(|(f, _)| *f)
+            .any(|(f, theirs)| *f == Field::WorkStatus && *theirs);
+        let taken: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|f| {
+                let chosen = self
+                    .fields
+                    .iter()
+                    .zip(&self.keep_theirs)
+                    .any(|(g, theirs)| g == f && *theirs);
+                chosen || (their_status && follows_work_status(*f))
+            })
             .collect();
         mine.taking(&self.theirs, &taken)
     }
@@ -162,6 +180,14 @@ impl ConflictPane {
     }
 }
 
+/// Whether a field's answer belongs with the work status it was given under.
+fn follows_work_status(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Employer | Field::Contract | Field::SocialInsurance | Field::Wage | Field::Willing
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +229,30 @@ mod tests {
         pane.move_by(-5);
         pane.keep(false);
         assert_eq!(pane.resolved(&mine), mine);
+    }
+
+    #[test]
+    fn finding_19_taking_their_work_status_takes_its_employer_with_it() {
+        let mine = draft('2', "推荐岗位");
+        let mut theirs = draft('2', "推荐岗位");
+        theirs.press_code(Field::WorkStatus, '2');
+        theirs.set(Field::Employer, "于都县人民医院".into());
+        theirs.press_code(Field::Contract, '1');
+        theirs.press_code(Field::SocialInsurance, '1');
+        theirs.set(Field::Wage, "2500".into());
+        let mut pane = ConflictPane::new(&mine, theirs.clone(), "liu".into(), 3).unwrap();
+        assert_eq!(pane.fields.first(), Some(&Field::WorkStatus));
+        pane.keep(true);
+        assert!(pane.keep_theirs.iter().all(|k| *k), "the dependent rows follow");
+        let resolved = pane.resolved(&mine);
+        for field in [
+            Field::WorkStatus,
+            Field::Employer,
+            Field::Contract,
+            Field::SocialInsurance,
+            Field::Wage,
+        ] {
+            assert_eq!(resolved.get(field), theirs.get(field), "{field:?}");
+        }
     }
 }
