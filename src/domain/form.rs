@@ -117,6 +117,11 @@ pub trait FormField: Copy + PartialEq + std::fmt::Debug + 'static {
     fn hint(self) -> String {
         self.kind().hint()
     }
+    /// Whether text longer than the field takes is refused whole rather than cut (an ID
+    /// number cut to 18 characters is another person's number).
+    fn refuses_overflow(self) -> bool {
+        false
+    }
 }
 
 /// A form's text, field by field, exactly as typed, and the check that turns it into

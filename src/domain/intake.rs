@@ -146,6 +146,10 @@ impl FormField for IntakeField {
         IntakeField::label(self)
     }
 
+    fn refuses_overflow(self) -> bool {
+        matches!(self, IntakeField::IdNumber | IntakeField::MemberId)
+    }
+
     fn kind(self) -> FieldKind {
         IntakeField::kind(self)
     }

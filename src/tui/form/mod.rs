@@ -115,8 +115,9 @@ impl<D: TypedForm> FormState<D> {
         self.errors.retain(|(f, _)| *f != field);
     }
 
-    /// A typed character; a code field takes it as its answer and moves on.
-    pub fn type_char(&mut self, c: char) {
+    /// A typed character; a code field takes it as its answer and moves on. A key the field
+    /// cannot take is not dropped in silence: the reason comes back, for the status line.
+    pub fn type_char(&mut self, c: char) -> Option<String> {
         let field = self.focus;
         let changed = match field.kind() {
             FieldKind::Code(_) => {
@@ -128,8 +129,18 @@ impl<D: TypedForm> FormState<D> {
             }
             FieldKind::Codes(_) => self.draft.press_key(field, c),
             kind => {
-                if c.is_control() || self.input.value().chars().count() >= kind.max_chars() {
-                    return;
+                if c.is_control() {
+                    return None;
+                }
+                if let Some(why) = refused_in(kind, c) {
+                    return Some(why);
+                }
+                if self.input.value().chars().count() >= kind.max_chars() {
+                    return Some(format!(
+                        "{}最多 {} 个字",
+                        field.label().trim(),
+                        kind.max_chars()
+                    ));
                 }
                 self.input.handle(InputRequest::InsertChar(c));
                 self.store()
@@ -137,19 +148,47 @@ impl<D: TypedForm> FormState<D> {
         };
         if changed {
             self.touched(field);
+            return None;
+        }
+        match field.kind() {
+            FieldKind::Code(_) | FieldKind::Codes(_) if !c.is_ascii() => {
+                Some("此项请按数字选择（输入法可能处于中文状态）".into())
+            }
+            FieldKind::Code(_) | FieldKind::Codes(_) if !c.is_control() => Some(format!(
+                "“{c}”不是{}的选项，请按所列数字",
+                field.label().trim()
+            )),
+            _ => None,
         }
     }
 
-    /// Pasted text: control and escape characters dropped, cut at the field's length.
-    pub fn paste(&mut self, text: &str) {
-        let room = self
-            .focus
-            .kind()
-            .max_chars()
-            .saturating_sub(self.input.value().chars().count());
-        for c in clean_line(text, room).chars() {
-            self.type_char(c);
+    /// Pasted text: control and escape characters dropped. Text longer than the field
+    /// takes is cut, saying so — or, for a field that must not be cut (an ID number),
+    /// refused whole.
+    pub fn paste(&mut self, text: &str) -> Option<String> {
+        let field = self.focus;
+        let max = field.kind().max_chars();
+        let room = max.saturating_sub(self.input.value().chars().count());
+        // Enough to tell an overflow from a fit, and never more than a screen could hold.
+        let clean = clean_line(text, max.saturating_add(1).max(4096));
+        let length = clean.chars().count();
+        if length > room && field.refuses_overflow() {
+            return Some(format!(
+                "{}最多 {max} 位，粘贴的内容有 {length} 位，未填入",
+                field.label().trim()
+            ));
         }
+        let mut said = None;
+        for c in clean.chars().take(room) {
+            said = said.or(self.type_char(c));
+        }
+        if length > room && field.kind().is_typed() {
+            return Some(format!(
+                "{}最多 {max} 个字，粘贴的内容已截断",
+                field.label().trim()
+            ));
+        }
+        said
     }
 
     /// Keys that edit the text of a field: Backspace, Delete, Left, Right, Home, End.
@@ -219,3 +258,20 @@ impl<D: TypedForm> FormState<D> {
 
 #[cfg(test)]
 mod tests;
+
+/// Why a typed field does not take `c`: dates and months are digits and separators (an
+/// input method left in Chinese sends other characters), amounts digits and commas.
+fn refused_in(kind: FieldKind, c: char) -> Option<String> {
+    let c = crate::domain::text::halfwidth_digit(c);
+    match kind {
+        FieldKind::Date | FieldKind::Month
+            if !(c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | '年' | '月' | '日')) =>
+        {
+            Some("日期请用数字输入，如 2026-11-16（输入法可能处于中文状态）".into())
+        }
+        FieldKind::Yuan if !(c.is_ascii_digit() || matches!(c, ',' | '，' | '.' | '元')) => {
+            Some("金额请用数字输入（输入法可能处于中文状态）".into())
+        }
+        _ => None,
+    }
+}

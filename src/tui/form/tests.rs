@@ -139,3 +139,56 @@ fn the_ledgers_forms_are_named_by_field_and_open_with_todays_date() {
         "not a field of this form"
     );
 }
+
+#[test]
+fn finding_7_a_key_a_code_field_cannot_take_says_why() {
+    let mut f = followup();
+    assert_eq!(
+        f.type_char('电').as_deref(),
+        Some("此项请按数字选择（输入法可能处于中文状态）")
+    );
+    assert_eq!(
+        f.type_char('9').as_deref(),
+        Some("“9”不是回访方式的选项，请按所列数字")
+    );
+    assert_eq!(f.type_char('2'), None);
+    assert!(!f.dirty || f.focus() == Field::WorkStatus);
+}
+
+#[test]
+fn finding_7_chinese_typed_into_a_date_is_refused_and_full_width_digits_are_taken() {
+    let mut f = followup();
+    f.focus_on(Field::Date);
+    let before = f.draft.get(Field::Date).to_string();
+    assert!(
+        f.type_char('二')
+            .is_some_and(|why| why.starts_with("日期请用数字输入"))
+    );
+    assert_eq!(f.draft.get(Field::Date), before);
+    for _ in 0..before.chars().count() {
+        f.edit(InputRequest::DeletePrevChar);
+    }
+    assert_eq!(f.type_char('２'), None, "a full-width digit is a digit");
+}
+
+#[test]
+fn finding_7_a_cut_paste_says_so_and_an_id_number_is_never_cut() {
+    use crate::domain::intake::{IntakeDraft, IntakeField};
+    let today = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let mut f = FormState::new(IntakeDraft::blank(today, None), IntakeField::IdNumber);
+    let why = f.paste("3607311983050412431");
+    assert_eq!(
+        why.as_deref(),
+        Some("身份证号最多 18 位，粘贴的内容有 19 位，未填入")
+    );
+    assert_eq!(
+        f.draft.text(IntakeField::IdNumber),
+        "",
+        "nothing half-typed"
+    );
+    assert_eq!(f.paste("360731198305041243"), None);
+    f.focus_on(IntakeField::Name);
+    let long = "赖".repeat(500);
+    let why = f.paste(&long).unwrap_or_default();
+    assert!(why.ends_with("粘贴的内容已截断"), "{why}");
+}

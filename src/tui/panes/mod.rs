@@ -194,6 +194,14 @@ pub fn failed(what: &str, e: &ServiceError) -> Effect {
     Effect::Say(StatusKind::Error, format!("{what}：{e}"))
 }
 
+/// Why a key or a paste was not taken as it came, said in the status line.
+pub fn why(refused: Option<String>) -> Vec<Effect> {
+    refused
+        .map(|text| say(StatusKind::Info, text))
+        .into_iter()
+        .collect()
+}
+
 pub fn say(kind: StatusKind, text: impl Into<String>) -> Effect {
     Effect::Say(kind, text.into())
 }

@@ -243,7 +243,10 @@ mod tests {
         let mut pane = ConflictPane::new(&mine, theirs.clone(), "liu".into(), 3).unwrap();
         assert_eq!(pane.fields.first(), Some(&Field::WorkStatus));
         pane.keep(true);
-        assert!(pane.keep_theirs.iter().all(|k| *k), "the dependent rows follow");
+        assert!(
+            pane.keep_theirs.iter().all(|k| *k),
+            "the dependent rows follow"
+        );
         let resolved = pane.resolved(&mine);
         for field in [
             Field::WorkStatus,

@@ -280,9 +280,9 @@ impl Pane for FollowupPane {
                 }];
             }
             Action::Save => return self.save(),
-            Action::Type(c) => form.type_char(c),
+            Action::Type(c) => return super::why(form.type_char(c)),
             Action::Edit(edit) => form.edit(edit.request()),
-            Action::Paste(text) => form.paste(&text),
+            Action::Paste(text) => return super::why(form.paste(&text)),
             Action::Back | Action::ShowQueue => return self.leave(Leave::Queue),
             Action::ShowHousehold => return self.leave(Leave::Household),
             Action::ShowExits => return self.leave(Leave::Exits),

@@ -144,9 +144,9 @@ impl Pane for IntakePane {
             Action::NextField | Action::Down | Action::Open => form.next_field(),
             Action::PrevField | Action::Up => form.prev_field(),
             Action::Save => return self.register(),
-            Action::Type(c) => form.type_char(c),
+            Action::Type(c) => return super::why(form.type_char(c)),
             Action::Edit(edit) => form.edit(edit.request()),
-            Action::Paste(text) => form.paste(&text),
+            Action::Paste(text) => return super::why(form.paste(&text)),
             Action::Back | Action::ShowQueue => {
                 let dirty = form.dirty;
                 let mut effects = self.keep(true);

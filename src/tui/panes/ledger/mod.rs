@@ -90,9 +90,9 @@ impl Pane for LedgerPane {
             match action {
                 Action::NextField | Action::Down | Action::Open => form.next_field(),
                 Action::PrevField | Action::Up => form.prev_field(),
-                Action::Type(c) => form.type_char(c),
+                Action::Type(c) => return super::why(form.type_char(c)),
                 Action::Edit(edit) => form.edit(edit.request()),
-                Action::Paste(text) => form.paste(&text),
+                Action::Paste(text) => return super::why(form.paste(&text)),
                 Action::Save => return self.save(),
                 Action::Back => {
                     if let Some(ledger) = &mut self.ledger {
