@@ -57,6 +57,9 @@ pub struct App {
     pinging: bool,
     /// Something on screen changed since the loop last asked.
     changed: bool,
+    /// The day (China Standard Time) when the clock was last looked at: when it turns, the
+    /// overview is asked for again, so the header, the month and what is due follow it.
+    day: chrono::NaiveDate,
     keymap: Keymap,
     theme: Theme,
     overview: Overview,
@@ -100,6 +103,7 @@ impl App {
             held: VecDeque::new(),
             pinging: false,
             changed: false,
+            day: crate::service::now_cst().date_naive(),
             keymap,
             theme,
             overview,

@@ -4,7 +4,7 @@
 
 use super::link::{Answer, Job};
 use super::{App, Status, StatusKind, env};
-use crate::service::Request;
+use crate::service::{Request, Response};
 use crate::tui::panes::{Effect, Notice};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -63,7 +63,6 @@ impl App {
     /// An answer, to the pane that asked (if it is still open); when it shows the data
     /// sequence moved, every pane hears so and fetches what it shows again.
     fn answered(&mut self, a: Answer) -> Pending {
-        let env = env(&self.overview, &self.theme, self.size);
         let mut effects = Pending::new();
         let kept_draft = matches!(
             a.request,
@@ -71,6 +70,20 @@ impl App {
         ) && !a.blocking
             && a.answer.is_ok();
         if a.from == ROUTER {
+            if let Ok(Response::Overview(overview)) = a.answer {
+                // The date turned while the session stayed open.
+                if overview != self.overview {
+                    let new_day = overview.today != self.overview.today;
+                    self.overview = overview;
+                    self.changed = true;
+                    if new_day {
+                        let env = env(&self.overview, &self.theme, self.size);
+                        let heard = self.panes.hear(&Notice::DataChanged, &env);
+                        effects.extend(heard.into_iter().map(|(id, e)| (id, e, false)));
+                    }
+                }
+                return effects;
+            }
             self.pinging = false;
             if let Err(e) = &a.answer {
                 let text = e.to_string();
@@ -83,6 +96,7 @@ impl App {
                 }
             }
         } else if let Some(slot) = self.panes.get_mut(a.from) {
+            let env = env(&self.overview, &self.theme, self.size);
             let said = slot.pane.answer(a.request, a.answer, &env);
             // A draft kept in the background changes nothing on screen.
             self.changed |= !kept_draft || !said.is_empty();
@@ -93,6 +107,7 @@ impl App {
         {
             self.seen = seq;
             self.changed = true;
+            let env = env(&self.overview, &self.theme, self.size);
             // After the caseworker's own change, what the panes fetch again is what the
             // next key acts on (a review's new state): keys wait for it. After another
             // session's change, found by a ping, they refresh in the background.
@@ -166,6 +181,19 @@ impl App {
         }
         // What the ticks performed is drafts kept: nothing to draw for them.
         self.changed = false;
+        let day = crate::service::now_cst().date_naive();
+        if day != self.day {
+            self.day = day;
+            let overview = Job {
+                from: ROUTER,
+                request: Request::Overview,
+                blocking: false,
+            };
+            if let Some(answer) = self.link.send(overview) {
+                let effects = self.answered(answer);
+                self.perform_queue(effects);
+            }
+        }
         if self.link.shared() && !self.pinging {
             self.pinging = true;
             let ping = Job {

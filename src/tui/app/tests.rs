@@ -16,6 +16,8 @@ struct Script {
     seq: u64,
     drafts_fail: bool,
     delay: std::time::Duration,
+    /// The server's date has turned to the next day.
+    midnight_passed: bool,
 }
 
 type Shared = Arc<Mutex<Script>>;
@@ -29,7 +31,13 @@ impl Backend for Fake {
         let mut s = lock(&self.0);
         s.log.push(request.clone());
         let body = match request {
-            Request::Overview => Response::Overview(overview()),
+            Request::Overview => {
+                let mut o = overview();
+                if s.midnight_passed {
+                    o.today = o.today.succ_opt().unwrap_or(o.today);
+                }
+                Response::Overview(o)
+            }
             Request::Queue => Response::Queue(vec![
                 row(1, "赖春梅", DueStatus::Overdue),
                 row(2, "钟小军", DueStatus::Due),
@@ -315,4 +323,18 @@ fn finding_5_a_final_step_waits_for_yes_and_no_leaves_it_undone() {
     );
     assert_eq!(app.status().map(|s| s.text.as_str()), Some("已批准"));
     assert_eq!(app.context(), Context::Queue);
+}
+
+#[test]
+fn finding_6_when_the_day_turns_the_header_and_the_queue_follow_it() {
+    let (mut app, script) = app();
+    assert!(!app.tick(), "an idle tick on the same day asks nothing");
+    assert_eq!(count(&script, |r| matches!(r, Request::Overview)), 1);
+    lock(&script).midnight_passed = true;
+    app.day = app.day.pred_opt().unwrap_or(app.day);
+    let queues = count(&script, |r| matches!(r, Request::Queue));
+    assert!(app.tick(), "the new day is drawn");
+    assert_eq!(count(&script, |r| matches!(r, Request::Overview)), 2);
+    assert_eq!(app.overview.today, today().succ_opt().unwrap());
+    assert_eq!(count(&script, |r| matches!(r, Request::Queue)), queues + 1);
 }
