@@ -587,3 +587,18 @@ fn help_on_the_exits_screen_names_the_keys_that_decide() {
     }
     assert!(shown.contains("批准退出"), "{shown}");
 }
+
+/// Issue 13, finding 16: the options of a code field are never cut at 80 columns — those
+/// that do not fit beside the field are shown whole at the foot of the form.
+#[test]
+fn finding_16_every_option_of_the_work_status_is_seen_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(4));
+    typed(&mut app, "2"); // 电话联系, then the caret is in 就业状态
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("公益性岗位"), "{shown}");
+    for line in shown.lines() {
+        assert!(!line.contains(".."), "nothing cut: {line}");
+    }
+}

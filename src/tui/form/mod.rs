@@ -13,7 +13,7 @@ use crate::domain::text::clean_line;
 use std::time::Instant;
 use tui_input::{Input, InputRequest};
 
-pub use rows::RowLayout;
+pub use rows::{RowLayout, draw_at_foot};
 
 pub struct FormState<D: TypedForm> {
     /// The text as typed, field by field.

@@ -74,4 +74,47 @@ impl<D: TypedForm> FormState<D> {
         }
         (Line::from(spans), caret)
     }
+
+    /// The focused field's problem or options when they do not fit beside it, wrapped to
+    /// `width`: the pane draws them at the foot of the form, so no option is cut at 80
+    /// columns (就业状态's "5 公益性岗位", 人员类别's last categories).
+    pub fn overflow(&self, layout: &RowLayout, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+        let field = self.focus();
+        let room = width
+            .saturating_sub(MARKER_CELLS + layout.label_cells + layout.value_cells + layout.gap);
+        let (text, style) = match self.error(field) {
+            Some(message) => (message.to_string(), theme.error()),
+            None if layout.hints && self.draft.applies(field) => (field.hint(), theme.dim()),
+            None => return Vec::new(),
+        };
+        if crate::tui::cells::width(&text) <= room {
+            return Vec::new();
+        }
+        let label = format!("{}：", field.label().trim());
+        crate::tui::cells::wrap(&format!("{label}{text}"), width.max(1))
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect()
+    }
+}
+
+/// Draws `lines` at the foot of `area` (the form's inner area).
+pub fn draw_at_foot(
+    frame: &mut ratatui::Frame,
+    area: ratatui::layout::Rect,
+    lines: Vec<Line<'static>>,
+) {
+    let n = u16::try_from(lines.len())
+        .unwrap_or(area.height)
+        .min(area.height);
+    if n == 0 {
+        return;
+    }
+    let foot = ratatui::layout::Rect {
+        y: area.y + area.height - n,
+        height: n,
+        ..area
+    };
+    frame.render_widget(ratatui::widgets::Clear, foot);
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines), foot);
 }

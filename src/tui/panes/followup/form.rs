@@ -151,6 +151,8 @@ impl FollowupForm {
             lines.push(line);
         }
         frame.render_widget(Paragraph::new(lines), inner);
+        let foot = self.form.overflow(&ROWS, usize::from(inner.width), theme);
+        crate::tui::form::draw_at_foot(frame, inner, foot);
         if let Some(p) = cursor {
             frame.set_cursor_position(p);
         }

@@ -96,6 +96,7 @@ impl IntakeForm {
             lines.push(line);
         }
         frame.render_widget(Paragraph::new(lines), inner);
+        crate::tui::form::draw_at_foot(frame, inner, self.form.overflow(&ROWS, w, theme));
         if let Some(p) = cursor {
             frame.set_cursor_position(p);
         }

@@ -190,6 +190,9 @@ impl LedgerBook {
         }
         let shown: Vec<Line> = lines.into_iter().skip(skip).collect();
         frame.render_widget(Paragraph::new(shown), inner);
+        if let Some(form) = &self.form {
+            crate::tui::form::draw_at_foot(frame, inner, form.overflow(&ROWS, w, theme));
+        }
         if let Some(p) = cursor {
             frame.set_cursor_position(p);
         }
