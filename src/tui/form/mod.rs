@@ -224,7 +224,12 @@ impl<D: TypedForm> FormState<D> {
 
     /// Problems from the form's own check or from the service: shown beside their fields,
     /// the first one focused.
-    pub fn show_errors(&mut self, errors: Vec<(D::Field, String)>) {
+    /// Problems shown beside their fields, in the form's order, and the caret on the first
+    /// of them — so what is typed next goes where the problem is, whatever order the
+    /// service found them in.
+    pub fn show_errors(&mut self, mut errors: Vec<(D::Field, String)>) {
+        let order = self.draft.fields();
+        errors.sort_by_key(|(f, _)| order.iter().position(|o| o == f).unwrap_or(usize::MAX));
         self.errors = errors;
         if let Some((f, _)) = self.errors.first() {
             let f = *f;

@@ -192,3 +192,20 @@ fn finding_7_a_cut_paste_says_so_and_an_id_number_is_never_cut() {
     let why = f.paste(&long).unwrap_or_default();
     assert!(why.ends_with("粘贴的内容已截断"), "{why}");
 }
+
+#[test]
+fn finding_3_after_a_refusal_the_caret_is_on_the_first_field_in_error() {
+    use crate::domain::intake::{IntakeDraft, IntakeField};
+    let today = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    let mut f = FormState::new(IntakeDraft::blank(today, None), IntakeField::Village);
+    // The service lists its problems in its own order; the form's comes first.
+    f.show_errors(vec![
+        (IntakeField::Phone, "手机号应为11位".into()),
+        (IntakeField::IdNumber, "校验位不符".into()),
+    ]);
+    assert_eq!(f.focus(), IntakeField::IdNumber);
+    assert_eq!(
+        f.errors.first().map(|(f, _)| *f),
+        Some(IntakeField::IdNumber)
+    );
+}

@@ -200,6 +200,17 @@ impl Pane for IntakePane {
                 }
                 vec![said]
             }
+            // Held in another township: the problem is the ID number, and the caret goes
+            // there, so what is typed next does not land in another field.
+            (Request::Register { .. }, Err(ServiceError::Denied(m)))
+                if m == crate::service::HELD_ELSEWHERE =>
+            {
+                let said = super::failed("未登记", &ServiceError::Denied(m.clone()));
+                if let Some(form) = &mut self.form {
+                    form.show_errors(vec![(crate::domain::intake::IntakeField::IdNumber, m)]);
+                }
+                vec![said]
+            }
             (Request::Register { .. }, Err(e)) => vec![super::failed("未登记", &e)],
             _ => Vec::new(),
         }
