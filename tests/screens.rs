@@ -602,3 +602,20 @@ fn finding_16_every_option_of_the_work_status_is_seen_at_80_columns() {
         assert!(!line.contains(".."), "nothing cut: {line}");
     }
 }
+
+/// Issue 13, finding 16: F1 on a form lists each code field's values.
+#[test]
+fn finding_16_help_on_the_form_lists_each_code_fields_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(4));
+    key(&mut app, KeyCode::F(1));
+    let mut seen = String::new();
+    for _ in 0..4 {
+        seen.push_str(&screen(&app, 80, 24));
+        key(&mut app, KeyCode::PageDown);
+    }
+    assert!(seen.contains("回访方式："), "{seen}");
+    assert!(seen.contains("就业状态："), "{seen}");
+    assert!(seen.contains("公益性岗位"), "{seen}");
+}

@@ -89,7 +89,14 @@ impl App {
         let notes = front.help_notes();
         if !notes.is_empty() {
             lines.push(Line::from(Span::styled("填写", self.theme.label())));
-            lines.extend(notes.iter().map(|n| Line::from(*n)));
+            let width = usize::from(inner.width).max(1);
+            for note in notes {
+                lines.extend(
+                    crate::tui::cells::wrap(&note, width)
+                        .into_iter()
+                        .map(Line::from),
+                );
+            }
         }
         let shown: Vec<Line> = lines.into_iter().skip(offset).collect();
         frame.render_widget(Paragraph::new(shown), inner);

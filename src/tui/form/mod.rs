@@ -224,6 +224,16 @@ impl<D: TypedForm> FormState<D> {
 
     /// Problems from the form's own check or from the service: shown beside their fields,
     /// the first one focused.
+    /// Each code field's values, for the help screen: `  回访方式：1上门走访 2电话联系 …`.
+    pub fn code_values(&self) -> Vec<String> {
+        self.draft
+            .fields()
+            .iter()
+            .filter(|f| !f.kind().is_typed())
+            .map(|f| format!("  {}：{}", f.label().trim(), f.hint()))
+            .collect()
+    }
+
     /// Problems shown beside their fields, in the form's order, and the caret on the first
     /// of them — so what is typed next goes where the problem is, whatever order the
     /// service found them in.

@@ -176,8 +176,8 @@ pub trait Pane {
     fn footer(&self) -> &'static [(Action, &'static str)];
 
     /// Lines the help screen adds after the keys (how to fill in a form).
-    fn help_notes(&self) -> &'static [&'static str] {
-        &[]
+    fn help_notes(&self) -> Vec<String> {
+        Vec::new()
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, env: &Env);

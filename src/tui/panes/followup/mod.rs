@@ -382,11 +382,14 @@ impl Pane for FollowupPane {
         }
     }
 
-    fn help_notes(&self) -> &'static [&'static str] {
-        if self.conflict.is_some() {
-            &[]
-        } else {
-            HELP_NOTES
+    fn help_notes(&self) -> Vec<String> {
+        match (&self.form, &self.conflict) {
+            (Some(form), None) => HELP_NOTES
+                .iter()
+                .map(|n| n.to_string())
+                .chain(form.code_values())
+                .collect(),
+            _ => Vec::new(),
         }
     }
 

@@ -224,6 +224,13 @@ impl Pane for IntakePane {
         self.keep(true)
     }
 
+    fn help_notes(&self) -> Vec<String> {
+        self.form
+            .as_ref()
+            .map(|f| f.code_values())
+            .unwrap_or_default()
+    }
+
     fn keep_when_closed(&self) -> bool {
         !self.done
     }

@@ -164,6 +164,14 @@ impl Pane for LedgerPane {
         }
     }
 
+    fn help_notes(&self) -> Vec<String> {
+        self.ledger
+            .as_ref()
+            .and_then(|l| l.form.as_ref())
+            .map(|f| f.code_values())
+            .unwrap_or_default()
+    }
+
     fn footer(&self) -> &'static [(Action, &'static str)] {
         match self.context() {
             Context::Entry => ENTRY_FOOTER,
