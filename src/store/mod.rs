@@ -11,6 +11,7 @@ pub mod backup;
 mod cases;
 pub mod check;
 pub mod codec;
+mod group_commit;
 mod io_error;
 pub mod open_guard;
 pub mod records;
@@ -141,6 +142,8 @@ pub struct Store {
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
     /// re-anchors: while that is set, the store takes no writes.
     anchor: std::sync::Mutex<anchor::AnchorState>,
+    /// Concurrent commits share one flush (and one anchor write) per batch.
+    group: group_commit::GroupCommit,
     /// Declared last, so it drops after every sled handle and records the close then.
     guard: open_guard::OpenGuard,
 }
@@ -303,6 +306,7 @@ impl Store {
             audit: AUDIT.open(&db)?,
             ledgers: LEDGERS.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
+            group: group_commit::GroupCommit::default(),
             guard,
             db,
         };
@@ -350,14 +354,25 @@ impl Store {
         Ok(())
     }
 
-    /// After an audited write: flush (the caller may now say 已保存), then bring the anchor
-    /// up to date. The write is on disk either way, so a failed anchor update must not make
-    /// the caller report failure: a failed file write leaves the anchor lagging, which
-    /// `audit verify` accepts and the next write catches up; an anchor found missing or
-    /// disagreeing holds the store read-only from the next write on.
+    /// After a write (audited, or a draft): flush (the caller may now say 已保存), then
+    /// bring the anchor up to date. Concurrent callers share the flush
+    /// ([`group_commit`]); the leader of each batch moves the anchor on once for all of
+    /// it, after its members have been told, so they do not wait for the anchor's fsync.
+    /// The write is on disk either way, so a failed anchor update must not make the caller
+    /// report failure: a failed file write leaves the anchor lagging, which `audit verify`
+    /// accepts and the next batch catches up; an anchor found missing or disagreeing holds
+    /// the store read-only from the next write on.
     fn commit(&self) -> Result<()> {
-        self.flush()?;
-        let _ = self.write_anchor();
+        let role = self.group.commit(|| {
+            // The head is read before the flush: every member's transaction is in it and
+            // the flush makes it durable. One read after could name a transaction of the
+            // next batch, not yet on disk — an anchor ahead of the chain after a crash.
+            let head = self.head();
+            (self.db.flush().map(|_| ()), head)
+        })?;
+        if let group_commit::Role::Led(Ok(head)) = role {
+            let _ = self.write_anchor_at(head);
+        }
         Ok(())
     }
 
@@ -513,7 +528,7 @@ impl Store {
     pub fn put_draft(&self, account: &str, case: CaseId, draft: &FollowUpDraft) -> Result<()> {
         self.drafts
             .put_unaudited(&draft_key(account, case), draft)?;
-        self.flush()
+        self.commit()
     }
 
     /// A person's ledger: posts, policies, dibao linkage (empty when none kept yet).
@@ -565,17 +580,17 @@ impl Store {
     pub fn put_intake_draft(&self, account: &str, draft: &IntakeDraft) -> Result<()> {
         self.drafts
             .put_unaudited(&intake_draft_key(account), draft)?;
-        self.flush()
+        self.commit()
     }
 
     pub fn delete_intake_draft(&self, account: &str) -> Result<()> {
         self.drafts.remove(intake_draft_key(account))?;
-        self.flush()
+        self.commit()
     }
 
     pub fn delete_draft(&self, account: &str, case: CaseId) -> Result<()> {
         self.drafts.remove(draft_key(account, case))?;
-        self.flush()
+        self.commit()
     }
 
     pub fn put_county(&self, county: &County, stamp: &Stamp) -> Result<()> {
