@@ -14,7 +14,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::{Settings, Tier};
-use yuanzhu::remote::{Identify, Server, SocketBackend, SocketSpec};
+use yuanzhu::remote::{Identify, Limits, Server, SocketBackend, SocketSpec};
 use yuanzhu::service::{Backend, Request, Response, Service, Today};
 use yuanzhu::store::{Stamp, Store, StoreConfig};
 
@@ -160,10 +160,16 @@ fn main() -> anyhow::Result<()> {
         path: socket.clone(),
         group: None,
     })?;
+    // Every session here is one OS user's: lift the per-user cap (16, a few terminals)
+    // that a county's 30 caseworkers, each their own user, never meet.
     let server = Server::new(
         Service::new(store, Today::Fixed(today), Settings::default()),
         Arc::new(Reviewer),
-    );
+    )
+    .with_limits(Limits {
+        max_connections_per_user: clients + 2,
+        ..Limits::default()
+    });
     std::thread::spawn(move || server.serve(listener));
 
     let mut probe = SocketBackend::connect(&socket)?;

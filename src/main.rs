@@ -451,8 +451,16 @@ fn run() -> Result<()> {
                 }
                 return open_tui(Box::new(backend), &front);
             }
-            prepare_demo(&dir, households, reset, today.date())?;
-            let backend = reach(&cli, &config, &front, &dir)?;
+            // Opened once: the handle that found or generated the demo serves the terminal.
+            let demo = prepare_demo(&dir, households, reset, today.date(), front.store)?;
+            let backend: Box<dyn Backend> =
+                match demo.into_service(front.today, front.settings.clone()) {
+                    Some(service) => {
+                        let actor = local_actor(&service, &cli, &dir, false)?;
+                        Box::new(LocalBackend::new(service, actor))
+                    }
+                    None => reach(&cli, &config, &front, &dir)?,
+                };
             open_tui(backend, &front)
         }
         None => {
@@ -880,16 +888,27 @@ fn show_audit(client: &mut Client, person: Option<String>) -> Result<()> {
     Ok(())
 }
 
-fn prepare_demo(dir: &Path, households: Option<u32>, reset: bool, today: NaiveDate) -> Result<()> {
-    if reset && store_exists(dir) {
-        if bootstrap::demo_store(dir, None)? == DemoStore::NotDemo {
+/// Finds, resets or generates the demo store at `dir`, opened once with `config`; the
+/// handle goes on to serve the terminal.
+fn prepare_demo(
+    dir: &Path,
+    households: Option<u32>,
+    reset: bool,
+    today: NaiveDate,
+    config: StoreConfig,
+) -> Result<bootstrap::DemoHandle> {
+    // A demo made before accounts existed is given the demo's accounts on the way.
+    let mut demo = bootstrap::open_demo(dir, config, Some(&login_name()))?;
+    if reset && demo.found != DemoStore::Absent {
+        if demo.found == DemoStore::NotDemo {
             bail!("{} 不是演示数据库，拒绝删除", dir.display());
         }
+        demo.close();
         std::fs::remove_dir_all(dir)
             .with_context(|| format!("无法删除旧的演示数据 {}", dir.display()))?;
+        demo = bootstrap::open_demo(dir, config, None)?;
     }
-    // A demo made before accounts existed is given the demo's accounts on the way.
-    match bootstrap::demo_store(dir, Some(&login_name()))? {
+    match demo.found {
         DemoStore::NotDemo => bail!("{} 不是演示数据库；请换一个 --data-dir", dir.display()),
         DemoStore::Demo {
             households: existing,
@@ -900,15 +919,20 @@ fn prepare_demo(dir: &Path, households: Option<u32>, reset: bool, today: NaiveDa
                     dir.display()
                 );
             }
-            Ok(())
+            Ok(demo)
         }
         DemoStore::Absent => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
             let n = households.unwrap_or(DEFAULT_DEMO_HOUSEHOLDS);
             eprintln!("正在生成演示县：{n} 户……");
-            bootstrap::generate_demo(dir, n, today, &login_name())?;
-            Ok(())
+            Ok(bootstrap::generate_demo_into(
+                dir,
+                config,
+                n,
+                today,
+                &login_name(),
+            )?)
         }
     }
 }

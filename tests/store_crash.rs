@@ -108,3 +108,116 @@ fn followup_saved_then_sigkill_is_there_on_restart() {
     let audit = store.audit_entries(0).unwrap();
     assert_eq!(audit.last().unwrap().action, "保存回访");
 }
+
+const CONCURRENT_CHILD_ENV: &str = "YUANZHU_CRASH_CONCURRENT_DIR";
+const SAVING_THREADS: usize = 8;
+
+/// In the child: threads saving side by side (their flushes shared), each saved follow-up
+/// announced only once its reply came, until the process is killed.
+fn concurrent_child(dir: &str) {
+    let store = Store::open(std::path::Path::new(dir), StoreConfig::default()).unwrap();
+    let cases: Vec<CaseId> = store
+        .summaries()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.status == yuanzhu::domain::RecognitionStatus::Recognised)
+        .map(|s| s.case)
+        .collect();
+    let service = std::sync::Arc::new(Service::new(
+        store,
+        Today::Fixed(today()),
+        Settings::default(),
+    ));
+    let threads: Vec<_> = (0..SAVING_THREADS)
+        .map(|t| {
+            let service = std::sync::Arc::clone(&service);
+            let mine: Vec<CaseId> = cases
+                .iter()
+                .skip(t)
+                .step_by(SAVING_THREADS)
+                .copied()
+                .collect();
+            std::thread::spawn(move || {
+                let actor = reviewer();
+                for n in 0.. {
+                    let case = mine[n % mine.len()];
+                    let form = service
+                        .handle(&actor, Request::FollowUpForm { case })
+                        .unwrap();
+                    let Response::FollowUpForm(view) = form.body else {
+                        panic!("form");
+                    };
+                    let mut draft = common::unemployed_visit(today(), view.tier);
+                    let plan = format!("并发断电测试-{t}-{n}");
+                    draft.set(Field::Plan, plan.clone());
+                    let reply = service
+                        .handle(
+                            &actor,
+                            Request::SaveFollowUp {
+                                case,
+                                rev: view.rev,
+                                draft,
+                            },
+                        )
+                        .unwrap();
+                    assert!(matches!(reply.body, Response::Saved(_)));
+                    println!("SAVED {} {plan}", case.0);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        let _ = t.join();
+    }
+}
+
+#[test]
+fn concurrent_saves_killed_mid_flight_keep_every_acknowledged_one() {
+    if let Ok(dir) = std::env::var(CONCURRENT_CHILD_ENV) {
+        concurrent_child(&dir);
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::demo_store(dir.path(), 20, today()));
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "concurrent_saves_killed_mid_flight_keep_every_acknowledged_one",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CONCURRENT_CHILD_ENV, dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut acknowledged = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(at) = line.find("SAVED ") {
+            let (case, plan) = line[at + 6..].trim().split_once(' ').unwrap();
+            acknowledged.push((CaseId(case.parse().unwrap()), plan.to_string()));
+        }
+        // Killed while the threads are still saving: some saves are mid-flight.
+        if acknowledged.len() >= 60 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+
+    let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
+    for (case, plan) in &acknowledged {
+        let followups = store.followups(*case).unwrap();
+        assert!(
+            followups.iter().any(|f| &f.answers.plan == plan),
+            "{plan} on case {} was acknowledged but is not on disk",
+            case.0
+        );
+    }
+    // The anchor was moved on per batch, never past what was on disk: it may lag, never
+    // lead or differ.
+    let verification = store.verify_audit().unwrap();
+    assert_eq!(verification.problem, None, "{verification:?}");
+}

@@ -45,9 +45,10 @@ pub const AUDIT_ACTION: &str = "生成演示数据";
 /// Any fixed value would do; this one spells "YUANZHU" in ASCII.
 const SEED: u64 = 0x0059_5541_4E5A_4855;
 
-/// Households written per call of [`Store::load`]: bounds memory for a 50,000-household
-/// county (each chunk is one audit entry).
-const CHUNK: u32 = 5_000;
+/// Households written per call of [`Store::load`] (each chunk is one audit entry): what
+/// generation holds in memory at once, whatever the county's size, with the store's
+/// bounded parts ([`Store::load`]) and the cache from the config.
+const CHUNK: u32 = 2_000;
 
 /// How far back recognitions reach: three years before today.
 const RECOGNITION_SPAN_DAYS: u32 = 3 * 365;
@@ -66,6 +67,23 @@ pub fn generate(store: &Store, spec: &DemoSpec, stamp: &Stamp) -> Result<County,
         created_on: spec.today,
     };
     store.put_county(&county, stamp)?;
+    // Nobody is told anything is saved until the county is whole: its thousands of
+    // writes share the one flush at the end rather than each waiting for the disk.
+    store
+        .deferring_flushes(|| households_and_the_rest(store, spec, stamp, &county, rng, places))?;
+    Ok(county)
+}
+
+/// Everything after the county record: the households in chunks, the applications on
+/// their way, the exit proposals, the ledgers and the accounts.
+fn households_and_the_rest(
+    store: &Store,
+    spec: &DemoSpec,
+    stamp: &Stamp,
+    county: &County,
+    rng: SplitMix64,
+    places: Vec<Place>,
+) -> Result<(), StoreError> {
     let mut generator = Generator {
         store,
         rng,
@@ -85,15 +103,14 @@ pub fn generate(store: &Store, spec: &DemoSpec, stamp: &Stamp) -> Result<County,
         store.load(&load, stamp, AUDIT_ACTION)?;
         left -= n;
     }
-    applications::generate(store, &county, spec.households, spec.today, stamp)?;
-    exits::generate(store, &county, spec.today, stamp)?;
-    ledgers::generate(store, &county, stamp)?;
-    let accounts: Vec<(Account, Option<u64>)> = demo_accounts(&county, &stamp.actor)
+    applications::generate(store, county, spec.households, spec.today, stamp)?;
+    exits::generate(store, county, spec.today, stamp)?;
+    ledgers::generate(store, county, stamp)?;
+    let accounts: Vec<(Account, Option<u64>)> = demo_accounts(county, &stamp.actor)
         .into_iter()
         .map(|a| (a, None))
         .collect();
-    store.put_accounts(&accounts, stamp, "建立演示账户")?;
-    Ok(county)
+    store.put_accounts(&accounts, stamp, "建立演示账户")
 }
 
 /// The demo's accounts: the OS user who created it as a county reviewer (so `yuanzhu

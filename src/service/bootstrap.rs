@@ -140,41 +140,90 @@ pub enum DemoStore {
     Demo { households: u32 },
 }
 
-/// What is at `dir`, as far as `demo` is concerned. With `accounts_as`, a demo store made
-/// before accounts existed is given the demo's accounts, as that OS user, in the same
-/// opening.
-pub fn demo_store(dir: &Path, accounts_as: Option<&str>) -> Result<DemoStore> {
-    if !Store::exists(dir) {
-        return Ok(DemoStore::Absent);
+/// A store `demo` found at a directory, opened once: what it is, and the open handle to go
+/// on with (generating into it, then serving the terminal from it), so the store is never
+/// opened twice in one start.
+pub struct DemoHandle {
+    pub found: DemoStore,
+    store: Option<Store>,
+}
+
+impl DemoHandle {
+    /// The store opened as a service for this terminal; `None` when nothing is there yet.
+    pub fn into_service(self, today: Today, settings: Settings) -> Option<Service> {
+        self.store.map(|store| Service::new(store, today, settings))
     }
-    let store = Store::open(dir, StoreConfig::default())?;
-    let Some(county) = store.county()? else {
-        return Ok(DemoStore::NotDemo);
+
+    /// Lets go of the store (to delete a demo for `--reset`); opening it again waits
+    /// briefly for sled's lock, as every open does.
+    pub fn close(self) {
+        drop(self.store);
+    }
+}
+
+/// What is at `dir`, as far as `demo` is concerned, opened with `config`. With
+/// `accounts_as`, a demo store made before accounts existed is given the demo's accounts,
+/// as that OS user, in the same opening.
+pub fn open_demo(dir: &Path, config: StoreConfig, accounts_as: Option<&str>) -> Result<DemoHandle> {
+    if !Store::exists(dir) {
+        return Ok(DemoHandle {
+            found: DemoStore::Absent,
+            store: None,
+        });
+    }
+    let store = Store::open(dir, config)?;
+    let county = store.county()?;
+    let Some(households) = county.as_ref().and_then(|c| c.demo_households) else {
+        return Ok(DemoHandle {
+            found: DemoStore::NotDemo,
+            store: Some(store),
+        });
     };
-    let Some(households) = county.demo_households else {
-        return Ok(DemoStore::NotDemo);
-    };
-    if let Some(actor) = accounts_as
+    if let (Some(actor), Some(county)) = (accounts_as, &county)
         && store.accounts()?.is_empty()
     {
-        let accounts: Vec<_> = crate::demo::demo_accounts(&county, actor)
+        let accounts: Vec<_> = crate::demo::demo_accounts(county, actor)
             .into_iter()
             .map(|a| (a, None))
             .collect();
         store.put_accounts(&accounts, &stamp(actor), "建立演示账户")?;
     }
-    Ok(DemoStore::Demo { households })
+    Ok(DemoHandle {
+        found: DemoStore::Demo { households },
+        store: Some(store),
+    })
 }
 
-/// Generates the demo county of `households` households into the empty store at `dir`,
-/// as the OS user `actor`.
-pub fn generate_demo(dir: &Path, households: u32, today: NaiveDate, actor: &str) -> Result<()> {
-    let store = Store::open(dir, StoreConfig::default())?;
+/// What is at `dir`, as far as `demo` is concerned (the store opened and closed again).
+pub fn demo_store(dir: &Path, accounts_as: Option<&str>) -> Result<DemoStore> {
+    Ok(open_demo(dir, StoreConfig::default(), accounts_as)?.found)
+}
+
+/// Generates the demo county of `households` households into the empty store at `dir`
+/// (which the caller has made), opened with `config`, as the OS user `actor`; returns the
+/// handle, open, for the terminal to go on with.
+pub fn generate_demo_into(
+    dir: &Path,
+    config: StoreConfig,
+    households: u32,
+    today: NaiveDate,
+    actor: &str,
+) -> Result<DemoHandle> {
+    let store = Store::open(dir, config)?;
     crate::demo::generate(
         &store,
         &crate::demo::DemoSpec { households, today },
         &stamp(actor),
     )?;
+    Ok(DemoHandle {
+        found: DemoStore::Demo { households },
+        store: Some(store),
+    })
+}
+
+/// [`generate_demo_into`] with the default cache, the store closed afterwards.
+pub fn generate_demo(dir: &Path, households: u32, today: NaiveDate, actor: &str) -> Result<()> {
+    generate_demo_into(dir, StoreConfig::default(), households, today, actor)?.close();
     Ok(())
 }
 

@@ -66,7 +66,7 @@ impl Store {
         }
     }
 
-    fn head(&self) -> Result<AuditHead> {
+    pub(super) fn head(&self) -> Result<AuditHead> {
         Ok(self
             .meta
             .get::<AuditHead>(AUDIT_HEAD_KEY)?
@@ -125,12 +125,18 @@ impl Store {
     /// agrees with the chain. A missing or disagreeing anchor is left as found, and the
     /// store is held read-only.
     pub fn write_anchor(&self) -> Result<()> {
-        // Server threads commit side by side: one writer at a time, and never backwards.
+        let head = self.head()?;
+        self.write_anchor_at(head)
+    }
+
+    /// [`Store::write_anchor`] to `head`, a head known to be on disk (read before the
+    /// flush that made it durable): never to one read after, which may not be.
+    pub(super) fn write_anchor_at(&self, head: AuditHead) -> Result<()> {
+        // Batches' leaders anchor side by side: one writer at a time, and never backwards.
         let mut state = self.anchor.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(fault) = &state.fault {
             return Err(StoreError::Anchor(fault.clone()));
         }
-        let head = self.head()?;
         if state.written >= head.seq && state.written != 0 {
             return Ok(());
         }
