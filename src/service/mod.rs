@@ -77,12 +77,17 @@ impl Service {
     /// store read-only from the start (see `Store::check_anchor`).
     pub fn new(store: Store, today: Today, settings: Settings) -> Self {
         let _ = store.check_anchor();
-        Self {
+        let service = Self {
             store: StoreSlot::new(store),
             today,
             settings,
             gate: std::sync::RwLock::new(()),
+        };
+        // A failure here is met again, and reported, by the first 退出审核 request.
+        if let Err(e) = service.prepare_exit_index() {
+            eprintln!("退出审核索引未能建立：{e}");
         }
+        service
     }
 
     /// A request from the OS user `user`: their account is looked up afresh each time, so
