@@ -35,10 +35,23 @@ fn actor(user: &str, role: Role, service: &Service) -> Actor {
     }
 }
 
+/// The whole list, a window at a time as the screen reads it.
 fn exits(service: &Service, actor: &Actor) -> Vec<ExitRow> {
-    match service.handle(actor, Request::Exits).unwrap().body {
-        Response::Exits(rows) => rows,
-        other => panic!("{other:?}"),
+    let mut rows = Vec::new();
+    loop {
+        let from = rows.len() as u32;
+        let request = Request::Exits { from, count: 7 };
+        match service.handle(actor, request).unwrap().body {
+            Response::Exits(page) => {
+                assert_eq!(page.from, from);
+                let done = page.rows.is_empty() || from + page.rows.len() as u32 >= page.total;
+                rows.extend(page.rows);
+                if done {
+                    return rows;
+                }
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
 

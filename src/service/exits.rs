@@ -1,7 +1,7 @@
 //! 退出审核 (第(五)条, R-EXIT-1): the exits waiting for the county and the rules' findings,
 //! a proposal with its evidence, and the county's decision by a second person.
 
-use super::{Actor, ExitCount, ExitRow, Result, Service, ServiceError, now_cst, stamp};
+use super::{Actor, ExitCount, ExitPage, ExitRow, Result, Service, ServiceError, now_cst, stamp};
 use crate::domain::YearMonth;
 use crate::domain::exit::{
     ExitBasis, ExitReason, ExitRules, category_lapsed, findings, followups_matter,
@@ -12,20 +12,29 @@ use chrono::Datelike;
 use chrono::NaiveDate;
 
 impl Service {
-    /// Proposals first (oldest first), then findings, for the cases the actor covers: read
-    /// from the findings kept as follow-ups and case steps are saved (`store::exit_index`),
-    /// so only the rows returned are decoded.
-    pub(super) fn exits(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitRow>> {
+    /// Rows `from`.. (at most `count`) of the list of proposals (oldest first), then
+    /// findings, for the cases the actor covers: read from the findings kept as follow-ups
+    /// and case steps are saved (`store::exit_index`), so only the rows returned are
+    /// decoded.
+    pub(super) fn exits(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+        from: u32,
+        count: u32,
+    ) -> Result<ExitPage> {
         let store = self.exit_store()?;
         let county = store.county()?;
         let listing = store.exit_listing(today, &|t| actor.covers(t))?;
-        let mut rows = Vec::with_capacity(listing.len());
+        let mut rows = Vec::new();
         let mut entry: Option<ExitEntry> = None;
         let wanted = listing
             .proposals
             .iter()
             .map(|c| (*c, None))
-            .chain(listing.findings.iter().map(|(c, n)| (*c, Some(*n))));
+            .chain(listing.findings.iter().map(|(c, n)| (*c, Some(*n))))
+            .skip(from as usize)
+            .take(count as usize);
         let mut summary: Option<CaseSummary> = None;
         for (case, finding) in wanted {
             if entry.as_ref().is_none_or(|e| e.case != case) {
@@ -66,7 +75,13 @@ impl Service {
                 (None, None) => {}
             }
         }
-        Ok(rows)
+        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(ExitPage {
+            from,
+            total: len(listing.len()),
+            waiting: len(listing.proposals.len()),
+            rows,
+        })
     }
 
     /// The store, its exit findings built under this service's settings first if they are
@@ -86,7 +101,7 @@ impl Service {
     /// on days other than the service's own. Not an API.
     #[doc(hidden)]
     pub fn exits_on(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitRow>> {
-        self.exits(actor, today)
+        Ok(self.exits(actor, today, 0, u32::MAX)?.rows)
     }
 
     /// [`Service::exit_stats`] as on `today`. Not an API.

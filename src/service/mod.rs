@@ -283,7 +283,10 @@ impl Service {
             Request::ZeroEmployment => {
                 Response::ZeroEmployment(self.zero_employment(actor, today)?)
             }
-            Request::Exits => Response::Exits(self.exits(actor, today)?),
+            Request::Exits { from, count } => {
+                let count = count.min(EXIT_WINDOW_MAX);
+                Response::Exits(self.exits(actor, today, from, count)?)
+            }
             Request::ExitStats => Response::ExitStats(self.exit_stats(actor, today)?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
             Request::AddLedgerEntry { person, rev, entry } => {
