@@ -134,7 +134,9 @@ fn kept_exit_findings_equal_the_full_scan_through_random_saves_steps_and_days() 
     ];
     let mut rng = Rng(0x5EED_0012);
     agree(&service, &actors, today(), 0);
-    for step in 1..=80 {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut decided = 0;
+    for step in 1..=100 {
         let cases = recognised(&store);
         let Some(&(case, rev)) = cases.get(rng.below(cases.len())) else {
             break;
@@ -160,26 +162,54 @@ fn kept_exit_findings_equal_the_full_scan_through_random_saves_steps_and_days() 
                 );
             }
             _ => {
+                let waiting: Vec<CaseId> = service
+                    .exits_on(&county, today())
+                    .unwrap()
+                    .into_iter()
+                    .filter(|r| r.proposed.is_some())
+                    .map(|r| r.case)
+                    .collect();
+                let Some(&case) = waiting.get(rng.below(waiting.len())) else {
+                    continue;
+                };
+                let rev = store.case(case).unwrap().unwrap().rev;
                 let approve = rng.below(2) == 0;
-                let _ = service.handle(
-                    &second,
-                    Request::DecideExit {
-                        case,
-                        rev,
-                        approve,
-                        note: "材料不全".into(),
-                    },
-                );
+                let decision = Request::DecideExit {
+                    case,
+                    rev,
+                    approve,
+                    note: "材料不全".into(),
+                };
+                // A proposal of the demo's may be the second reviewer's own: refused.
+                if service.handle(&second, decision).is_ok() {
+                    decided += 1;
+                }
             }
         }
         agree(&service, &actors, today(), step);
         let day = rng.day(d(2020, 1, 1), 365 * 20);
         agree(&service, &actors, day, step);
+        for on in [today(), day] {
+            for r in service.exits_on(&county, on).unwrap() {
+                seen.insert((r.reason, r.proposed.is_some()));
+            }
+        }
         if step % 20 == 0 {
             let report = store.check(&mut ()).unwrap();
             assert!(report.is_sound(), "step {step}: {:?}", report.problems);
         }
     }
+    // The walk reached what it is meant to test: every kind of finding, and decisions.
+    for kind in [
+        (ExitReason::Retired, false),
+        (ExitReason::StablyEmployed, false),
+        (ExitReason::NoLongerWantsWork, false),
+        (ExitReason::Other, false),
+    ] {
+        assert!(seen.contains(&kind), "{kind:?} never listed: {seen:?}");
+    }
+    assert!(seen.iter().any(|(_, proposed)| *proposed));
+    assert!(decided >= 3, "{decided} decisions");
 }
 
 #[test]

@@ -298,4 +298,13 @@ fn a_person_who_exited_applies_again_and_keeps_their_history() {
         matches!(&refused, Err(ServiceError::InvalidIntake(e)) if e[0].1.contains("申请")),
         "{refused:?}"
     );
+    // The findings kept through the exit and the new application are the full scan's.
+    for who in [&county, &township] {
+        assert_eq!(
+            exits(&service, who),
+            service.exits_by_full_scan(who, today()).unwrap()
+        );
+    }
+    let report = service.store_for_tests().unwrap().check(&mut ()).unwrap();
+    assert!(report.is_sound(), "{:?}", report.problems);
 }
