@@ -1,8 +1,9 @@
 //! `yuanzhu check`: the whole store read once and judged. Every record of every tree must
-//! decode; every derived tree (`summaries`, `household_cases`, `id_numbers`) must agree
-//! with the records it is derived from; the audit chain must be whole; and every primary
-//! record must be exactly what the newest audit entry for its key says was written, so a
-//! record changed behind the program's back (a hex editor on the sled files) is found.
+//! decode; every derived tree (`summaries`, `household_cases`, `id_numbers`,
+//! `exit_findings`) must agree with the records it is derived from; the audit chain must
+//! be whole; and every primary record must be exactly what the newest audit entry for its
+//! key says was written, so a record changed behind the program's back (a hex editor on
+//! the sled files) is found.
 //!
 //! It is a reader only: it never repairs, because a repair would hide what happened.
 
