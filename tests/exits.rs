@@ -35,10 +35,23 @@ fn actor(user: &str, role: Role, service: &Service) -> Actor {
     }
 }
 
+/// The whole list, a window at a time as the screen reads it.
 fn exits(service: &Service, actor: &Actor) -> Vec<ExitRow> {
-    match service.handle(actor, Request::Exits).unwrap().body {
-        Response::Exits(rows) => rows,
-        other => panic!("{other:?}"),
+    let mut rows = Vec::new();
+    loop {
+        let from = rows.len() as u32;
+        let request = Request::Exits { from, count: 7 };
+        match service.handle(actor, request).unwrap().body {
+            Response::Exits(page) => {
+                assert_eq!(page.from, from);
+                let done = page.rows.is_empty() || from + page.rows.len() as u32 >= page.total;
+                rows.extend(page.rows);
+                if done {
+                    return rows;
+                }
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
 
@@ -285,4 +298,13 @@ fn a_person_who_exited_applies_again_and_keeps_their_history() {
         matches!(&refused, Err(ServiceError::InvalidIntake(e)) if e[0].1.contains("申请")),
         "{refused:?}"
     );
+    // The findings kept through the exit and the new application are the full scan's.
+    for who in [&county, &township] {
+        assert_eq!(
+            exits(&service, who),
+            service.exits_by_full_scan(who, today()).unwrap()
+        );
+    }
+    let report = service.store_for_tests().unwrap().check(&mut ()).unwrap();
+    assert!(report.is_sound(), "{:?}", report.problems);
 }

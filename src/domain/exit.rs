@@ -102,22 +102,37 @@ pub fn findings(
         return Vec::new();
     }
     let mut out = Vec::new();
+    let (retires, retired) = retirement_finding(person);
+    if retires <= today {
+        out.push(retired);
+    }
+    out.extend(streak_findings(followups, rules));
+    out
+}
+
+/// 达到法定退休年龄: the person's retirement date and the finding that holds from it.
+pub fn retirement_finding(person: &Person) -> (NaiveDate, Finding) {
     let retires = retirement_date(
         person.birth_date(),
         person.id_number.sex(),
         person.former_class,
     );
-    if retires <= today {
-        out.push(Finding {
-            reason: ExitReason::Retired,
-            rule: "已到法定退休日期".into(),
-            evidence: vec![format!(
-                "出生 {}，法定退休日期 {}（按2024年渐进式延迟退休办法计算）",
-                person.birth_date().format("%Y-%m"),
-                retires.format("%Y-%m-%d")
-            )],
-        });
-    }
+    let finding = Finding {
+        reason: ExitReason::Retired,
+        rule: "已到法定退休日期".into(),
+        evidence: vec![format!(
+            "出生 {}，法定退休日期 {}（按2024年渐进式延迟退休办法计算）",
+            person.birth_date().format("%Y-%m"),
+            retires.format("%Y-%m-%d")
+        )],
+    };
+    (retires, finding)
+}
+
+/// The findings of the follow-ups' latest runs (stable employment, no will to work): they
+/// change only when a follow-up is saved, never with the date.
+pub fn streak_findings(followups: &[FollowUpAnswers], rules: &ExitRules) -> Vec<Finding> {
+    let mut out = Vec::new();
     let last = |n: usize| -> Option<&[FollowUpAnswers]> {
         (n > 0 && followups.len() >= n).then(|| &followups[followups.len() - n..])
     };
@@ -176,6 +191,12 @@ pub fn findings(
     out
 }
 
+/// Whether the follow-up rules can fire for this person at all: only for someone the latest
+/// follow-up left in work, or unwilling. For everyone else the follow-ups need not be read.
+pub fn followups_matter(person: &Person) -> bool {
+    person.work_status.is_in_work() || !person.willing_to_work
+}
+
 /// A person recognised only through a derived category (第(一)条) who no longer holds
 /// it: no recorded category, the household no longer a zero-employment one, and not
 /// "4050" any more (back in work, or the registration cancelled).
@@ -188,28 +209,147 @@ pub fn category_lapsed(
     if !person.categories.is_empty() || zero_household {
         return None;
     }
+    (!is_4050_on(person, today, settings)).then(|| lapsed_finding(person))
+}
+
+fn is_4050_on(person: &Person, today: NaiveDate, settings: &super::settings::Settings) -> bool {
     let unemployed = (!person.work_status.is_in_work())
         .then_some(person.unemployed_since)
         .flatten();
-    let is_4050 = super::category::is_4050(
+    super::category::is_4050(
         person.birth_date(),
         person.id_number.sex(),
         unemployed,
         today,
         settings,
-    );
-    (!is_4050).then(|| Finding {
+    )
+}
+
+fn lapsed_finding(person: &Person) -> Finding {
+    Finding {
         reason: ExitReason::Other,
         rule: "不再属于任何一类就业困难人员".into(),
         evidence: vec![format!(
             "无登记类别；所在家庭已不是零就业家庭；不符合“4050”条件（{}）",
             person.work_status.label()
         )],
-    })
+    }
+}
+
+/// The first day this person is "4050" with their record as it is, if any: the rule is
+/// monotone in the date (an age reached, a period of unemployment long enough), so the day
+/// is found by bisecting the rule itself rather than restating it.
+fn becomes_4050_on(person: &Person, settings: &super::settings::Settings) -> Option<NaiveDate> {
+    if person.work_status.is_in_work() {
+        return None;
+    }
+    let since = person.unemployed_since?;
+    let min_age = settings.age_4050_women.max(settings.age_4050_men);
+    let aged = person
+        .birth_date()
+        .checked_add_days(chrono::Days::new(u64::from(min_age + 1) * 366))?;
+    let long = since.checked_add_months(chrono::Months::new(settings.months_4050))?;
+    let mut hi = aged.max(long);
+    if !is_4050_on(person, hi, settings) {
+        return None;
+    }
+    // Before the registration nobody is "4050": the rule counts from it.
+    let mut lo = since.pred_opt()?;
+    while hi.signed_duration_since(lo).num_days() > 1 {
+        let mid = lo.checked_add_days(chrono::Days::new(
+            (hi.signed_duration_since(lo).num_days() / 2) as u64,
+        ))?;
+        if is_4050_on(person, mid, settings) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+/// The settings the exit rules take their numbers from: what a kept finding was computed
+/// with, so findings kept under other numbers are known to be stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitBasis {
+    pub rules: ExitRules,
+    pub age_4050_women: u32,
+    pub age_4050_men: u32,
+    pub months_4050: u32,
+}
+
+impl ExitBasis {
+    pub fn of(settings: &super::settings::Settings) -> Self {
+        Self {
+            rules: settings.exit_rules,
+            age_4050_women: settings.age_4050_women,
+            age_4050_men: settings.age_4050_men,
+            months_4050: settings.months_4050,
+        }
+    }
+
+    /// Settings that agree with these numbers wherever the exit rules read them.
+    pub fn settings(&self) -> super::settings::Settings {
+        super::settings::Settings {
+            age_4050_women: self.age_4050_women,
+            age_4050_men: self.age_4050_men,
+            months_4050: self.months_4050,
+            exit_rules: self.rules,
+            ..super::settings::Settings::default()
+        }
+    }
+}
+
+/// A finding with the days it holds on: from `from` (`None`: any day) up to the day before
+/// `until` (`None`: until a write changes what it was computed from). A retirement date or
+/// a 4050 birthday moves a finding in or out with the date alone, with no write.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandingFinding {
+    pub finding: Finding,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl StandingFinding {
+    pub fn holds_on(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day < u)
+    }
+}
+
+/// Every finding a recognised person with no exit pending can have, each with the days it
+/// holds on, in the order 退出审核 lists them: what [`findings`] and [`category_lapsed`]
+/// give on any one day is exactly those of these that hold on it. `streaks` are
+/// [`streak_findings`] of their follow-ups, or nothing when [`followups_matter`] says so.
+pub fn standing_findings(
+    person: &Person,
+    zero_household: bool,
+    streaks: &[Finding],
+    basis: &ExitBasis,
+) -> Vec<StandingFinding> {
+    let settings = basis.settings();
+    let (retires, retired) = retirement_finding(person);
+    let mut out = vec![StandingFinding {
+        finding: retired,
+        from: Some(retires),
+        until: None,
+    }];
+    out.extend(streaks.iter().map(|f| StandingFinding {
+        finding: f.clone(),
+        from: None,
+        until: None,
+    }));
+    if person.categories.is_empty() && !zero_household {
+        out.push(StandingFinding {
+            finding: lapsed_finding(person),
+            from: None,
+            until: becomes_4050_on(person, &settings),
+        });
+    }
+    out
 }
 
 /// An exit proposed and not yet decided.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
     pub on: NaiveDate,
     pub reason: ExitReason,
@@ -534,6 +674,62 @@ mod tests {
                 reason: ExitReason::MovedAway
             }
         )));
+    }
+
+    /// The findings kept with their days give, on any day, what the rules give that day.
+    fn standing_on(
+        p: &Person,
+        zero: bool,
+        followups: &[FollowUpAnswers],
+        day: NaiveDate,
+        s: &crate::domain::Settings,
+    ) -> Vec<Finding> {
+        let streaks = streak_findings(followups, &s.exit_rules);
+        standing_findings(p, zero, &streaks, &ExitBasis::of(s))
+            .into_iter()
+            .filter(|f| f.holds_on(day))
+            .map(|f| f.finding)
+            .collect()
+    }
+
+    #[test]
+    fn kept_findings_hold_on_exactly_the_days_the_rules_find_them() {
+        let s = crate::domain::Settings::default();
+        let mut people = Vec::new();
+        for (birth, seq) in [
+            (d(1966, 5, 15), 13),
+            (d(1986, 11, 28), 12),
+            (d(1976, 2, 29), 11),
+            (d(1990, 1, 31), 14),
+        ] {
+            let mut p = person(birth, seq);
+            people.push(p.clone());
+            p.unemployed_since = Some(d(2025, 8, 31));
+            people.push(p.clone());
+            p.work_status = WorkStatus::Employed;
+            people.push(p);
+        }
+        let runs = [
+            vec![],
+            vec![
+                visit(d(2026, 8, 5), true, true),
+                visit(d(2026, 9, 5), true, true),
+                visit(d(2026, 10, 5), true, true),
+            ],
+        ];
+        for p in &people {
+            for zero in [false, true] {
+                for run in &runs {
+                    let mut day = d(2024, 1, 1);
+                    while day < d(2041, 1, 1) {
+                        let mut want = findings(&case(), p, run, day, &s.exit_rules);
+                        want.extend(category_lapsed(p, zero, day, &s));
+                        assert_eq!(standing_on(p, zero, run, day, &s), want, "{day}");
+                        day = day.succ_opt().unwrap();
+                    }
+                }
+            }
+        }
     }
 
     #[test]

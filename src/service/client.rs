@@ -91,7 +91,9 @@ impl Client {
             Request::Notices { township }, Response::Notices(rows) => rows;
         fn zero_employment() -> Vec<ZeroEmploymentCount> =
             Request::ZeroEmployment, Response::ZeroEmployment(rows) => rows;
-        fn exits() -> Vec<ExitRow> = Request::Exits, Response::Exits(rows) => rows;
+        /// A window of 退出审核's list, and its length.
+        fn exits(from: u32, count: u32) -> ExitPage =
+            Request::Exits { from, count }, Response::Exits(page) => page;
         fn exit_stats() -> Vec<ExitCount> = Request::ExitStats, Response::ExitStats(rows) => rows;
         fn case_review(case: CaseId) -> ReviewView =
             Request::CaseReview { case }, Response::CaseReview(view) => view;
@@ -144,7 +146,10 @@ mod tests {
     fn an_answer_of_another_kind_is_an_unexpected_error() {
         let mut client = Client::new(Box::new(Always(Response::Done)));
         assert_eq!(client.queue(), Err(ServiceError::Unexpected));
-        assert_eq!(client.ask(Request::Exits), Err(ServiceError::Unexpected));
+        assert_eq!(
+            client.ask(Request::Exits { from: 0, count: 10 }),
+            Err(ServiceError::Unexpected)
+        );
         assert_eq!(client.ping(), Ok(7));
         assert_eq!(client.seq(), 7);
     }

@@ -1,17 +1,120 @@
 //! 退出审核 (第(五)条, R-EXIT-1): the exits waiting for the county and the rules' findings,
 //! a proposal with its evidence, and the county's decision by a second person.
 
-use super::{Actor, ExitCount, ExitRow, Result, Service, ServiceError, stamp};
-use crate::domain::CaseEventKind;
+use super::{Actor, ExitCount, ExitPage, ExitRow, Result, Service, ServiceError, now_cst, stamp};
 use crate::domain::YearMonth;
-use crate::domain::exit::{ExitReason, ExitRules, category_lapsed, findings};
-use crate::domain::{CaseId, RecognitionStatus};
+use crate::domain::exit::{
+    ExitBasis, ExitReason, ExitRules, category_lapsed, findings, followups_matter,
+};
+use crate::domain::{CaseEventKind, CaseId, CaseSummary, RecognitionStatus};
+use crate::store::{ExitEntry, Stamp};
 use chrono::Datelike;
 use chrono::NaiveDate;
 
 impl Service {
-    /// Proposals first (oldest first), then findings, for the cases the actor covers.
-    pub(super) fn exits(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitRow>> {
+    /// Rows `from`.. (at most `count`) of the list of proposals (oldest first), then
+    /// findings, for the cases the actor covers: read from the findings kept as follow-ups
+    /// and case steps are saved (`store::exit_index`), so only the rows returned are
+    /// decoded.
+    pub(super) fn exits(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+        from: u32,
+        count: u32,
+    ) -> Result<ExitPage> {
+        let store = self.exit_store()?;
+        let county = store.county()?;
+        let listing = store.exit_listing(today, &|t| actor.covers(t))?;
+        let mut rows = Vec::new();
+        let mut entry: Option<ExitEntry> = None;
+        let wanted = listing
+            .proposals
+            .iter()
+            .map(|c| (*c, None))
+            .chain(listing.findings.iter().map(|(c, n)| (*c, Some(*n))))
+            .skip(from as usize)
+            .take(count as usize);
+        let mut summary: Option<CaseSummary> = None;
+        for (case, finding) in wanted {
+            if entry.as_ref().is_none_or(|e| e.case != case) {
+                entry = store.exit_entry(case)?;
+                summary = store.summary(case)?;
+            }
+            let (Some(e), Some(s)) = (&entry, &summary) else {
+                continue;
+            };
+            let row = |reason, rule: String, evidence, proposed| ExitRow {
+                case: s.case,
+                rev: s.rev,
+                household: s.household,
+                name: s.name.clone(),
+                id_masked: s.id_number.masked(),
+                township_name: county
+                    .as_ref()
+                    .map(|c| c.township_name(&s.township).to_string())
+                    .unwrap_or_default(),
+                reason,
+                rule,
+                evidence,
+                proposed,
+            };
+            match (finding, &e.proposal) {
+                (None, Some(p)) => rows.push(row(
+                    p.reason,
+                    "经办人提出".into(),
+                    vec![p.evidence.clone()],
+                    Some((p.on, p.proposer.clone())),
+                )),
+                (Some(n), _) => {
+                    if let Some(f) = e.findings.get(n) {
+                        let f = f.finding.clone();
+                        rows.push(row(f.reason, f.rule, f.evidence, None));
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(ExitPage {
+            from,
+            total: len(listing.len()),
+            waiting: len(listing.proposals.len()),
+            rows,
+        })
+    }
+
+    /// The store, its exit findings built under this service's settings first if they are
+    /// not (a store of the previous version, a restored backup, changed settings). Built
+    /// with writes held off, so none slips between the build's read and its batch.
+    fn exit_store(&self) -> Result<std::sync::Arc<crate::store::Store>> {
+        let store = self.db()?;
+        let basis = ExitBasis::of(&self.settings);
+        if store.exit_basis()? != Some(basis) {
+            let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
+            store.ensure_exit_index(&basis, &system_stamp())?;
+        }
+        Ok(store)
+    }
+
+    /// [`Service::exits`] as on `today`, for the tests that compare it with the full scan
+    /// on days other than the service's own. Not an API.
+    #[doc(hidden)]
+    pub fn exits_on(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitRow>> {
+        Ok(self.exits(actor, today, 0, u32::MAX)?.rows)
+    }
+
+    /// [`Service::exit_stats`] as on `today`. Not an API.
+    #[doc(hidden)]
+    pub fn exit_stats_on(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitCount>> {
+        self.exit_stats(actor, today)
+    }
+
+    /// [`Service::exits`] computed from every recognised case, person and follow-up, as it
+    /// was before the findings were kept: the oracle the kept findings are tested and
+    /// checked against. Not an API.
+    #[doc(hidden)]
+    pub fn exits_by_full_scan(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitRow>> {
         let county = self.db()?.county()?;
         let rules: ExitRules = self.settings.exit_rules;
         let (mut proposed, mut found) = (Vec::new(), Vec::new());
@@ -52,7 +155,7 @@ impl Service {
             };
             // The follow-up rules can only fire for someone the latest follow-up left in
             // work, or unwilling; for everyone else only the retirement date is read.
-            let answers: Vec<_> = if person.work_status.is_in_work() || !person.willing_to_work {
+            let answers: Vec<_> = if followups_matter(&person) {
                 self.db()?
                     .followups(s.case)?
                     .into_iter()
@@ -75,8 +178,31 @@ impl Service {
         Ok(proposed)
     }
 
-    /// Exits approved in the actor's townships, by reason, this month and this year.
+    /// Exits approved in the actor's townships, by reason, this month and this year: from
+    /// the counters kept as exits are decided.
     pub(super) fn exit_stats(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<ExitCount>> {
+        let counts = self
+            .exit_store()?
+            .approved_exits(today, &|t| actor.covers(t))?;
+        Ok(ExitReason::ALL
+            .iter()
+            .zip(counts)
+            .map(|(reason, c)| ExitCount {
+                reason: *reason,
+                this_month: u32::try_from(c.this_month).unwrap_or(u32::MAX),
+                this_year: u32::try_from(c.this_year).unwrap_or(u32::MAX),
+            })
+            .collect())
+    }
+
+    /// [`Service::exit_stats`] counted from every exited case's history: the oracle the
+    /// counters are tested against. Not an API.
+    #[doc(hidden)]
+    pub fn exit_stats_by_full_scan(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Result<Vec<ExitCount>> {
         let mut rows: Vec<ExitCount> = ExitReason::ALL
             .iter()
             .map(|r| ExitCount {
@@ -148,6 +274,12 @@ impl Service {
         Ok(())
     }
 
+    /// Builds the exit findings on a store that has none under these settings, before any
+    /// request (the first open of a store of the previous version).
+    pub(super) fn prepare_exit_index(&self) -> Result<()> {
+        self.exit_store().map(|_| ())
+    }
+
     /// The case as stored, if it is still the version `rev` the caller read.
     pub(super) fn current_case(
         &self,
@@ -164,5 +296,13 @@ impl Service {
             ));
         }
         Ok(c)
+    }
+}
+
+/// Who writes the audit entry of an index build: the program itself, not an account.
+fn system_stamp() -> Stamp {
+    Stamp {
+        actor: "yuanzhu".into(),
+        at: now_cst(),
     }
 }

@@ -77,12 +77,17 @@ impl Service {
     /// store read-only from the start (see `Store::check_anchor`).
     pub fn new(store: Store, today: Today, settings: Settings) -> Self {
         let _ = store.check_anchor();
-        Self {
+        let service = Self {
             store: StoreSlot::new(store),
             today,
             settings,
             gate: std::sync::RwLock::new(()),
+        };
+        // A failure here is met again, and reported, by the first 退出审核 request.
+        if let Err(e) = service.prepare_exit_index() {
+            eprintln!("退出审核索引未能建立：{e}");
         }
+        service
     }
 
     /// A request from the OS user `user`: their account is looked up afresh each time, so
@@ -278,7 +283,10 @@ impl Service {
             Request::ZeroEmployment => {
                 Response::ZeroEmployment(self.zero_employment(actor, today)?)
             }
-            Request::Exits => Response::Exits(self.exits(actor, today)?),
+            Request::Exits { from, count } => {
+                let count = count.min(EXIT_WINDOW_MAX);
+                Response::Exits(self.exits(actor, today, from, count)?)
+            }
             Request::ExitStats => Response::ExitStats(self.exit_stats(actor, today)?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
             Request::AddLedgerEntry { person, rev, entry } => {

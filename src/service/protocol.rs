@@ -104,8 +104,12 @@ pub enum Request {
     },
     /// Zero-employment households by township: now, found and cleared this month (R-ZERO-1).
     ZeroEmployment,
-    /// 退出审核: exits proposed and waiting, then the rules' findings (第(五)条).
-    Exits,
+    /// 退出审核: exits proposed and waiting, then the rules' findings (第(五)条): the
+    /// `count` rows from row `from` of that list (at most [`EXIT_WINDOW_MAX`]), and its length.
+    Exits {
+        from: u32,
+        count: u32,
+    },
     /// An exit proposed for a recognised person, with its evidence.
     ProposeExit {
         case: CaseId,
@@ -163,7 +167,7 @@ impl Request {
             Request::CaseStep { step, .. } => step.label(),
             Request::Notices { .. } => "查看公示名单",
             Request::ZeroEmployment => "查看零就业家庭统计",
-            Request::Exits => "查看退出审核",
+            Request::Exits { .. } => "查看退出审核",
             Request::ExitStats => "查看退出统计",
             Request::Ledger { .. } => "查看援助台账",
             Request::AddLedgerEntry { entry, .. } => entry.kind().title(),
@@ -206,7 +210,7 @@ impl Request {
             | Request::CaseReview { .. }
             | Request::Notices { .. }
             | Request::ZeroEmployment
-            | Request::Exits
+            | Request::Exits { .. }
             | Request::ExitStats
             | Request::Ledger { .. } => false,
         }
@@ -234,7 +238,7 @@ impl Request {
             Request::CaseStep { .. } => matches!(response, R::Stepped { .. }),
             Request::Notices { .. } => matches!(response, R::Notices(_)),
             Request::ZeroEmployment => matches!(response, R::ZeroEmployment(_)),
-            Request::Exits => matches!(response, R::Exits(_)),
+            Request::Exits { .. } => matches!(response, R::Exits(_)),
             Request::ExitStats => matches!(response, R::ExitStats(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
                 matches!(response, R::Ledger(_))
@@ -290,7 +294,7 @@ pub enum Response {
     },
     Notices(Vec<NoticeRow>),
     ZeroEmployment(Vec<ZeroEmploymentCount>),
-    Exits(Vec<ExitRow>),
+    Exits(ExitPage),
     ExitStats(Vec<ExitCount>),
     Ledger(LedgerView),
     Checked(CheckView),
@@ -328,6 +332,20 @@ pub struct ExitCount {
     pub reason: ExitReason,
     pub this_month: u32,
     pub this_year: u32,
+}
+
+/// The most rows one [`Request::Exits`] answers with: a window around the screen, never the
+/// county.
+pub const EXIT_WINDOW_MAX: u32 = 500;
+
+/// A window of 退出审核's list: rows `from`.. of `total`, of which the first `waiting` of
+/// the whole list are proposals waiting for the county.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExitPage {
+    pub from: u32,
+    pub total: u32,
+    pub waiting: u32,
+    pub rows: Vec<ExitRow>,
 }
 
 /// A row of 退出审核: a proposal waiting for the county, or a rule's finding.

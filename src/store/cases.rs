@@ -3,6 +3,7 @@
 //! Each is one transaction with its audit entry, flushed before it returns.
 
 use super::audit::Change;
+use super::exit_index::{EXIT_INDEX, ExitIndex};
 use super::table::{
     AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, META,
     PERSONS, SUMMARIES, TxTable,
@@ -61,9 +62,10 @@ fn members_with(
     Ok(members)
 }
 
-/// The household's other cases told its zero-employment state.
+/// The household's other cases told its zero-employment state, and their exit findings
+/// with them.
 fn tell_summaries(
-    summaries: &TxTable<CaseSummary>,
+    (summaries, persons, exits): (&TxTable<CaseSummary>, &TxTable<Person>, &TxTable<ExitIndex>),
     others: &[CaseId],
     zero_now: bool,
     changes: &mut Vec<Change>,
@@ -75,15 +77,17 @@ fn tell_summaries(
             changes.push(summaries.put(&ok, &s, Some(s_old))?);
         }
     }
-    Ok(())
+    exits.refresh_members(summaries, persons, others)
 }
 
-/// A new case: its record, its place in the household's index, and its summary.
+/// A new case: its record, its place in the household's index, its summary and its exit
+/// findings.
 fn insert_case(
-    (cases, summaries, index): (
+    (cases, summaries, index, exits): (
         &TxTable<AssistanceCase>,
         &TxTable<CaseSummary>,
         &TxTable<HouseholdCases>,
+        &TxTable<ExitIndex>,
     ),
     case: &AssistanceCase,
     person: &Person,
@@ -94,7 +98,7 @@ fn insert_case(
     changes.push(cases.put(&ck, case, None)?);
     index.file(&pair_key(case.household.to_key(), ck))?;
     changes.push(summaries.put(&ck, &CaseSummary::new(case, person, zero_now), None)?);
-    Ok(())
+    exits.refresh_case(case, person, zero_now, &[], None)
 }
 
 /// The counter's intake draft, gone with the registration it became. Drafts are working
@@ -128,18 +132,30 @@ impl Store {
             &self.id_numbers.tree,
             &self.household_cases.tree,
             &self.drafts.tree,
+            &self.exit_index.tree,
         );
         let (hid, household_cases) = match &registration.household {
             HouseholdPlan::New(h) => (h.id, Vec::new()),
             HouseholdPlan::Join(id) => (*id, self.household_cases(*id)?),
         };
         let result = trees.transaction(
-            |(meta, audit, persons, households, cases, summaries, id_numbers, hc, drafts)| {
+            |(
+                meta,
+                audit,
+                persons,
+                households,
+                cases,
+                summaries,
+                id_numbers,
+                hc,
+                drafts,
+                exits,
+            )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
-                let drafts = DRAFTS.on(drafts);
+                let (drafts, exits) = (DRAFTS.on(drafts), EXIT_INDEX.on(exits));
                 let person = &registration.person;
                 let id_key = person.id_number.as_str().as_bytes();
                 if let Some(existing) = id_numbers.person_key(id_key)?
@@ -169,11 +185,12 @@ impl Store {
                 changes.push(households.put(&hk, &household, household_old)?);
 
                 if let Some(case) = &registration.case {
-                    let tables = (&cases, &summaries, &hc);
+                    let tables = (&cases, &summaries, &hc, &exits);
                     insert_case(tables, case, person, zero_now, &mut changes)?;
                 }
                 if zero.is_some() {
-                    tell_summaries(&summaries, &household_cases, zero_now, &mut changes)?;
+                    let tables = (&summaries, &persons, &exits);
+                    tell_summaries(tables, &household_cases, zero_now, &mut changes)?;
                 }
                 remove_intake_draft(&drafts, draft_of)?;
                 let action = if registration.case.is_some() {
@@ -217,14 +234,16 @@ impl Store {
             &self.summaries.tree,
             &self.household_cases.tree,
             &self.drafts.tree,
+            &self.exit_index.tree,
         );
         let household_cases = self.household_cases(person.household)?;
         let result = trees.transaction(
-            |(meta, audit, persons, households, cases, summaries, hc, drafts)| {
+            |(meta, audit, persons, households, cases, summaries, hc, drafts, exits)| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (hc, drafts) = (HOUSEHOLD_CASES.on(hc), DRAFTS.on(drafts));
+                let exits = EXIT_INDEX.on(exits);
                 let pk = person.id.to_key();
                 let (_, person_old): (Person, _) = persons.need(&pk)?;
                 let hk = person.household.to_key();
@@ -238,10 +257,11 @@ impl Store {
                 if zero.is_some() {
                     household.rev += 1;
                     changes.push(households.put(&hk, &household, Some(household_old))?);
-                    tell_summaries(&summaries, &household_cases, zero_now, &mut changes)?;
+                    let tables = (&summaries, &persons, &exits);
+                    tell_summaries(tables, &household_cases, zero_now, &mut changes)?;
                 }
                 insert_case(
-                    (&cases, &summaries, &hc),
+                    (&cases, &summaries, &hc, &exits),
                     case,
                     person,
                     zero_now,
@@ -279,11 +299,13 @@ impl Store {
             &self.cases.tree,
             &self.summaries.tree,
             &self.persons.tree,
+            &self.exit_index.tree,
         );
-        let result = trees.transaction(|(meta, audit, cases, summaries, persons)| {
+        let earlier = self.followups(case.id)?;
+        let result = trees.transaction(|(meta, audit, cases, summaries, persons, exits)| {
             let (meta, audit) = (META.on(meta), AUDIT.on(audit));
             let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
-            let persons = PERSONS.on(persons);
+            let (persons, exits) = (PERSONS.on(persons), EXIT_INDEX.on(exits));
             let ck = case.id.to_key();
             let (stored, old): (AssistanceCase, _) = cases.need(&ck)?;
             if stored.rev != expected_rev {
@@ -304,6 +326,11 @@ impl Store {
                 summaries.put(&ck, &summary, Some(s_old))?,
             ];
             let person: Option<(Person, _)> = persons.get(&new.person.to_key())?;
+            if let Some((p, _)) = &person {
+                let zero = summary.zero_employment_household;
+                exits.refresh_case(&new, p, zero, &earlier, None)?;
+            }
+            exits.count_approved(&stored, &new)?;
             let target = match person {
                 Some((p, _)) => format!("{} {}", p.name, p.id_number.masked()),
                 None => case.id.to_string(),

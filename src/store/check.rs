@@ -1,13 +1,15 @@
 //! `yuanzhu check`: the whole store read once and judged. Every record of every tree must
-//! decode; every derived tree (`summaries`, `household_cases`, `id_numbers`) must agree
-//! with the records it is derived from; the audit chain must be whole; and every primary
-//! record must be exactly what the newest audit entry for its key says was written, so a
-//! record changed behind the program's back (a hex editor on the sled files) is found.
+//! decode; every derived tree (`summaries`, `household_cases`, `id_numbers`,
+//! `exit_findings`) must agree with the records it is derived from; the audit chain must
+//! be whole; and every primary record must be exactly what the newest audit entry for its
+//! key says was written, so a record changed behind the program's back (a hex editor on
+//! the sled files) is found.
 //!
 //! It is a reader only: it never repairs, because a repair would hide what happened.
 
 use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
+use super::exit_index::EXIT_INDEX;
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle, Holds,
     ID_NUMBERS, LEDGERS, META, PERSONS, SUMMARIES,
@@ -244,6 +246,15 @@ impl Store {
             summaries.insert(s.case, s);
         })?;
         walk.index_trees(&persons, &cases)?;
+        let exits = self.check_exit_index()?;
+        walk.read += exits.count;
+        walk.report
+            .counts
+            .push((EXIT_INDEX.name().into(), exits.count));
+        walk.report.warnings.extend(exits.warnings);
+        for p in exits.problems {
+            walk.report.problem(p);
+        }
 
         let report = &mut walk.report;
         against_audit(report, &primary, audited, legacy_bulk);
@@ -260,7 +271,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 12] {
+    fn trees(&self) -> [&Tree; 13] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -274,11 +285,12 @@ impl Store {
             &self.accounts.tree,
             &self.audit.tree,
             &self.ledgers.tree,
+            &self.exit_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 12] = [
+const KNOWN_TREES: [&str; 13] = [
     META.name(),
     PERSONS.name(),
     HOUSEHOLDS.name(),
@@ -291,6 +303,7 @@ const KNOWN_TREES: [&str; 12] = [
     ACCOUNTS.name(),
     AUDIT.name(),
     LEDGERS.name(),
+    EXIT_INDEX.name(),
 ];
 
 impl Walk<'_> {
@@ -322,6 +335,10 @@ impl Walk<'_> {
                 newest.insert((c.tree.clone(), c.key.clone()), state);
             }
             for bulk in &entry.bulk {
+                // A derived tree's bulk build is judged against its records instead.
+                if !AUDITED.contains(&bulk.tree.as_str()) {
+                    continue;
+                }
                 for (key, hash) in &bulk.records {
                     newest.insert((bulk.tree.clone(), key.clone()), Audited::Written(*hash));
                 }

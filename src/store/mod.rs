@@ -11,6 +11,7 @@ pub mod backup;
 mod cases;
 pub mod check;
 pub mod codec;
+mod exit_index;
 mod group_commit;
 mod io_error;
 pub mod open_guard;
@@ -30,6 +31,8 @@ use audit::{AuditEntry, AuditHead, BulkTree, Change, hash_entry};
 pub use cases::{HouseholdPlan, Registered, Registration};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use codec::{CodecError, encode};
+pub use exit_index::{ApprovedCount, ExitEntry, ExitListing};
+use exit_index::{EXIT_INDEX, ExitIndex};
 pub use io_error::{DISK_FULL, io_message, sled_message};
 pub use records::{County, DataSeq, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
@@ -138,6 +141,7 @@ pub struct Store {
     accounts: Handle<Account>,
     audit: Handle<AuditEntry>,
     ledgers: Handle<Ledger>,
+    exit_index: Handle<ExitIndex>,
     /// The audit head number last written to the anchor file, and why the anchor may not
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
     /// re-anchors: while that is set, the store takes no writes.
@@ -307,6 +311,7 @@ impl Store {
             accounts: ACCOUNTS.open(&db)?,
             audit: AUDIT.open(&db)?,
             ledgers: LEDGERS.open(&db)?,
+            exit_index: EXIT_INDEX.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             group: group_commit::GroupCommit::default(),
             deferred: std::sync::atomic::AtomicBool::new(false),
@@ -789,7 +794,8 @@ impl Store {
         today: NaiveDate,
     ) -> Result<FollowUpSaved> {
         let followup_id = FollowUpId(self.new_id()?);
-        let latest_before = self.followups(case_id)?.last().map(|f| f.answers.date);
+        let earlier = self.followups(case_id)?;
+        let latest_before = earlier.last().map(|f| f.answers.date);
         let is_latest = latest_before.is_none_or(|d| answers.date >= d);
         let trees = (
             &self.meta.tree,
@@ -800,17 +806,19 @@ impl Store {
             &self.households.tree,
             &self.followups.tree,
             &self.drafts.tree,
+            &self.exit_index.tree,
         );
         let household_cases: Vec<CaseId> = match self.case(case_id)? {
             Some(c) => self.household_cases(c.household)?,
             None => return Err(StoreError::NotFound(format!("案件 {case_id}"))),
         };
         let saved = trees.transaction(
-            |(meta, audit, cases, summaries, persons, households, followups, drafts)| {
+            |(meta, audit, cases, summaries, persons, households, followups, drafts, exits)| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (followups, drafts) = (FOLLOWUPS.on(followups), DRAFTS.on(drafts));
+                let exits = EXIT_INDEX.on(exits);
                 let ck = case_id.to_key();
                 let (mut case, case_old): (AssistanceCase, _) = cases.need(&ck)?;
                 if case.rev != expected_rev {
@@ -869,7 +877,9 @@ impl Store {
                             changes.push(summaries.put(&ok, &s, Some(s_old))?);
                         }
                     }
+                    exits.refresh_members(&summaries, &persons, &household_cases)?;
                 }
+                exits.refresh_case(&case, &person, zero_now, &earlier, Some(&followup))?;
                 // Drafts are working state, never audited, so their removal is no change.
                 drafts.remove(&draft_key(draft_of, case_id))?;
                 let target = format!("{} {}", person.name, person.id_number.masked());

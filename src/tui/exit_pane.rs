@@ -9,7 +9,7 @@ use super::cells::{clip, fit, input_view};
 use super::keymap::Context;
 use super::theme::Theme;
 use crate::domain::exit::ExitReason;
-use crate::service::ExitRow;
+use crate::service::{ExitPage, ExitRow};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -23,7 +23,13 @@ enum Ask {
 }
 
 pub struct ExitPane {
-    pub rows: Vec<ExitRow>,
+    /// The window of the list held: rows `first`.. of `total`.
+    rows: Vec<ExitRow>,
+    first: usize,
+    total: usize,
+    /// The list's first `waiting` rows are proposals.
+    waiting: usize,
+    /// The selected row's place in the whole list.
     pub selected: usize,
     ask: Option<Ask>,
     input: Input,
@@ -38,29 +44,67 @@ pub enum ExitOutcome {
     Say(String),
 }
 
+/// Rows asked for at a time: a screenful and more either side of the selection, so a
+/// county's tens of thousands of findings never cross the link at once.
+pub const WINDOW: u32 = 100;
+
+/// Rows either side of the selection that must be held; nearer the window's edge than
+/// this, the next window is asked for.
+const MARGIN: usize = 40;
+
 impl ExitPane {
-    pub fn new(rows: Vec<ExitRow>) -> Self {
-        Self {
-            rows,
+    pub fn new(page: ExitPage) -> Self {
+        let mut pane = Self {
+            rows: Vec::new(),
+            first: 0,
+            total: 0,
+            waiting: 0,
             selected: 0,
             ask: None,
             input: Input::default(),
+        };
+        pane.set_page(page);
+        pane
+    }
+
+    /// A window of the list (after a move, or a decision), keeping the place in it.
+    pub fn set_page(&mut self, page: ExitPage) {
+        self.first = page.from as usize;
+        self.total = page.total as usize;
+        self.waiting = page.waiting as usize;
+        self.rows = page.rows;
+        self.selected = self.selected.min(self.total.saturating_sub(1));
+    }
+
+    /// Where the window to ask for starts, when the rows around the selection are not all
+    /// held.
+    pub fn window_wanted(&self) -> Option<u32> {
+        let lo = self.selected.saturating_sub(MARGIN);
+        let hi = (self.selected + MARGIN + 1).min(self.total);
+        let held = self.first..self.first + self.rows.len();
+        if lo >= held.start && hi <= held.end {
+            None
+        } else {
+            Some(self.window_from())
         }
     }
 
-    /// New rows after a decision, keeping the place in the list.
-    pub fn set_rows(&mut self, rows: Vec<ExitRow>) {
-        self.rows = rows;
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    /// The start of the window centred on the selection.
+    pub fn window_from(&self) -> u32 {
+        u32::try_from(self.selected.saturating_sub(WINDOW as usize / 2)).unwrap_or(u32::MAX)
+    }
+
+    fn row(&self, at: usize) -> Option<&ExitRow> {
+        at.checked_sub(self.first).and_then(|i| self.rows.get(i))
     }
 
     pub fn selected_row(&self) -> Option<&ExitRow> {
-        self.rows.get(self.selected)
+        self.row(self.selected)
     }
 
     pub fn move_by(&mut self, delta: isize) {
         if self.ask.is_none() {
-            let last = self.rows.len().saturating_sub(1);
+            let last = self.total.saturating_sub(1);
             self.selected = self.selected.saturating_add_signed(delta).min(last);
         }
     }
@@ -174,11 +218,10 @@ impl ExitPane {
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let waiting = self.rows.iter().filter(|r| r.proposed.is_some()).count();
         let title = format!(
             " 退出审核 待审核{} 程序发现{} ",
-            waiting,
-            self.rows.len() - waiting
+            self.waiting,
+            self.total.saturating_sub(self.waiting)
         );
         let block = theme.block().title(Span::styled(title, theme.title()));
         let inner = block.inner(area);
@@ -195,14 +238,19 @@ impl ExitPane {
             ])
             .style(theme.label()),
         ];
-        if self.rows.is_empty() {
+        if self.total == 0 {
             lines.push(Line::from(Span::styled(
                 "  没有待审核的退出，程序也没有发现线索",
                 theme.dim(),
             )));
         }
         let offset = self.selected.saturating_sub(list_height.saturating_sub(1));
-        for (i, r) in self.rows.iter().enumerate().skip(offset).take(list_height) {
+        for i in offset..(offset + list_height).min(self.total) {
+            // A row of a window still on its way is left blank until it arrives.
+            let Some(r) = self.row(i) else {
+                lines.push(Line::from(""));
+                continue;
+            };
             let state = if r.proposed.is_some() {
                 "待审核"
             } else {
@@ -276,5 +324,63 @@ impl ExitPane {
         if let Some(p) = cursor {
             frame.set_cursor_position(p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CaseId, HouseholdId};
+
+    fn page(from: u32, total: u32, count: u32) -> ExitPage {
+        let rows = (from..(from + count).min(total))
+            .map(|i| ExitRow {
+                case: CaseId(u64::from(i) + 1),
+                rev: 1,
+                household: HouseholdId(1),
+                name: i.to_string(),
+                id_masked: String::new(),
+                township_name: "贡江镇".into(),
+                reason: ExitReason::Retired,
+                rule: "已到法定退休日期".into(),
+                evidence: vec![],
+                proposed: None,
+            })
+            .collect();
+        ExitPage {
+            from,
+            total,
+            waiting: 0,
+            rows,
+        }
+    }
+
+    #[test]
+    fn moving_near_the_edge_of_the_window_held_asks_for_the_next_one() {
+        let mut list = ExitPane::new(page(0, 1000, WINDOW));
+        assert_eq!(list.window_wanted(), None);
+        list.move_by(59);
+        assert_eq!(list.window_wanted(), None, "41 rows still held below");
+        list.move_by(1);
+        assert_eq!(list.window_wanted(), Some(10));
+        assert_eq!(list.selected_row().map(|r| r.name.as_str()), Some("60"));
+        list.set_page(page(10, 1000, WINDOW));
+        assert_eq!(list.window_wanted(), None);
+        assert_eq!(list.selected_row().map(|r| r.name.as_str()), Some("60"));
+        list.move_by(10_000);
+        assert_eq!(
+            list.selected, 999,
+            "the end of the whole list, not of the window"
+        );
+        assert_eq!(list.selected_row(), None, "until its window arrives");
+        assert_eq!(list.window_wanted(), Some(949));
+    }
+
+    #[test]
+    fn a_short_list_is_held_whole() {
+        let mut list = ExitPane::new(page(0, 30, WINDOW));
+        list.move_by(100);
+        assert_eq!(list.selected, 29);
+        assert_eq!(list.window_wanted(), None);
     }
 }

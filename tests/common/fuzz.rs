@@ -61,7 +61,7 @@ fn variant(r: &Request) -> usize {
         Request::CaseStep { .. } => 20,
         Request::Notices { .. } => 21,
         Request::ZeroEmployment => 22,
-        Request::Exits => 23,
+        Request::Exits { .. } => 23,
         Request::ProposeExit { .. } => 24,
         Request::ExitStats => 25,
         Request::Ledger { .. } => 26,
@@ -142,7 +142,7 @@ pub fn every_request() -> Vec<Request> {
             township: Some("贡江镇".into()),
         },
         Request::ZeroEmployment,
-        Request::Exits,
+        Request::Exits { from: 0, count: 60 },
         Request::ProposeExit {
             case,
             rev: 1,

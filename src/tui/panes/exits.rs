@@ -5,7 +5,7 @@
 use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
 use crate::service::{ExitCount, Request, Response, ServiceError};
 use crate::tui::action::Action;
-use crate::tui::exit_pane::{ExitOutcome, ExitPane};
+use crate::tui::exit_pane::{ExitOutcome, ExitPane, WINDOW};
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,6 +16,8 @@ pub struct ExitsPane {
     list: Option<ExitPane>,
     /// What to say once the service has done what was asked.
     done: Option<String>,
+    /// The window asked for and not yet answered, so a run of keys asks once.
+    asked: Option<u32>,
 }
 
 const FOOTER: &[(Action, &str)] = &[
@@ -29,6 +31,24 @@ const FOOTER: &[(Action, &str)] = &[
 impl ExitsPane {
     pub fn opening() -> Self {
         Self::default()
+    }
+
+    fn window(from: u32) -> Request {
+        Request::Exits {
+            from,
+            count: WINDOW,
+        }
+    }
+
+    /// The window around the selection, asked for when the rows there are not held.
+    fn follow(&mut self) -> Vec<Effect> {
+        match self.list.as_ref().and_then(ExitPane::window_wanted) {
+            Some(from) if self.asked != Some(from) => {
+                self.asked = Some(from);
+                vec![Effect::Ask(Self::window(from))]
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The month's approved exits by reason, for the status line when the list opens.
@@ -115,7 +135,8 @@ impl Pane for ExitsPane {
     }
 
     fn start(&mut self, _env: &Env) -> Vec<Effect> {
-        vec![Effect::Ask(Request::Exits)]
+        let from = self.list.as_ref().map_or(0, ExitPane::window_from);
+        vec![Effect::Ask(Self::window(from))]
     }
 
     fn update(&mut self, action: Action, env: &Env) -> Vec<Effect> {
@@ -124,21 +145,14 @@ impl Pane for ExitsPane {
             return Vec::new();
         };
         let outcome = match action {
-            Action::Up => {
-                list.move_by(-1);
-                ExitOutcome::Nothing
-            }
-            Action::Down => {
-                list.move_by(1);
-                ExitOutcome::Nothing
-            }
-            Action::PageUp => {
-                list.move_by(-page);
-                ExitOutcome::Nothing
-            }
-            Action::PageDown => {
-                list.move_by(page);
-                ExitOutcome::Nothing
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
+                list.move_by(match action {
+                    Action::Up => -1,
+                    Action::Down => 1,
+                    Action::PageUp => -page,
+                    _ => page,
+                });
+                return self.follow();
             }
             Action::Open => list.submit(),
             Action::ProposeExit => list.propose(),
@@ -189,21 +203,29 @@ impl Pane for ExitsPane {
         _env: &Env,
     ) -> Vec<Effect> {
         match (asked, answer) {
-            (_, Ok(Response::Exits(rows))) => match &mut self.list {
-                Some(list) => {
-                    list.set_rows(rows);
-                    Vec::new()
+            (_, Ok(Response::Exits(page))) => {
+                self.asked = None;
+                match &mut self.list {
+                    Some(list) => {
+                        list.set_page(page);
+                        // The selection may have moved on while the window was on its way.
+                        self.follow()
+                    }
+                    None => {
+                        self.list = Some(ExitPane::new(page));
+                        vec![Effect::Ask(Request::ExitStats)]
+                    }
                 }
-                None => {
-                    self.list = Some(ExitPane::new(rows));
-                    vec![Effect::Ask(Request::ExitStats)]
-                }
-            },
+            }
             (_, Ok(Response::ExitStats(counts))) => vec![Self::stats_said(&counts)],
-            (Request::Exits, Err(e)) if self.list.is_none() => {
+            (Request::Exits { .. }, Err(e)) if self.list.is_none() => {
                 vec![say(StatusKind::Error, e.to_string()), Effect::Close]
             }
-            (Request::Exits | Request::ExitStats, Err(_)) => Vec::new(),
+            (Request::Exits { .. }, Err(_)) => {
+                self.asked = None;
+                Vec::new()
+            }
+            (Request::ExitStats, Err(_)) => Vec::new(),
             // The rows are fetched again when the data sequence moves (see `notice`).
             (_, Ok(_)) => match self.done.take() {
                 Some(done) => vec![say(StatusKind::Ok, done)],
@@ -218,7 +240,10 @@ impl Pane for ExitsPane {
 
     fn notice(&mut self, notice: &Notice, _env: &Env) -> Vec<Effect> {
         match notice {
-            Notice::DataChanged if self.list.is_some() => vec![Effect::Ask(Request::Exits)],
+            Notice::DataChanged => match &self.list {
+                Some(list) => vec![Effect::Ask(Self::window(list.window_from()))],
+                None => Vec::new(),
+            },
             _ => Vec::new(),
         }
     }
