@@ -193,16 +193,29 @@ fn measure(root: &Path, households: u32) -> Res<Figures> {
         households_open.push(t.elapsed());
         press(&mut app, &mut term, key(KeyCode::Esc))?;
 
-        press(&mut app, &mut term, key(KeyCode::F(4)))?;
-        press(&mut app, &mut term, ctrl('r'))?;
-        let t = Instant::now();
-        app.handle_key(ctrl('s'));
-        settle(&mut app, &mut term, |s, a| {
-            s.contains("已保存") || a.status().is_some_and(|st| st.text.contains("已保存"))
-        })?;
-        saves.push(t.elapsed());
-        press(&mut app, &mut term, key(KeyCode::Esc))?;
-        press(&mut app, &mut term, key(KeyCode::Down))?;
+        // The month's follow-up copied from the last one (Ctrl-R); a case with none yet
+        // cannot be saved that way, so the next row down is tried.
+        for _ in 0..20 {
+            press(&mut app, &mut term, key(KeyCode::F(4)))?;
+            press(&mut app, &mut term, ctrl('r'))?;
+            let t = Instant::now();
+            app.handle_key(ctrl('s'));
+            let saved = |s: &str, a: &App| {
+                s.contains("已保存") || a.status().is_some_and(|st| st.text.contains("已保存"))
+            };
+            let refused = |a: &App| a.status().is_some_and(|st| st.text.contains("修改"));
+            settle(&mut app, &mut term, |s, a| saved(s, a) || refused(a))?;
+            let took = t.elapsed();
+            let ok = saved(&screen_text(&term), &app);
+            if app.screen() != PaneKind::Queue {
+                press(&mut app, &mut term, key(KeyCode::Esc))?;
+            }
+            press(&mut app, &mut term, key(KeyCode::Down))?;
+            if ok {
+                saves.push(took);
+                break;
+            }
+        }
     }
     drop(app);
 
@@ -235,7 +248,16 @@ fn measure(root: &Path, households: u32) -> Res<Figures> {
     f.push(("首屏·服务会话", ms(first_served), "≤ 150 ms"));
     f.push(("搜索一键 → 帧", ms(median(&mut keystrokes)), "≤ 10 ms"));
     f.push(("F5 退出审核", ms(median(&mut exits)), "≤ 150 ms"));
-    f.push(("保存至 已保存", ms(median(&mut saves)), "≤ 60 ms"));
+    f.push((
+        "保存至 已保存",
+        if saves.is_empty() {
+            // Ctrl-R needs a last follow-up to copy: say so rather than print a zero.
+            "未测得（前 20 行无可照抄的上次回访）".into()
+        } else {
+            ms(median(&mut saves))
+        },
+        "≤ 60 ms",
+    ));
     f.push(("打开户档案", ms(median(&mut households_open)), "—"));
     f.push((
         "保存 p50/p99，30 会话",
@@ -309,9 +331,16 @@ fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
+/// The screen's text without blanks: a wide character's second cell is a blank, so
+/// "案件队列" on screen reads "案 件 队 列" cell by cell.
 fn screen_text(term: &Terminal<TestBackend>) -> String {
     let buffer = term.backend().buffer();
-    buffer.content().iter().map(|c| c.symbol()).collect()
+    buffer
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .filter(|s| !s.trim().is_empty())
+        .collect()
 }
 
 /// Draws, then ticks and draws again until `done` holds for the screen (at most 60 s): a
@@ -321,13 +350,17 @@ fn settle(
     term: &mut Terminal<TestBackend>,
     done: impl Fn(&str, &App) -> bool,
 ) -> Res<()> {
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         term.draw(|f| app.render(f))?;
         if done(&screen_text(term), app) {
             return Ok(());
         }
-        anyhow::ensure!(Instant::now() < deadline, "screen never got there");
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "screen never got there; it shows: {}",
+            screen_text(term)
+        );
         app.tick();
         std::thread::sleep(Duration::from_micros(200));
     }
