@@ -4,7 +4,6 @@
 pub mod action;
 pub mod app;
 pub mod cells;
-pub mod exit_pane;
 pub mod form;
 pub mod keymap;
 pub mod panes;

@@ -1,15 +1,15 @@
 //! 退出审核 (第(五)条): exits waiting for the county, then what the rules found — each with
-//! its rule and evidence. [`ExitPane::propose`] proposes a finding (its evidence, which can
-//! be edited), [`ExitPane::approve`] approves a proposal, [`ExitPane::return_`] returns one
+//! its rule and evidence. [`ExitList::propose`] proposes a finding (its evidence, which can
+//! be edited), [`ExitList::approve`] approves a proposal, [`ExitList::return_`] returns one
 //! with a reason (`p`, `a`, `r` in the shipped keymap); the service checks who may. While
 //! the pane asks for evidence or a reason it is in its own keymap context, where letters
 //! type.
 
-use super::cells::{clip, fit, input_view};
-use super::keymap::Context;
-use super::theme::Theme;
 use crate::domain::exit::ExitReason;
 use crate::service::{ExitPage, ExitRow};
+use crate::tui::cells::{clip, fit, input_view};
+use crate::tui::keymap::Context;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -22,7 +22,7 @@ enum Ask {
     ReturnReason,
 }
 
-pub struct ExitPane {
+pub(super) struct ExitList {
     /// The window of the list held: rows `first`.. of `total`.
     rows: Vec<ExitRow>,
     first: usize,
@@ -30,7 +30,7 @@ pub struct ExitPane {
     /// The list's first `waiting` rows are proposals.
     waiting: usize,
     /// The selected row's place in the whole list.
-    pub selected: usize,
+    selected: usize,
     ask: Option<Ask>,
     input: Input,
 }
@@ -52,7 +52,7 @@ pub const WINDOW: u32 = 100;
 /// this, the next window is asked for.
 const MARGIN: usize = 40;
 
-impl ExitPane {
+impl ExitList {
     pub fn new(page: ExitPage) -> Self {
         let mut pane = Self {
             rows: Vec::new(),
@@ -309,7 +309,7 @@ impl ExitPane {
                 Ask::Evidence => "退出依据：",
                 Ask::ReturnReason => "退回理由：",
             };
-            let pw = super::cells::width(prompt);
+            let pw = crate::tui::cells::width(prompt);
             let (shown, caret) = input_view(&self.input, w.saturating_sub(pw + 1));
             cursor = Some(Position::new(
                 inner.x + u16::try_from(pw + caret).unwrap_or(0),
@@ -357,7 +357,7 @@ mod tests {
 
     #[test]
     fn moving_near_the_edge_of_the_window_held_asks_for_the_next_one() {
-        let mut list = ExitPane::new(page(0, 1000, WINDOW));
+        let mut list = ExitList::new(page(0, 1000, WINDOW));
         assert_eq!(list.window_wanted(), None);
         list.move_by(59);
         assert_eq!(list.window_wanted(), None, "41 rows still held below");
@@ -378,7 +378,7 @@ mod tests {
 
     #[test]
     fn a_short_list_is_held_whole() {
-        let mut list = ExitPane::new(page(0, 30, WINDOW));
+        let mut list = ExitList::new(page(0, 30, WINDOW));
         list.move_by(100);
         assert_eq!(list.selected, 29);
         assert_eq!(list.window_wanted(), None);

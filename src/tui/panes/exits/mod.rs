@@ -1,19 +1,21 @@
 //! 退出审核 (第(五)条), F5: exits waiting for the county, then what the rules found. The
-//! list and its prompt are [`crate::tui::exit_pane::ExitPane`]; this pane sends the
+//! list and its prompt are `list.rs`; this pane sends the
 //! proposal or the decision and says what became of it. The service checks who may.
+
+mod list;
 
 use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
 use crate::service::{ExitCount, Request, Response, ServiceError};
 use crate::tui::action::Action;
-use crate::tui::exit_pane::{ExitOutcome, ExitPane, WINDOW};
 use crate::tui::keymap::Context;
+use list::{ExitList, ExitOutcome, WINDOW};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 #[derive(Default)]
 pub struct ExitsPane {
     /// None until the rows arrive.
-    list: Option<ExitPane>,
+    list: Option<ExitList>,
     /// What to say once the service has done what was asked.
     done: Option<String>,
     /// The window asked for and not yet answered, so a run of keys asks once.
@@ -42,7 +44,7 @@ impl ExitsPane {
 
     /// The window around the selection, asked for when the rows there are not held.
     fn follow(&mut self) -> Vec<Effect> {
-        match self.list.as_ref().and_then(ExitPane::window_wanted) {
+        match self.list.as_ref().and_then(ExitList::window_wanted) {
             Some(from) if self.asked != Some(from) => {
                 self.asked = Some(from);
                 vec![Effect::Ask(Self::window(from))]
@@ -130,12 +132,12 @@ impl Pane for ExitsPane {
     fn context(&self) -> Context {
         self.list
             .as_ref()
-            .map(ExitPane::context)
+            .map(ExitList::context)
             .unwrap_or(Context::Exits)
     }
 
     fn start(&mut self, _env: &Env) -> Vec<Effect> {
-        let from = self.list.as_ref().map_or(0, ExitPane::window_from);
+        let from = self.list.as_ref().map_or(0, ExitList::window_from);
         vec![Effect::Ask(Self::window(from))]
     }
 
@@ -212,7 +214,7 @@ impl Pane for ExitsPane {
                         self.follow()
                     }
                     None => {
-                        self.list = Some(ExitPane::new(page));
+                        self.list = Some(ExitList::new(page));
                         vec![Effect::Ask(Request::ExitStats)]
                     }
                 }
