@@ -5,6 +5,7 @@
 //! with the file and line, never silently ignored. Command-line flags win over the file.
 
 use crate::domain::Settings;
+use crate::domain::calendar::Calendar;
 use crate::domain::settings::SettingsError;
 use crate::remote::Limits;
 use crate::tui::theme::{Borders, ThemeName};
@@ -94,10 +95,12 @@ impl ServerLimits {
 pub struct Rules {
     /// Working days the public notice runs (default 5).
     pub notice_working_days: Option<u32>,
-    /// Public holidays on weekdays, e.g. `["2026-10-01", "2026-10-02"]`.
+    /// Days off added to the shipped State Council table, e.g. `["2026-10-09"]`; a day here
+    /// is off even where the shipped table makes it a working day.
     #[serde(default)]
     pub holidays: Vec<chrono::NaiveDate>,
-    /// Weekend days worked instead (调休上班).
+    /// Days worked added to the shipped table (调休上班); a day here is worked even where the
+    /// shipped table has a holiday.
     #[serde(default)]
     pub workdays: Vec<chrono::NaiveDate>,
     /// Days between contacts for 一级, 二级, 三级; 0 means once a month. At most 31.
@@ -122,8 +125,7 @@ impl Rules {
         if let Some(days) = self.notice_working_days {
             settings.notice_working_days = days;
         }
-        settings.calendar.holidays = self.holidays.clone();
-        settings.calendar.workdays = self.workdays.clone();
+        settings.calendar = Calendar::official_with(&self.holidays, &self.workdays);
         if let Some(intervals) = self.tier_interval_days {
             for (rule, days) in settings.tiers.iter_mut().zip(intervals) {
                 rule.interval_days = (days > 0).then_some(days);
@@ -254,9 +256,25 @@ mod tests {
         let s = c.settings().unwrap();
         assert_eq!(s.notice_working_days, 7);
         assert_eq!(s.minimum_wage, 1900);
-        assert_eq!(s.calendar.holidays.len(), 2);
+        // The county's days come on top of the shipped State Council table.
+        let shipped = Settings::default().calendar;
+        assert_eq!(s.calendar.holidays.len(), shipped.holidays.len());
+        assert!(
+            s.calendar
+                .holidays
+                .contains(&chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())
+        );
         assert_eq!(s.tiers[0].interval_days, Some(7));
         assert_eq!(s.tiers[1].interval_days, None);
+    }
+
+    #[test]
+    fn a_county_workday_overrides_a_shipped_holiday() {
+        let c = Config::parse("[rules]\nworkdays = [\"2026-10-07\"]\n", "c.toml").unwrap();
+        let s = c.settings().unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 7).unwrap();
+        assert!(s.calendar.is_working_day(day));
+        assert!(!Settings::default().calendar.is_working_day(day));
     }
 
     #[test]
