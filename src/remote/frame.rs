@@ -14,7 +14,7 @@ use std::io::{self, Read, Write};
 /// exchange on the socket does. 3: the server may answer (a refusal) before it has read a
 /// request. 4: `Reply.seq` is the data sequence, no longer the audit head (same shape; an
 /// older client comparing it with audit numbers would misread it).
-pub const PROTOCOL_VERSION: u16 = 5;
+pub const PROTOCOL_VERSION: u16 = 6;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.
 pub const MAX_REQUEST: usize = 1024 * 1024;
