@@ -446,9 +446,7 @@ fn run() -> Result<()> {
                 if reset || households.is_some() {
                     bail!("演示数据库正由援助服务使用；要重新生成，请先停止服务");
                 }
-                if cli.as_user.is_some() {
-                    bail!(AS_WITH_SERVER);
-                }
+                refuse_with_server(&cli)?;
                 return open_tui(Box::new(backend), &front);
             }
             prepare_demo(&dir, households, reset, today.date())?;
@@ -464,6 +462,21 @@ fn run() -> Result<()> {
 
 const AS_WITH_SERVER: &str =
     "援助服务正在运行：身份来自登录的系统用户，不能用 --as 切换；要试用其他角色，请先停止服务";
+
+/// Issue 13, finding 6: a client's `--today` was silently ignored while a server
+/// answered, since the server's date is the one every rule reads.
+const TODAY_WITH_SERVER: &str = "援助服务正在运行：日期以服务器的日期为准，客户端不能用 --today（或环境变量 YUANZHU_TODAY）另设日期。请去掉 --today 并 unset YUANZHU_TODAY；要按另一日期试用，请停止服务后直接打开数据库，或由管理员以 yuanzhu --today 日期 serve 启动服务";
+
+/// What a client may not ask of a server that answers: another identity or another day.
+fn refuse_with_server(cli: &Cli) -> Result<()> {
+    if cli.as_user.is_some() {
+        bail!(AS_WITH_SERVER);
+    }
+    if cli.today.is_some() {
+        bail!(TODAY_WITH_SERVER);
+    }
+    Ok(())
+}
 
 fn data_dir(cli: &Cli) -> Result<PathBuf> {
     Ok(match &cli.data_dir {
@@ -501,9 +514,7 @@ fn reach_as(
     let (socket, asked) = socket_path(cli, config, dir);
     match SocketBackend::connect(&socket) {
         Ok(backend) => {
-            if cli.as_user.is_some() {
-                bail!(AS_WITH_SERVER);
-            }
+            refuse_with_server(cli)?;
             return Ok(Box::new(backend));
         }
         Err(e) if asked => bail!(
@@ -588,6 +599,9 @@ fn check_store(cli: &Cli, config: &Config, front: &Front) -> Result<()> {
     let dir = data_dir(cli)?;
     let view = match SocketBackend::connect(&socket_path(cli, config, &dir).0) {
         Ok(backend) => {
+            if cli.today.is_some() {
+                bail!(TODAY_WITH_SERVER);
+            }
             eprintln!("正在通过援助服务检查数据库……");
             Client::new(Box::new(backend)).check()?
         }
