@@ -126,6 +126,20 @@ enum Command {
     Check,
     /// 退出统计：按退出原因，本月与本年已批准退出的人数
     Exits,
+    /// 输出 shell 补全脚本（bash、zsh 或 fish），如 yuanzhu completions bash > /etc/bash_completion.d/yuanzhu
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// 输出 man 手册页（roff 格式），如 yuanzhu man > /usr/local/share/man/man1/yuanzhu.1
+    Man,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -208,6 +222,12 @@ fn main() {
 
 fn run() -> Result<()> {
     let mut cli = Cli::parse();
+    // Before the config is read: an installer writes these with no config or store around.
+    match cli.command {
+        Some(Command::Completions { shell }) => return print_completions(shell),
+        Some(Command::Man) => return print_man(),
+        _ => {}
+    }
     let today = match cli.today.as_deref() {
         Some(s) => Today::Fixed(parse_today(s)?),
         None => Today::Clock,
@@ -244,11 +264,14 @@ fn run() -> Result<()> {
                     name,
                     role,
                     township,
-                } => Request::AddUser {
-                    name,
-                    role,
-                    township,
-                },
+                } => {
+                    warn_unless_os_user(&name);
+                    Request::AddUser {
+                        name,
+                        role,
+                        township,
+                    }
+                }
                 UserCommand::List => Request::ListUsers,
                 UserCommand::Disable { name } => Request::DisableUser { name },
             };
@@ -453,10 +476,50 @@ fn run() -> Result<()> {
             let backend = reach(&cli, &config, &front, &dir)?;
             open_tui(backend, &front)
         }
+        Some(Command::Completions { shell }) => print_completions(shell),
+        Some(Command::Man) => print_man(),
         None => {
             let backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
             open_tui(backend, &front)
         }
+    }
+}
+
+/// `yuanzhu completions SHELL`: the completion script on stdout.
+fn print_completions(shell: CompletionShell) -> Result<()> {
+    use clap::CommandFactory;
+    let shell = match shell {
+        CompletionShell::Bash => clap_complete::Shell::Bash,
+        CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        CompletionShell::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(
+        shell,
+        &mut Cli::command(),
+        "yuanzhu",
+        &mut std::io::stdout(),
+    );
+    Ok(())
+}
+
+/// `yuanzhu man`: the manual page, generated from the same definitions as `--help`.
+fn print_man() -> Result<()> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut std::io::stdout())
+        .context("无法输出手册页")
+}
+
+/// Issue 13, finding 20: an account's name is an OS user's (the server knows a peer by
+/// SO_PEERCRED), so a name with no such user is an account nobody can log in as. Added
+/// anyway (the user may be created next), with a warning.
+fn warn_unless_os_user(name: &str) {
+    if !matches!(nix::unistd::User::from_name(name), Ok(Some(_))) {
+        eprintln!(
+            "注意：本机没有名为“{}”的系统用户。援助账户按登录的系统用户识别，请先建立同名系统用户（如 useradd -m -G yuanzhu-staff {}），否则此账户无法登录",
+            for_terminal(name),
+            for_terminal(name)
+        );
     }
 }
 
