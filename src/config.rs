@@ -5,7 +5,8 @@
 //! with the file and line, never silently ignored. Command-line flags win over the file.
 
 use crate::domain::Settings;
-use crate::domain::settings::SettingsError;
+use crate::domain::calendar::Calendar;
+use crate::domain::settings::{PostPriorityBands, SettingsError, Share};
 use crate::remote::Limits;
 use crate::tui::theme::{Borders, ThemeName};
 use serde::Deserialize;
@@ -94,10 +95,12 @@ impl ServerLimits {
 pub struct Rules {
     /// Working days the public notice runs (default 5).
     pub notice_working_days: Option<u32>,
-    /// Public holidays on weekdays, e.g. `["2026-10-01", "2026-10-02"]`.
+    /// Days off added to the shipped State Council table, e.g. `["2026-10-09"]`; a day here
+    /// is off even where the shipped table makes it a working day.
     #[serde(default)]
     pub holidays: Vec<chrono::NaiveDate>,
-    /// Weekend days worked instead (调休上班).
+    /// Days worked added to the shipped table (调休上班); a day here is worked even where the
+    /// shipped table has a holiday.
     #[serde(default)]
     pub workdays: Vec<chrono::NaiveDate>,
     /// Days between contacts for 一级, 二级, 三级; 0 means once a month. At most 31.
@@ -112,6 +115,32 @@ pub struct Rules {
     pub exit_stable_followups: Option<usize>,
     /// Follow-ups in a row unwilling to work that propose an exit (3).
     pub exit_unwilling_followups: Option<usize>,
+    /// From this day of the month an uncovered month is due soon (20).
+    pub due_soon_day: Option<u32>,
+    /// Days into the next month the previous month's follow-up can be entered (5).
+    pub late_entry_days: Option<u32>,
+    /// Days from recognition to clearing a zero-employment household (30).
+    pub zero_clearance_days: Option<u32>,
+    /// "4050": women from this age (40).
+    pub age_4050_women: Option<u32>,
+    /// "4050": men from this age (50).
+    pub age_4050_men: Option<u32>,
+    /// "4050": months of registered unemployment in a row (6).
+    pub months_4050: Option<u32>,
+    /// SI subsidy at most this share of contributions paid, `[numerator, denominator]` ([2, 3]).
+    pub si_subsidy_share: Option<[u32; 2]>,
+    /// SI subsidy at most this many years (3).
+    pub si_subsidy_years: Option<u32>,
+    /// The local monthly dibao standard, yuan (900, a placeholder to set).
+    pub dibao_standard: Option<u32>,
+    /// Employment costs deducted, percent of the dibao standard (30).
+    pub dibao_cost_deduction_percent: Option<u32>,
+    /// Years of dibao gradual exit after placement in work (2).
+    pub dibao_exit_years: Option<u32>,
+    /// Years of dibao gradual exit for a disabled person (3).
+    pub dibao_exit_years_disabled: Option<u32>,
+    /// Post priority ages `[band 1 women, band 1 men, band 2 women, band 2 men]` ([45, 55, 40, 50]).
+    pub post_priority_bands: Option<[u32; 4]>,
 }
 
 impl Rules {
@@ -122,8 +151,7 @@ impl Rules {
         if let Some(days) = self.notice_working_days {
             settings.notice_working_days = days;
         }
-        settings.calendar.holidays = self.holidays.clone();
-        settings.calendar.workdays = self.workdays.clone();
+        settings.calendar = Calendar::official_with(&self.holidays, &self.workdays);
         if let Some(intervals) = self.tier_interval_days {
             for (rule, days) in settings.tiers.iter_mut().zip(intervals) {
                 rule.interval_days = (days > 0).then_some(days);
@@ -140,6 +168,44 @@ impl Rules {
         }
         if let Some(n) = self.exit_unwilling_followups {
             settings.exit_rules.unwilling_followups = n;
+        }
+        let numbers = [
+            (self.due_soon_day, &mut settings.due_soon_day),
+            (self.late_entry_days, &mut settings.late_entry_days),
+            (self.zero_clearance_days, &mut settings.zero_clearance_days),
+            (self.age_4050_women, &mut settings.age_4050_women),
+            (self.age_4050_men, &mut settings.age_4050_men),
+            (self.months_4050, &mut settings.months_4050),
+            (self.si_subsidy_years, &mut settings.si_subsidy_years),
+            (self.dibao_standard, &mut settings.dibao_standard),
+            (
+                self.dibao_cost_deduction_percent,
+                &mut settings.dibao_cost_deduction_percent,
+            ),
+            (self.dibao_exit_years, &mut settings.dibao_exit_years),
+            (
+                self.dibao_exit_years_disabled,
+                &mut settings.dibao_exit_years_disabled,
+            ),
+        ];
+        for (from_file, setting) in numbers {
+            if let Some(n) = from_file {
+                *setting = n;
+            }
+        }
+        if let Some([numerator, denominator]) = self.si_subsidy_share {
+            settings.si_subsidy_share = Share {
+                numerator,
+                denominator,
+            };
+        }
+        if let Some([band1_women, band1_men, band2_women, band2_men]) = self.post_priority_bands {
+            settings.post_priority_bands = PostPriorityBands {
+                band1_women,
+                band1_men,
+                band2_women,
+                band2_men,
+            };
         }
         if let Some(packages) = &self.tier_packages {
             for (rule, package) in settings.tiers.iter_mut().zip(packages) {
@@ -161,6 +227,17 @@ fn rules_key(e: &SettingsError) -> &'static str {
         SettingsError::MinimumWage(_) => "minimum_wage",
         SettingsError::ExitStableFollowups(_) => "exit_stable_followups",
         SettingsError::ExitUnwillingFollowups(_) => "exit_unwilling_followups",
+        SettingsError::DueSoonDay(_) => "due_soon_day",
+        SettingsError::LateEntryDays(_) => "late_entry_days",
+        SettingsError::ZeroClearanceDays(_) => "zero_clearance_days",
+        SettingsError::Age4050 { .. } => "age_4050_women / age_4050_men",
+        SettingsError::Months4050(_) => "months_4050",
+        SettingsError::SiSubsidyShare(_) => "si_subsidy_share",
+        SettingsError::SiSubsidyYears(_) => "si_subsidy_years",
+        SettingsError::DibaoStandard(_) => "dibao_standard",
+        SettingsError::DibaoCostDeduction(_) => "dibao_cost_deduction_percent",
+        SettingsError::DibaoExitYears(_) => "dibao_exit_years / dibao_exit_years_disabled",
+        SettingsError::PostPriorityBands(_) => "post_priority_bands",
     }
 }
 
@@ -254,9 +331,56 @@ mod tests {
         let s = c.settings().unwrap();
         assert_eq!(s.notice_working_days, 7);
         assert_eq!(s.minimum_wage, 1900);
-        assert_eq!(s.calendar.holidays.len(), 2);
+        // The county's days come on top of the shipped State Council table.
+        let shipped = Settings::default().calendar;
+        assert_eq!(s.calendar.holidays.len(), shipped.holidays.len());
+        assert!(
+            s.calendar
+                .holidays
+                .contains(&chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap())
+        );
         assert_eq!(s.tiers[0].interval_days, Some(7));
         assert_eq!(s.tiers[1].interval_days, None);
+    }
+
+    #[test]
+    fn finding_14_the_domain_numbers_are_read_from_rules_and_checked() {
+        let c = Config::parse(
+            "[rules]\ndue_soon_day = 18\nlate_entry_days = 3\nzero_clearance_days = 20\nage_4050_women = 45\nage_4050_men = 55\nmonths_4050 = 12\nsi_subsidy_share = [1, 2]\nsi_subsidy_years = 2\ndibao_standard = 850\ndibao_cost_deduction_percent = 25\ndibao_exit_years = 1\ndibao_exit_years_disabled = 2\npost_priority_bands = [50, 60, 45, 55]\n",
+            "c.toml",
+        )
+        .unwrap();
+        let s = c.settings().unwrap();
+        assert_eq!(
+            (s.due_soon_day, s.late_entry_days, s.zero_clearance_days),
+            (18, 3, 20)
+        );
+        assert_eq!(
+            (s.age_4050_women, s.age_4050_men, s.months_4050),
+            (45, 55, 12)
+        );
+        assert_eq!(s.si_subsidy_share.to_string(), "1/2");
+        assert_eq!((s.si_subsidy_years, s.dibao_standard), (2, 850));
+        assert_eq!(s.dibao_cost_deduction_percent, 25);
+        assert_eq!((s.dibao_exit_years, s.dibao_exit_years_disabled), (1, 2));
+        assert_eq!(s.post_priority_bands.band1_men, 60);
+        let e = Config::parse("[rules]\nsi_subsidy_share = [3, 2]\n", "c.toml")
+            .unwrap()
+            .settings()
+            .unwrap_err();
+        assert!(
+            e.starts_with("si_subsidy_share") && e.contains("第(九)条"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_county_workday_overrides_a_shipped_holiday() {
+        let c = Config::parse("[rules]\nworkdays = [\"2026-10-07\"]\n", "c.toml").unwrap();
+        let s = c.settings().unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 7).unwrap();
+        assert!(s.calendar.is_working_day(day));
+        assert!(!Settings::default().calendar.is_working_day(day));
     }
 
     #[test]

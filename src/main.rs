@@ -126,6 +126,20 @@ enum Command {
     Check,
     /// 退出统计：按退出原因，本月与本年已批准退出的人数
     Exits,
+    /// 输出 shell 补全脚本（bash、zsh 或 fish），如 yuanzhu completions bash > /etc/bash_completion.d/yuanzhu
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// 输出 man 手册页（roff 格式），如 yuanzhu man > /usr/local/share/man/man1/yuanzhu.1
+    Man,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -208,6 +222,12 @@ fn main() {
 
 fn run() -> Result<()> {
     let mut cli = Cli::parse();
+    // Before the config is read: an installer writes these with no config or store around.
+    match cli.command {
+        Some(Command::Completions { shell }) => return print_completions(shell),
+        Some(Command::Man) => return print_man(),
+        _ => {}
+    }
     let today = match cli.today.as_deref() {
         Some(s) => Today::Fixed(parse_today(s)?),
         None => Today::Clock,
@@ -244,11 +264,14 @@ fn run() -> Result<()> {
                     name,
                     role,
                     township,
-                } => Request::AddUser {
-                    name,
-                    role,
-                    township,
-                },
+                } => {
+                    warn_unless_os_user(&name);
+                    Request::AddUser {
+                        name,
+                        role,
+                        township,
+                    }
+                }
                 UserCommand::List => Request::ListUsers,
                 UserCommand::Disable { name } => Request::DisableUser { name },
             };
@@ -446,9 +469,7 @@ fn run() -> Result<()> {
                 if reset || households.is_some() {
                     bail!("演示数据库正由援助服务使用；要重新生成，请先停止服务");
                 }
-                if cli.as_user.is_some() {
-                    bail!(AS_WITH_SERVER);
-                }
+                refuse_with_server(&cli)?;
                 return open_tui(Box::new(backend), &front);
             }
             // Opened once: the handle that found or generated the demo serves the terminal.
@@ -463,6 +484,8 @@ fn run() -> Result<()> {
                 };
             open_tui(backend, &front)
         }
+        Some(Command::Completions { shell }) => print_completions(shell),
+        Some(Command::Man) => print_man(),
         None => {
             let backend = reach(&cli, &config, &front, &data_dir(&cli)?)?;
             open_tui(backend, &front)
@@ -470,8 +493,61 @@ fn run() -> Result<()> {
     }
 }
 
+/// `yuanzhu completions SHELL`: the completion script on stdout.
+fn print_completions(shell: CompletionShell) -> Result<()> {
+    use clap::CommandFactory;
+    let shell = match shell {
+        CompletionShell::Bash => clap_complete::Shell::Bash,
+        CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        CompletionShell::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(
+        shell,
+        &mut Cli::command(),
+        "yuanzhu",
+        &mut std::io::stdout(),
+    );
+    Ok(())
+}
+
+/// `yuanzhu man`: the manual page, generated from the same definitions as `--help`.
+fn print_man() -> Result<()> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut std::io::stdout())
+        .context("无法输出手册页")
+}
+
+/// Issue 13, finding 20: an account's name is an OS user's (the server knows a peer by
+/// SO_PEERCRED), so a name with no such user is an account nobody can log in as. Added
+/// anyway (the user may be created next), with a warning.
+fn warn_unless_os_user(name: &str) {
+    if !matches!(nix::unistd::User::from_name(name), Ok(Some(_))) {
+        eprintln!(
+            "注意：本机没有名为“{}”的系统用户。援助账户按登录的系统用户识别，请先建立同名系统用户（如 useradd -m -G yuanzhu-staff {}），否则此账户无法登录",
+            for_terminal(name),
+            for_terminal(name)
+        );
+    }
+}
+
 const AS_WITH_SERVER: &str =
     "援助服务正在运行：身份来自登录的系统用户，不能用 --as 切换；要试用其他角色，请先停止服务";
+
+/// Issue 13, finding 6: a client's `--today` was silently ignored while a server
+/// answered, since the server's date is the one every rule reads.
+const TODAY_WITH_SERVER: &str = "援助服务正在运行：日期以服务器的日期为准，客户端不能用 --today（或环境变量 YUANZHU_TODAY）另设日期。请去掉 --today 并 unset YUANZHU_TODAY；要按另一日期试用，请停止服务后直接打开数据库，或由管理员以 yuanzhu --today 日期 serve 启动服务";
+
+/// What a client may not ask of a server that answers: another identity or another day.
+fn refuse_with_server(cli: &Cli) -> Result<()> {
+    if cli.as_user.is_some() {
+        bail!(AS_WITH_SERVER);
+    }
+    if cli.today.is_some() {
+        bail!(TODAY_WITH_SERVER);
+    }
+    Ok(())
+}
 
 fn data_dir(cli: &Cli) -> Result<PathBuf> {
     Ok(match &cli.data_dir {
@@ -509,9 +585,7 @@ fn reach_as(
     let (socket, asked) = socket_path(cli, config, dir);
     match SocketBackend::connect(&socket) {
         Ok(backend) => {
-            if cli.as_user.is_some() {
-                bail!(AS_WITH_SERVER);
-            }
+            refuse_with_server(cli)?;
             return Ok(Box::new(backend));
         }
         Err(e) if asked => bail!(
@@ -596,6 +670,9 @@ fn check_store(cli: &Cli, config: &Config, front: &Front) -> Result<()> {
     let dir = data_dir(cli)?;
     let view = match SocketBackend::connect(&socket_path(cli, config, &dir).0) {
         Ok(backend) => {
+            if cli.today.is_some() {
+                bail!(TODAY_WITH_SERVER);
+            }
             eprintln!("正在通过援助服务检查数据库……");
             Client::new(Box::new(backend)).check()?
         }

@@ -383,3 +383,22 @@ fn a_socket_nobody_answers_is_said_plainly() {
     );
     assert!(e.contains("管理员"), "{e}");
 }
+
+#[test]
+fn finding_20_completions_and_a_man_page_are_generated_without_a_store_or_config() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = yuanzhu(&["--config", "/nonexistent/config.toml", "completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            script.contains("yuanzhu") && script.contains("serve"),
+            "{shell}"
+        );
+    }
+    let o = yuanzhu(&["man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = String::from_utf8_lossy(&o.stdout);
+    assert!(page.contains(".TH") && page.contains("援助"), "{page}");
+    let o = yuanzhu(&["completions", "powershell"]);
+    assert!(!o.status.success());
+}

@@ -97,6 +97,7 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
         "",
         "2026-06",
         "2026-02",
+        "7200",
     ];
     let refused = add(&service, &worker, &view, EntryKind::Policy, &over_benefits).unwrap_err();
     assert!(
@@ -113,6 +114,7 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
         "",
         "2026-06",
         "2026-02",
+        "7200",
     ];
     let view = add(&service, &worker, &view, EntryKind::Policy, &subsidy).unwrap();
     let months = view.ledger.policies[0].months.clone().unwrap();
@@ -122,12 +124,12 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
         &worker,
         &view,
         EntryKind::Dibao,
-        &["1", "2026-11-16", "300", "", "通勤费用按标准扣减"],
+        &["1", "2026-11-16", "250", "", "通勤费用按标准扣减"],
     )
     .unwrap();
     assert!(matches!(
         view.ledger.dibao[0].kind,
-        DibaoKind::CostDeduction { monthly: 300 }
+        DibaoKind::CostDeduction { monthly: 250 }
     ));
 
     // A stale form is refused; another township's person is out of reach.

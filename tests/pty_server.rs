@@ -61,7 +61,8 @@ fn start_server(dir: &Path) -> Served {
 
 /// A caseworker's session through the server, on the queue.
 fn session(dir: &Path) -> Pty {
-    let mut pty = Pty::spawn(&["--today", TODAY], dir, 80, 24);
+    // No --today: the server's date counts, and a client's own is refused (finding 6).
+    let mut pty = Pty::spawn(&[], dir, 80, 24);
     pty.wait_text("案件队列", LONG);
     pty.settle(Duration::from_millis(300));
     pty
@@ -275,4 +276,36 @@ fn the_server_stops_cleanly_on_sigterm() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(!yuanzhu::store::open_guard::copy_path(dir.path()).exists());
+}
+
+#[test]
+fn finding_6_a_client_given_its_own_date_is_refused_while_a_server_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let _served = serve(dir.path());
+    let client = |flag: bool, env: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_yuanzhu"));
+        cmd.arg("--data-dir").arg(dir.path());
+        cmd.env_remove("YUANZHU_TODAY")
+            .env_remove("YUANZHU_SOCKET")
+            .env_remove("YUANZHU_CONFIG");
+        if flag {
+            cmd.args(["--today", "2026-12-01"]);
+        }
+        if env {
+            cmd.env("YUANZHU_TODAY", "2026-12-01");
+        }
+        cmd.arg("zero").output().expect("run yuanzhu zero")
+    };
+    for (flag, env) in [(true, false), (false, true)] {
+        let o = client(flag, env);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{err}");
+        assert!(
+            err.contains("以服务器的日期为准") && err.contains("--today"),
+            "{err}"
+        );
+    }
+    // Without a date of its own the same client is served.
+    let o = client(false, false);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -526,3 +526,30 @@ fn joining_a_household_of_another_township_by_a_members_id_is_denied_and_audited
     };
     assert_eq!(members(&s), members_before, "nobody joined");
 }
+
+#[test]
+fn finding_11_and_12_the_review_names_the_first_working_day_and_suggests_the_tier() {
+    let dir = tempfile::tempdir().unwrap();
+    // Thursday 2026-09-24: 09-24, (中秋), 09-28, 09-29, 09-30, (国庆), 10-08.
+    let s = service(dir.path(), day(9, 24));
+    let worker = caseworker(&s);
+    let county = reviewer();
+    let case = register(&s, &worker, applicant(&s, day(9, 24), 170))
+        .unwrap()
+        .case
+        .unwrap();
+    step(&s, &worker, case, Step::StartReview).unwrap();
+    step(&s, &worker, case, Step::PassInitialReview).unwrap();
+    let view = match s
+        .handle(&county, Request::CaseReview { case })
+        .unwrap()
+        .body
+    {
+        Response::CaseReview(v) => v,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(view.notice, Some((day(9, 24), day(10, 8))));
+    assert_eq!(view.recognisable_from, Some(day(10, 9)));
+    // Alone and out of work: a zero-employment household member, so 一级.
+    assert_eq!(view.suggested_tier, Tier::One);
+}

@@ -23,6 +23,7 @@ const ENTRIES: [&[(EntryKind, &[&str])]; 3] = [
             "",
             "2026-05",
             "",
+            "6480",
         ],
     )],
     &[
@@ -73,17 +74,18 @@ pub fn generate(store: &Store, county: &County, stamp: &Stamp) -> Result<(), Sto
         let Some(person) = store.person(summary.person)? else {
             continue;
         };
-        let ctx = EntryContext {
-            status: summary.status,
-            retires: retirement_date(
-                person.birth_date(),
-                person.id_number.sex(),
-                person.former_class,
-            ),
-            minimum_wage: settings.minimum_wage,
-        };
+        let retires = retirement_date(
+            person.birth_date(),
+            person.id_number.sex(),
+            person.former_class,
+        );
+        let disabled = person
+            .categories
+            .iter()
+            .any(|c| c.category == crate::domain::Category::Disabled);
         let mut ledger = store.ledger(person.id)?;
         for (kind, values) in entries {
+            let ctx = EntryContext::new(summary.status, retires, &settings, &ledger, disabled);
             let Ok(entry) = check_entry(&LedgerDraft::typed(*kind, values), &ctx) else {
                 continue;
             };

@@ -62,6 +62,13 @@ pub enum IdError {
     InvalidBirthDate(String),
     #[error("出生日期晚于今天")]
     BirthAfterToday,
+    /// A real date, but before 1900: a well-formed number of someone long past working
+    /// age, named as that rather than as a bad date (issue 13, finding 15).
+    #[error("{year}年出生，已超过法定劳动年龄，不能登记为援助对象（请核对号码）")]
+    PastWorkingAge { year: i32 },
+    /// More than 18 characters typed or pasted: refused whole, never cut to 18.
+    #[error("身份证号只有18位（现为{found}位），请核对，不要多输")]
+    TooLong { found: usize },
     #[error("校验码错误（应为 {expected}）")]
     WrongCheckDigit { expected: char },
     /// Only from [`IdNumber::compose`].
@@ -75,11 +82,15 @@ pub enum IdError {
 impl IdNumber {
     /// Reads a number as typed or imported: surrounding whitespace is ignored, full-width
     /// digits and `Ｘ` are accepted, and a final `x` is taken as `X`. Checks, in order:
-    /// length, characters, province code, birth date (a real date, not before 1900), and
-    /// the check digit (GB 11643-1999).
+    /// length, characters, province code, birth date (a real date, not before 1900: a
+    /// real date before it is someone past working age), and the check digit
+    /// (GB 11643-1999).
     pub fn parse(s: &str) -> Result<Self, IdError> {
         let s = s.trim();
         let found = s.chars().count();
+        if found > LEN {
+            return Err(IdError::TooLong { found });
+        }
         if found != LEN {
             return Err(IdError::WrongLength { found });
         }
@@ -92,12 +103,18 @@ impl IdNumber {
             return Err(IdError::UnknownProvince(province.to_string()));
         }
         let birth = &number[6..14];
-        if birth_from_digits(birth).is_none() {
-            return Err(IdError::InvalidBirthDate(birth.to_string()));
-        }
+        let past_working_age = match (birth_from_digits(birth), real_date(birth)) {
+            (Some(_), _) => None,
+            // Checked after the check digit, so a typo is named as a typo first.
+            (None, Some(date)) if date.year() >= 1800 => Some(date.year()),
+            (None, _) => return Err(IdError::InvalidBirthDate(birth.to_string())),
+        };
         let expected = check_digit(&number[..17]);
         if !number.ends_with(expected) {
             return Err(IdError::WrongCheckDigit { expected });
+        }
+        if let Some(year) = past_working_age {
+            return Err(IdError::PastWorkingAge { year });
         }
         Ok(Self(number))
     }
@@ -210,10 +227,15 @@ fn normalise(c: char, last: bool) -> Option<char> {
 
 /// `YYYYMMDD` as a real calendar date on or after 1900-01-01.
 fn birth_from_digits(digits: &str) -> Option<NaiveDate> {
+    real_date(digits).filter(|d| d.year() >= 1900)
+}
+
+/// `YYYYMMDD` as a real calendar date, of any year.
+fn real_date(digits: &str) -> Option<NaiveDate> {
     let year = digits.get(..4)?.parse().ok()?;
     let month = digits.get(4..6)?.parse().ok()?;
     let day = digits.get(6..8)?.parse().ok()?;
-    NaiveDate::from_ymd_opt(year, month, day).filter(|d| d.year() >= 1900)
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 impl fmt::Display for IdNumber {
@@ -307,7 +329,7 @@ mod tests {
         );
         assert_eq!(
             IdNumber::parse("3607311978 04091232").unwrap_err(),
-            IdError::WrongLength { found: 19 }
+            IdError::TooLong { found: 19 }
         );
     }
 
@@ -342,13 +364,47 @@ mod tests {
 
     #[test]
     fn impossible_birth_dates_are_rejected() {
-        for birth in ["19780230", "19781301", "19780400", "18991231"] {
+        for birth in ["19780230", "19781301", "19780400", "17991231", "18800230"] {
             let first17 = format!("360731{birth}123");
             let s = format!("{first17}{}", check_digit(&first17));
             let err = IdNumber::parse(&s).unwrap_err();
             assert_eq!(err, IdError::InvalidBirthDate(birth.into()));
             assert_eq!(err.to_string(), format!("出生日期无效（{birth}）"));
         }
+    }
+
+    #[test]
+    fn finding_15_a_valid_number_born_in_1880_is_refused_as_past_working_age() {
+        let err = IdNumber::parse("440524188001010014").unwrap_err();
+        assert_eq!(err, IdError::PastWorkingAge { year: 1880 });
+        let text = err.to_string();
+        assert!(
+            text.contains("1880年出生") && text.contains("超过法定劳动年龄"),
+            "{text}"
+        );
+        assert!(!text.contains("出生日期无效"), "{text}");
+        // The day before 1900 too; a typo in such a number is still named as a typo.
+        let first17 = "44052418991231001";
+        let good = format!("{first17}{}", check_digit(first17));
+        assert_eq!(
+            IdNumber::parse(&good).unwrap_err(),
+            IdError::PastWorkingAge { year: 1899 }
+        );
+        assert!(matches!(
+            IdNumber::parse("440524188001010015"),
+            Err(IdError::WrongCheckDigit { .. })
+        ));
+    }
+
+    #[test]
+    fn finding_15_more_than_18_characters_are_refused_not_cut() {
+        let err = IdNumber::parse("3607311978040912321").unwrap_err();
+        assert_eq!(err, IdError::TooLong { found: 19 });
+        assert!(err.to_string().contains("只有18位"), "{err}");
+        assert_eq!(
+            IdNumber::parse("36073119780409123").unwrap_err(),
+            IdError::WrongLength { found: 17 }
+        );
     }
 
     #[test]

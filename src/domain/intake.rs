@@ -11,10 +11,11 @@ use super::form::{
 };
 use super::id_number::{IdNumber, Sex, age_on};
 use super::person::{LabourCapacity, Relation};
+use super::phone::parse_phone;
 use super::retirement::{FormerRetirementClass, is_working_age};
 use super::settings::Settings;
 use super::text::clean_line;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -116,9 +117,12 @@ impl IntakeField {
 
     pub fn kind(self) -> FieldKind {
         match self {
-            IntakeField::IdNumber | IntakeField::MemberId => FieldKind::Text { max_chars: 18 },
+            // More than 18 is taken as typed, so an over-long paste reaches the check and
+            // is refused by name instead of being cut to 18 and accepted (finding 7).
+            IntakeField::IdNumber | IntakeField::MemberId => FieldKind::Text { max_chars: 24 },
             IntakeField::Name => FieldKind::Text { max_chars: 20 },
-            IntakeField::Phone => FieldKind::Text { max_chars: 13 },
+            // `+86 139 0797 0001` and `0797-81234567-801` are 17 and 17 characters.
+            IntakeField::Phone => FieldKind::Text { max_chars: 24 },
             IntakeField::Apply => FieldKind::Code(CodeTable::of::<bool>()),
             IntakeField::Household => FieldKind::Code(CodeTable::of::<HouseholdKind>()),
             IntakeField::Township => FieldKind::Text { max_chars: 10 },
@@ -318,14 +322,21 @@ impl IntakeDraft {
             fail(F::Name, "姓名不能含数字".into());
         }
         let apply = self.get(F::Apply) != "2";
-        let phone: String = super::text::halfwidth(self.get(F::Phone).trim());
-        let phone_ok = phone.chars().all(|c| c.is_ascii_digit() || c == '-')
-            && (7..=13).contains(&phone.chars().filter(char::is_ascii_digit).count());
-        if phone.is_empty() && apply {
-            fail(F::Phone, "申请人须留联系电话，回访要用".into());
-        } else if !phone.is_empty() && !phone_ok {
-            fail(F::Phone, "电话应为手机号或座机号（7至13位数字）".into());
-        }
+        let typed_phone = self.get(F::Phone).trim();
+        let phone = if typed_phone.is_empty() {
+            if apply {
+                fail(F::Phone, "申请人须留联系电话，回访要用".into());
+            }
+            String::new()
+        } else {
+            match parse_phone(typed_phone) {
+                Ok(phone) => phone,
+                Err(e) => {
+                    fail(F::Phone, e.to_string());
+                    String::new()
+                }
+            }
+        };
         let household = if self.joins() {
             match IdNumber::parse(self.get(F::MemberId)) {
                 Ok(member) => Some(HouseholdChoice::Join { member }),
@@ -453,11 +464,18 @@ impl IntakeDraft {
             if let (Some(id), Some(class)) = (&id_number, former_class)
                 && !is_working_age(id.birth_date(), id.sex(), class, today)
             {
+                let birth = id.birth_date();
+                let age = age_on(birth, today);
+                let why = if age < 16 {
+                    "未满16周岁"
+                } else {
+                    "已超过法定劳动年龄（已到退休年龄）"
+                };
                 fail(
                     F::IdNumber,
                     format!(
-                        "{}岁，不在法定劳动年龄内，不能申请就业援助",
-                        age_on(id.birth_date(), today)
+                        "{}年出生，{age}岁，{why}，不在法定劳动年龄内，不能申请就业援助",
+                        birth.year()
                     ),
                 );
             }
@@ -607,6 +625,62 @@ mod tests {
             errors[0].message.contains("不在法定劳动年龄内"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn finding_15_an_applicant_past_working_age_is_told_the_birth_year() {
+        let mut old = applicant();
+        old.set(IntakeField::IdNumber, "440524188001010014".into());
+        let errors = old.validate(today()).unwrap_err();
+        assert_eq!(errors[0].field, IntakeField::IdNumber);
+        let m = &errors[0].message;
+        assert!(
+            m.contains("1880年出生") && m.contains("超过法定劳动年龄"),
+            "{m}"
+        );
+        let mut old = applicant();
+        let id =
+            IdNumber::compose("360731", NaiveDate::from_ymd_opt(1950, 3, 1).unwrap(), 11).unwrap();
+        old.set(IntakeField::IdNumber, id.as_str().into());
+        let m = old.validate(today()).unwrap_err()[0].message.clone();
+        assert!(
+            m.contains("1950年出生") && m.contains("超过法定劳动年龄"),
+            "{m}"
+        );
+        // An impossible date stays an invalid date.
+        let mut bad = applicant();
+        bad.set(IntakeField::IdNumber, "360731198302301241".into());
+        let m = bad.validate(today()).unwrap_err()[0].message.clone();
+        assert!(m.contains("出生日期无效"), "{m}");
+    }
+
+    #[test]
+    fn finding_15_an_id_field_takes_a_long_paste_and_refuses_it() {
+        let mut d = applicant();
+        let pasted = format!("{}5", d.get(IntakeField::IdNumber));
+        assert!(IntakeField::IdNumber.kind().max_chars() > 18);
+        d.set(IntakeField::IdNumber, pasted);
+        let errors = d.validate(today()).unwrap_err();
+        assert_eq!(errors[0].field, IntakeField::IdNumber);
+        assert!(errors[0].message.contains("只有18位"), "{errors:?}");
+    }
+
+    #[test]
+    fn finding_3_the_intake_phone_is_a_mobile_or_a_landline() {
+        let mut d = applicant();
+        d.set(IntakeField::Phone, "360731197804091232".into());
+        let errors = d.validate(today()).unwrap_err();
+        assert_eq!(errors[0].field, IntakeField::Phone);
+        assert!(errors[0].message.contains("手机号"), "{errors:?}");
+        d.set(IntakeField::Phone, "+86 139 0797 0001".into());
+        assert_eq!(d.validate(today()).unwrap().phone, "13907970001");
+        d.set(IntakeField::Phone, "0797-8123456-801".into());
+        assert_eq!(d.validate(today()).unwrap().phone, "0797-8123456-801");
+        // A household member may leave it empty; an applicant may not.
+        d.set(IntakeField::Phone, String::new());
+        assert!(d.validate(today()).is_err());
+        d.press_code(IntakeField::Apply, '2');
+        assert_eq!(d.validate(today()).unwrap().phone, "");
     }
 
     #[test]

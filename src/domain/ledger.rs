@@ -11,6 +11,8 @@ use super::form::{
 use super::ids::PersonId;
 use super::policy::{SubsidyMonths, flexible_si_months};
 use super::post::{Placement, PostExitReason, PostType, check_placement};
+use super::retirement::NEAR_RETIREMENT_YEARS;
+use super::settings::{Settings, Share};
 use super::text::clean_line;
 use super::year_month::YearMonth;
 use chrono::{Datelike, NaiveDate};
@@ -158,6 +160,7 @@ impl EntryKind {
                 F::UnitAccount,
                 F::Approved,
                 F::BenefitMonths,
+                F::Contributions,
             ],
             EntryKind::Dibao => &[
                 F::DibaoLink,
@@ -194,6 +197,10 @@ pub enum LedgerField {
     Deduction,
     GradualUntil,
     Note,
+    /// Contributions actually paid over the subsidised months, the base of the SI
+    /// subsidy's cap (R-POL-SI-2); last in the policy form, so older drafts keep their
+    /// fields' places.
+    Contributions,
 }
 
 impl LedgerField {
@@ -221,6 +228,7 @@ impl LedgerField {
             F::Deduction => "月扣减额(元)",
             F::GradualUntil => "渐退至",
             F::Note => "说明",
+            F::Contributions => "实缴社保费(元)",
         }
     }
 
@@ -233,7 +241,9 @@ impl LedgerField {
                 FieldKind::Date
             }
             F::PolicyFrom | F::PolicyTo | F::Approved => FieldKind::Month,
-            F::PostSubsidy | F::InsuranceSubsidy | F::Amount | F::Deduction => FieldKind::Yuan,
+            F::PostSubsidy | F::InsuranceSubsidy | F::Amount | F::Deduction | F::Contributions => {
+                FieldKind::Yuan
+            }
             F::PostType | F::ExitReason | F::Policy | F::DibaoLink => {
                 FieldKind::Text { max_chars: 2 }
             }
@@ -360,6 +370,126 @@ pub struct EntryContext {
     pub status: RecognitionStatus,
     pub retires: NaiveDate,
     pub minimum_wage: u32,
+    /// The county's numbers for the SI subsidy and the dibao linkage.
+    pub limits: EntryLimits,
+    /// Months of flexible-employment SI subsidy already in the ledger, and the first of
+    /// them (R-POL-SI-2 counts the years from there).
+    pub si_months_before: u32,
+    pub si_first_month: Option<YearMonth>,
+    /// A disabled person's dibao gradual exit runs longer (R-DIBAO-1).
+    pub disabled: bool,
+}
+
+/// The settings the ledger's checks read (DOMAIN.md's table), copied from [`Settings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryLimits {
+    pub si_subsidy_share: Share,
+    pub si_subsidy_years: u32,
+    pub dibao_standard: u32,
+    pub dibao_cost_deduction_percent: u32,
+    pub dibao_exit_years: u32,
+    pub dibao_exit_years_disabled: u32,
+}
+
+impl From<&Settings> for EntryLimits {
+    fn from(s: &Settings) -> Self {
+        Self {
+            si_subsidy_share: s.si_subsidy_share,
+            si_subsidy_years: s.si_subsidy_years,
+            dibao_standard: s.dibao_standard,
+            dibao_cost_deduction_percent: s.dibao_cost_deduction_percent,
+            dibao_exit_years: s.dibao_exit_years,
+            dibao_exit_years_disabled: s.dibao_exit_years_disabled,
+        }
+    }
+}
+
+impl EntryContext {
+    /// The context of an entry into `ledger`: the SI months already there are counted.
+    pub fn new(
+        status: RecognitionStatus,
+        retires: NaiveDate,
+        settings: &Settings,
+        ledger: &Ledger,
+        disabled: bool,
+    ) -> Self {
+        let si: Vec<&PolicyRecord> = ledger
+            .policies
+            .iter()
+            .filter(|p| p.kind == PolicyKind::SocialInsurance)
+            .collect();
+        Self {
+            status,
+            retires,
+            minimum_wage: settings.minimum_wage,
+            limits: EntryLimits::from(settings),
+            si_months_before: si.iter().map(|p| months_between(p.from, p.to)).sum(),
+            si_first_month: si.iter().map(|p| p.from).min(),
+            disabled,
+        }
+    }
+}
+
+/// Months `from..=to`, none when `to` is before `from`.
+fn months_between(from: YearMonth, to: YearMonth) -> u32 {
+    let (f, t) = (from.first_day(), to.first_day());
+    let n = (t.year() - f.year()) * 12 + t.month() as i32 - f.month() as i32 + 1;
+    u32::try_from(n).unwrap_or(0)
+}
+
+/// R-POL-SI-2 (第(九)条): the subsidy is at most the share of the contributions actually
+/// paid, and runs at most `si_subsidy_years` years in all — or up to the retirement month
+/// for a person within five years of retirement at the first subsidised month. The years
+/// are counted as subsidised months across the ledger, so a gap does not use them up.
+fn check_si_limits(
+    from: YearMonth,
+    to: YearMonth,
+    amount: u32,
+    contributions: u32,
+    ctx: &EntryContext,
+    errors: &mut Errors,
+) {
+    let limits = ctx.limits;
+    let cap = limits.si_subsidy_share.of(contributions);
+    if amount > cap {
+        errors.push((
+            LedgerField::Amount,
+            format!(
+                "社会保险补贴不超过实际缴费的{}（实缴 {contributions} 元，最多 {cap} 元）（第(九)条）",
+                limits.si_subsidy_share
+            ),
+        ));
+    }
+    let first = ctx.si_first_month.map_or(from, |f| f.min(from));
+    let near_retirement = first
+        .first_day()
+        .checked_add_months(chrono::Months::new(NEAR_RETIREMENT_YEARS * 12))
+        .is_some_and(|five| ctx.retires <= five);
+    if near_retirement {
+        if to > YearMonth::of(ctx.retires) {
+            errors.push((
+                LedgerField::PolicyTo,
+                format!(
+                    "社会保险补贴最长至退休（{}）（第(九)条，距退休不足5年的可到退休）",
+                    YearMonth::of(ctx.retires).label()
+                ),
+            ));
+        }
+        return;
+    }
+    let allowed = limits.si_subsidy_years.saturating_mul(12);
+    let wanted = months_between(from, to);
+    if ctx.si_months_before + wanted > allowed {
+        errors.push((
+            LedgerField::PolicyTo,
+            format!(
+                "社会保险补贴累计不超过{}年（{allowed}个月）：此前已享受 {} 个月，本次最多 {} 个月（第(九)条）",
+                limits.si_subsidy_years,
+                ctx.si_months_before,
+                allowed.saturating_sub(ctx.si_months_before)
+            ),
+        ));
+    }
 }
 
 type Errors = Vec<(LedgerField, String)>;
@@ -489,6 +619,22 @@ pub fn check_entry(draft: &LedgerDraft, ctx: &EntryContext) -> Result<Entry, Err
                         Err(e) => errors.push((F::BenefitMonths, e)),
                     }
                 }
+                let contributions = match get(F::Contributions).trim() {
+                    "" => {
+                        errors.push((
+                            F::Contributions,
+                            "请填写补贴月份内实际缴纳的社会保险费（第(九)条 补贴以实缴为限）"
+                                .into(),
+                        ));
+                        None
+                    }
+                    _ => money(F::Contributions, &mut errors),
+                };
+                if let (Some(amount), Some(contributions)) = (amount, contributions)
+                    && from <= to
+                {
+                    check_si_limits(from, to, amount, contributions, ctx, &mut errors);
+                }
             }
             if let (Some(f), Some(t)) = (from, to)
                 && f > t
@@ -513,11 +659,58 @@ pub fn check_entry(draft: &LedgerDraft, ctx: &EntryContext) -> Result<Entry, Err
         }
         EntryKind::Dibao => {
             let on = date(F::DibaoOn, &mut errors);
+            let limits = ctx.limits;
             let kind = match pick_coded::<DibaoLink>(get(F::DibaoLink)) {
-                Some(DibaoLink::CostDeduction) => money(F::Deduction, &mut errors)
-                    .map(|monthly| DibaoKind::CostDeduction { monthly }),
+                Some(DibaoLink::CostDeduction) => {
+                    let cap = u64::from(limits.dibao_standard)
+                        * u64::from(limits.dibao_cost_deduction_percent)
+                        / 100;
+                    match money(F::Deduction, &mut errors) {
+                        Some(monthly) if u64::from(monthly) > cap => {
+                            errors.push((
+                                F::Deduction,
+                                format!(
+                                    "就业成本扣减不超过低保标准的{}%（每月 {cap} 元）（第(十二)条）",
+                                    limits.dibao_cost_deduction_percent
+                                ),
+                            ));
+                            None
+                        }
+                        m => m.map(|monthly| DibaoKind::CostDeduction { monthly }),
+                    }
+                }
                 Some(DibaoLink::GradualExit) => {
-                    date(F::GradualUntil, &mut errors).map(|until| DibaoKind::GradualExit { until })
+                    let years = if ctx.disabled {
+                        limits.dibao_exit_years_disabled
+                    } else {
+                        limits.dibao_exit_years
+                    };
+                    let until = date(F::GradualUntil, &mut errors);
+                    let longest = on.and_then(|on| {
+                        on.checked_add_months(chrono::Months::new(years.saturating_mul(12)))
+                    });
+                    match (until, longest) {
+                        (Some(until), Some(longest)) if until > longest => {
+                            errors.push((
+                                F::GradualUntil,
+                                format!(
+                                    "低保渐退期最长{years}年{}，至 {}（第(十二)条）",
+                                    if ctx.disabled {
+                                        "（残疾人员）"
+                                    } else {
+                                        ""
+                                    },
+                                    format_date(longest)
+                                ),
+                            ));
+                            None
+                        }
+                        (Some(until), _) if on.is_some_and(|on| until <= on) => {
+                            errors.push((F::GradualUntil, "渐退截止日期应晚于登记日期".into()));
+                            None
+                        }
+                        (until, _) => until.map(|until| DibaoKind::GradualExit { until }),
+                    }
                 }
                 None => {
                     errors.push((
@@ -577,11 +770,17 @@ mod tests {
     use super::*;
 
     fn ctx(status: RecognitionStatus) -> EntryContext {
-        EntryContext {
-            status,
-            retires: NaiveDate::from_ymd_opt(2040, 1, 1).unwrap(),
+        let settings = Settings {
             minimum_wage: 1850,
-        }
+            ..Settings::default()
+        };
+        EntryContext::new(
+            status,
+            NaiveDate::from_ymd_opt(2040, 1, 1).unwrap(),
+            &settings,
+            &Ledger::new(PersonId(1)),
+            false,
+        )
     }
 
     fn check(kind: EntryKind, texts: &[&str], ctx: &EntryContext) -> Result<Entry, Errors> {
@@ -621,6 +820,7 @@ mod tests {
                 "",
                 "2026-06",
                 "",
+                "6300",
             ],
             &c,
         )
@@ -639,6 +839,7 @@ mod tests {
                 "",
                 "2026-06",
                 "2026-04，2026-05",
+                "6300",
             ],
             &c,
         )
@@ -652,6 +853,131 @@ mod tests {
         )
         .unwrap_err();
         assert!(e[0].1.contains("社保卡或单位账户"), "{e:?}");
+    }
+
+    /// An SI subsidy of `amount` over `from..=to` of 2026, approved in June, on `paid`.
+    fn si(from: &str, to: &str, amount: &str, paid: &str) -> Vec<String> {
+        [
+            "3",
+            from,
+            to,
+            amount,
+            "362100000000000001",
+            "",
+            "2026-06",
+            "",
+            paid,
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    fn check_si(texts: &[String], ctx: &EntryContext) -> Result<Entry, Errors> {
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        check(EntryKind::Policy, &texts, ctx)
+    }
+
+    #[test]
+    fn finding_14_the_si_subsidy_is_at_most_two_thirds_of_contributions_paid() {
+        let c = ctx(RecognitionStatus::Recognised);
+        assert!(check_si(&si("2026-01", "2026-12", "4000", "6000"), &c).is_ok());
+        let e = check_si(&si("2026-01", "2026-12", "4001", "6000"), &c).unwrap_err();
+        assert_eq!(e[0].0, LedgerField::Amount);
+        assert!(e[0].1.contains("2/3") && e[0].1.contains("4000"), "{e:?}");
+        let e = check_si(&si("2026-01", "2026-12", "4000", ""), &c).unwrap_err();
+        assert_eq!(e[0].0, LedgerField::Contributions);
+        // Another policy needs no contributions.
+        assert!(
+            check(
+                EntryKind::Policy,
+                &["4", "2026-06", "2026-06", "800", "1", "", "", ""],
+                &c
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn finding_14_the_si_subsidy_runs_three_years_in_all() {
+        let settings = Settings::default();
+        let retires = NaiveDate::from_ymd_opt(2045, 1, 1).unwrap();
+        let mut ledger = Ledger::new(PersonId(1));
+        for year in ["2023", "2024", "2025"] {
+            let c = EntryContext::new(
+                RecognitionStatus::Recognised,
+                retires,
+                &settings,
+                &ledger,
+                false,
+            );
+            let mut texts = si(&format!("{year}-01"), &format!("{year}-12"), "100", "300");
+            texts[6] = format!("{year}-06");
+            ledger.add(check_si(&texts, &c).unwrap()).unwrap();
+        }
+        let c = EntryContext::new(
+            RecognitionStatus::Recognised,
+            retires,
+            &settings,
+            &ledger,
+            false,
+        );
+        assert_eq!(c.si_months_before, 36);
+        let e = check_si(&si("2026-01", "2026-03", "100", "300"), &c).unwrap_err();
+        assert_eq!(e[0].0, LedgerField::PolicyTo);
+        assert!(e[0].1.contains("3年") && e[0].1.contains("36"), "{e:?}");
+        // Within five years of retirement at the first month: up to retirement.
+        let near = NaiveDate::from_ymd_opt(2027, 7, 1).unwrap();
+        let c = EntryContext::new(
+            RecognitionStatus::Recognised,
+            near,
+            &settings,
+            &ledger,
+            false,
+        );
+        assert!(check_si(&si("2026-01", "2026-12", "100", "300"), &c).is_ok());
+        let mut after = si("2027-01", "2027-12", "100", "300");
+        after[6] = "2027-06".into();
+        let e = check_si(&after, &c).unwrap_err();
+        assert!(e[0].1.contains("退休"), "{e:?}");
+    }
+
+    #[test]
+    fn finding_14_dibao_deduction_and_gradual_exit_keep_to_the_settings() {
+        let c = ctx(RecognitionStatus::Recognised);
+        // 30% of the 900-yuan standard: 270.
+        assert!(check(EntryKind::Dibao, &["1", "2026-11-01", "270", "", ""], &c).is_ok());
+        let e = check(EntryKind::Dibao, &["1", "2026-11-01", "271", "", ""], &c).unwrap_err();
+        assert_eq!(e[0].0, LedgerField::Deduction);
+        assert!(e[0].1.contains("30%") && e[0].1.contains("270"), "{e:?}");
+        // Two years, three for a disabled person.
+        let e = check(
+            EntryKind::Dibao,
+            &["2", "2026-11-01", "", "2028-11-02", ""],
+            &c,
+        )
+        .unwrap_err();
+        assert_eq!(e[0].0, LedgerField::GradualUntil);
+        assert!(e[0].1.contains("2年"), "{e:?}");
+        let disabled = EntryContext {
+            disabled: true,
+            ..ctx(RecognitionStatus::Recognised)
+        };
+        assert!(
+            check(
+                EntryKind::Dibao,
+                &["2", "2026-11-01", "", "2029-11-01", ""],
+                &disabled
+            )
+            .is_ok()
+        );
+        assert!(
+            check(
+                EntryKind::Dibao,
+                &["2", "2026-11-01", "", "2029-11-02", ""],
+                &disabled
+            )
+            .is_err()
+        );
     }
 
     #[test]

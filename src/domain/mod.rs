@@ -20,6 +20,7 @@ pub mod intake;
 pub mod ledger;
 pub mod name_search;
 pub mod person;
+pub mod phone;
 pub mod policy;
 pub mod post;
 pub mod queue;

@@ -4,7 +4,10 @@
 //! candidate for the county to decide, like an exit.
 
 use super::case::RecognitionStatus;
+use super::category::Category;
 use super::followup::FollowUpAnswers;
+use super::id_number::{Sex, age_on};
+use super::settings::PostPriorityBands;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -109,6 +112,41 @@ pub fn check_placement(
     Ok(())
 }
 
+/// R-POST-1 (赣人社规〔2024〕6号): the placement priority band of a candidate, 1 (first)
+/// to 5, with the ages of bands 1 and 2 from the settings. `graduate` is a graduate
+/// within a year of graduating (band 4), which the ledger does not record itself.
+pub fn priority_band(
+    categories: &[Category],
+    birth: NaiveDate,
+    sex: Sex,
+    graduate: bool,
+    today: NaiveDate,
+    bands: &PostPriorityBands,
+) -> u8 {
+    let age = age_on(birth, today);
+    let (band1_age, band2_age) = match sex {
+        Sex::Female => (bands.band1_women, bands.band2_women),
+        Sex::Male => (bands.band1_men, bands.band2_men),
+    };
+    let has = |wanted: &[Category]| categories.iter().any(|c| wanted.contains(c));
+    if has(&[
+        Category::ZeroEmploymentMember,
+        Category::Dibao,
+        Category::Disabled,
+    ]) || age >= band1_age
+    {
+        1
+    } else if has(&[Category::LandLost, Category::RetiredFisher]) || age >= band2_age {
+        2
+    } else if has(&[Category::PovertyAlleviated]) {
+        3
+    } else if graduate {
+        4
+    } else {
+        5
+    }
+}
+
 /// What ends a placement now, from the latest follow-ups and the person's state: `line`
 /// is the poverty-monitoring line (yuan a year) for rural part-time posts.
 pub fn post_exit_triggers(
@@ -185,6 +223,37 @@ mod tests {
             check_placement(RecognitionStatus::Recognised, &rich, retires, 1850)
                 .unwrap_err()
                 .contains("70%")
+        );
+    }
+
+    #[test]
+    fn finding_14_post_priority_bands_follow_the_settings() {
+        let b = crate::domain::Settings::default().post_priority_bands;
+        let today = d(2026, 11, 16);
+        let band = |cats: &[Category], born: i32, sex, graduate| {
+            priority_band(cats, d(born, 1, 1), sex, graduate, today, &b)
+        };
+        assert_eq!(band(&[Category::Dibao], 1996, Sex::Male, false), 1);
+        assert_eq!(band(&[], 1981, Sex::Female, false), 1); // 45
+        assert_eq!(band(&[], 1982, Sex::Female, false), 2); // 44
+        assert_eq!(band(&[], 1971, Sex::Male, false), 1); // 55
+        assert_eq!(band(&[], 1976, Sex::Male, false), 2); // 50
+        assert_eq!(band(&[Category::RetiredFisher], 1990, Sex::Male, false), 2);
+        assert_eq!(
+            band(&[Category::PovertyAlleviated], 1990, Sex::Male, false),
+            3
+        );
+        assert_eq!(band(&[], 2003, Sex::Female, true), 4);
+        assert_eq!(band(&[Category::Other], 1990, Sex::Male, false), 5);
+        // A county that moves band 1 to 50/60 moves the 55-year-old man to band 2.
+        let later = PostPriorityBands {
+            band1_women: 50,
+            band1_men: 60,
+            ..b
+        };
+        assert_eq!(
+            priority_band(&[], d(1971, 1, 1), Sex::Male, false, today, &later),
+            2
         );
     }
 

@@ -78,6 +78,14 @@ pub struct Rules<'a> {
     pub notice_working_days: u32,
 }
 
+impl Notice {
+    /// The first day the county may recognise after this notice (第(二)条): the first working
+    /// day after its last, so never a holiday; this is the day the screens name.
+    pub fn recognisable_from(&self, calendar: &Calendar) -> NaiveDate {
+        calendar.next_working_day(self.ends)
+    }
+}
+
 impl AssistanceCase {
     /// The latest notice published on this case.
     pub fn notice(&self) -> Option<Notice> {
@@ -210,13 +218,13 @@ impl AssistanceCase {
                 }
             }
             (Step::CloseNotice, S::InNotice) => {
-                self.notice_may_close(today)?;
+                self.notice_may_close(rules)?;
                 self.status = S::AwaitingRecognition;
                 CaseEventKind::NoticeClosed
             }
             (Step::Recognise { tier }, S::AwaitingRecognition | S::InNotice) if county => {
                 if self.status == S::InNotice {
-                    self.notice_may_close(today)?;
+                    self.notice_may_close(rules)?;
                     self.events.push(CaseEvent {
                         date: today,
                         kind: CaseEventKind::NoticeClosed,
@@ -260,19 +268,15 @@ impl AssistanceCase {
         Ok(())
     }
 
-    fn notice_may_close(&self, today: NaiveDate) -> Result<(), String> {
+    fn notice_may_close(&self, rules: &Rules) -> Result<(), String> {
         let Some(notice) = self.notice() else {
             return Err("此案件没有公示记录".into());
         };
-        if today <= notice.ends {
+        if rules.today <= notice.ends {
             return Err(format!(
                 "公示期至 {} 结束（{} 起可认定），公示期间不能认定",
                 notice.ends.format("%Y-%m-%d"),
-                notice
-                    .ends
-                    .succ_opt()
-                    .unwrap_or(notice.ends)
-                    .format("%Y-%m-%d")
+                notice.recognisable_from(rules.calendar).format("%Y-%m-%d")
             ));
         }
         match self.open_objections() {

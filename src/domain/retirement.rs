@@ -115,6 +115,10 @@ pub fn is_working_age(
     age_on(birth, day) >= 16 && day < retirement_date(birth, sex, class)
 }
 
+/// 不足5年: how near retirement counts as near, for the tier Ⅰ rule, the post term and the
+/// SI subsidy's term (R-POST-2, R-POL-SI-2); a national rule, not a county's number.
+pub const NEAR_RETIREMENT_YEARS: u32 = 5;
+
 /// Less than `years` years before the statutory retirement date on `day` (距法定退休年龄
 /// 不足N年), and not yet retired: someone with exactly `years` years left is not within.
 /// Used for the tier Ⅰ rule and for how long a public-welfare post or a social insurance

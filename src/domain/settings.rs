@@ -40,6 +40,63 @@ pub struct Settings {
     pub monitoring_line: u32,
     /// How many follow-ups in a row the exit rules look at (R-EXIT-1).
     pub exit_rules: super::exit::ExitRules,
+    /// Days into the next month during which the previous month's follow-up can still be
+    /// entered (R-FOLLOW-1): a visit on the 30th entered on the 2nd.
+    pub late_entry_days: u32,
+    /// Days from a zero-employment household's recognition to its clearance (R-ZERO-2).
+    pub zero_clearance_days: u32,
+    /// R-POL-SI-2: the flexible-employment SI subsidy is at most this share of the
+    /// contributions actually paid (2/3).
+    pub si_subsidy_share: Share,
+    /// R-POL-SI-2: the subsidy runs at most this many years (36 months in all), or up to
+    /// retirement for a person within five years of it at the first approval.
+    pub si_subsidy_years: u32,
+    /// The local monthly dibao standard in yuan, the base of the employment-cost
+    /// deduction (R-DIBAO-1). A county's figure; this default is a placeholder to be set.
+    pub dibao_standard: u32,
+    /// R-DIBAO-1: employment costs deducted, as a percentage of the dibao standard (30).
+    pub dibao_cost_deduction_percent: u32,
+    /// R-DIBAO-1: years of gradual exit (渐退) for a household placed in work (2).
+    pub dibao_exit_years: u32,
+    /// R-DIBAO-1: years of gradual exit when the person is disabled (3).
+    pub dibao_exit_years_disabled: u32,
+    /// R-POST-1: the ages of the post placement priority bands.
+    pub post_priority_bands: PostPriorityBands,
+}
+
+/// A share as a fraction of whole numbers, so a stored or sent setting is exact (2/3 is
+/// no decimal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    pub numerator: u32,
+    pub denominator: u32,
+}
+
+impl Share {
+    /// `amount` × this share, rounded down to whole yuan.
+    pub fn of(self, amount: u32) -> u32 {
+        let whole =
+            u64::from(amount) * u64::from(self.numerator) / u64::from(self.denominator.max(1));
+        u32::try_from(whole).unwrap_or(u32::MAX)
+    }
+}
+
+impl std::fmt::Display for Share {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.numerator, self.denominator)
+    }
+}
+
+/// R-POST-1, 赣人社规〔2024〕6号: the ages that place a person in the first two of the five
+/// priority bands (1: zero-employment household members, dibao, disabled, women 45+ and
+/// men 55+; 2: land-lost, retired fishers, women 40–45, men 50–55; 3: other able
+/// poverty-alleviated labour; 4: graduates within a year; 5: others).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPriorityBands {
+    pub band1_women: u32,
+    pub band1_men: u32,
+    pub band2_women: u32,
+    pub band2_men: u32,
 }
 
 impl Default for Settings {
@@ -70,6 +127,24 @@ impl Default for Settings {
             // A county's yearly figure; this default is a placeholder to be set.
             monitoring_line: 7600,
             exit_rules: super::exit::ExitRules::default(),
+            late_entry_days: 5,
+            zero_clearance_days: 30,
+            si_subsidy_share: Share {
+                numerator: 2,
+                denominator: 3,
+            },
+            si_subsidy_years: 3,
+            // Jiangxi's urban dibao standards run near 900 yuan a month (2024); set yours.
+            dibao_standard: 900,
+            dibao_cost_deduction_percent: 30,
+            dibao_exit_years: 2,
+            dibao_exit_years_disabled: 3,
+            post_priority_bands: PostPriorityBands {
+                band1_women: 45,
+                band1_men: 55,
+                band2_women: 40,
+                band2_men: 50,
+            },
         }
     }
 }
@@ -97,6 +172,42 @@ pub enum SettingsError {
     /// 第(五)条: as [`SettingsError::ExitStableFollowups`], for unwillingness to work.
     #[error("退出规则的连续回访次数应为 1 至 12，而不是 {0}（第(五)条 退出）")]
     ExitUnwillingFollowups(usize),
+    /// 第(五)条: a month is due by its last day; "due soon" starts within it.
+    #[error("“即将到期”的起始日应为每月 1 至 28 日，而不是 {0}（第(五)条 每月跟踪回访）")]
+    DueSoonDay(u32),
+    /// 第(五)条: a month's follow-up is entered in that month, or in the first days after.
+    #[error("补录上月回访的天数应为 0 至 10 天，而不是 {0}（第(五)条 每月跟踪回访）")]
+    LateEntryDays(u32),
+    /// 第(四)条: zero-employment households are cleared promptly (动态清零).
+    #[error("零就业家庭清零期限应为 1 至 92 天，而不是 {0}（第(四)条 动态清零）")]
+    ZeroClearanceDays(u32),
+    /// 第(一)条: "4050" is women from about forty and men from about fifty.
+    #[error("“4050”年龄应为女 30 至 55 岁、男 40 至 60 岁，而不是女 {women}、男 {men}（第(一)条）")]
+    Age4050 { women: u32, men: u32 },
+    /// 第(一)条: unemployed some months in a row, within two years.
+    #[error("“4050”连续失业月数应为 1 至 24，而不是 {0}（第(一)条）")]
+    Months4050(u32),
+    /// 第(九)条: the subsidy is a part of what was paid, never more.
+    #[error("社会保险补贴比例应大于 0 且不超过 1，而不是 {0}（第(九)条 社会保险补贴）")]
+    SiSubsidyShare(Share),
+    /// 第(九)条: the subsidy runs for some years, not indefinitely.
+    #[error("社会保险补贴期限应为 1 至 5 年，而不是 {0}（第(九)条 社会保险补贴）")]
+    SiSubsidyYears(u32),
+    /// 第(十二)条: the dibao standard is a monthly amount per person.
+    #[error("低保标准应为每月 100 至 5000 元，而不是 {0}（第(十二)条 低保联动）")]
+    DibaoStandard(u32),
+    /// 第(十二)条: the deduction is a part of the standard.
+    #[error("就业成本扣减比例应为 0 至 100%，而不是 {0}%（第(十二)条 低保联动）")]
+    DibaoCostDeduction(u32),
+    /// 第(十二)条: gradual exit runs for some years.
+    #[error("低保渐退期应为 1 至 5 年，而不是 {0}（第(十二)条 低保渐退）")]
+    DibaoExitYears(u32),
+    /// 第(十一)条: band 1's ages are above band 2's, both within working age.
+    #[error(
+        "公益性岗位优先安置年龄应为一档高于二档、均在 16 至 65 岁之间，而不是一档女 {}、男 {}，二档女 {}、男 {}（第(十一)条）",
+        .0.band1_women, .0.band1_men, .0.band2_women, .0.band2_men
+    )]
+    PostPriorityBands(PostPriorityBands),
 }
 
 impl Settings {
@@ -128,6 +239,57 @@ impl Settings {
             return Err(SettingsError::ExitUnwillingFollowups(
                 exits.unwilling_followups,
             ));
+        }
+        if !(1..=28).contains(&self.due_soon_day) {
+            return Err(SettingsError::DueSoonDay(self.due_soon_day));
+        }
+        if self.late_entry_days > 10 {
+            return Err(SettingsError::LateEntryDays(self.late_entry_days));
+        }
+        if !(1..=92).contains(&self.zero_clearance_days) {
+            return Err(SettingsError::ZeroClearanceDays(self.zero_clearance_days));
+        }
+        if !(30..=55).contains(&self.age_4050_women) || !(40..=60).contains(&self.age_4050_men) {
+            return Err(SettingsError::Age4050 {
+                women: self.age_4050_women,
+                men: self.age_4050_men,
+            });
+        }
+        if !(1..=24).contains(&self.months_4050) {
+            return Err(SettingsError::Months4050(self.months_4050));
+        }
+        let share = self.si_subsidy_share;
+        if share.numerator == 0 || share.numerator > share.denominator || share.denominator > 100 {
+            return Err(SettingsError::SiSubsidyShare(share));
+        }
+        if !(1..=5).contains(&self.si_subsidy_years) {
+            return Err(SettingsError::SiSubsidyYears(self.si_subsidy_years));
+        }
+        if !(100..=5000).contains(&self.dibao_standard) {
+            return Err(SettingsError::DibaoStandard(self.dibao_standard));
+        }
+        if self.dibao_cost_deduction_percent > 100 {
+            return Err(SettingsError::DibaoCostDeduction(
+                self.dibao_cost_deduction_percent,
+            ));
+        }
+        for years in [self.dibao_exit_years, self.dibao_exit_years_disabled] {
+            if !(1..=5).contains(&years) {
+                return Err(SettingsError::DibaoExitYears(years));
+            }
+        }
+        let bands = self.post_priority_bands;
+        let ages = [
+            bands.band1_women,
+            bands.band1_men,
+            bands.band2_women,
+            bands.band2_men,
+        ];
+        if ages.iter().any(|a| !(16..=65).contains(a))
+            || bands.band2_women >= bands.band1_women
+            || bands.band2_men >= bands.band1_men
+        {
+            return Err(SettingsError::PostPriorityBands(bands));
         }
         Ok(())
     }
@@ -175,6 +337,125 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(s.check(), Err(SettingsError::MinimumWage(200)));
+    }
+
+    #[test]
+    fn finding_14_every_number_of_the_domain_table_has_its_default() {
+        let s = Settings::default();
+        assert_eq!(
+            (s.due_soon_day, s.late_entry_days, s.zero_clearance_days),
+            (20, 5, 30)
+        );
+        assert_eq!(
+            (s.age_4050_women, s.age_4050_men, s.months_4050),
+            (40, 50, 6)
+        );
+        assert_eq!(s.si_subsidy_share.to_string(), "2/3");
+        assert_eq!(s.si_subsidy_share.of(3000), 2000);
+        assert_eq!(s.si_subsidy_share.of(100), 66);
+        assert_eq!(s.si_subsidy_years, 3);
+        assert_eq!(s.dibao_cost_deduction_percent, 30);
+        assert_eq!((s.dibao_exit_years, s.dibao_exit_years_disabled), (2, 3));
+        let b = s.post_priority_bands;
+        assert_eq!(
+            (b.band1_women, b.band1_men, b.band2_women, b.band2_men),
+            (45, 55, 40, 50)
+        );
+    }
+
+    #[test]
+    fn finding_14_each_new_setting_is_held_to_its_paragraph() {
+        let cases: Vec<(Settings, &str)> = vec![
+            (
+                Settings {
+                    due_soon_day: 31,
+                    ..Settings::default()
+                },
+                "第(五)条",
+            ),
+            (
+                Settings {
+                    late_entry_days: 20,
+                    ..Settings::default()
+                },
+                "第(五)条",
+            ),
+            (
+                Settings {
+                    zero_clearance_days: 0,
+                    ..Settings::default()
+                },
+                "第(四)条",
+            ),
+            (
+                Settings {
+                    age_4050_women: 20,
+                    ..Settings::default()
+                },
+                "第(一)条",
+            ),
+            (
+                Settings {
+                    months_4050: 0,
+                    ..Settings::default()
+                },
+                "第(一)条",
+            ),
+            (
+                Settings {
+                    si_subsidy_share: Share {
+                        numerator: 4,
+                        denominator: 3,
+                    },
+                    ..Settings::default()
+                },
+                "第(九)条",
+            ),
+            (
+                Settings {
+                    si_subsidy_years: 0,
+                    ..Settings::default()
+                },
+                "第(九)条",
+            ),
+            (
+                Settings {
+                    dibao_standard: 5,
+                    ..Settings::default()
+                },
+                "第(十二)条",
+            ),
+            (
+                Settings {
+                    dibao_cost_deduction_percent: 130,
+                    ..Settings::default()
+                },
+                "第(十二)条",
+            ),
+            (
+                Settings {
+                    dibao_exit_years_disabled: 9,
+                    ..Settings::default()
+                },
+                "第(十二)条",
+            ),
+            (
+                Settings {
+                    post_priority_bands: PostPriorityBands {
+                        band1_women: 40,
+                        band1_men: 55,
+                        band2_women: 45,
+                        band2_men: 50,
+                    },
+                    ..Settings::default()
+                },
+                "第(十一)条",
+            ),
+        ];
+        for (s, paragraph) in cases {
+            let e = s.check().unwrap_err().to_string();
+            assert!(e.contains(paragraph), "{e}");
+        }
     }
 
     #[test]

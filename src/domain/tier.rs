@@ -1,6 +1,7 @@
 //! 第(四)条 分级帮扶: tiered assistance, levels Ⅰ, Ⅱ, Ⅲ. Written 一级/二级/三级 on screen,
 //! because Ⅰ Ⅱ Ⅲ are of ambiguous width in Chinese-locale consoles.
 
+use super::category::Category;
 use super::settings::Settings;
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -38,9 +39,107 @@ impl Tier {
     }
 }
 
+/// What the default tier rule looks at: the person's categories (recorded and derived),
+/// whether they are in work, and whether they are within five years of retirement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TierFacts {
+    pub categories: Vec<Category>,
+    pub in_work: bool,
+    /// 距法定退休年龄不足5年 ([`super::retirement::within_years_of_retirement`]).
+    pub near_retirement: bool,
+}
+
+/// 第(四)条 分级帮扶, the default rule (DOMAIN.md, tiers Ⅰ/Ⅱ/Ⅲ): 三级 for a person in
+/// work, being kept stable; 一级 for one out of work who is a zero-employment household
+/// member, on dibao, disabled, or within five years of retirement; 二级 for everyone else
+/// out of work. A suggestion: the county may take another tier, recorded with a reason.
+pub fn suggested_tier(facts: &TierFacts) -> Tier {
+    if facts.in_work {
+        return Tier::Three;
+    }
+    let priority = facts.categories.iter().any(|c| {
+        matches!(
+            c,
+            Category::ZeroEmploymentMember | Category::Dibao | Category::Disabled
+        )
+    });
+    if priority || facts.near_retirement {
+        Tier::One
+    } else {
+        Tier::Two
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn facts(categories: &[Category], in_work: bool, near_retirement: bool) -> TierFacts {
+        TierFacts {
+            categories: categories.to_vec(),
+            in_work,
+            near_retirement,
+        }
+    }
+
+    #[test]
+    fn finding_12_zero_employment_dibao_and_disabled_out_of_work_are_tier_one() {
+        for c in [
+            Category::ZeroEmploymentMember,
+            Category::Dibao,
+            Category::Disabled,
+        ] {
+            assert_eq!(
+                suggested_tier(&facts(&[c], false, false)),
+                Tier::One,
+                "{c:?}"
+            );
+            assert_eq!(
+                suggested_tier(&facts(&[Category::LandLost, c], false, false)),
+                Tier::One
+            );
+        }
+    }
+
+    #[test]
+    fn finding_12_near_retirement_and_out_of_work_is_tier_one() {
+        assert_eq!(
+            suggested_tier(&facts(&[Category::Age4050], false, true)),
+            Tier::One
+        );
+        assert_eq!(suggested_tier(&facts(&[], false, true)), Tier::One);
+    }
+
+    #[test]
+    fn finding_12_anyone_in_work_is_tier_three() {
+        assert_eq!(
+            suggested_tier(&facts(&[Category::Dibao, Category::Disabled], true, true)),
+            Tier::Three
+        );
+        assert_eq!(
+            suggested_tier(&facts(&[Category::Age4050], true, false)),
+            Tier::Three
+        );
+    }
+
+    #[test]
+    fn finding_12_others_out_of_work_are_tier_two() {
+        for c in [
+            Category::LandLost,
+            Category::PovertyAlleviated,
+            Category::RelapseMonitored,
+            Category::RetiredFisher,
+            Category::Age4050,
+            Category::Other,
+        ] {
+            assert_eq!(
+                suggested_tier(&facts(&[c], false, false)),
+                Tier::Two,
+                "{c:?}"
+            );
+        }
+        assert_eq!(suggested_tier(&facts(&[], false, false)), Tier::Two);
+    }
 
     #[test]
     fn tier_one_is_contacted_every_two_weeks_and_others_monthly() {

@@ -13,8 +13,11 @@ use std::io::{self, Read, Write};
 /// Bumped whenever `Request`, `Reply` or `ServiceError` change shape or meaning, or the
 /// exchange on the socket does. 3: the server may answer (a refusal) before it has read a
 /// request. 4: `Reply.seq` is the data sequence, no longer the audit head (same shape; an
-/// older client comparing it with audit numbers would misread it).
-pub const PROTOCOL_VERSION: u16 = 6;
+/// older client comparing it with audit numbers would misread it). 5: ledger entries as a
+/// typed draft. 6: `Exits` asks for a window of the list. 7: `Settings` (in `Overview`)
+/// carries every number of DOMAIN.md's table and the shipped holidays; `ReviewView` the
+/// first day recognition is allowed and the suggested tier.
+pub const PROTOCOL_VERSION: u16 = 7;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.
 pub const MAX_REQUEST: usize = 1024 * 1024;

@@ -71,21 +71,25 @@ impl Service {
                 "此人没有援助申请；公益性岗位只安置已认定的就业困难人员".into(),
             ));
         }
-        let ctx = EntryContext {
-            status: summary
-                .as_ref()
-                .map(|s| s.status)
-                .unwrap_or(crate::domain::RecognitionStatus::Rejected),
-            retires: retirement_date(p.birth_date(), p.id_number.sex(), p.former_class),
-            minimum_wage: self.settings.minimum_wage,
-        };
-        let entry = check_entry(entry, &ctx).map_err(ServiceError::InvalidEntry)?;
         let mut ledger = self.db()?.ledger(person)?;
         if ledger.rev != rev {
             return Err(ServiceError::Conflict(
                 "此人的台账刚被他人修改，请重新打开后再填写".into(),
             ));
         }
+        let ctx = EntryContext::new(
+            summary
+                .as_ref()
+                .map(|s| s.status)
+                .unwrap_or(crate::domain::RecognitionStatus::Rejected),
+            retirement_date(p.birth_date(), p.id_number.sex(), p.former_class),
+            &self.settings,
+            &ledger,
+            p.categories
+                .iter()
+                .any(|c| c.category == crate::domain::Category::Disabled),
+        );
+        let entry = check_entry(entry, &ctx).map_err(ServiceError::InvalidEntry)?;
         ledger.add(entry).map_err(ServiceError::Refused)?;
         let target = format!("{} {}", p.name, p.id_number.masked());
         self.db()?

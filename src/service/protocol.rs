@@ -390,6 +390,11 @@ pub struct ReviewView {
     pub applied_on: NaiveDate,
     /// Published, and the last day it runs.
     pub notice: Option<(NaiveDate, NaiveDate)>,
+    /// The first day recognition is allowed after the notice: the next working day on
+    /// the county's calendar, never a holiday (第(二)条). The screen names this day.
+    pub recognisable_from: Option<NaiveDate>,
+    /// The default rule's tier for this person today (第(四)条, [`crate::domain::tier::suggested_tier`]).
+    pub suggested_tier: Tier,
     pub objections: Vec<ObjectionView>,
     /// Oldest first.
     pub history: Vec<TimelineEntry>,

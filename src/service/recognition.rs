@@ -8,10 +8,14 @@ use super::{
 use crate::domain::household::{HouseholdEventKind, is_zero_employment};
 use crate::domain::intake::{HouseholdChoice, IntakeAnswers, IntakeDraft, IntakeField};
 use crate::domain::recognition::{Rules, Step};
+use crate::domain::retirement::{
+    FormerRetirementClass, NEAR_RETIREMENT_YEARS, within_years_of_retirement,
+};
 use crate::domain::text::mask_name;
+use crate::domain::tier::{TierFacts, suggested_tier};
 use crate::domain::{
-    AssistanceCase, CaseEvent, CaseEventKind, CaseId, Household, HouseholdId, Person, PersonId,
-    RecognitionStatus, Tier, TownshipCode, YearMonth,
+    AssistanceCase, CaseEvent, CaseEventKind, CaseId, CaseSummary, Household, HouseholdId, Person,
+    PersonId, RecognitionStatus, Tier, TownshipCode, YearMonth,
 };
 use crate::store::{County, HouseholdPlan, Registration, StoreError};
 use chrono::NaiveDate;
@@ -417,6 +421,10 @@ impl Service {
             categories: summary.categories(today, &self.settings),
             applied_on: c.applied_on,
             notice: c.notice().map(|n| (n.published, n.ends)),
+            recognisable_from: c
+                .notice()
+                .map(|n| n.recognisable_from(&self.settings.calendar)),
+            suggested_tier: self.suggested_tier(&summary, today)?,
             objections: c
                 .objections()
                 .into_iter()
@@ -435,6 +443,27 @@ impl Service {
                 .collect(),
             today,
         })
+    }
+
+    /// The default tier rule on the person's facts today (第(四)条).
+    fn suggested_tier(&self, summary: &CaseSummary, today: NaiveDate) -> Result<Tier> {
+        let former_class = self
+            .db()?
+            .person(summary.person)?
+            .map(|p| p.former_class)
+            .unwrap_or(FormerRetirementClass::Fifty);
+        let facts = TierFacts {
+            categories: summary.categories(today, &self.settings),
+            in_work: summary.work_status.is_in_work(),
+            near_retirement: within_years_of_retirement(
+                summary.id_number.birth_date(),
+                summary.id_number.sex(),
+                former_class,
+                today,
+                NEAR_RETIREMENT_YEARS,
+            ),
+        };
+        Ok(suggested_tier(&facts))
     }
 
     pub(super) fn step(

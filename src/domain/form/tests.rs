@@ -156,11 +156,18 @@ fn one_thousand_five_hundred_with_a_comma_is_a_wage_and_a_subsidy_alike() {
         EntryKind::Dibao,
         &["1", "2026-11-01", "1,500", "", "通勤费用"],
     );
-    let ctx = EntryContext {
-        status: RecognitionStatus::Recognised,
-        retires: d(2040, 1, 1),
-        minimum_wage: 1850,
+    // A standard high enough that 1,500 yuan of costs may be deducted.
+    let settings = crate::domain::Settings {
+        dibao_standard: 5000,
+        ..crate::domain::Settings::default()
     };
+    let ctx = EntryContext::new(
+        RecognitionStatus::Recognised,
+        d(2040, 1, 1),
+        &settings,
+        &crate::domain::ledger::Ledger::new(crate::domain::PersonId(1)),
+        false,
+    );
     let Entry::Dibao(dibao) = check_entry(&entry, &ctx).unwrap() else {
         panic!("a dibao entry");
     };

@@ -176,17 +176,23 @@ fn finding_7_a_cut_paste_says_so_and_an_id_number_is_never_cut() {
     use crate::domain::intake::{IntakeDraft, IntakeField};
     let today = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
     let mut f = FormState::new(IntakeDraft::blank(today, None), IntakeField::IdNumber);
-    let why = f.paste("3607311983050412431");
-    assert_eq!(
-        why.as_deref(),
-        Some("身份证号最多 18 位，粘贴的内容有 19 位，未填入")
-    );
+    // 19 digits go in whole, for the check to name ("应为18位"); nothing is cut to a
+    // plausible 18-digit number of somebody else.
+    assert_eq!(f.paste("3607311983050412431"), None);
+    assert_eq!(f.draft.text(IntakeField::IdNumber), "3607311983050412431");
+    f.edit(InputRequest::GoToStart);
+    for _ in 0..19 {
+        f.edit(InputRequest::DeleteNextChar);
+    }
+    // Beyond what the field holds at all, the paste is refused whole.
+    let far_too_long = "3".repeat(30);
+    let why = f.paste(&far_too_long).unwrap_or_default();
+    assert!(why.ends_with("粘贴的内容有 30 位，未填入"), "{why}");
     assert_eq!(
         f.draft.text(IntakeField::IdNumber),
         "",
         "nothing half-typed"
     );
-    assert_eq!(f.paste("360731198305041243"), None);
     f.focus_on(IntakeField::Name);
     let long = "赖".repeat(500);
     let why = f.paste(&long).unwrap_or_default();
