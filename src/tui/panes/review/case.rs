@@ -293,7 +293,11 @@ impl ReviewCase {
                     "公示：{} 至 {}，公示期间不能认定，{} 起可认定",
                     from.format("%m-%d"),
                     to.format("%m-%d"),
-                    to.succ_opt().unwrap_or(to).format("%m-%d")
+                    // The next working day, which the service works out from the
+                    // holiday calendar: never a holiday.
+                    v.recognisable_from
+                        .unwrap_or_else(|| to.succ_opt().unwrap_or(to))
+                        .format("%m-%d")
                 ),
                 theme.warn(),
             ),
