@@ -43,8 +43,7 @@ pub struct Status {
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
-/// How long typing must pause before a form is kept as a draft.
-pub const DRAFT_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(1000);
+pub use super::panes::DRAFT_DEBOUNCE;
 
 pub struct App {
     link: Link,

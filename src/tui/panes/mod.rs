@@ -30,6 +30,10 @@ use crate::service::{Overview, Request, Response, ServiceError};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+/// How long typing must pause before a form is kept as a draft: a killed process or a
+/// dropped link loses at most that much typing.
+pub const DRAFT_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(1000);
+
 /// What every pane may read while it works: who is signed in and today's date (the
 /// overview), the theme, and how many list rows fit on screen.
 pub struct Env<'a> {

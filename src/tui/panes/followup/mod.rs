@@ -3,12 +3,11 @@
 //! two versions side by side to choose from field by field. A form left unsaved is kept as
 //! a draft before the pane closes; if it cannot be kept, the pane stays open.
 
-use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
+use super::{DRAFT_DEBOUNCE, Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
 use crate::domain::CaseId;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::service::{FormView, Request, Response, Saved, ServiceError};
 use crate::tui::action::Action;
-use crate::tui::app::DRAFT_DEBOUNCE;
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -3,11 +3,10 @@
 //! can serve someone else and come back to it; it closes for good when the person is
 //! registered.
 
-use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
+use super::{DRAFT_DEBOUNCE, Effect, Env, Notice, Pane, PaneKind, StatusKind, say};
 use crate::domain::intake::IntakeDraft;
 use crate::service::{Registered, Request, Response, ServiceError};
 use crate::tui::action::Action;
-use crate::tui::app::DRAFT_DEBOUNCE;
 use crate::tui::keymap::Context;
 use chrono::NaiveDate;
 use ratatui::Frame;
