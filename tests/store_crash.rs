@@ -59,6 +59,18 @@ fn child(dir: &str) {
     std::thread::sleep(std::time::Duration::from_secs(120));
 }
 
+/// This test binary run again as the child of test `name`, saving into `dir` until killed;
+/// its stdout says what it saved.
+fn spawn_child(name: &str, env: &str, dir: &std::path::Path) -> std::process::Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(env, dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn followup_saved_then_sigkill_is_there_on_restart() {
     if let Ok(dir) = std::env::var(CHILD_ENV) {
@@ -67,18 +79,11 @@ fn followup_saved_then_sigkill_is_there_on_restart() {
     }
     let dir = tempfile::tempdir().unwrap();
     drop(common::demo_store(dir.path(), 20, today()));
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "followup_saved_then_sigkill_is_there_on_restart",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_child(
+        "followup_saved_then_sigkill_is_there_on_restart",
+        CHILD_ENV,
+        dir.path(),
+    );
     let stdout = child.stdout.take().unwrap();
     let mut case = None;
     for line in BufReader::new(stdout).lines() {
@@ -179,18 +184,11 @@ fn concurrent_saves_killed_mid_flight_keep_every_acknowledged_one() {
     }
     let dir = tempfile::tempdir().unwrap();
     drop(common::demo_store(dir.path(), 20, today()));
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "concurrent_saves_killed_mid_flight_keep_every_acknowledged_one",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CONCURRENT_CHILD_ENV, dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_child(
+        "concurrent_saves_killed_mid_flight_keep_every_acknowledged_one",
+        CONCURRENT_CHILD_ENV,
+        dir.path(),
+    );
     let stdout = child.stdout.take().unwrap();
     let mut acknowledged = Vec::new();
     for line in BufReader::new(stdout).lines() {
