@@ -1,5 +1,6 @@
 //! 第(五)条 每月跟踪回访 (R-FOLLOW-1): whether a recognised person's follow-up for this month
-//! is done, due, or overdue because last month went without one.
+//! is done, due, due soon (the month nears its end without one), or overdue because last
+//! month went without one.
 
 use super::year_month::YearMonth;
 use chrono::NaiveDate;
@@ -9,6 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DueStatus {
     Overdue,
+    /// 即将到期: this month has no follow-up yet and its `due_soon_day` has come.
+    DueSoon,
     Due,
     Done,
 }
@@ -17,6 +20,7 @@ impl DueStatus {
     pub fn label(self) -> &'static str {
         match self {
             DueStatus::Overdue => "逾期",
+            DueStatus::DueSoon => "即将到期",
             DueStatus::Due => "待访",
             DueStatus::Done => "已访",
         }
@@ -24,7 +28,8 @@ impl DueStatus {
 }
 
 /// 已访 when this month has a follow-up; otherwise 逾期 when last month had none although
-/// the person was already recognised by its last day; otherwise 待访.
+/// the person was already recognised by its last day; otherwise 待访, or 即将到期 from the
+/// month's `due_soon_day` on.
 ///
 /// A tier contacted more often than monthly (R-TIER-1) is 待访 again once its interval has
 /// passed since the last contact, even within a month already covered.
@@ -33,8 +38,10 @@ pub fn followup_due(
     covered: &[YearMonth],
     last_contact: Option<NaiveDate>,
     interval_days: Option<u32>,
+    due_soon_day: u32,
     today: NaiveDate,
 ) -> DueStatus {
+    use chrono::Datelike;
     let this_month = YearMonth::of(today);
     let last_month = this_month.prev();
     let interval_passed = match (interval_days, last_contact) {
@@ -47,6 +54,8 @@ pub fn followup_due(
         DueStatus::Due
     } else if recognised_on <= last_month.last_day() && !covered.contains(&last_month) {
         DueStatus::Overdue
+    } else if today.day() >= due_soon_day {
+        DueStatus::DueSoon
     } else {
         DueStatus::Due
     }
@@ -65,9 +74,48 @@ mod tests {
     }
 
     #[test]
+    fn an_uncovered_month_is_due_soon_from_its_due_soon_day() {
+        let covered = [ym(2026, 10)];
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &covered, None, None, 20, d(2026, 11, 19)),
+            DueStatus::Due
+        );
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &covered, None, None, 20, d(2026, 11, 20)),
+            DueStatus::DueSoon
+        );
+        // Covered this month: done, or due again by the tier's interval, never "soon".
+        let covered = [ym(2026, 10), ym(2026, 11)];
+        let last = Some(d(2026, 11, 2));
+        assert_eq!(
+            followup_due(d(2025, 1, 1), &covered, last, Some(14), 20, d(2026, 11, 25)),
+            DueStatus::Due
+        );
+        // Overdue stays overdue.
+        assert_eq!(
+            followup_due(
+                d(2025, 1, 1),
+                &[ym(2026, 9)],
+                None,
+                None,
+                20,
+                d(2026, 11, 25)
+            ),
+            DueStatus::Overdue
+        );
+    }
+
+    #[test]
     fn covered_this_month_is_done_even_if_last_month_was_missed() {
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2026, 11)], None, None, d(2026, 11, 3)),
+            followup_due(
+                d(2025, 1, 1),
+                &[ym(2026, 11)],
+                None,
+                None,
+                31,
+                d(2026, 11, 3)
+            ),
             DueStatus::Done
         );
     }
@@ -75,7 +123,14 @@ mod tests {
     #[test]
     fn last_month_missed_is_overdue() {
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2026, 9)], None, None, d(2026, 11, 3)),
+            followup_due(
+                d(2025, 1, 1),
+                &[ym(2026, 9)],
+                None,
+                None,
+                31,
+                d(2026, 11, 3)
+            ),
             DueStatus::Overdue
         );
     }
@@ -83,7 +138,14 @@ mod tests {
     #[test]
     fn last_month_covered_this_month_not_yet_is_due() {
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2026, 10)], None, None, d(2026, 11, 30)),
+            followup_due(
+                d(2025, 1, 1),
+                &[ym(2026, 10)],
+                None,
+                None,
+                31,
+                d(2026, 11, 30)
+            ),
             DueStatus::Due
         );
     }
@@ -92,15 +154,22 @@ mod tests {
     fn december_counts_as_last_month_in_january() {
         let covered = [ym(2025, 12)];
         assert_eq!(
-            followup_due(d(2025, 1, 1), &covered, None, None, d(2026, 1, 1)),
+            followup_due(d(2025, 1, 1), &covered, None, None, 31, d(2026, 1, 1)),
             DueStatus::Due
         );
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2025, 11)], None, None, d(2026, 1, 31)),
+            followup_due(
+                d(2025, 1, 1),
+                &[ym(2025, 11)],
+                None,
+                None,
+                31,
+                d(2026, 1, 31)
+            ),
             DueStatus::Overdue
         );
         assert_eq!(
-            followup_due(d(2025, 1, 1), &[ym(2026, 1)], None, None, d(2026, 1, 2)),
+            followup_due(d(2025, 1, 1), &[ym(2026, 1)], None, None, 31, d(2026, 1, 2)),
             DueStatus::Done
         );
     }
@@ -108,11 +177,11 @@ mod tests {
     #[test]
     fn a_person_recognised_this_month_is_not_overdue_for_last_month() {
         assert_eq!(
-            followup_due(d(2026, 11, 2), &[], None, None, d(2026, 11, 20)),
+            followup_due(d(2026, 11, 2), &[], None, None, 31, d(2026, 11, 20)),
             DueStatus::Due
         );
         assert_eq!(
-            followup_due(d(2026, 10, 31), &[], None, None, d(2026, 11, 20)),
+            followup_due(d(2026, 10, 31), &[], None, None, 31, d(2026, 11, 20)),
             DueStatus::Overdue
         );
     }
@@ -122,15 +191,15 @@ mod tests {
         let covered = [ym(2026, 10), ym(2026, 11)];
         let last = Some(d(2026, 11, 2));
         assert_eq!(
-            followup_due(d(2025, 1, 1), &covered, last, Some(14), d(2026, 11, 15)),
+            followup_due(d(2025, 1, 1), &covered, last, Some(14), 31, d(2026, 11, 15)),
             DueStatus::Done
         );
         assert_eq!(
-            followup_due(d(2025, 1, 1), &covered, last, Some(14), d(2026, 11, 16)),
+            followup_due(d(2025, 1, 1), &covered, last, Some(14), 31, d(2026, 11, 16)),
             DueStatus::Due
         );
         assert_eq!(
-            followup_due(d(2025, 1, 1), &covered, last, None, d(2026, 11, 30)),
+            followup_due(d(2025, 1, 1), &covered, last, None, 31, d(2026, 11, 30)),
             DueStatus::Done
         );
     }

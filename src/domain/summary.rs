@@ -80,6 +80,7 @@ impl CaseSummary {
                 &self.covered,
                 self.last_contact,
                 settings.tier(self.tier).interval_days,
+                settings.due_soon_day,
                 today,
             )),
             _ => None,

@@ -17,7 +17,7 @@ use std::io::{self, Read, Write};
 /// typed draft. 6: `Exits` asks for a window of the list. 7: `Settings` (in `Overview`)
 /// carries every number of DOMAIN.md's table and the shipped holidays; `ReviewView` the
 /// first day recognition is allowed and the suggested tier.
-pub const PROTOCOL_VERSION: u16 = 7;
+pub const PROTOCOL_VERSION: u16 = 8;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.
 pub const MAX_REQUEST: usize = 1024 * 1024;

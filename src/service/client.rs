@@ -73,6 +73,12 @@ impl Client {
     typed! {
         fn overview() -> Overview = Request::Overview, Response::Overview(o) => o;
         fn queue() -> Vec<QueueRow> = Request::Queue, Response::Queue(rows) => rows;
+        /// A window of one slice of the queue.
+        fn queue_page(query: QueueQuery) -> QueuePage =
+            Request::QueuePage(query), Response::QueuePage(page) => page;
+        /// The rows of a slice changed since `since`.
+        fn queue_changes(since: u64, slice: QueueSlice, search: String) -> QueueChanges =
+            Request::QueueChanges { since, slice, search }, Response::QueueChanges(c) => c;
         fn household(household: HouseholdId) -> HouseholdView =
             Request::Household { household }, Response::Household(view) => view;
         fn followup_form(case: CaseId) -> FormView =

@@ -8,6 +8,7 @@ pub mod client;
 mod exits;
 mod ledger;
 pub mod protocol;
+mod queue;
 mod recognition;
 
 pub use actor::{Actor, Role};
@@ -19,8 +20,6 @@ pub use recognition::HELD_ELSEWHERE;
 use crate::domain::followup_form::FormContext;
 use crate::domain::household::HouseholdEventKind;
 use crate::domain::id_number::age_on;
-use crate::domain::name_search::initials;
-use crate::domain::queue::{Urgency, by_urgency};
 use crate::domain::{CaseSummary, Person, PersonId, RecognitionStatus, Settings};
 use crate::store::{Stamp, Store, StoreError};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -179,7 +178,15 @@ impl Service {
         let today = self.today.date();
         let body = match request {
             Request::Overview => Response::Overview(self.overview(actor, today)?),
-            Request::Queue => Response::Queue(self.queue(actor, today)?),
+            Request::Queue => Response::Queue(self.queue_by_full_scan(actor, today)?),
+            Request::QueuePage(query) => {
+                Response::QueuePage(self.queue_page(actor, today, &query)?)
+            }
+            Request::QueueChanges {
+                since,
+                slice,
+                search,
+            } => Response::QueueChanges(self.queue_changes(actor, today, since, slice, &search)?),
             Request::Household { household } => {
                 Response::Household(self.household(actor, household, today)?)
             }
@@ -496,92 +503,6 @@ impl Service {
             today,
             settings: self.settings.clone(),
         })
-    }
-
-    fn queue(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<QueueRow>> {
-        let county = self
-            .db()?
-            .county()?
-            .unwrap_or_else(|| crate::store::County {
-                name: String::new(),
-                code: String::new(),
-                townships: vec![],
-                demo_households: None,
-                created_on: today,
-            });
-        let mut rows: Vec<QueueRow> = Vec::new();
-        for s in self.db()?.summaries()? {
-            if !actor.covers(&s.township) {
-                continue;
-            }
-            let due = s.due(today, &self.settings);
-            let (applied_on, notice_ends) = match s.status {
-                RecognitionStatus::Recognised if due.is_some() => (today, None),
-                RecognitionStatus::Applied
-                | RecognitionStatus::InitialReview
-                | RecognitionStatus::InNotice
-                | RecognitionStatus::AwaitingRecognition => match self.db()?.case(s.case)? {
-                    Some(c) => (c.applied_on, c.notice().map(|n| n.ends)),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            let zero_since = if s.zero_employment_household {
-                self.db()?.household(s.household)?.and_then(|h| {
-                    h.zero_employment_on_file()
-                        .then(|| h.events.last().map(|e| e.date))
-                        .flatten()
-                })
-            } else {
-                None
-            };
-            rows.push(QueueRow {
-                zero_since,
-                case: s.case,
-                rev: s.rev,
-                household: s.household,
-                person: s.person,
-                initials: initials(&s.name),
-                id_masked: s.id_number.masked(),
-                id_tail: s.id_number.tail4().to_string(),
-                categories: s.categories(today, &self.settings),
-                township_name: county.township_name(&s.township).to_string(),
-                township: s.township,
-                phone: s.phone,
-                name: s.name,
-                tier: s.tier,
-                status: s.status,
-                due,
-                applied_on,
-                notice_ends,
-                zero_employment_household: s.zero_employment_household,
-                last_contact: s.last_contact,
-                work_status: s.work_status,
-            });
-        }
-        // Follow-ups by urgency; then applications, the furthest along and oldest first.
-        rows.sort_by(|a, b| match (a.due, b.due) {
-            (Some(da), Some(db)) => by_urgency(
-                &Urgency {
-                    due: da,
-                    last_contact: a.last_contact,
-                    name: &a.name,
-                },
-                &Urgency {
-                    due: db,
-                    last_contact: b.last_contact,
-                    name: &b.name,
-                },
-            ),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => (std::cmp::Reverse(stage(a.status)), a.applied_on, &a.name).cmp(&(
-                std::cmp::Reverse(stage(b.status)),
-                b.applied_on,
-                &b.name,
-            )),
-        });
-        Ok(rows)
     }
 
     /// The person, refused when of another township, and their case's summary if any.
@@ -954,17 +875,6 @@ impl StoreSlot {
                     .store(true, std::sync::atomic::Ordering::Release);
             }
         }
-    }
-}
-
-/// How far along the way in a case is, for ordering applications.
-fn stage(status: RecognitionStatus) -> u8 {
-    match status {
-        RecognitionStatus::Applied => 0,
-        RecognitionStatus::InitialReview => 1,
-        RecognitionStatus::InNotice => 2,
-        RecognitionStatus::AwaitingRecognition => 3,
-        _ => 4,
     }
 }
 

@@ -136,6 +136,16 @@ pub enum Request {
         approve: bool,
         note: String,
     },
+    /// A window of the queue: a slice (the views 1–7), searched, around an anchor; with the
+    /// slice's length and the header's counts. Never the county.
+    QueuePage(QueueQuery),
+    /// What changed in a slice since data sequence `since`: only the rows that changed
+    /// (a session too far behind is told to reload its window).
+    QueueChanges {
+        since: u64,
+        slice: QueueSlice,
+        search: String,
+    },
 }
 
 impl Request {
@@ -143,7 +153,7 @@ impl Request {
     pub fn label(&self) -> &'static str {
         match self {
             Request::Overview => "打开程序",
-            Request::Queue => "查看回访队列",
+            Request::Queue | Request::QueuePage(_) | Request::QueueChanges { .. } => "查看回访队列",
             Request::Household { .. } => "查看家庭档案",
             Request::FollowUpForm { .. } => "打开回访表",
             Request::SaveFollowUp { .. } => "保存回访",
@@ -198,6 +208,8 @@ impl Request {
             | Request::ReAnchor { .. } => true,
             Request::Overview
             | Request::Queue
+            | Request::QueuePage(_)
+            | Request::QueueChanges { .. }
             | Request::Household { .. }
             | Request::FollowUpForm { .. }
             | Request::ListUsers
@@ -223,6 +235,8 @@ impl Request {
         match self {
             Request::Overview => matches!(response, R::Overview(_)),
             Request::Queue => matches!(response, R::Queue(_)),
+            Request::QueuePage(_) => matches!(response, R::QueuePage(_)),
+            Request::QueueChanges { .. } => matches!(response, R::QueueChanges(_)),
             Request::Household { .. } => matches!(response, R::Household(_)),
             Request::FollowUpForm { .. } => matches!(response, R::FollowUpForm(_)),
             Request::SaveFollowUp { .. } => matches!(response, R::Saved(_)),
@@ -299,6 +313,8 @@ pub enum Response {
     Ledger(LedgerView),
     Checked(CheckView),
     Done,
+    QueuePage(QueuePage),
+    QueueChanges(QueueChanges),
 }
 
 /// What `check` found (see `store::check`).
@@ -469,6 +485,138 @@ pub struct Overview {
     pub township: Option<String>,
     pub today: NaiveDate,
     pub settings: Settings,
+}
+
+/// Which rows of the queue a page is taken from: the views 1–7 (R-FOLLOW-1, R-RECOG-1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum QueueSlice {
+    /// The month's follow-ups of recognised persons (the default).
+    #[default]
+    FollowUps,
+    /// 待初审: applied, or taken into initial review.
+    InitialReview,
+    /// 公示中: the notice still runs.
+    InNotice,
+    /// 待认定: waiting for the county, including notices that have ended.
+    AwaitingRecognition,
+    Overdue,
+    /// Members of zero-employment households.
+    ZeroEmployment,
+    Tier(Tier),
+}
+
+impl QueueSlice {
+    pub fn label(self) -> &'static str {
+        match self {
+            QueueSlice::FollowUps => "回访",
+            QueueSlice::InitialReview => "待初审",
+            QueueSlice::InNotice => "公示中",
+            QueueSlice::AwaitingRecognition => "待认定",
+            QueueSlice::Overdue => "逾期",
+            QueueSlice::ZeroEmployment => "零就业",
+            QueueSlice::Tier(t) => t.label(),
+        }
+    }
+
+    /// Rows of applications rather than of follow-ups.
+    pub fn is_applications(self) -> bool {
+        matches!(
+            self,
+            QueueSlice::InitialReview | QueueSlice::InNotice | QueueSlice::AwaitingRecognition
+        )
+    }
+
+    /// Whether `row` (of the whole queue on `today`) is in this slice.
+    pub fn holds(self, r: &QueueRow, today: NaiveDate) -> bool {
+        let notice_over = r.notice_ends.is_some_and(|end| today > end);
+        match self {
+            QueueSlice::FollowUps => r.due.is_some(),
+            QueueSlice::InitialReview => matches!(
+                r.status,
+                RecognitionStatus::Applied | RecognitionStatus::InitialReview
+            ),
+            QueueSlice::InNotice => r.status == RecognitionStatus::InNotice && !notice_over,
+            QueueSlice::AwaitingRecognition => {
+                r.status == RecognitionStatus::AwaitingRecognition
+                    || (r.status == RecognitionStatus::InNotice && notice_over)
+            }
+            QueueSlice::Overdue => r.due == Some(DueStatus::Overdue),
+            QueueSlice::ZeroEmployment => r.due.is_some() && r.zero_employment_household,
+            QueueSlice::Tier(t) => r.due.is_some() && r.tier == t,
+        }
+    }
+}
+
+/// Where a page of the queue is anchored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueueAt {
+    First,
+    Last,
+    /// The row of this case; the first row when the case is not in the slice.
+    Case(CaseId),
+    /// The row at this position of the slice (0 is the first), or the last row.
+    Row(u32),
+}
+
+/// The most rows a page holds on either side of its anchor: a few screens, never the county.
+pub const QUEUE_WINDOW_MAX: u16 = 200;
+
+/// The longest search a page is asked with (what the search line takes).
+pub const QUEUE_SEARCH_MAX: usize = 40;
+
+/// What [`Request::QueuePage`] asks for: up to `before` rows before the anchor, the anchor's
+/// row, and up to `after` after it (each at most [`QUEUE_WINDOW_MAX`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueQuery {
+    pub slice: QueueSlice,
+    /// Name, pinyin initials, ID tail or phone, as typed (see `domain::name_search`).
+    pub search: String,
+    pub at: QueueAt,
+    pub before: u16,
+    pub after: u16,
+}
+
+/// The header's counts over the whole queue the actor covers (not the slice, not the
+/// search): this month's follow-ups by state, and applications under way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCounts {
+    pub overdue: u32,
+    pub due_soon: u32,
+    pub due: u32,
+    pub done: u32,
+    pub applications: u32,
+}
+
+/// A window of one slice of the queue, searched: `rows` are positions `from`.. of `total`,
+/// in the queue's order; `at` is the anchor's index in `rows` (none when the slice is empty).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    /// The data sequence the page was read at or after: ask [`Request::QueueChanges`]
+    /// since it.
+    pub seq: u64,
+    pub from: u32,
+    pub total: u32,
+    pub at: Option<u32>,
+    pub rows: Vec<QueueRow>,
+    pub counts: QueueCounts,
+}
+
+/// One case whose row changed: its row now, and its position in the slice now; `None`
+/// when it has left the slice (or the search).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueChange {
+    pub case: CaseId,
+    pub now: Option<(u32, QueueRow)>,
+}
+
+/// What [`Request::QueueChanges`] answers: the changes up to data sequence `seq`, or
+/// `None` when the session is too far behind (or the day has turned): reload the window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueChanges {
+    pub seq: u64,
+    pub changed: Option<Vec<QueueChange>>,
+    pub total: u32,
+    pub counts: QueueCounts,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

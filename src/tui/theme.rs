@@ -120,6 +120,10 @@ impl Theme {
                     .add_modifier(Modifier::BOLD),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
+            DueStatus::DueSoon => self.pick(
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
             DueStatus::Due => self.pick(Style::new().fg(Color::Yellow), Style::new()),
             DueStatus::Done => self.pick(Style::new().fg(Color::Green), Style::new()),
         }

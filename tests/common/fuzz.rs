@@ -69,10 +69,12 @@ fn variant(r: &Request) -> usize {
         Request::DecideExit { .. } => 28,
         Request::Check => 29,
         Request::ReAnchor { .. } => 30,
+        Request::QueuePage(_) => 31,
+        Request::QueueChanges { .. } => 32,
     }
 }
 
-const VARIANTS: usize = 31;
+const VARIANTS: usize = 33;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -88,6 +90,18 @@ pub fn every_request() -> Vec<Request> {
     let all = vec![
         Request::Overview,
         Request::Queue,
+        Request::QueuePage(yuanzhu::service::QueueQuery {
+            slice: yuanzhu::service::QueueSlice::Tier(Tier::One),
+            search: "赖磊".into(),
+            at: yuanzhu::service::QueueAt::Case(case),
+            before: 20,
+            after: 20,
+        }),
+        Request::QueueChanges {
+            since: 3,
+            slice: yuanzhu::service::QueueSlice::FollowUps,
+            search: "ljg".into(),
+        },
         Request::Household {
             household: HouseholdId(3),
         },

@@ -246,7 +246,7 @@ impl QueueList {
         for r in &self.rows {
             match r.due {
                 Some(DueStatus::Overdue) => c.0 += 1,
-                Some(DueStatus::Due) => c.1 += 1,
+                Some(DueStatus::Due | DueStatus::DueSoon) => c.1 += 1,
                 Some(DueStatus::Done) => c.2 += 1,
                 None => c.3 += 1,
             }
