@@ -5,7 +5,7 @@
 //! bytes on the wire rather than a repainted row.
 
 use crate::domain::name_search::{Searchable, matches};
-use crate::domain::{CaseId, DueStatus, RecognitionStatus, Tier};
+use crate::domain::{CaseId, DueStatus, RecognitionStatus};
 use crate::service::QueueRow;
 use crate::tui::cells::{fit, width};
 use crate::tui::theme::Theme;
@@ -16,64 +16,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tui_input::Input;
 
-/// Which of the queue's rows are shown: the month's follow-ups (the default), one stage of
-/// the way in, or a slice of the follow-ups.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum QueueView {
-    #[default]
-    FollowUps,
-    /// 待初审: applied, or taken into initial review.
-    InitialReview,
-    /// 公示中: the notice still runs.
-    InNotice,
-    /// 待认定: waiting for the county, including notices that have ended.
-    AwaitingRecognition,
-    Overdue,
-    /// Members of zero-employment households.
-    ZeroEmployment,
-    Tier(Tier),
-}
-
-impl QueueView {
-    pub fn label(self) -> &'static str {
-        match self {
-            QueueView::FollowUps => "回访",
-            QueueView::InitialReview => "待初审",
-            QueueView::InNotice => "公示中",
-            QueueView::AwaitingRecognition => "待认定",
-            QueueView::Overdue => "逾期",
-            QueueView::ZeroEmployment => "零就业",
-            QueueView::Tier(t) => t.label(),
-        }
-    }
-
-    /// Rows of applications rather than of follow-ups.
-    pub fn is_applications(self) -> bool {
-        matches!(
-            self,
-            QueueView::InitialReview | QueueView::InNotice | QueueView::AwaitingRecognition
-        )
-    }
-
-    fn shows(self, r: &QueueRow, today: NaiveDate) -> bool {
-        let notice_over = r.notice_ends.is_some_and(|end| today > end);
-        match self {
-            QueueView::FollowUps => r.due.is_some(),
-            QueueView::InitialReview => matches!(
-                r.status,
-                RecognitionStatus::Applied | RecognitionStatus::InitialReview
-            ),
-            QueueView::InNotice => r.status == RecognitionStatus::InNotice && !notice_over,
-            QueueView::AwaitingRecognition => {
-                r.status == RecognitionStatus::AwaitingRecognition
-                    || (r.status == RecognitionStatus::InNotice && notice_over)
-            }
-            QueueView::Overdue => r.due == Some(DueStatus::Overdue),
-            QueueView::ZeroEmployment => r.due.is_some() && r.zero_employment_household,
-            QueueView::Tier(t) => r.due.is_some() && r.tier == t,
-        }
-    }
-}
+/// Which of the queue's rows are shown: the service's slices (the views 1–7).
+pub use crate::service::QueueSlice as QueueView;
 
 /// The status column of a row: this month's follow-up, or the stage of the application.
 fn status_label(r: &QueueRow, today: NaiveDate) -> &'static str {
@@ -128,7 +72,7 @@ impl QueueList {
             .rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| view.shows(r, today))
+            .filter(|(_, r)| view.holds(r, today))
             .filter(|(_, r)| {
                 matches(
                     &q,
