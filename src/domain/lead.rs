@@ -222,7 +222,7 @@ pub fn contact_deadline(calendar: &Calendar, list_date: NaiveDate, working_days:
 
 /// One row of a list as read, its cells already matched to fields by header. Empty cells
 /// are empty strings.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawRow {
     /// The row's number in the file as a spreadsheet shows it (the header is row 1).
     pub row: u32,
