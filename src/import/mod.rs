@@ -8,6 +8,7 @@
 //! writes nothing.
 
 use crate::domain::lead::RawRow;
+use crate::store::check::Progress;
 use calamine::{Data, DataType, Reader};
 use std::path::Path;
 
@@ -169,6 +170,7 @@ pub fn read_list(
     path: &Path,
     encoding: Option<TextEncoding>,
     maps: &[(String, Field)],
+    progress: &mut dyn Progress,
 ) -> Result<Vec<RawRow>, ReadError> {
     let shown = path.display().to_string();
     let ext = path
@@ -186,7 +188,7 @@ pub fn read_list(
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, &shown)?,
         _ => return Err(ReadError::UnknownFormat { path: shown }),
     };
-    rows_of(sheet, maps, &shown)
+    rows_of(sheet, maps, &shown, progress)
 }
 
 /// The text of a CSV file: the encoding given, else UTF-8 if the bytes are valid UTF-8
@@ -222,13 +224,15 @@ fn read_csv(bytes: &[u8], encoding: Option<TextEncoding>, path: &str) -> Result<
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut sheet = Vec::new();
-    for record in reader.records() {
+    // A record's number, not its line: a cell with a line break in it is still one row,
+    // as the spreadsheet the list came from shows it.
+    for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ReadError::Csv {
             path: path.to_string(),
             line: e.position().map(|p| p.line()).unwrap_or(0),
             detail: e.to_string(),
         })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = i + 1;
         let cells = record
             .iter()
             .map(|t| Cell {
@@ -288,7 +292,12 @@ fn cell_of(data: &Data) -> Cell {
 }
 
 /// The sheet's rows below its header, as the domain's rows.
-fn rows_of(sheet: Sheet, maps: &[(String, Field)], path: &str) -> Result<Vec<RawRow>, ReadError> {
+fn rows_of(
+    sheet: Sheet,
+    maps: &[(String, Field)],
+    path: &str,
+    progress: &mut dyn Progress,
+) -> Result<Vec<RawRow>, ReadError> {
     let field_of = |header: &str| {
         let h = header.trim();
         maps.iter()
@@ -313,7 +322,11 @@ fn rows_of(sheet: Sheet, maps: &[(String, Field)], path: &str) -> Result<Vec<Raw
         .map(|c| field_of(&c.text))
         .collect();
     let mut rows = Vec::with_capacity(sheet.len().saturating_sub(header_at + 1));
-    for (number, cells) in sheet.into_iter().skip(header_at + 1) {
+    progress.total(rows.capacity() as u64);
+    for (i, (number, cells)) in sheet.into_iter().skip(header_at + 1).enumerate() {
+        if i % 1000 == 0 {
+            progress.done(i as u64);
+        }
         let mut row = RawRow {
             row: number,
             ..RawRow::default()
@@ -343,6 +356,7 @@ fn rows_of(sheet: Sheet, maps: &[(String, Field)], path: &str) -> Result<Vec<Raw
         }
         rows.push(row);
     }
+    progress.done(rows.len() as u64);
     Ok(rows)
 }
 
@@ -374,7 +388,7 @@ mod tests {
         let text = "于都县低保名单,,\n序号,证件号码,户主姓名,居住地址\n1,360731198003011230,李国华,贡江镇\n";
         let sheet = read_csv(text.as_bytes(), None, "a").unwrap();
         let maps = parse_maps(&["户主姓名=姓名".to_string()]).unwrap();
-        let rows = rows_of(sheet, &maps, "a").unwrap();
+        let rows = rows_of(sheet, &maps, "a", &mut ()).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].row, 3);
         assert_eq!(rows[0].name, "李国华");
@@ -386,7 +400,7 @@ mod tests {
         ));
         let sheet = read_csv("姓名,号\n李,1\n".as_bytes(), None, "a").unwrap();
         assert!(matches!(
-            rows_of(sheet, &[], "a"),
+            rows_of(sheet, &[], "a", &mut ()),
             Err(ReadError::NoIdColumn { .. })
         ));
     }
