@@ -561,7 +561,7 @@ struct ReadId {
 }
 
 /// How to get the ID column out of Excel as text, said whenever a number was mangled.
-pub const EXPORT_AS_TEXT: &str = "请在Excel中把身份证号列设为“文本”格式后重新填入号码（或在号码前加英文单引号'），再导出；已被改成数字的号码末几位已丢失，无法恢复";
+pub const EXPORT_AS_TEXT: &str = "请在Excel中把身份证号列设为“文本”格式，按原始材料重新填入号码（或在号码前加英文单引号'）后再导出";
 
 fn read_id(
     raw: &str,
@@ -586,7 +586,9 @@ fn read_id(
     if scientific || decimal || lost_digits || (was_number && folded.len() >= 15) {
         return Err((
             ProblemKind::IdMangledByExcel,
-            format!("身份证号“{trimmed}”已被Excel当作数字保存，末几位已丢失。{EXPORT_AS_TEXT}"),
+            format!(
+                "身份证号“{trimmed}”已被Excel当作数字保存，末几位已丢失、无法恢复。{EXPORT_AS_TEXT}"
+            ),
         ));
     }
     let normalised = trimmed != raw || folded != trimmed || trimmed.ends_with('x');

@@ -125,24 +125,26 @@ impl Service {
     pub(super) fn lead_stats(&self, actor: &Actor, today: NaiveDate) -> Result<LeadStats> {
         let county = self.db()?.county()?;
         let mut by_source: BTreeMap<LeadSource, LeadCountRow> = BTreeMap::new();
-        let mut by_township: BTreeMap<String, LeadCountRow> = BTreeMap::new();
+        // In the county's order of townships, 未分配 last.
+        let mut by_township: BTreeMap<(usize, String), LeadCountRow> = BTreeMap::new();
         let mut stats = LeadStats::default();
         for lead in self.visible_leads(actor)? {
             if lead.person.is_some() {
                 stats.notes += 1;
                 continue;
             }
-            let township = match (&lead.township, &county) {
-                (Some(t), Some(c)) => c.township_name(t).to_string(),
-                (Some(t), None) => t.0.clone(),
-                (None, _) => "未分配".to_string(),
-            };
+            let township = township_name(lead.township.as_ref(), county.as_ref());
+            let order = lead
+                .township
+                .as_ref()
+                .and_then(|t| county.as_ref()?.townships.iter().position(|x| &x.code == t))
+                .unwrap_or(usize::MAX);
             let rows = [
                 by_source
                     .entry(lead.source)
                     .or_insert_with(|| count_row(lead.source.label())),
                 by_township
-                    .entry(township.clone())
+                    .entry((order, township.clone()))
                     .or_insert_with(|| count_row(&township)),
             ];
             for row in rows {
@@ -171,11 +173,7 @@ impl Service {
                 source: l.source.label().to_string(),
                 name: l.name.clone(),
                 id_masked: l.id_number.masked(),
-                township: match (&l.township, &county) {
-                    (Some(t), Some(c)) => c.township_name(t).to_string(),
-                    (Some(t), None) => t.0.clone(),
-                    (None, _) => "未分配".to_string(),
-                },
+                township: township_name(l.township.as_ref(), county.as_ref()),
                 list_date: l.last_seen,
                 fast_lane: l.fast_lane(),
                 contact_deadline: l.contact_deadline,
@@ -183,6 +181,17 @@ impl Service {
                 disposition: l.disposition.label().to_string(),
             })
             .collect())
+    }
+}
+
+fn township_name(
+    township: Option<&crate::domain::TownshipCode>,
+    county: Option<&crate::store::County>,
+) -> String {
+    match (township, county) {
+        (Some(t), Some(c)) => c.township_name(t).to_string(),
+        (Some(t), None) => t.0.clone(),
+        (None, _) => "未分配".to_string(),
     }
 }
 
