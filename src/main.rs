@@ -600,13 +600,21 @@ fn import_list(cli: &Cli, config: &Config, front: &Front, args: ListArgs) -> Res
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
     eprintln!("正在核对 {} 行……", rows.len());
-    let s = client.import_list(yuanzhu::service::ListImport {
-        source,
-        list_date,
-        file,
-        rows,
-        apply: args.apply,
-    })?;
+    let parts = yuanzhu::import::in_parts(rows);
+    let last = parts.len().saturating_sub(1);
+    let mut summary = None;
+    for (i, rows) in parts.into_iter().enumerate() {
+        summary = Some(client.import_list(yuanzhu::service::ListImport {
+            source,
+            list_date,
+            file: file.clone(),
+            rows,
+            apply: args.apply,
+            part: u32::try_from(i).unwrap_or(u32::MAX),
+            more: i < last,
+        })?);
+    }
+    let s = summary.unwrap_or_default();
     println!(
         "{}名单 {}：{} 行，合格 {} 行",
         s.source,

@@ -80,6 +80,8 @@ fn list(rows: Vec<RawRow>, apply: bool) -> ListImport {
         file: "低保名单.csv".into(),
         rows,
         apply,
+        part: 0,
+        more: false,
     }
 }
 
@@ -494,4 +496,60 @@ fn a_fast_lane_lead_past_its_deadline_shows_as_overdue() {
         Response::LeadStats(stats) => assert_eq!(stats.by_source[0].overdue, 1),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_list_sent_in_parts_is_checked_whole_when_its_last_part_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(&dir.path().join("db"));
+    let row = |n: u16, r: u32| RawRow {
+        row: r,
+        name: "李国华".into(),
+        id_number: id(300 + n),
+        ..RawRow::default()
+    };
+    let part = |rows, part, more| ListImport {
+        part,
+        more,
+        ..list(rows, true)
+    };
+    let first = import(
+        &service,
+        &admin(),
+        part(vec![row(0, 2), row(1, 3)], 0, true),
+    )
+    .unwrap();
+    assert_eq!(first.rows, 0, "nothing checked before the last part");
+    import(&service, &admin(), part(vec![row(2, 4)], 1, true)).unwrap();
+    assert!(
+        service
+            .store_for_tests()
+            .unwrap()
+            .all_leads()
+            .unwrap()
+            .is_empty()
+    );
+    // Row 5 repeats row 2, across parts.
+    let s = import(
+        &service,
+        &admin(),
+        part(vec![row(0, 5), row(3, 6)], 2, false),
+    )
+    .unwrap();
+    assert_eq!((s.rows, s.new_leads), (5, 4));
+    assert!(group(&s, "重复").first[0].starts_with("第 5 行：身份证号与第 2 行重复"));
+    assert_eq!(
+        service
+            .store_for_tests()
+            .unwrap()
+            .all_leads()
+            .unwrap()
+            .len(),
+        4
+    );
+    // A part whose predecessors never came is refused, not taken for a whole list.
+    assert!(matches!(
+        import(&service, &admin(), part(vec![row(4, 2)], 3, false)),
+        Err(ServiceError::Refused(_))
+    ));
 }

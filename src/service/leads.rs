@@ -16,6 +16,17 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How many messages of each kind of problem the summary quotes.
 const FIRST_OF_KIND: usize = 5;
 
+/// The most rows one list may have (a county's whole dibao roll is far fewer), so parts
+/// sent without end cannot fill the server's memory.
+pub const MAX_LIST_ROWS: usize = 300_000;
+
+/// The rows received so far of a list sent in parts.
+#[derive(Default)]
+pub(super) struct PendingList {
+    next_part: u32,
+    rows: Vec<crate::domain::lead::RawRow>,
+}
+
 impl Service {
     pub(super) fn import_list(
         &self,
@@ -28,6 +39,13 @@ impl Service {
                 "导入名单只有管理员和县级审核可以进行".into(),
             ));
         }
+        let Some(rows) = self.gather_parts(actor, &import)? else {
+            return Ok(ImportSummary {
+                source: import.source.label().to_string(),
+                list_date: import.list_date,
+                ..ImportSummary::default()
+            });
+        };
         let store = self.db()?;
         let list_date = import.list_date.unwrap_or(today);
         let county = store.county()?;
@@ -46,7 +64,7 @@ impl Service {
             villages: villages.into_iter().collect(),
         };
         let checked = check_rows(
-            &import.rows,
+            &rows,
             &ListContext {
                 source: import.source,
                 list_date,
@@ -106,6 +124,38 @@ impl Service {
         }
         summary.applied = import.apply;
         Ok(summary)
+    }
+
+    /// The whole list once its last part has come (the parts before it kept per account);
+    /// `None` while more are to come.
+    fn gather_parts(
+        &self,
+        actor: &Actor,
+        import: &ListImport,
+    ) -> Result<Option<Vec<crate::domain::lead::RawRow>>> {
+        let mut parts = self.list_parts.lock().unwrap_or_else(|p| p.into_inner());
+        let mut pending = match parts.remove(&actor.user) {
+            Some(p) if import.part > 0 && p.next_part == import.part => p,
+            _ if import.part == 0 => PendingList::default(),
+            _ => {
+                return Err(ServiceError::Refused(format!(
+                    "名单的第 {} 部分来得不对（前面的部分缺失或已过期），请重新导入",
+                    import.part + 1
+                )));
+            }
+        };
+        if pending.rows.len() + import.rows.len() > MAX_LIST_ROWS {
+            return Err(ServiceError::Refused(format!(
+                "名单超过 {MAX_LIST_ROWS} 行，请分成几份导入"
+            )));
+        }
+        pending.rows.extend(import.rows.iter().cloned());
+        if import.more {
+            pending.next_part = import.part + 1;
+            parts.insert(actor.user.clone(), pending);
+            return Ok(None);
+        }
+        Ok(Some(pending.rows))
     }
 
     /// The leads the actor may see.

@@ -68,6 +68,9 @@ pub struct Service {
     settings: Settings,
     /// Writes hold it shared; a backup holds it alone, so the copy is of one moment.
     gate: std::sync::RwLock<()>,
+    /// Rows of lists sent in parts (a request frame holds about 1 MiB), per account, until
+    /// the last part comes.
+    list_parts: std::sync::Mutex<std::collections::HashMap<String, leads::PendingList>>,
 }
 
 type Result<T> = std::result::Result<T, ServiceError>;
@@ -82,6 +85,7 @@ impl Service {
             today,
             settings,
             gate: std::sync::RwLock::new(()),
+            list_parts: std::sync::Mutex::default(),
         };
         // A failure here is met again, and reported, by the first 退出审核 request.
         if let Err(e) = service.prepare_exit_index() {

@@ -346,6 +346,10 @@ pub struct ListImport {
     pub file: String,
     pub rows: Vec<crate::domain::lead::RawRow>,
     pub apply: bool,
+    /// This part's number, from 0: a list too big for one request comes in parts, the
+    /// rows of each kept until the one with `more` false, which checks them all at once.
+    pub part: u32,
+    pub more: bool,
 }
 
 /// What an import found (and, with `applied`, wrote).

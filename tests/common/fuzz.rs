@@ -193,6 +193,8 @@ pub fn every_request() -> Vec<Request> {
                 ..Default::default()
             }],
             apply: true,
+            part: 0,
+            more: false,
         }),
         Request::LeadStats,
         Request::Leads,
