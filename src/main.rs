@@ -633,9 +633,12 @@ fn import_list(cli: &Cli, config: &Config, front: &Front, args: ListArgs) -> Res
     );
     if s.cancelled_in_ledger > 0 {
         println!(
-            "其中 {} 名在册人员的失业登记已注销，请核实是否退出",
+            "其中 {} 名在册人员的失业登记已注销，请核实是否退出：",
             s.cancelled_in_ledger
         );
+        for line in &s.cancelled_rows {
+            println!("  {}", for_terminal(line));
+        }
     }
     for g in &s.groups {
         let what = if g.refused { "未导入" } else { "已处理" };

@@ -341,6 +341,14 @@ fn a_person_in_the_ledger_gets_a_comparison_note_not_a_lead() {
     )
     .unwrap();
     assert_eq!((s.new_leads, s.in_ledger, s.cancelled_in_ledger), (2, 1, 1));
+    assert_eq!(
+        s.cancelled_rows,
+        [format!(
+            "第 2 行 {} {}",
+            yuanzhu::domain::text::mask_name(&known.name),
+            known.id_number.masked()
+        )]
+    );
     let note = store
         .lead(LeadSource::RegisteredUnemployed, &known.id_number)
         .unwrap()

@@ -16,6 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How many messages of each kind of problem the summary quotes.
 const FIRST_OF_KIND: usize = 5;
 
+/// How many recognised persons whose registration a list says was cancelled are named.
+const CANCELLED_LISTED: usize = 20;
+
 /// The most rows one list may have (a county's whole dibao roll is far fewer), so parts
 /// sent without end cannot fill the server's memory.
 pub const MAX_LIST_ROWS: usize = 300_000;
@@ -100,6 +103,14 @@ impl Service {
                             && lead.facts.registration_cancelled()
                         {
                             summary.cancelled_in_ledger += 1;
+                            if summary.cancelled_rows.len() < CANCELLED_LISTED {
+                                summary.cancelled_rows.push(format!(
+                                    "第 {} 行 {} {}",
+                                    lead.row,
+                                    crate::domain::text::mask_name(&lead.name),
+                                    lead.id_number.masked()
+                                ));
+                            }
                         }
                     } else {
                         summary.fast_lane += u32::from(lead.fast_lane());

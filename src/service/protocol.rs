@@ -371,6 +371,8 @@ pub struct ImportSummary {
     pub in_ledger: u32,
     /// Of those, on a 登记失业 list saying the registration was cancelled.
     pub cancelled_in_ledger: u32,
+    /// The first of them, to check for an exit (第(五)条): “第 12 行 李*华 3607**********1234”.
+    pub cancelled_rows: Vec<String>,
     pub fast_lane: u32,
     /// New leads whose township neither the address nor the village named (未分配).
     pub unassigned: u32,
