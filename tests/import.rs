@@ -561,3 +561,67 @@ fn a_list_sent_in_parts_is_checked_whole_when_its_last_part_comes() {
         Err(ServiceError::Refused(_))
     ));
 }
+
+#[test]
+fn a_caseworker_records_what_contacting_their_lead_found_and_nobody_elses() {
+    use yuanzhu::domain::lead::Disposition;
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(&dir.path().join("db"));
+    let towns = townships(&service);
+    let rows: Vec<RawRow> = (0..2)
+        .map(|n| RawRow {
+            row: u32::from(n) + 2,
+            name: "李国华".into(),
+            id_number: id(400 + n),
+            address: format!("{}某村", towns[usize::from(n)].1),
+            ..RawRow::default()
+        })
+        .collect();
+    import(&service, &admin(), list(rows, true)).unwrap();
+    let caseworker = actor(Role::TownshipCaseworker, Some(towns[0].0.clone()));
+    let mine = leads(&service, &caseworker).remove(0);
+    let other = leads(&service, &admin())
+        .into_iter()
+        .find(|l| l.township == towns[1].1)
+        .unwrap();
+    let dispose = |lead: &yuanzhu::service::LeadRow, rev, disposition, note: &str| {
+        service.handle(
+            &caseworker,
+            Request::DisposeLead {
+                lead: lead.id,
+                rev,
+                disposition,
+                on: day(11, 20),
+                note: note.into(),
+            },
+        )
+    };
+    let seq = service.store_for_tests().unwrap().seq().unwrap();
+    let saved = match dispose(&mine, mine.rev, Disposition::Contacted, "电话已联系")
+        .unwrap()
+        .body
+    {
+        Response::Lead(row) => row,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(saved.disposition, "已联系");
+    assert_eq!(saved.disposition_on, Some(day(11, 20)));
+    assert_eq!(saved.rev, mine.rev + 1);
+    let store = service.store_for_tests().unwrap();
+    let entry = &store.audit_entries(seq + 1).unwrap()[0];
+    assert_eq!(entry.action, "处理线索");
+    assert_eq!(entry.changes.len(), 1);
+    assert!(matches!(
+        dispose(&mine, mine.rev, Disposition::Refused, "本人不愿"),
+        Err(ServiceError::Conflict(_))
+    ));
+    assert!(matches!(
+        dispose(&saved, saved.rev, Disposition::Refused, ""),
+        Err(ServiceError::Refused(_))
+    ));
+    assert!(matches!(
+        dispose(&other, other.rev, Disposition::Contacted, ""),
+        Err(ServiceError::Denied(_))
+    ));
+    check_is_sound(&service);
+}

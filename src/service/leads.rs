@@ -121,6 +121,9 @@ impl Service {
             }
         }
         if import.apply && !to_write.is_empty() {
+            for lead in to_write.iter_mut().filter(|l| l.id == 0) {
+                lead.id = store.new_id()?;
+            }
             let id = store.new_import()?;
             store.stage_leads(id, &to_write)?;
             let target = format!(
@@ -229,19 +232,56 @@ impl Service {
             (b.fast_lane(), b.last_seen, &a.name).cmp(&(a.fast_lane(), a.last_seen, &b.name))
         });
         Ok(leads
-            .into_iter()
-            .map(|l| LeadRow {
-                source: l.source.label().to_string(),
-                name: l.name.clone(),
-                id_masked: l.id_number.masked(),
-                township: township_name(l.township.as_ref(), county.as_ref()),
-                list_date: l.last_seen,
-                fast_lane: l.fast_lane(),
-                contact_deadline: l.contact_deadline,
-                overdue: l.is_overdue(today),
-                disposition: l.disposition.label().to_string(),
-            })
+            .iter()
+            .map(|l| lead_row(l, county.as_ref(), today))
             .collect())
+    }
+
+    /// R-DISCOVER-1: a lead the actor covers, worked on; an audited write.
+    #[allow(clippy::too_many_arguments)] // the request's fields, named where they are used
+    pub(super) fn dispose_lead(
+        &self,
+        actor: &Actor,
+        id: u64,
+        rev: u64,
+        disposition: Disposition,
+        on: NaiveDate,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<LeadRow> {
+        let store = self.db()?;
+        let mut lead = store
+            .lead_by_id(id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("线索 {id}")))?;
+        let covered = match &lead.township {
+            Some(t) => actor.covers(t),
+            None => actor.role != Role::TownshipCaseworker,
+        };
+        if !covered {
+            return Err(ServiceError::Denied("这条线索不属于您负责的乡镇".into()));
+        }
+        lead.dispose(disposition, on, note, today)
+            .map_err(|e| ServiceError::Refused(e.to_string()))?;
+        let saved = store.save_lead(&stamp(actor), &lead, rev)?;
+        Ok(lead_row(&saved, store.county()?.as_ref(), today))
+    }
+}
+
+fn lead_row(l: &Lead, county: Option<&crate::store::County>, today: NaiveDate) -> LeadRow {
+    LeadRow {
+        id: l.id,
+        rev: l.rev,
+        source: l.source.label().to_string(),
+        name: l.name.clone(),
+        id_masked: l.id_number.masked(),
+        township: township_name(l.township.as_ref(), county),
+        list_date: l.last_seen,
+        fast_lane: l.fast_lane(),
+        contact_deadline: l.contact_deadline,
+        overdue: l.is_overdue(today),
+        disposition: l.disposition.label().to_string(),
+        disposition_on: l.disposition_on,
+        note: l.note.clone(),
     }
 }
 

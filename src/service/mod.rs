@@ -305,6 +305,21 @@ impl Service {
             }
             Request::LeadStats => Response::LeadStats(self.lead_stats(actor, today)?),
             Request::Leads => Response::Leads(self.leads(actor, today)?),
+            Request::DisposeLead {
+                lead,
+                rev,
+                disposition,
+                on,
+                note,
+            } => Response::Lead(self.dispose_lead(
+                actor,
+                lead,
+                rev,
+                disposition,
+                on,
+                &note,
+                today,
+            )?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
             Request::AddLedgerEntry { person, rev, entry } => {
                 Response::Ledger(self.add_entry(actor, person, rev, &entry, today)?)

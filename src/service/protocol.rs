@@ -153,6 +153,15 @@ pub enum Request {
     LeadStats,
     /// The leads the actor covers: fast lane first, then the newest list.
     Leads,
+    /// What contacting a lead found (R-DISCOVER-1), on a day, with a note; against the
+    /// lead's `rev`.
+    DisposeLead {
+        lead: u64,
+        rev: u64,
+        disposition: crate::domain::lead::Disposition,
+        on: NaiveDate,
+        note: String,
+    },
 }
 
 impl Request {
@@ -195,6 +204,7 @@ impl Request {
             Request::ImportList(_) => "试导入名单",
             Request::LeadStats => "查看线索统计",
             Request::Leads => "查看线索",
+            Request::DisposeLead { .. } => "处理线索",
         }
     }
 
@@ -218,6 +228,7 @@ impl Request {
             | Request::AddLedgerEntry { .. }
             | Request::ReAnchor { .. } => true,
             Request::ImportList(i) => i.apply,
+            Request::DisposeLead { .. } => true,
             Request::Overview
             | Request::Queue
             | Request::QueuePage(_)
@@ -271,6 +282,7 @@ impl Request {
             Request::ImportList(_) => matches!(response, R::ListImported(_)),
             Request::LeadStats => matches!(response, R::LeadStats(_)),
             Request::Leads => matches!(response, R::Leads(_)),
+            Request::DisposeLead { .. } => matches!(response, R::Lead(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
                 matches!(response, R::Ledger(_))
             }
@@ -335,6 +347,7 @@ pub enum Response {
     ListImported(ImportSummary),
     LeadStats(LeadStats),
     Leads(Vec<LeadRow>),
+    Lead(LeadRow),
 }
 
 /// A list to import: its source and date (today when not given), the file's name for the
@@ -410,6 +423,9 @@ pub struct LeadStats {
 /// One lead as a list shows it (the ID number masked).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadRow {
+    /// The lead's number and version, to name it in [`Request::DisposeLead`].
+    pub id: u64,
+    pub rev: u64,
     pub source: String,
     pub name: String,
     pub id_masked: String,
@@ -419,6 +435,8 @@ pub struct LeadRow {
     pub contact_deadline: Option<NaiveDate>,
     pub overdue: bool,
     pub disposition: String,
+    pub disposition_on: Option<NaiveDate>,
+    pub note: String,
 }
 
 /// What `check` found (see `store::check`).

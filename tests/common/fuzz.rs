@@ -74,10 +74,11 @@ fn variant(r: &Request) -> usize {
         Request::ImportList(_) => 33,
         Request::LeadStats => 34,
         Request::Leads => 35,
+        Request::DisposeLead { .. } => 36,
     }
 }
 
-const VARIANTS: usize = 36;
+const VARIANTS: usize = 37;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -198,6 +199,13 @@ pub fn every_request() -> Vec<Request> {
         }),
         Request::LeadStats,
         Request::Leads,
+        Request::DisposeLead {
+            lead: 9,
+            rev: 1,
+            disposition: yuanzhu::domain::lead::Disposition::Refused,
+            on: today,
+            note: "本人已外出务工，不需要援助".into(),
+        },
     ];
     let mut seen = [false; VARIANTS];
     for r in &all {
