@@ -625,3 +625,52 @@ fn a_caseworker_records_what_contacting_their_lead_found_and_nobody_elses() {
     ));
     check_is_sound(&service);
 }
+
+#[test]
+fn a_lead_who_applies_at_the_counter_becomes_applied_in_the_same_write() {
+    use yuanzhu::domain::intake::{IntakeDraft, IntakeField};
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(&dir.path().join("db"));
+    let towns = townships(&service);
+    let number = id(511);
+    let rows = vec![RawRow {
+        row: 2,
+        name: "刘春花".into(),
+        id_number: number.clone(),
+        address: format!("{}长征村", towns[0].1),
+        dibao_number: "YD2026088".into(),
+        ..RawRow::default()
+    }];
+    import(&service, &admin(), list(rows, true)).unwrap();
+    let caseworker = actor(Role::TownshipCaseworker, Some(towns[0].0.clone()));
+    let mut d = IntakeDraft::blank(day(11, 20), Some(&towns[0].1));
+    d.set(IntakeField::IdNumber, number.clone());
+    d.set(IntakeField::Name, "刘春花".into());
+    d.set(IntakeField::Phone, "13907970001".into());
+    d.set(IntakeField::Village, "长征村".into());
+    d.press_code(IntakeField::Category1, '2');
+    d.set(IntakeField::Document1, "YD2026088".into());
+    d.set(IntakeField::Issuer1, "于都县民政局".into());
+    let seq = service.store_for_tests().unwrap().seq().unwrap();
+    match service
+        .handle(&caseworker, Request::Register { draft: d })
+        .unwrap()
+        .body
+    {
+        Response::Registered(r) => assert!(r.case.is_some()),
+        other => panic!("{other:?}"),
+    }
+    let lead = leads(&service, &caseworker).remove(0);
+    assert_eq!(lead.disposition, "已申请");
+    assert_eq!(lead.disposition_on, Some(day(11, 20)));
+    assert!(!lead.overdue);
+    let store = service.store_for_tests().unwrap();
+    let entries = store.audit_entries(seq + 1).unwrap();
+    assert_eq!(
+        entries.len(),
+        1,
+        "the application and the lead in one entry"
+    );
+    assert!(entries[0].changes.iter().any(|c| c.tree == "leads"));
+    check_is_sound(&service);
+}

@@ -266,6 +266,17 @@ impl Lead {
         self.note = note.to_string();
         Ok(())
     }
+
+    /// The person found on the list has applied (登记申请 saved on `on`); whether the lead
+    /// changed.
+    pub fn applied(&mut self, on: NaiveDate) -> bool {
+        if self.disposition == Disposition::Applied {
+            return false;
+        }
+        self.disposition = Disposition::Applied;
+        self.disposition_on = Some(on);
+        true
+    }
 }
 
 /// 第(四)条 (R-FAST-1): a fast-lane lead is contacted within `working_days` working days

@@ -5,14 +5,15 @@
 use super::audit::Change;
 use super::exit_index::{EXIT_INDEX, ExitIndex};
 use super::table::{
-    AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, META,
-    PERSONS, SUMMARIES, TxTable,
+    AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, LEADS,
+    META, PERSONS, SUMMARIES, TxTable,
 };
 use super::{
     Result, Stamp, Store, StoreError, TxResult, abort, append_audit, intake_draft_key, pair_key,
     unwrap_tx,
 };
 use crate::domain::household::{HouseholdEventKind, is_zero_employment};
+use crate::domain::lead::{Lead, LeadSource};
 use crate::domain::{
     AssistanceCase, CaseId, CaseSummary, Household, HouseholdId, Person, PersonId,
 };
@@ -133,6 +134,7 @@ impl Store {
             &self.household_cases.tree,
             &self.drafts.tree,
             &self.exit_index.tree,
+            &self.leads.tree,
         );
         let (hid, household_cases) = match &registration.household {
             HouseholdPlan::New(h) => (h.id, Vec::new()),
@@ -150,12 +152,14 @@ impl Store {
                 hc,
                 drafts,
                 exits,
+                leads,
             )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
                 let (drafts, exits) = (DRAFTS.on(drafts), EXIT_INDEX.on(exits));
+                let leads = LEADS.on(leads);
                 let person = &registration.person;
                 let id_key = person.id_number.as_str().as_bytes();
                 if let Some(existing) = id_numbers.person_key(id_key)?
@@ -187,6 +191,16 @@ impl Store {
                 if let Some(case) = &registration.case {
                     let tables = (&cases, &summaries, &hc, &exits);
                     insert_case(tables, case, person, zero_now, &mut changes)?;
+                    // R-DISCOVER-1: a person found on a list who applies is a lead applied.
+                    for source in LeadSource::ALL {
+                        let key = Lead::key_of(source, &person.id_number);
+                        if let Some((mut lead, old)) = leads.get::<Lead>(&key)?
+                            && lead.applied(today)
+                        {
+                            lead.rev += 1;
+                            changes.push(leads.put(&key, &lead, Some(old))?);
+                        }
+                    }
                 }
                 if zero.is_some() {
                     let tables = (&summaries, &persons, &exits);
