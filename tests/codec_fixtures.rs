@@ -117,6 +117,7 @@ fn draft() -> FollowUpDraft {
         today: d(2026, 11, 16),
         recognised_on: Some(d(2025, 11, 3)),
         tier: Tier::One,
+        late_entry_days: 5,
     };
     let mut f = FollowUpDraft::blank(&ctx, &Settings::default());
     f.press_code(Field::Method, '2');

@@ -357,3 +357,55 @@ fn an_id_reveal_or_a_refusal_leaves_the_data_sequence_a_save_moves_it() {
     assert_eq!(saved.seq, seen + 1);
     assert_eq!(ping(), seen + 1);
 }
+
+/// Finding 4 (issue 13): on the 2nd, a visit of the 30th covers last month — the overdue
+/// month is made good and this month stays to do; a visit two months back is refused.
+#[test]
+fn a_late_entry_covers_last_month_and_the_queue_counts_it_there() {
+    let second = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path(), 60, second);
+    let service = Service::new(store, Today::Fixed(second), Settings::default());
+    let actor = reviewer();
+    let row = queue(&service, &actor)
+        .into_iter()
+        .find(|r| r.due == Some(DueStatus::Overdue))
+        .expect("an overdue case on the 2nd");
+    let visit = |date: &str| {
+        let mut draft = common::unemployed_visit(second, row.tier);
+        draft.set(Field::Date, date.into());
+        draft.set(Field::NextContact, "2026-12-28".into());
+        draft
+    };
+    let refused = service.handle(
+        &actor,
+        Request::SaveFollowUp {
+            case: row.case,
+            rev: row.rev,
+            draft: visit("2026-10-30"),
+        },
+    );
+    match refused {
+        Err(ServiceError::Invalid(errors)) => {
+            assert_eq!(errors[0].0, Field::Date);
+            assert!(errors[0].1.contains("2026年10月已截止"), "{errors:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let saved = service
+        .handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: row.case,
+                rev: row.rev,
+                draft: visit("2026-11-30"),
+            },
+        )
+        .unwrap();
+    assert!(matches!(saved.body, Response::Saved(_)));
+    let after = queue(&service, &actor)
+        .into_iter()
+        .find(|r| r.case == row.case)
+        .unwrap();
+    assert_eq!(after.due, Some(DueStatus::Due));
+}

@@ -708,6 +708,7 @@ impl Service {
             today,
             recognised_on: s.recognised_on,
             tier: s.tier,
+            late_entry_days: self.settings.late_entry_days,
         };
         let answers = draft.validate(&ctx).map_err(ServiceError::invalid)?;
         let stamp = Stamp {

@@ -152,22 +152,25 @@ impl FollowupPane {
     }
 
     fn saved(&mut self, saved: Saved) -> Vec<Effect> {
+        let mut late = None;
         if let Some(form) = &mut self.form {
-            form.mark_saved(saved.rev);
+            form.mark_saved(saved.rev, saved.date);
+            let month = crate::domain::YearMonth::of(saved.date);
+            late = (month != crate::domain::YearMonth::of(form.view.today)).then_some(month);
         }
+        // A late entry covers last month (第(五)条, `late_entry_days`): say so, so nobody
+        // takes it for this month's visit.
+        let what = match late {
+            Some(month) => format!("已补录 {} 的回访，计入{}", saved.date, month.label()),
+            None => format!("已保存 {} 的回访", saved.date),
+        };
         let (kind, text) = match saved.zero_employment {
             Some(true) => (
                 StatusKind::Error,
-                format!(
-                    "已保存。注意：该户已成为零就业家庭，请于30日内帮扶清零（{}）",
-                    saved.date
-                ),
+                format!("{what}。注意：该户已成为零就业家庭，请于30日内帮扶清零"),
             ),
-            Some(false) => (
-                StatusKind::Ok,
-                format!("已保存 {} 的回访；该户零就业状态已清零", saved.date),
-            ),
-            None => (StatusKind::Ok, format!("已保存 {} 的回访", saved.date)),
+            Some(false) => (StatusKind::Ok, format!("{what}；该户零就业状态已清零")),
+            None => (StatusKind::Ok, what),
         };
         vec![say(kind, text)]
     }
@@ -186,9 +189,10 @@ impl FollowupPane {
                 "未保存：此案件刚被他人更新，请核对后再按 Ctrl-S 保存",
             )];
         };
+        let their_date = view.last.as_ref().map(|a| a.date).unwrap_or(view.today);
         match ConflictPane::new(&form.draft, theirs, by.clone(), view.rev) {
             None => {
-                form.mark_saved(view.rev);
+                form.mark_saved(view.rev, their_date);
                 vec![
                     Effect::Ask(Request::DiscardDraft { case: self.case }),
                     say(
