@@ -2,7 +2,7 @@
 //! (零就业家庭) computed from its members, never typed in (R-ZERO-1).
 
 use super::ids::{HouseholdId, PersonId, TownshipCode};
-use super::person::Person;
+use super::person::{Person, Relation};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +65,15 @@ impl Household {
         });
         Some(kind)
     }
+}
+
+/// 一户一档 (第(四)条): a household has one head (户主). The member who already heads it
+/// when a person joining as `relation` would make a second one.
+pub fn second_head(members: &[Person], relation: Relation) -> Option<&Person> {
+    if relation != Relation::Head {
+        return None;
+    }
+    members.iter().find(|m| m.relation == Relation::Head)
 }
 
 /// R-ZERO-1: at least one member of working age who is able and willing to work, none of

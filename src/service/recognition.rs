@@ -5,7 +5,7 @@ use super::{
     Actor, NoticeRow, ObjectionView, Registered, Result, ReviewView, Role, Service, ServiceError,
     TimelineEntry, ZeroEmploymentCount, now_cst, stamp,
 };
-use crate::domain::household::{HouseholdEventKind, is_zero_employment};
+use crate::domain::household::{HouseholdEventKind, is_zero_employment, second_head};
 use crate::domain::intake::{HouseholdChoice, IntakeAnswers, IntakeDraft, IntakeField};
 use crate::domain::recognition::{Rules, Step};
 use crate::domain::retirement::{
@@ -343,6 +343,15 @@ impl Service {
                     if let Some(p) = self.db()?.person(*m)? {
                         others.push(p);
                     }
+                }
+                if let Some(head) = second_head(&others, answers.relation) {
+                    return Err(field(
+                        IntakeField::Relation,
+                        format!(
+                            "该户已有户主 {}，一户只能有一个户主，请选择与户主的关系",
+                            head.name
+                        ),
+                    ));
                 }
                 Ok((HouseholdPlan::Join(hid), household.township, others))
             }
