@@ -247,7 +247,10 @@ fn a_lone_applicant_out_of_work_makes_a_zero_employment_household_at_once() {
         other => panic!("{other:?}"),
     };
     let done = register(&s, &worker, applicant(&s, day(11, 16), 140)).unwrap();
-    assert_eq!(done.zero_employment, Some(true));
+    assert_eq!(
+        done.zero_employment,
+        Some(yuanzhu::domain::HouseholdEventKind::ZeroEmploymentStarted)
+    );
     let after = match s.handle(&worker, Request::ZeroEmployment).unwrap().body {
         Response::ZeroEmployment(rows) => rows,
         other => panic!("{other:?}"),

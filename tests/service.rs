@@ -220,7 +220,10 @@ fn placing_a_member_in_work_clears_the_zero_employment_household() {
         )
         .unwrap();
     match saved.body {
-        Response::Saved(s) => assert_eq!(s.zero_employment, Some(false)),
+        Response::Saved(s) => assert_eq!(
+            s.zero_employment,
+            Some(yuanzhu::domain::HouseholdEventKind::ZeroEmploymentCleared)
+        ),
         other => panic!("{other:?}"),
     }
     let h = service
@@ -408,4 +411,115 @@ fn a_late_entry_covers_last_month_and_the_queue_counts_it_there() {
         .find(|r| r.case == row.case)
         .unwrap();
     assert_eq!(after.due, Some(DueStatus::Due));
+}
+
+/// Finding 8 (issue 13): a household that stops qualifying because its one able member no
+/// longer wants work is "no longer zero-employment" with that reason, not 动态清零.
+#[test]
+fn a_member_losing_willingness_ends_the_household_without_clearing_it() {
+    use yuanzhu::domain::HouseholdEventKind;
+    use yuanzhu::domain::household::ZeroEndReason;
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let actor = reviewer();
+    let store = service.store_for_tests().unwrap();
+    let summaries = store.summaries().unwrap();
+    // A zero-employment household whose only able and willing working-age member is the
+    // person followed up.
+    let zero = summaries
+        .iter()
+        .filter(|s| s.zero_employment_household && s.due(today(), &Settings::default()).is_some())
+        .find(|s| {
+            let h = store.household(s.household).unwrap().unwrap();
+            h.members.iter().all(|m| {
+                let p = store.person(*m).unwrap().unwrap();
+                p.id == s.person
+                    || !p.is_working_age(today())
+                    || !(p.labour.can_work() && p.willing_to_work)
+            })
+        })
+        .expect("a zero-employment household with one able member");
+    drop(store);
+    let mut draft = unemployed_visit(zero.tier);
+    draft.press_code(Field::Willing, '2');
+    let saved = service
+        .handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: zero.case,
+                rev: zero.rev,
+                draft,
+            },
+        )
+        .unwrap();
+    let ended = HouseholdEventKind::ZeroEmploymentEnded(ZeroEndReason::NotAbleOrWilling);
+    match saved.body {
+        Response::Saved(s) => assert_eq!(s.zero_employment, Some(ended.clone())),
+        other => panic!("{other:?}"),
+    }
+    let h = service
+        .store_for_tests()
+        .unwrap()
+        .household(zero.household)
+        .unwrap()
+        .unwrap();
+    assert!(!h.zero_employment_on_file());
+    assert_eq!(h.events.last().unwrap().kind, ended);
+    // The month's counts: ended, not cleared.
+    let rows = match service
+        .handle(&actor, Request::ZeroEmployment)
+        .unwrap()
+        .body
+    {
+        Response::ZeroEmployment(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let ended_count: u32 = rows.iter().map(|r| r.ended_this_month).sum();
+    assert!(ended_count >= 1);
+}
+
+/// Finding 8: the households still zero-employment past `zero_clearance_days` are listed,
+/// checked against the households' own start dates.
+#[test]
+fn households_past_the_clearance_deadline_are_listed_by_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path(), 120, today());
+    let settings = Settings {
+        zero_clearance_days: 20,
+        ..Settings::default()
+    };
+    let service = Service::new(store, Today::Fixed(today()), settings);
+    let mut expected: Vec<_> = service
+        .store_for_tests()
+        .unwrap()
+        .households()
+        .unwrap()
+        .into_iter()
+        .filter_map(|h| {
+            h.zero_since()
+                .filter(|since| (today() - *since).num_days() > 20)
+                .map(|_| h.id)
+        })
+        .collect();
+    expected.sort();
+    assert!(
+        !expected.is_empty(),
+        "the demo has a household past 20 days"
+    );
+    let rows = match service
+        .handle(&reviewer(), Request::ZeroEmployment)
+        .unwrap()
+        .body
+    {
+        Response::ZeroEmployment(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let mut listed: Vec<_> = rows
+        .iter()
+        .flat_map(|r| r.past_deadline.iter())
+        .inspect(|o| assert_eq!((o.deadline - o.since).num_days(), 20))
+        .map(|o| o.household)
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected);
 }

@@ -18,7 +18,6 @@ pub use protocol::*;
 pub use recognition::HELD_ELSEWHERE;
 
 use crate::domain::followup_form::FormContext;
-use crate::domain::household::HouseholdEventKind;
 use crate::domain::id_number::age_on;
 use crate::domain::{CaseSummary, Person, PersonId, RecognitionStatus, Settings};
 use crate::store::{Stamp, Store, StoreError};
@@ -634,10 +633,7 @@ impl Service {
             timeline.push(TimelineEntry {
                 date: e.date,
                 who: "全户".into(),
-                what: match e.kind {
-                    HouseholdEventKind::ZeroEmploymentStarted => "成为零就业家庭（预警）".into(),
-                    HouseholdEventKind::ZeroEmploymentCleared => "零就业家庭清零".into(),
-                },
+                what: e.kind.describe(),
             });
         }
         timeline.sort_by_key(|e| std::cmp::Reverse(e.date));
@@ -723,9 +719,7 @@ impl Service {
             case,
             rev: saved.summary.rev,
             date,
-            zero_employment: saved
-                .zero_employment
-                .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
+            zero_employment: saved.zero_employment,
         })
     }
 }

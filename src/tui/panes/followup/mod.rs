@@ -151,7 +151,7 @@ impl FollowupPane {
         effects
     }
 
-    fn saved(&mut self, saved: Saved) -> Vec<Effect> {
+    fn saved(&mut self, saved: Saved, env: &Env) -> Vec<Effect> {
         let mut late = None;
         if let Some(form) = &mut self.form {
             form.mark_saved(saved.rev, saved.date);
@@ -164,15 +164,9 @@ impl FollowupPane {
             Some(month) => format!("已补录 {} 的回访，计入{}", saved.date, month.label()),
             None => format!("已保存 {} 的回访", saved.date),
         };
-        let (kind, text) = match saved.zero_employment {
-            Some(true) => (
-                StatusKind::Error,
-                format!("{what}。注意：该户已成为零就业家庭，请于30日内帮扶清零"),
-            ),
-            Some(false) => (StatusKind::Ok, format!("{what}；该户零就业状态已清零")),
-            None => (StatusKind::Ok, what),
-        };
-        vec![say(kind, text)]
+        let (kind, note) =
+            super::zero_employment_note(saved.zero_employment.as_ref(), &env.overview.settings);
+        vec![say(kind, format!("{what}{note}"))]
     }
 
     /// A save met another's save of the same case: what they saved, and if it says
@@ -312,7 +306,7 @@ impl Pane for FollowupPane {
                 vec![say(StatusKind::Error, e.to_string()), Effect::Close]
             }
             (Request::FollowUpForm { .. }, Err(e)) => vec![super::failed("未保存", &e)],
-            (Request::SaveFollowUp { .. }, Ok(Response::Saved(saved))) => self.saved(saved),
+            (Request::SaveFollowUp { .. }, Ok(Response::Saved(saved))) => self.saved(saved, env),
             (Request::SaveFollowUp { .. }, Err(ServiceError::Invalid(errors))) => {
                 let n = errors.len();
                 if let Some(form) = &mut self.form {
