@@ -255,6 +255,7 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         disabled: false,
     });
     fixture(DataSeq { seq: 4211 });
+    fixture(yuanzhu::domain::exit::ExitBasis::of(&Settings::default()));
 }
 
 #[test]
@@ -267,6 +268,18 @@ fn older_versions_upgrade_as_they_are_read() {
     let bytes = std::fs::read(dir.join("household_v1.bin")).unwrap();
     let household: Household = decode(&bytes).unwrap();
     assert_eq!(household, household_v1());
+    // Exit findings kept under the first rules read back as of revision 1: stale now.
+    let bytes = std::fs::read(dir.join("exit_basis_v1.bin")).unwrap();
+    let basis: yuanzhu::domain::exit::ExitBasis = decode(&bytes).unwrap();
+    assert_eq!(basis.revision, 1);
+    assert_ne!(
+        basis,
+        yuanzhu::domain::exit::ExitBasis::of(&Settings::default())
+    );
+    assert_eq!(
+        basis.rules,
+        yuanzhu::domain::exit::ExitBasis::of(&Settings::default()).rules
+    );
 }
 
 #[test]
