@@ -14,6 +14,7 @@ pub mod codec;
 mod exit_index;
 mod group_commit;
 mod io_error;
+mod leads;
 pub mod open_guard;
 pub mod records;
 mod table;
@@ -22,6 +23,7 @@ use crate::domain::followup::FollowUpAnswers;
 use crate::domain::followup_effect::apply_followup;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::lead::Lead;
 use crate::domain::ledger::Ledger;
 use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
@@ -34,13 +36,15 @@ use codec::{CodecError, encode};
 pub use exit_index::{ApprovedCount, ExitEntry, ExitListing};
 use exit_index::{EXIT_INDEX, ExitIndex};
 pub use io_error::{DISK_FULL, io_message, sled_message};
+pub use leads::ImportMarker;
 pub use records::{County, DataSeq, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Db, Transactional};
 use std::path::{Path, PathBuf};
 use table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
-    HouseholdCases, ID_NUMBERS, IdNumbers, LEDGERS, META, Meta, PERSONS, SUMMARIES, TxTable,
+    HouseholdCases, ID_NUMBERS, IMPORTS, IdNumbers, LEAD_STAGING, LEADS, LEDGERS, META, Meta,
+    PERSONS, SUMMARIES, TxTable,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +146,9 @@ pub struct Store {
     audit: Handle<AuditEntry>,
     ledgers: Handle<Ledger>,
     exit_index: Handle<ExitIndex>,
+    leads: Handle<Lead>,
+    lead_staging: Handle<Lead>,
+    imports: Handle<ImportMarker>,
     /// The audit head number last written to the anchor file, and why the anchor may not
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
     /// re-anchors: while that is set, the store takes no writes.
@@ -312,6 +319,9 @@ impl Store {
             audit: AUDIT.open(&db)?,
             ledgers: LEDGERS.open(&db)?,
             exit_index: EXIT_INDEX.open(&db)?,
+            leads: LEADS.open(&db)?,
+            lead_staging: LEAD_STAGING.open(&db)?,
+            imports: IMPORTS.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             group: group_commit::GroupCommit::default(),
             deferred: std::sync::atomic::AtomicBool::new(false),
@@ -324,6 +334,7 @@ impl Store {
         };
         let checked = store.seq().and_then(|head| {
             store.guard.check_recovered(head, anchor)?;
+            store.recover_imports()?;
             store.guard.opened()
         });
         match checked {
