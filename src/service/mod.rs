@@ -9,6 +9,7 @@ mod exits;
 mod ledger;
 pub mod protocol;
 mod queue;
+mod queue_index;
 mod recognition;
 
 pub use actor::{Actor, Role};

@@ -10,6 +10,7 @@
 use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
 use super::exit_index::EXIT_INDEX;
+use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle, Holds,
     ID_NUMBERS, LEDGERS, META, PERSONS, SUMMARIES,
@@ -255,6 +256,15 @@ impl Store {
         for p in exits.problems {
             walk.report.problem(p);
         }
+        let queue = self.check_queue_index()?;
+        walk.read += queue.count;
+        walk.report
+            .counts
+            .push((QUEUE_INDEX.name().into(), queue.count));
+        walk.report.warnings.extend(queue.warnings);
+        for p in queue.problems {
+            walk.report.problem(p);
+        }
 
         let report = &mut walk.report;
         against_audit(report, &primary, audited, legacy_bulk);
@@ -271,7 +281,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 13] {
+    fn trees(&self) -> [&Tree; 14] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -286,11 +296,12 @@ impl Store {
             &self.audit.tree,
             &self.ledgers.tree,
             &self.exit_index.tree,
+            &self.queue_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 13] = [
+const KNOWN_TREES: [&str; 14] = [
     META.name(),
     PERSONS.name(),
     HOUSEHOLDS.name(),
@@ -304,6 +315,7 @@ const KNOWN_TREES: [&str; 13] = [
     AUDIT.name(),
     LEDGERS.name(),
     EXIT_INDEX.name(),
+    QUEUE_INDEX.name(),
 ];
 
 impl Walk<'_> {
@@ -379,6 +391,7 @@ impl Walk<'_> {
                 }
                 AUDIT_HEAD_KEY => decode::<AuditHead>(&v).err(),
                 DATA_SEQ_KEY => decode::<DataSeq>(&v).err(),
+                k if k.starts_with(QUEUE_LOG_PREFIX) => decode::<QueueLogEntry>(&v).err(),
                 _ => {
                     self.report
                         .warnings

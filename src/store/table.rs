@@ -97,6 +97,7 @@ pub(crate) enum Meta {}
 impl Holds<County> for Meta {}
 impl Holds<AuditHead> for Meta {}
 impl Holds<DataSeq> for Meta {}
+impl Holds<super::QueueLogEntry> for Meta {}
 
 /// Unsaved forms, per account: follow-up drafts and the counter's intake draft.
 pub(crate) enum Drafts {}
