@@ -399,3 +399,55 @@ fn a_session_behind_the_change_log_or_after_a_bulk_load_is_told_to_reload() {
         .unwrap();
     assert_eq!(ahead.changed, None);
 }
+
+#[test]
+fn check_reports_a_tampered_queue_index_entry_by_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::new(
+        common::demo_store(dir.path(), 20, today()),
+        Today::Fixed(today()),
+        Settings::default(),
+    );
+    let county = actor("shenhe", Role::CountyReviewer, None);
+    let query = QueueQuery {
+        slice: QueueSlice::FollowUps,
+        search: String::new(),
+        at: QueueAt::First,
+        before: 0,
+        after: 10,
+    };
+    service.queue_page_on(&county, today(), &query).unwrap();
+    drop(service);
+    let gone_case = {
+        let db = (0..60)
+            .find_map(|_| {
+                sled::open(dir.path())
+                    .map_err(|_| std::thread::sleep(std::time::Duration::from_millis(50)))
+                    .ok()
+            })
+            .unwrap();
+        let tree = db.open_tree("queue_index").unwrap();
+        // One case's entry gone, one counter off by one.
+        let (ek, _) = tree.scan_prefix(b"e").next().unwrap().unwrap();
+        tree.remove(&ek).unwrap();
+        let (mk, mv) = tree.scan_prefix(b"m").next().unwrap().unwrap();
+        let mut tally: yuanzhu::store::QueueTally = yuanzhu::store::codec::decode(&mv).unwrap();
+        tally.count += 1;
+        tree.insert(&mk, yuanzhu::store::codec::encode(&tally))
+            .unwrap();
+        db.flush().unwrap();
+        u64::from_be_bytes(ek[1..9].try_into().unwrap())
+    };
+    let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
+    let report = store.check(&mut ()).unwrap();
+    assert!(!report.is_sound());
+    let all = report.problems.join("\n");
+    assert!(
+        all.contains(&format!("queue_index/案件 {gone_case} 缺失")),
+        "{all}"
+    );
+    assert!(
+        all.contains("queue_index/队列计数 与案件或摘要记录不符"),
+        "{all}"
+    );
+}
