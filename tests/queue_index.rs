@@ -127,7 +127,7 @@ const SLICES: [QueueSlice; 9] = [
 /// and what finds nobody.
 fn searches(store: &Store, rng: &mut Rng) -> Vec<String> {
     let all = store.summaries().unwrap();
-    let mut out = vec![String::new(), "zzzq".to_string()];
+    let mut out = vec![String::new(), "zzzq".to_string(), "zhang".to_string()];
     if let Some(s) = all.get(rng.below(all.len())) {
         let ini = yuanzhu::domain::name_search::initials(&s.name);
         out.push(ini.iter().filter_map(|c| c.chars().next()).collect());
@@ -135,6 +135,16 @@ fn searches(store: &Store, rng: &mut Rng) -> Vec<String> {
         out.push(s.id_number.tail4()[1..].to_string());
         out.push(s.phone.chars().skip(3).take(4).collect());
         out.push(ini.first().cloned().unwrap_or_default());
+        out.push(s.name.chars().take(1).collect());
+        // Typed full-width, with a space: normalised as `matches` does.
+        let wide: String = s
+            .id_number
+            .tail4()
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+            .collect();
+        out.push(format!(" {wide}"));
+        out.push(s.id_number.tail4().to_lowercase());
     }
     out
 }

@@ -6,19 +6,22 @@
 //! the slice's length cost no scan; a page costs its offset in its group plus its rows
 //! (keys only, no record decoded but the rows shown).
 //!
-//! A search filters the slice's keys by what their values carry, with `matches` itself, so
-//! the rows found are exactly those of the full scan; it reads the slice's keys (never a
-//! record) rather than an index of its own.
+//! A search looks the query up in the search keys (`store::queue_index::SearchKind`:
+//! name and phone suffixes, initials, ID tail endings), places each case found in the
+//! slice by its row key, and checks it with `matches` itself, so the rows found are exactly
+//! those of the full scan, at a cost of the cases the keys find, not of the slice.
 
 use super::protocol::*;
 use super::{Actor, Result, Service};
 use crate::domain::name_search::{Searchable, initials, matches};
 use crate::domain::year_month::YearMonth;
 use crate::domain::{CaseId, DueStatus, Settings, Tier};
-use crate::store::{IndexedRow, Lane, LaneInfo, Store, day_key};
+use crate::store::{
+    INITIALS_INDEXED, IndexedRow, Lane, LaneInfo, QueueMark, SearchKind, Store, day_key,
+};
 use chrono::{Datelike, Days, NaiveDate};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 const OVERDUE: usize = 0;
 const DUE_SOON: usize = 1;
@@ -384,10 +387,9 @@ impl Iterator for Merge<'_> {
 }
 
 /// Whether a row's value matches the search, by `matches` itself.
-fn found(store: &Store, row: &IndexedRow, search: &str) -> Result<bool> {
-    let mark = store.queue_mark(row)?;
+fn found(mark: &QueueMark, search: &str) -> bool {
     let ini = initials(&mark.name);
-    Ok(matches(
+    matches(
         search,
         &Searchable {
             name: &mark.name,
@@ -395,7 +397,72 @@ fn found(store: &Store, row: &IndexedRow, search: &str) -> Result<bool> {
             id_tail: &mark.id_tail,
             phone: &mark.phone,
         },
-    ))
+    )
+}
+
+/// The rows of the slice `groups` that match `search`, in the slice's order: the cases
+/// the search keys find for the query (normalised once, as `matches` does), each placed
+/// in its group by its row key and checked with `matches`.
+fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<Vec<CaseId>> {
+    let q = crate::domain::text::halfwidth(search.trim()).to_lowercase();
+    let digits_like = q
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || (c == 'x' && i + 1 == q.len()));
+    let mut candidates: BTreeSet<CaseId> = BTreeSet::new();
+    if q.chars().all(|c| c.is_ascii_alphabetic()) {
+        let first: String = q.chars().take(INITIALS_INDEXED).collect();
+        candidates.extend(store.queue_search(SearchKind::Initials, first.as_bytes(), false)?);
+    } else if digits_like {
+        if q.len() <= 4 {
+            candidates.extend(store.queue_search(SearchKind::IdTail, q.as_bytes(), true)?);
+        }
+        if !q.contains('x') {
+            candidates.extend(store.queue_search(SearchKind::Phone, q.as_bytes(), false)?);
+        }
+    } else {
+        let text = search.trim();
+        candidates.extend(store.queue_search(SearchKind::Name, text.as_bytes(), false)?);
+    }
+    let mut ranges: HashMap<&[u8], Vec<(usize, &Source)>> = HashMap::new();
+    let mut listed: HashMap<CaseId, usize> = HashMap::new();
+    for (g, sources) in groups.iter().enumerate() {
+        for s in sources {
+            match &s.rows {
+                Rows::Range { prefix, .. } => {
+                    ranges.entry(prefix.as_slice()).or_default().push((g, s))
+                }
+                Rows::Listed(rows) => listed.extend(rows.iter().map(|r| (r.case, g))),
+            }
+        }
+    }
+    let mut placed: Vec<(usize, Vec<u8>, CaseId)> = Vec::new();
+    for case in candidates {
+        let Some(entry) = store.queue_entry(case)? else {
+            continue;
+        };
+        let at = usize::try_from(entry.lane_len).unwrap_or(usize::MAX);
+        let (Some(prefix), Some(sort)) = (entry.row.get(..at), entry.row.get(at..)) else {
+            continue;
+        };
+        let group = listed.get(&case).copied().or_else(|| {
+            ranges.get(prefix).and_then(|v| {
+                v.iter()
+                    .find(|(_, s)| s.holds(prefix, sort, case))
+                    .map(|(g, _)| *g)
+            })
+        });
+        let Some(g) = group else {
+            continue;
+        };
+        if let Some(mark) = store.queue_mark_at(&entry.row)?
+            && found(&mark, search)
+        {
+            placed.push((g, sort.to_vec(), case));
+        }
+    }
+    placed.sort();
+    Ok(placed.into_iter().map(|(_, _, case)| case).collect())
 }
 
 /// A slice of a plan, searched or not, that pages are cut from.
@@ -416,16 +483,7 @@ impl<'p> Cut<'p> {
         let groups = plan.slice(slice);
         let searching = !crate::domain::text::halfwidth(search.trim()).is_empty();
         let found = if searching {
-            let mut out = Vec::new();
-            for g in &groups {
-                for row in Merge::new(store, g) {
-                    let row = row?;
-                    if found(store, &row, search)? {
-                        out.push(row.case);
-                    }
-                }
-            }
-            Some(out)
+            Some(search_hits(store, &groups, search)?)
         } else {
             None
         };

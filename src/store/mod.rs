@@ -36,8 +36,8 @@ pub use exit_index::{ApprovedCount, ExitEntry, ExitListing};
 use exit_index::{EXIT_INDEX, ExitIndex};
 pub use io_error::{DISK_FULL, io_message, sled_message};
 pub use queue_index::{
-    IndexedRow, Lane, LaneInfo, QUEUE_LOG_KEEP, QueueEntry, QueueLogEntry, QueueMark, QueueTally,
-    day_key, lane_prefix, stage,
+    INITIALS_INDEXED, IndexedRow, Lane, LaneInfo, QUEUE_LOG_KEEP, QueueEntry, QueueLogEntry,
+    QueueMark, QueueTally, SearchKind, day_key, lane_prefix, stage,
 };
 use queue_index::{QUEUE_INDEX, QueueIndex};
 pub use records::{County, DataSeq, Township};

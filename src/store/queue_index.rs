@@ -32,6 +32,8 @@
 //!   slice's length are sums of a few counters;
 //! - `l` ‖ lane prefix (‖ stage for applications): rows per lane, which also name the
 //!   townships and lanes there are;
+//! - `s` ‖ kind ‖ term ‖ 0 ‖ case, no value: the search keys ([`SearchKind`]), so a
+//!   search is prefix scans over the terms typed, not a scan of the queue;
 //! - `basis`: the layout the tree was built with. A tree without it (a store of the
 //!   previous version, a demo county just loaded, a restored backup) is built whole on the
 //!   first queue request, in one bulk write vouched for by an audit entry with each
@@ -70,6 +72,7 @@ const ENTRY: u8 = b'e';
 const MONTHS: u8 = b'm';
 const DAYS: u8 = b'd';
 const LANES: u8 = b'l';
+const TERMS: u8 = b's';
 pub(crate) const BASIS_KEY: &[u8] = b"basis";
 
 /// The change log's keys in `meta`: this prefix and the data sequence.
@@ -115,7 +118,8 @@ pub struct QueueBasis {
     pub layout: u16,
 }
 
-const BASIS: QueueBasis = QueueBasis { layout: 1 };
+/// 2: with the search keys.
+const BASIS: QueueBasis = QueueBasis { layout: 2 };
 
 /// A row's value: what a search matches, and what judging it without its summary needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +139,8 @@ pub struct QueueEntry {
     /// The length of the row key's lane prefix (the rest is the sort).
     pub lane_len: u32,
     pub tallies: Vec<Vec<u8>>,
+    /// Its search keys (see [`SearchKind`]).
+    pub terms: Vec<Vec<u8>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -260,6 +266,7 @@ struct Filed {
     lane_len: usize,
     mark: QueueMark,
     tallies: Vec<Vec<u8>>,
+    terms: Vec<Vec<u8>>,
 }
 
 /// A case's row: its key, lane prefix length, value and counters; none for a case the
@@ -310,12 +317,94 @@ fn derive(
     let lane_len = prefix.len();
     let mut row = prefix;
     row.extend_from_slice(&sort);
+    let terms = search_terms(&mark, s.case);
     Some(Filed {
         row,
         lane_len,
         mark,
         tallies,
+        terms,
     })
+}
+
+/// What a search key indexes: each holds terms whose prefixes a query is looked up by
+/// (`domain::name_search::matches` says what matches; the service checks every row found
+/// with it, so the keys need only find every row that matches).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchKind {
+    /// Every suffix of the name: a name contains a text iff one of its suffixes starts
+    /// with it.
+    Name,
+    /// From each character of the name, the letters of up to [`INITIALS_INDEXED`]
+    /// characters' initials, every reading combined (a character has a few initials at
+    /// most, so a start has at most a few hundred keys, mostly one).
+    Initials,
+    /// Every suffix of the phone number.
+    Phone,
+    /// Each ending of the ID number's last four (lowercase), looked up whole.
+    IdTail,
+}
+
+/// How many characters' initials a search key holds: a longer query is looked up by its
+/// first letters, and its rows checked.
+pub const INITIALS_INDEXED: usize = 4;
+
+impl SearchKind {
+    fn byte(self) -> u8 {
+        match self {
+            SearchKind::Name => b'n',
+            SearchKind::Initials => b'i',
+            SearchKind::Phone => b'p',
+            SearchKind::IdTail => b't',
+        }
+    }
+}
+
+fn term_key(kind: SearchKind, term: &[u8], case: CaseId) -> Vec<u8> {
+    let mut k = vec![TERMS, kind.byte()];
+    k.extend_from_slice(term);
+    k.push(0);
+    k.extend_from_slice(&case.to_key());
+    k
+}
+
+/// A row's search keys.
+fn search_terms(mark: &QueueMark, case: CaseId) -> Vec<Vec<u8>> {
+    let mut out = BTreeSet::new();
+    for (i, _) in mark.name.char_indices() {
+        out.insert(term_key(SearchKind::Name, &mark.name.as_bytes()[i..], case));
+    }
+    let sets = crate::domain::name_search::initials(&mark.name);
+    for i in 0..sets.len() {
+        let end = (i + INITIALS_INDEXED).min(sets.len());
+        let mut combos: Vec<String> = vec![String::new()];
+        for set in &sets[i..end] {
+            let mut next = Vec::new();
+            for c in &combos {
+                for l in set.chars() {
+                    let mut s = c.clone();
+                    s.push(l);
+                    next.push(s);
+                }
+            }
+            combos = next;
+        }
+        for c in combos {
+            out.insert(term_key(SearchKind::Initials, c.as_bytes(), case));
+        }
+    }
+    for (i, _) in mark.phone.char_indices() {
+        out.insert(term_key(
+            SearchKind::Phone,
+            &mark.phone.as_bytes()[i..],
+            case,
+        ));
+    }
+    let tail = mark.id_tail.to_lowercase();
+    for (i, _) in tail.char_indices() {
+        out.insert(term_key(SearchKind::IdTail, &tail.as_bytes()[i..], case));
+    }
+    out.into_iter().collect()
 }
 
 fn facts_of(c: &AssistanceCase) -> (NaiveDate, Option<NaiveDate>) {
@@ -342,7 +431,7 @@ impl TxTable<'_, QueueIndex> {
         cases: &TxTable<AssistanceCase>,
         changes: &[Change],
     ) -> TxResult<()> {
-        if self.get::<QueueBasis>(BASIS_KEY)?.is_none() {
+        if self.get::<QueueBasis>(BASIS_KEY)?.map(|(b, _)| b) != Some(BASIS) {
             return Ok(());
         }
         let touched: BTreeSet<CaseId> = changes
@@ -379,6 +468,7 @@ impl TxTable<'_, QueueIndex> {
             if let Some(f) = &new
                 && f.row == old.row
                 && f.tallies == old.tallies
+                && f.terms == old.terms
             {
                 // Same place: only what the row shows may have moved.
                 self.put_unaudited(&f.row, &f.mark)?;
@@ -388,6 +478,9 @@ impl TxTable<'_, QueueIndex> {
             for t in &old.tallies {
                 self.bump(t, -1)?;
             }
+            for t in &old.terms {
+                self.remove(t)?;
+            }
         }
         match new {
             Some(Filed {
@@ -395,15 +488,20 @@ impl TxTable<'_, QueueIndex> {
                 lane_len,
                 mark,
                 tallies,
+                terms,
             }) => {
                 self.put_unaudited(&row, &mark)?;
                 for t in &tallies {
                     self.bump(t, 1)?;
                 }
+                for t in &terms {
+                    self.put_bare(t)?;
+                }
                 let entry = QueueEntry {
                     row,
                     lane_len: u32::try_from(lane_len).unwrap_or(u32::MAX),
                     tallies,
+                    terms,
                 };
                 self.put_unaudited(&ek, &entry)
             }
@@ -465,9 +563,9 @@ fn tier_of_byte(b: u8) -> Option<Tier> {
 }
 
 impl Store {
-    /// Whether the tree is built.
+    /// Whether the tree is built, in this program's layout.
     pub fn queue_index_built(&self) -> Result<bool> {
-        Ok(self.queue_index.get::<QueueBasis>(BASIS_KEY)?.is_some())
+        Ok(self.queue_index.get::<QueueBasis>(BASIS_KEY)? == Some(BASIS))
     }
 
     /// Every lane of the townships `covers` accepts, with its rows counted.
@@ -581,6 +679,37 @@ impl Store {
         })
     }
 
+    /// The cases whose `kind` search keys start with `prefix` (`whole`: are exactly it).
+    pub fn queue_search(
+        &self,
+        kind: SearchKind,
+        prefix: &[u8],
+        whole: bool,
+    ) -> Result<Vec<CaseId>> {
+        let mut p = vec![TERMS, kind.byte()];
+        p.extend_from_slice(prefix);
+        if whole {
+            p.push(0);
+        }
+        let mut out = BTreeSet::new();
+        for kv in self.queue_index.scan_prefix(&p) {
+            let (k, _) = kv?;
+            if let Some(case) = k
+                .len()
+                .checked_sub(8)
+                .and_then(|at| CaseId::from_key(&k[at..]))
+            {
+                out.insert(case);
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// A row's value by its key.
+    pub fn queue_mark_at(&self, row: &[u8]) -> Result<Option<QueueMark>> {
+        self.queue_index.get(row)
+    }
+
     /// Decodes a row's value.
     pub fn queue_mark(&self, row: &IndexedRow) -> Result<QueueMark> {
         QUEUE_INDEX.decode(&row.key, &row.mark)
@@ -647,6 +776,7 @@ impl Store {
                 lane_len,
                 mark,
                 tallies: ts,
+                terms,
             }) = derived
             else {
                 continue;
@@ -654,11 +784,15 @@ impl Store {
             for t in &ts {
                 *tallies.entry(t.clone()).or_default() += 1;
             }
+            for t in &terms {
+                out.insert(t.clone(), Vec::new());
+            }
             out.insert(row.clone(), encode(&mark));
             let entry = QueueEntry {
                 row,
                 lane_len: u32::try_from(lane_len).unwrap_or(u32::MAX),
                 tallies: ts,
+                terms,
             };
             out.insert(entry_key(s.case), encode(&entry));
         }
@@ -761,6 +895,7 @@ fn label(key: &[u8]) -> String {
         ),
         Some(&ROW) => format!("案件 {} 的队列行", case_at_end()),
         Some(&MONTHS) | Some(&DAYS) | Some(&LANES) => "队列计数".to_string(),
+        Some(&TERMS) => format!("案件 {} 的搜索键", case_at_end()),
         _ => String::from_utf8_lossy(key).into_owned(),
     };
     format!("{}/{what}", QUEUE_INDEX.name())
