@@ -10,6 +10,7 @@ mod leads;
 mod ledger;
 pub mod protocol;
 mod queue;
+mod queue_index;
 mod recognition;
 
 pub use actor::{Actor, Role};

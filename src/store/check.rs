@@ -10,6 +10,7 @@
 use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
 use super::exit_index::EXIT_INDEX;
+use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle, Holds,
     ID_NUMBERS, IMPORTS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
@@ -264,6 +265,15 @@ impl Store {
         for p in exits.problems {
             walk.report.problem(p);
         }
+        let queue = self.check_queue_index()?;
+        walk.read += queue.count;
+        walk.report
+            .counts
+            .push((QUEUE_INDEX.name().into(), queue.count));
+        walk.report.warnings.extend(queue.warnings);
+        for p in queue.problems {
+            walk.report.problem(p);
+        }
 
         let report = &mut walk.report;
         against_audit(report, &primary, audited, legacy_bulk);
@@ -280,7 +290,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 16] {
+    fn trees(&self) -> [&Tree; 17] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -298,11 +308,12 @@ impl Store {
             &self.leads.tree,
             &self.lead_staging.tree,
             &self.imports.tree,
+            &self.queue_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 16] = [
+const KNOWN_TREES: [&str; 17] = [
     LEADS.name(),
     LEAD_STAGING.name(),
     IMPORTS.name(),
@@ -319,6 +330,7 @@ const KNOWN_TREES: [&str; 16] = [
     AUDIT.name(),
     LEDGERS.name(),
     EXIT_INDEX.name(),
+    QUEUE_INDEX.name(),
 ];
 
 impl Walk<'_> {
@@ -394,6 +406,7 @@ impl Walk<'_> {
                 }
                 AUDIT_HEAD_KEY => decode::<AuditHead>(&v).err(),
                 DATA_SEQ_KEY => decode::<DataSeq>(&v).err(),
+                k if k.starts_with(QUEUE_LOG_PREFIX) => decode::<QueueLogEntry>(&v).err(),
                 _ => {
                     self.report
                         .warnings
