@@ -28,9 +28,11 @@ impl App {
     pub(super) fn perform_queue(&mut self, mut queue: Pending) {
         while let Some((from, effect, blocking)) = queue.pop_front() {
             let env = env(&self.overview, &self.theme, self.size);
-            let asked = matches!(effect, Effect::Ask(_));
+            let asked = matches!(effect, Effect::Ask(_) | Effect::Fetch(_));
+            let background = matches!(effect, Effect::Fetch(_));
             match effect {
-                Effect::Ask(request) => {
+                Effect::Ask(request) | Effect::Fetch(request) => {
+                    let blocking = blocking && !background;
                     let job = Job {
                         from,
                         request,
