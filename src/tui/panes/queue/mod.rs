@@ -555,6 +555,12 @@ impl Pane for QueuePane {
     fn notice(&mut self, notice: &Notice, env: &Env) -> Vec<Effect> {
         let height = env.list_height;
         match notice {
+            // Over the day's turn every row's urgency may have changed with no write: the
+            // window again, whatever the change log says.
+            Notice::DataChanged if self.list.today.is_some_and(|t| t != env.overview.today) => {
+                let case = self.list.selected_case();
+                return vec![self.reload(case, env)];
+            }
             Notice::DataChanged => return self.ask_changes(),
             Notice::FollowupOpened(case) => {
                 self.following = Some(if self.list.select_case(*case, height) {

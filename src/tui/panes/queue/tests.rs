@@ -675,3 +675,53 @@ fn before_the_due_soon_day_the_status_column_stays_narrow() {
     assert!(shown.contains("  状态 姓名"), "{shown}");
     assert!(!shown.contains("即将到期"), "{shown}");
 }
+
+#[test]
+fn over_the_days_turn_the_window_is_asked_again_whatever_the_log_says() {
+    let (mut o, t) = (overview(), Theme::sixteen());
+    let server = Server {
+        rows: three(),
+        seq: 1,
+    };
+    let mut queue = opened_on(&server);
+    o.today = o.today.succ_opt().unwrap_or(o.today);
+    let effects = queue.notice(&Notice::DataChanged, &env(&o, &t));
+    let q = &pages(&asked(&effects))[0];
+    assert_eq!(q.at, QueueAt::Case(CaseId(1)));
+}
+
+#[test]
+fn leaving_a_follow_up_asks_for_the_next_ones_when_the_window_no_longer_holds_them() {
+    let (o, t) = (overview(), Theme::sixteen());
+    let mut server = Server {
+        rows: many(500),
+        seq: 1,
+    };
+    let mut queue = opened_on(&server);
+    queue.notice(&Notice::FollowupOpened(CaseId(1)), &env(&o, &t));
+    // Case 1 was saved and moved to the end; the window was asked again around it.
+    let first = server.rows.remove(0);
+    server.rows.push(QueueRow {
+        due: Some(DueStatus::Done),
+        ..first
+    });
+    server.seq = 2;
+    let effects = queue.notice(&Notice::DataChanged, &env(&o, &t));
+    let more = queue.answer(
+        asked(&effects)[0].clone(),
+        Ok(Response::QueueChanges(server.changes(
+            &[1],
+            QueueView::FollowUps,
+            "",
+        ))),
+        &env(&o, &t),
+    );
+    assert_eq!(pages(&asked(&more))[0].at, QueueAt::Case(CaseId(1)));
+    server.answer_all(&mut queue, more);
+    assert_eq!(queue.selected_case(), Some(CaseId(1)));
+    // Case 2, next after it then, is far from there now: its rows are asked for.
+    let effects = queue.notice(&Notice::FollowupLeft(CaseId(1)), &env(&o, &t));
+    assert_eq!(pages(&asked(&effects))[0].at, QueueAt::Case(CaseId(2)));
+    server.answer_all(&mut queue, effects);
+    assert_eq!(queue.selected_case(), Some(CaseId(2)));
+}

@@ -137,3 +137,85 @@ impl Window {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::DueStatus;
+    use crate::tui::panes::fixtures::row;
+
+    /// A window of cases `from+1..=from+len` of a slice of `total`.
+    fn window(from: usize, len: usize, total: usize) -> Window {
+        let mut w = Window::default();
+        w.load(QueuePage {
+            seq: 1,
+            from: from as u32,
+            total: total as u32,
+            at: Some(0),
+            rows: (from + 1..=from + len)
+                .map(|n| row(n as u64, "人员", DueStatus::Due))
+                .collect(),
+            counts: QueueCounts::default(),
+        });
+        w
+    }
+
+    fn cases(w: &Window) -> Vec<u64> {
+        w.rows.iter().map(|r| r.case.0).collect()
+    }
+
+    fn moved(case: u64, to: u32) -> QueueChange {
+        QueueChange {
+            case: CaseId(case),
+            now: Some((to, row(case, "人员", DueStatus::Done))),
+        }
+    }
+
+    #[test]
+    fn a_row_of_the_window_moving_within_it_is_moved() {
+        let mut w = window(10, 5, 100);
+        assert!(w.patch(2, &[moved(12, 14)], 100, QueueCounts::default()));
+        assert_eq!(cases(&w), vec![11, 13, 14, 15, 12]);
+        assert_eq!((w.from, w.seq), (10, 2));
+    }
+
+    #[test]
+    fn a_row_of_the_window_moving_before_it_shifts_the_window() {
+        let mut w = window(10, 5, 100);
+        assert!(w.patch(2, &[moved(13, 3)], 100, QueueCounts::default()));
+        assert_eq!(cases(&w), vec![11, 12, 14, 15]);
+        assert_eq!(w.from, 11);
+        assert_eq!(w.position_of(CaseId(14)), Some(13));
+    }
+
+    #[test]
+    fn a_row_leaving_the_slice_closes_the_gap() {
+        let mut w = window(0, 4, 4);
+        let left = QueueChange {
+            case: CaseId(2),
+            now: None,
+        };
+        assert!(w.patch(2, &[left], 3, QueueCounts::default()));
+        assert_eq!(cases(&w), vec![1, 3, 4]);
+        assert_eq!(w.total(), 3);
+    }
+
+    #[test]
+    fn at_the_top_a_new_row_is_placed_where_it_is_said_to_be() {
+        let mut w = window(0, 3, 10);
+        assert!(w.patch(2, &[moved(99, 1)], 11, QueueCounts::default()));
+        assert_eq!(cases(&w), vec![1, 99, 2, 3]);
+        // One beyond the window's end is not held: the rows after it are not known here.
+        let mut w = window(0, 3, 10);
+        assert!(w.patch(2, &[moved(99, 5)], 11, QueueCounts::default()));
+        assert_eq!(cases(&w), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_change_outside_a_window_that_does_not_start_the_slice_is_refused() {
+        let mut w = window(10, 5, 100);
+        assert!(!w.patch(2, &[moved(99, 12)], 101, QueueCounts::default()));
+        assert_eq!(cases(&w), vec![11, 12, 13, 14, 15]);
+        assert_eq!(w.seq, 1, "left as it was");
+    }
+}
