@@ -37,6 +37,7 @@ impl App {
                         from,
                         request,
                         blocking,
+                        watched: blocking || background,
                     };
                     if let Some(answer) = self.link.send(job) {
                         queue.extend(self.answered(answer));
@@ -190,6 +191,7 @@ impl App {
                 from: ROUTER,
                 request: Request::Overview,
                 blocking: false,
+                watched: false,
             };
             if let Some(answer) = self.link.send(overview) {
                 let effects = self.answered(answer);
@@ -202,6 +204,7 @@ impl App {
                 from: ROUTER,
                 request: Request::Ping,
                 blocking: false,
+                watched: false,
             };
             if let Some(answer) = self.link.send(ping) {
                 let effects = self.answered(answer);

@@ -410,10 +410,11 @@ fn finding_6_when_the_day_turns_the_header_and_the_queue_follow_it() {
     assert!(app.tick(), "the new day is drawn");
     assert_eq!(count(&script, |r| matches!(r, Request::Overview)), 2);
     assert_eq!(app.overview.today, today().succ_opt().unwrap());
-    // Asked what changed, told to reload: the window again.
+    // Every row's urgency may have turned with the day: the window again, with no
+    // asking what changed.
     assert_eq!(
         count(&script, |r| matches!(r, Request::QueueChanges { .. })),
-        1
+        0
     );
     assert_eq!(
         count(&script, |r| matches!(r, Request::QueuePage(_))),
@@ -463,4 +464,30 @@ fn a_search_typed_against_a_slow_server_holds_no_key() {
         })
         .collect();
     assert_eq!(searched, vec!["钟".to_string(), "钟小".to_string()]);
+}
+
+#[test]
+fn a_slow_search_is_said_quietly_and_a_slow_draft_keep_is_not() {
+    let (mut app, script) = app();
+    app.start_worker().unwrap();
+    lock(&script).delay = std::time::Duration::from_millis(400);
+    event(&mut app, KeyCode::Char('/'));
+    event(&mut app, KeyCode::Char('钟'));
+    std::thread::sleep(std::time::Duration::from_millis(320));
+    assert!(app.slow(), "the search's rows are waited for");
+    settle(&mut app);
+    assert!(!app.slow());
+    // A draft kept in the background is not waited for by the screen.
+    event(&mut app, KeyCode::Esc);
+    settle(&mut app);
+    event(&mut app, KeyCode::F(4));
+    settle(&mut app);
+    event(&mut app, KeyCode::Char('2'));
+    settle(&mut app);
+    std::thread::sleep(DRAFT_DEBOUNCE);
+    app.tick();
+    assert!(app.busy());
+    std::thread::sleep(std::time::Duration::from_millis(320));
+    assert!(!app.slow(), "keeping a draft is not said");
+    settle(&mut app);
 }
