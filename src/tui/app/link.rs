@@ -15,6 +15,11 @@ use std::time::{Duration, Instant};
 /// How long a request the screen waits for may take before the status line says so.
 pub(super) const SLOW: Duration = Duration::from_millis(300);
 
+/// How long the screen waits, before drawing a key's effect, for the answer of a request
+/// the key sent in the background (a search's rows): a quick answer goes out in the same
+/// frame as the key, a slow one does not hold the key's echo back.
+pub(super) const COALESCE: Duration = Duration::from_millis(40);
+
 /// A request sent on behalf of a pane.
 pub(super) struct Job {
     pub from: u64,
@@ -46,9 +51,9 @@ pub(super) struct Worker {
     shared: bool,
     in_flight: usize,
     blocking: usize,
-    /// When each request still unanswered was sent, and whether it is watched, oldest
-    /// first (answers come in the order sent).
-    sent: std::collections::VecDeque<(Instant, bool)>,
+    /// When each request still unanswered was sent, whether it is watched and whether it
+    /// blocks, oldest first (answers come in the order sent).
+    sent: std::collections::VecDeque<(Instant, bool, bool)>,
     /// The thread, joined when the link closes.
     thread: Option<std::thread::JoinHandle<Client>>,
 }
@@ -127,7 +132,7 @@ impl Link {
                     });
                 }
                 w.in_flight += 1;
-                w.sent.push_back((Instant::now(), watched));
+                w.sent.push_back((Instant::now(), watched, blocking));
                 if blocking {
                     w.blocking += 1;
                 }
@@ -181,7 +186,18 @@ impl Link {
             Link::Worker(w) => w
                 .sent
                 .iter()
-                .any(|(at, watched)| *watched && at.elapsed() >= SLOW),
+                .any(|(at, watched, _)| *watched && at.elapsed() >= SLOW),
+        }
+    }
+
+    /// Whether a watched background request was sent less than [`COALESCE`] ago.
+    pub fn answer_due(&self) -> bool {
+        match self {
+            Link::Inline(_) => false,
+            Link::Worker(w) => w
+                .sent
+                .iter()
+                .any(|(at, watched, blocking)| *watched && !blocking && at.elapsed() < COALESCE),
         }
     }
 }
