@@ -11,7 +11,9 @@
 
 use super::audit::{BulkTree, hash_record};
 use super::table::{AUDIT, IMPORTS, LEADS, META};
-use super::{BULK_PART, Result, Stamp, Store, append_entry, bump_data_seq, unwrap_tx};
+use super::{
+    BULK_PART, QueueLogEntry, Result, Stamp, Store, append_entry, bump_data_seq, unwrap_tx,
+};
 use crate::domain::IdNumber;
 use crate::domain::lead::{Lead, LeadSource};
 use chrono::NaiveDate;
@@ -103,7 +105,7 @@ impl Store {
                 Vec::new(),
                 bulk.clone(),
             )?;
-            bump_data_seq(&meta)?;
+            bump_data_seq(&meta, &QueueLogEntry::default())?;
             Ok(seq)
         }))?;
         self.commit()?;
