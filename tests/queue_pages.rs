@@ -41,23 +41,33 @@ fn screen(app: &App) -> String {
 
 /// The app on a demo county, and the oracle's rows of `slice`.
 fn app_and_oracle(dir: &std::path::Path, slice: QueueSlice) -> (App, Vec<QueueRow>) {
-    let store = common::demo_store(dir, 300, today());
-    let service = Service::new(store, Today::Fixed(today()), Settings::default());
+    app_on(dir, slice, 300, today(), Theme::sixteen())
+}
+
+fn app_on(
+    dir: &std::path::Path,
+    slice: QueueSlice,
+    households: u32,
+    today: NaiveDate,
+    theme: Theme,
+) -> (App, Vec<QueueRow>) {
+    let store = common::demo_store(dir, households, today);
+    let service = Service::new(store, Today::Fixed(today), Settings::default());
     let actor = Actor {
         user: "钟经办".into(),
         role: Role::CountyReviewer,
         township: None,
     };
     let oracle: Vec<QueueRow> = service
-        .queue_by_full_scan(&actor, today())
+        .queue_by_full_scan(&actor, today)
         .unwrap()
         .into_iter()
-        .filter(|r| slice.holds(r, today()))
+        .filter(|r| slice.holds(r, today))
         .collect();
     let mut app = App::new(
         Box::new(LocalBackend::new(service, actor)),
         Keymap::builtin(),
-        Theme::sixteen(),
+        theme,
     )
     .unwrap();
     app.resize(80, 24);
@@ -134,4 +144,61 @@ fn a_view_pages_its_own_slice() {
     );
     key(&mut app, KeyCode::End);
     assert_selected(&app, &oracle, oracle.len() - 1, "7 7 7 End");
+}
+
+#[test]
+fn late_in_the_month_the_queue_shows_due_soon_rows_with_their_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let late = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (app, oracle) = app_on(
+        dir.path(),
+        QueueSlice::FollowUps,
+        40,
+        late,
+        Theme::sixteen(),
+    );
+    let due_soon = oracle
+        .iter()
+        .filter(|r| r.due == Some(yuanzhu::domain::DueStatus::DueSoon))
+        .count();
+    assert!(
+        due_soon > 0,
+        "the demo has follow-ups not yet done on the 23rd"
+    );
+    let shown = screen(&app);
+    assert!(shown.contains(&format!("即将到期{due_soon}")), "{shown}");
+    insta::assert_snapshot!("queue_late_in_the_month", shown);
+}
+
+#[test]
+fn due_soon_rows_are_marked_apart_from_overdue_ones_in_monochrome() {
+    use ratatui::style::{Color, Modifier};
+    let dir = tempfile::tempdir().unwrap();
+    let late = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (app, _) = app_on(dir.path(), QueueSlice::FollowUps, 40, late, Theme::mono());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| app.render(f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let style_of = |label: &str| {
+        (0..24).find_map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < 80 {
+                let symbol = buffer[(x, y)].symbol();
+                line.push_str(symbol);
+                x += u16::try_from(UnicodeWidthStr::width(symbol).max(1)).unwrap();
+            }
+            line.contains(&format!("  {label} "))
+                .then(|| buffer[(3, y)].modifier)
+        })
+    };
+    let overdue = style_of("逾期").expect("an overdue row");
+    let due_soon = style_of("即将到期").expect("a due-soon row");
+    assert_ne!(overdue, due_soon);
+    assert!(due_soon.contains(Modifier::UNDERLINED));
+    for y in 0..24 {
+        for x in 0..80 {
+            assert_eq!(buffer[(x, y)].fg, Color::Reset, "no colour in monochrome");
+        }
+    }
 }

@@ -67,8 +67,9 @@ impl QueueList {
     }
 
     /// Patches the rows with changes, the selection staying on its case. When the window
-    /// cannot be patched exactly, or the selected case moved out of it, the window must be
-    /// asked for again: `Err` names the case to anchor it on (none: the selected position).
+    /// cannot be patched exactly, or the selected case moved out of it and is to be
+    /// `follow`ed, the window must be asked for again: `Err` names the case to anchor it on
+    /// (none: the selected position). Not followed, the row after it takes its place.
     pub fn patch(
         &mut self,
         seq: u64,
@@ -76,6 +77,7 @@ impl QueueList {
         total: u32,
         counts: QueueCounts,
         height: usize,
+        follow: bool,
     ) -> Result<(), Option<CaseId>> {
         let keep = self.selected_case();
         if !self.window.patch(seq, changes, total, counts) {
@@ -86,7 +88,7 @@ impl QueueList {
         match keep.and_then(|case| self.window.position_of(case)) {
             Some(pos) => self.selected = pos,
             // It moved out of the window: follow it there.
-            None if !left && keep.is_some() => return Err(keep),
+            None if follow && !left && keep.is_some() => return Err(keep),
             // It left the slice: the row after it takes its place.
             None => self.selected = self.selected.min(self.last_position()),
         }

@@ -351,12 +351,15 @@ impl QueuePane {
         let current = asked.0 == self.list.view && asked.1 == self.list.filter();
         if current && changes.seq >= self.list.window.seq {
             let patched = match &changes.changed {
+                // While its follow-up is open the selected case is not followed out of
+                // the window: leaving the form moves on to the next one due anyway.
                 Some(list) => self.list.patch(
                     changes.seq,
                     list,
                     changes.total,
                     changes.counts,
                     env.list_height,
+                    self.following.is_none(),
                 ),
                 // Too far behind, or the day turned: the window again.
                 None => Err(self.list.selected_case()),
