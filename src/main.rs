@@ -119,7 +119,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "txt")]
         format: NoticeFormat,
     },
-    /// 零就业家庭统计：各乡镇现有、本月新增、本月清零
+    /// 零就业家庭统计：各乡镇现有、本月新增、本月清零、本月其他原因退出，及超过清零期限的家庭
     Zero,
     /// 检查数据库：逐条读取全部记录，核对索引、审计链以及每条记录与审计是否一致（管理员；
     /// 服务停止时，数据目录所有者或 root 可直接运行）
@@ -373,35 +373,7 @@ fn run() -> Result<()> {
         Some(Command::Zero) => {
             let rows =
                 Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).zero_employment()?;
-            println!(
-                "{}{}{}{}",
-                pad("乡镇", 12),
-                pad("现有", 8),
-                pad("本月新增", 10),
-                pad("本月清零", 10)
-            );
-            let mut total = (0, 0, 0);
-            for r in &rows {
-                println!(
-                    "{}{:<8}{:<10}{:<10}",
-                    pad(&for_terminal(&r.township_name), 12),
-                    r.current,
-                    r.found_this_month,
-                    r.cleared_this_month
-                );
-                total = (
-                    total.0 + r.current,
-                    total.1 + r.found_this_month,
-                    total.2 + r.cleared_this_month,
-                );
-            }
-            println!(
-                "{}{:<8}{:<10}{:<10}",
-                pad("合计", 12),
-                total.0,
-                total.1,
-                total.2
-            );
+            print_zero_employment(&rows);
             Ok(())
         }
         Some(Command::Exits) => {
@@ -909,6 +881,71 @@ fn check_store(cli: &Cli, config: &Config, front: &Front) -> Result<()> {
 }
 
 /// `s` padded with spaces to `cells` terminal columns (a Chinese character is two).
+/// `yuanzhu zero` (R-ZERO-1, R-ZERO-2): per township, the households on file, found and
+/// cleared this month, and those that stopped qualifying for another reason (not cleared);
+/// then every household past its clearance deadline.
+fn print_zero_employment(rows: &[yuanzhu::service::ZeroEmploymentCount]) {
+    println!(
+        "{}{}{}{}本月其他原因退出",
+        pad("乡镇", 12),
+        pad("现有", 8),
+        pad("本月新增", 10),
+        pad("本月清零", 10)
+    );
+    let mut total = (0, 0, 0, 0);
+    for r in rows {
+        println!(
+            "{}{:<8}{:<10}{:<10}{}",
+            pad(&for_terminal(&r.township_name), 12),
+            r.current,
+            r.found_this_month,
+            r.cleared_this_month,
+            r.ended_this_month
+        );
+        total = (
+            total.0 + r.current,
+            total.1 + r.found_this_month,
+            total.2 + r.cleared_this_month,
+            total.3 + r.ended_this_month,
+        );
+    }
+    println!(
+        "{}{:<8}{:<10}{:<10}{}",
+        pad("合计", 12),
+        total.0,
+        total.1,
+        total.2,
+        total.3
+    );
+    let overdue: Vec<_> = rows
+        .iter()
+        .flat_map(|r| r.past_deadline.iter().map(move |o| (r, o)))
+        .collect();
+    println!();
+    if overdue.is_empty() {
+        println!("没有超过清零期限的零就业家庭");
+        return;
+    }
+    println!("超过清零期限的零就业家庭 {} 户：", overdue.len());
+    println!(
+        "{}{}{}{}清零期限",
+        pad("乡镇", 12),
+        pad("村（社区）", 14),
+        pad("户主", 10),
+        pad("成为零就业", 12)
+    );
+    for (r, o) in overdue {
+        println!(
+            "{}{}{}{}{}",
+            pad(&for_terminal(&r.township_name), 12),
+            pad(&for_terminal(&o.village), 14),
+            pad(&for_terminal(&o.head), 10),
+            pad(&o.since.format("%Y-%m-%d").to_string(), 12),
+            o.deadline.format("%Y-%m-%d")
+        );
+    }
+}
+
 fn pad(s: &str, cells: usize) -> String {
     let w = unicode_width::UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(cells.saturating_sub(w)))

@@ -32,6 +32,7 @@ pub mod summary;
 pub mod text;
 pub mod tier;
 pub mod township_list;
+pub mod visit_month;
 pub mod year_month;
 
 pub use account::{Account, Role};

@@ -10,6 +10,7 @@ mod leads;
 mod ledger;
 pub mod protocol;
 mod queue;
+mod queue_index;
 mod recognition;
 
 pub use actor::{Actor, Role};
@@ -19,7 +20,6 @@ pub use protocol::*;
 pub use recognition::HELD_ELSEWHERE;
 
 use crate::domain::followup_form::FormContext;
-use crate::domain::household::HouseholdEventKind;
 use crate::domain::id_number::age_on;
 use crate::domain::{CaseSummary, Person, PersonId, RecognitionStatus, Settings};
 use crate::store::{Stamp, Store, StoreError};
@@ -659,10 +659,7 @@ impl Service {
             timeline.push(TimelineEntry {
                 date: e.date,
                 who: "全户".into(),
-                what: match e.kind {
-                    HouseholdEventKind::ZeroEmploymentStarted => "成为零就业家庭（预警）".into(),
-                    HouseholdEventKind::ZeroEmploymentCleared => "零就业家庭清零".into(),
-                },
+                what: e.kind.describe(),
             });
         }
         timeline.sort_by_key(|e| std::cmp::Reverse(e.date));
@@ -733,6 +730,7 @@ impl Service {
             today,
             recognised_on: s.recognised_on,
             tier: s.tier,
+            late_entry_days: self.settings.late_entry_days,
         };
         let answers = draft.validate(&ctx).map_err(ServiceError::invalid)?;
         let stamp = Stamp {
@@ -747,9 +745,7 @@ impl Service {
             case,
             rev: saved.summary.rev,
             date,
-            zero_employment: saved
-                .zero_employment
-                .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
+            zero_employment: saved.zero_employment,
         })
     }
 }

@@ -10,8 +10,8 @@ use crate::domain::ledger::{Ledger, LedgerDraft};
 use crate::domain::post::PostExitReason;
 use crate::domain::recognition::Step;
 use crate::domain::{
-    CaseId, Category, DueStatus, HouseholdId, LabourCapacity, PersonId, RecognitionStatus,
-    Relation, Role, Settings, Sex, Tier, TownshipCode,
+    CaseId, Category, DueStatus, HouseholdEventKind, HouseholdId, LabourCapacity, PersonId,
+    RecognitionStatus, Relation, Role, Settings, Sex, Tier, TownshipCode,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -509,9 +509,9 @@ pub struct Registered {
     pub household: HouseholdId,
     pub case: Option<CaseId>,
     pub name: String,
-    /// Set when adding this person made the household a zero-employment household (true) or
-    /// cleared it (false).
-    pub zero_employment: Option<bool>,
+    /// Set when adding this person changed the household's zero-employment state: it
+    /// became one, was cleared, or ended for another reason (R-ZERO-2).
+    pub zero_employment: Option<HouseholdEventKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -565,7 +565,24 @@ pub struct ZeroEmploymentCount {
     pub township_name: String,
     pub current: u32,
     pub found_this_month: u32,
+    /// 动态清零 this month: a member placed in work (R-ZERO-2).
     pub cleared_this_month: u32,
+    /// No longer zero-employment this month for another reason; not cleared (R-ZERO-2).
+    pub ended_this_month: u32,
+    /// Households still zero-employment past their clearance deadline, oldest first.
+    pub past_deadline: Vec<ZeroOverdue>,
+}
+
+/// A zero-employment household past its clearance deadline (`zero_clearance_days` from
+/// the day it became one, R-ZERO-2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ZeroOverdue {
+    pub household: HouseholdId,
+    pub village: String,
+    /// The household's head (户主), or its first member.
+    pub head: String,
+    pub since: NaiveDate,
+    pub deadline: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -837,8 +854,9 @@ pub struct Saved {
     pub case: CaseId,
     pub rev: u64,
     pub date: NaiveDate,
-    /// Set when this save made the household a zero-employment household (预警) or cleared it.
-    pub zero_employment: Option<bool>,
+    /// Set when this save changed the household's zero-employment state: it became one
+    /// (预警), was cleared (a member in work), or ended for another reason (R-ZERO-2).
+    pub zero_employment: Option<HouseholdEventKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]

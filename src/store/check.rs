@@ -10,6 +10,7 @@
 use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
 use super::exit_index::EXIT_INDEX;
+use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle, Holds,
     ID_NUMBERS, IMPORTS, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
@@ -274,6 +275,15 @@ impl Store {
         for p in exits.problems {
             walk.report.problem(p);
         }
+        let queue = self.check_queue_index()?;
+        walk.read += queue.count;
+        walk.report
+            .counts
+            .push((QUEUE_INDEX.name().into(), queue.count));
+        walk.report.warnings.extend(queue.warnings);
+        for p in queue.problems {
+            walk.report.problem(p);
+        }
 
         let report = &mut walk.report;
         against_audit(report, &primary, audited, legacy_bulk);
@@ -290,7 +300,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 17] {
+    fn trees(&self) -> [&Tree; 18] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -309,11 +319,12 @@ impl Store {
             &self.lead_staging.tree,
             &self.imports.tree,
             &self.lead_ids.tree,
+            &self.queue_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 17] = [
+const KNOWN_TREES: [&str; 18] = [
     LEAD_IDS.name(),
     LEADS.name(),
     LEAD_STAGING.name(),
@@ -331,6 +342,7 @@ const KNOWN_TREES: [&str; 17] = [
     AUDIT.name(),
     LEDGERS.name(),
     EXIT_INDEX.name(),
+    QUEUE_INDEX.name(),
 ];
 
 impl Walk<'_> {
@@ -406,6 +418,7 @@ impl Walk<'_> {
                 }
                 AUDIT_HEAD_KEY => decode::<AuditHead>(&v).err(),
                 DATA_SEQ_KEY => decode::<DataSeq>(&v).err(),
+                k if k.starts_with(QUEUE_LOG_PREFIX) => decode::<QueueLogEntry>(&v).err(),
                 _ => {
                     self.report
                         .warnings

@@ -12,8 +12,8 @@
 use super::audit::{BulkTree, hash_record};
 use super::table::{AUDIT, IMPORTS, LEADS, META};
 use super::{
-    BULK_PART, Result, Stamp, Store, StoreError, abort, append_audit, append_entry, bump_data_seq,
-    unwrap_tx,
+    BULK_PART, QueueLogEntry, Result, Stamp, Store, StoreError, abort, append_audit, append_entry,
+    bump_data_seq, unwrap_tx,
 };
 use crate::domain::IdNumber;
 use crate::domain::lead::{Lead, LeadSource};
@@ -144,7 +144,7 @@ impl Store {
                 Vec::new(),
                 bulk.clone(),
             )?;
-            bump_data_seq(&meta)?;
+            bump_data_seq(&meta, &QueueLogEntry::default())?;
             Ok(seq)
         }))?;
         self.commit()?;

@@ -99,6 +99,7 @@ pub(crate) enum Meta {}
 impl Holds<County> for Meta {}
 impl Holds<AuditHead> for Meta {}
 impl Holds<DataSeq> for Meta {}
+impl Holds<super::QueueLogEntry> for Meta {}
 
 /// Unsaved forms, per account: follow-up drafts and the counter's intake draft.
 pub(crate) enum Drafts {}
@@ -289,6 +290,12 @@ impl<T> TxTable<'_, T> {
         T: Holds<V>,
     {
         self.tree.insert(key, encode(value))?;
+        Ok(())
+    }
+
+    /// A key with no value, unaudited (an index's key that says all it has to say).
+    pub(crate) fn put_bare(&self, key: &[u8]) -> TxResult<()> {
+        self.tree.insert(key, Vec::<u8>::new())?;
         Ok(())
     }
 

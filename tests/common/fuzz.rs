@@ -87,6 +87,7 @@ pub fn every_request() -> Vec<Request> {
         today,
         recognised_on: None,
         tier: Tier::Two,
+        late_entry_days: 5,
     };
     let draft = FollowUpDraft::blank(&ctx, &Settings::default());
     let intake = IntakeDraft::blank(today, Some("贡江镇"));
