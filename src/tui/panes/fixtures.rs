@@ -81,6 +81,7 @@ pub fn last_followup() -> FollowUpAnswers {
         services: "推荐岗位".into(),
         plan: "继续推荐".into(),
         next_contact: NaiveDate::from_ymd_opt(2026, 11, 12).unwrap_or_default(),
+        outcome: crate::domain::followup::ContactOutcome::Reached,
     }
 }
 
