@@ -425,8 +425,9 @@ fn a_lone_applicant_registered_warns_of_zero_employment_then_goes_to_review() {
     key(&mut app, KeyCode::Enter); // 家庭: 1 新建家庭
     field(&mut app, "贡江镇");
     field(&mut app, "长征村");
-    for _ in 0..7 {
-        key(&mut app, KeyCode::Enter); // address, relation … registration date as given
+    for _ in 0..8 {
+        // address, business income, relation … registration date as given
+        key(&mut app, KeyCode::Enter);
     }
     typed(&mut app, "2"); // 人员类别一: 2 低保
     field(&mut app, "于民〔2026〕88号");
