@@ -621,3 +621,29 @@ fn finding_16_help_on_the_form_lists_each_code_fields_values() {
     assert!(seen.contains("就业状态："), "{seen}");
     assert!(seen.contains("公益性岗位"), "{seen}");
 }
+
+/// Finding 18 (issue 13): the next login says that drafts are waiting, and how many.
+#[test]
+fn finding_18_the_login_mentions_the_drafts_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path(), 40, today());
+    let case = store.summaries().unwrap()[0].case;
+    let draft = common::unemployed_visit(today(), yuanzhu::domain::Tier::Two);
+    store.put_draft("钟经办", case, &draft).unwrap();
+    store.put_draft("刘审核", case, &draft).unwrap();
+    let service = Service::new(store, Today::Fixed(today()), Settings::default());
+    let actor = Actor {
+        user: "钟经办".into(),
+        role: Role::CountyReviewer,
+        township: None,
+    };
+    let mut app = App::new(
+        Box::new(LocalBackend::new(service, actor)),
+        Keymap::builtin(),
+        Theme::sixteen(),
+    )
+    .unwrap();
+    app.resize(80, 24);
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("有 1 份草稿未保存"), "{shown}");
+}

@@ -501,6 +501,7 @@ impl Service {
                 .map(|t| county.township_name(t).to_string()),
             today,
             settings: self.settings.clone(),
+            drafts: self.db()?.drafts_waiting(&actor.user)?,
         })
     }
 

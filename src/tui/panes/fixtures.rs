@@ -22,6 +22,7 @@ pub fn overview() -> Overview {
         township: Some("欣山镇".into()),
         today: today(),
         settings: Settings::default(),
+        drafts: 0,
     }
 }
 
