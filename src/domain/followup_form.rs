@@ -309,12 +309,17 @@ impl FollowUpDraft {
             Field::Method,
             &mut fail,
         );
-        let outcome = required_code(
-            self.get(Field::Outcome),
-            &ContactOutcome::ALL,
-            Field::Outcome,
-            &mut fail,
-        );
+        // A draft kept before 联系结果 existed has it empty: every contact then reached.
+        let outcome = if self.get(Field::Outcome).trim().is_empty() {
+            Some(ContactOutcome::Reached)
+        } else {
+            required_code(
+                self.get(Field::Outcome),
+                &ContactOutcome::ALL,
+                Field::Outcome,
+                &mut fail,
+            )
+        };
         if outcome == Some(ContactOutcome::Unreachable) {
             return self.unreached(date, method, errors);
         }
@@ -643,6 +648,15 @@ mod tests {
         assert_eq!(f.validate(&ctx()).unwrap_err()[0].field, Field::NextContact);
         f.set(Field::NextContact, "2026-12-31".into());
         assert!(f.validate(&ctx()).is_ok());
+    }
+
+    #[test]
+    fn a_draft_kept_before_the_contact_outcome_reads_as_reached() {
+        let mut f = filled();
+        f.set(Field::Outcome, String::new());
+        assert_eq!(f.validate(&ctx()).unwrap().outcome, ContactOutcome::Reached);
+        f.set(Field::Outcome, "9".into());
+        assert_eq!(f.validate(&ctx()).unwrap_err()[0].field, Field::Outcome);
     }
 
     #[test]
