@@ -17,6 +17,7 @@ pub mod household;
 pub mod id_number;
 pub mod ids;
 pub mod intake;
+pub mod lead;
 pub mod ledger;
 pub mod name_search;
 pub mod person;

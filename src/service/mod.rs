@@ -6,9 +6,11 @@ pub mod actor;
 pub mod bootstrap;
 pub mod client;
 mod exits;
+mod leads;
 mod ledger;
 pub mod protocol;
 mod queue;
+mod queue_index;
 mod recognition;
 
 pub use actor::{Actor, Role};
@@ -294,6 +296,11 @@ impl Service {
                 Response::Exits(self.exits(actor, today, from, count)?)
             }
             Request::ExitStats => Response::ExitStats(self.exit_stats(actor, today)?),
+            Request::ImportList(import) => {
+                Response::ListImported(self.import_list(actor, import, today)?)
+            }
+            Request::LeadStats => Response::LeadStats(self.lead_stats(actor, today)?),
+            Request::Leads => Response::Leads(self.leads(actor, today)?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
             Request::AddLedgerEntry { person, rev, entry } => {
                 Response::Ledger(self.add_entry(actor, person, rev, &entry, today)?)

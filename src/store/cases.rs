@@ -4,6 +4,7 @@
 
 use super::audit::Change;
 use super::exit_index::{EXIT_INDEX, ExitIndex};
+use super::queue_index::QUEUE_INDEX;
 use super::table::{
     AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, META,
     PERSONS, SUMMARIES, TxTable,
@@ -133,6 +134,7 @@ impl Store {
             &self.household_cases.tree,
             &self.drafts.tree,
             &self.exit_index.tree,
+            &self.queue_index.tree,
         );
         let (hid, household_cases) = match &registration.household {
             HouseholdPlan::New(h) => (h.id, Vec::new()),
@@ -150,12 +152,14 @@ impl Store {
                 hc,
                 drafts,
                 exits,
+                queue,
             )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
                 let (drafts, exits) = (DRAFTS.on(drafts), EXIT_INDEX.on(exits));
+                let queue = QUEUE_INDEX.on(queue);
                 let person = &registration.person;
                 let id_key = person.id_number.as_str().as_bytes();
                 if let Some(existing) = id_numbers.person_key(id_key)?
@@ -200,6 +204,7 @@ impl Store {
                     "登记家庭成员"
                 };
                 let target = format!("{} {}", person.name, person.id_number.masked());
+                queue.refresh_queue(&summaries, &cases, &changes)?;
                 let seq = append_audit(&meta, &audit, stamp, action, target, changes)?;
                 Ok(Registered {
                     person: person.id,
@@ -236,15 +241,16 @@ impl Store {
             &self.household_cases.tree,
             &self.drafts.tree,
             &self.exit_index.tree,
+            &self.queue_index.tree,
         );
         let household_cases = self.household_cases(person.household)?;
         let result = trees.transaction(
-            |(meta, audit, persons, households, cases, summaries, hc, drafts, exits)| {
+            |(meta, audit, persons, households, cases, summaries, hc, drafts, exits, queue)| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (hc, drafts) = (HOUSEHOLD_CASES.on(hc), DRAFTS.on(drafts));
-                let exits = EXIT_INDEX.on(exits);
+                let (exits, queue) = (EXIT_INDEX.on(exits), QUEUE_INDEX.on(queue));
                 let pk = person.id.to_key();
                 let (_, person_old): (Person, _) = persons.need(&pk)?;
                 let hk = person.household.to_key();
@@ -271,6 +277,7 @@ impl Store {
                 )?;
                 remove_intake_draft(&drafts, draft_of)?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
+                queue.refresh_queue(&summaries, &cases, &changes)?;
                 let seq = append_audit(&meta, &audit, stamp, "再次申请", target, changes)?;
                 Ok(Registered {
                     person: person.id,
@@ -302,12 +309,14 @@ impl Store {
             &self.summaries.tree,
             &self.persons.tree,
             &self.exit_index.tree,
+            &self.queue_index.tree,
         );
         let earlier = self.followups(case.id)?;
-        let result = trees.transaction(|(meta, audit, cases, summaries, persons, exits)| {
+        let result = trees.transaction(|(meta, audit, cases, summaries, persons, exits, queue)| {
             let (meta, audit) = (META.on(meta), AUDIT.on(audit));
             let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
             let (persons, exits) = (PERSONS.on(persons), EXIT_INDEX.on(exits));
+            let queue = QUEUE_INDEX.on(queue);
             let ck = case.id.to_key();
             let (stored, old): (AssistanceCase, _) = cases.need(&ck)?;
             if stored.rev != expected_rev {
@@ -337,6 +346,7 @@ impl Store {
                 Some((p, _)) => format!("{} {}", p.name, p.id_number.masked()),
                 None => case.id.to_string(),
             };
+            queue.refresh_queue(&summaries, &cases, &changes)?;
             append_audit(&meta, &audit, stamp, action, target, changes)?;
             TxResult::Ok(new)
         });

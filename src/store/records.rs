@@ -4,8 +4,10 @@
 use super::audit::AuditEntryV1;
 use super::audit::{AuditEntry, AuditHead};
 use super::codec::{CodecError, Versioned, payload_of};
+use super::leads::ImportMarker;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::lead::Lead;
 use crate::domain::ledger::Ledger;
 use crate::domain::{
     Account, AssistanceCase, CaseSummary, FollowUp, Household, Person, TownshipCode,
@@ -67,6 +69,8 @@ versioned! {
     Account => "account" v 1,
     Ledger => "ledger" v 1,
     DataSeq => "data_seq" v 1,
+    Lead => "lead" v 1,
+    ImportMarker => "import" v 1,
 }
 
 /// A household as version 1 wrote it: its events knew only a start and a clearance.

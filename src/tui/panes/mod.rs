@@ -55,6 +55,9 @@ pub enum StatusKind {
 pub enum Effect {
     /// Send a request; its answer comes back to this pane's [`Pane::answer`].
     Ask(Request),
+    /// Send a request that what is typed next does not depend on (a search as it is
+    /// typed): keys do not wait for its answer, which comes back to [`Pane::answer`] too.
+    Fetch(Request),
     /// Open a pane in front. A pane of the same kind already open is closed first, with
     /// everything in front of it (there is one household file, one form, open at a time).
     Open(Box<dyn Pane>),
@@ -91,6 +94,7 @@ impl std::fmt::Debug for Effect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Effect::Ask(r) => write!(f, "Ask({r:?})"),
+            Effect::Fetch(r) => write!(f, "Fetch({r:?})"),
             Effect::Open(p) => write!(f, "Open({:?})", p.kind()),
             Effect::Close => write!(f, "Close"),
             Effect::CloseToQueue => write!(f, "CloseToQueue"),
