@@ -264,6 +264,26 @@ fn a_lone_applicant_out_of_work_makes_a_zero_employment_household_at_once() {
     assert_eq!(after[0].found_this_month, before[0].found_this_month + 1);
 }
 
+/// Finding 8 (issue 13): business or investment income recorded at the counter keeps a
+/// household out of the zero-employment list (R-ZERO-1).
+#[test]
+fn a_lone_applicant_with_business_income_is_no_zero_employment_household() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 16));
+    let worker = caseworker(&s);
+    let mut d = applicant(&s, day(11, 16), 142);
+    d.press_code(IntakeField::BusinessIncome, '2');
+    let done = register(&s, &worker, d).unwrap();
+    assert_eq!(done.zero_employment, None);
+    let h = s
+        .store_for_tests()
+        .unwrap()
+        .household(done.household)
+        .unwrap()
+        .unwrap();
+    assert!(h.has_business_income && !h.zero_employment_on_file());
+}
+
 #[test]
 fn from_the_counter_to_recognition_with_every_refusal_on_the_way() {
     let dir = tempfile::tempdir().unwrap();

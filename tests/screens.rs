@@ -132,11 +132,12 @@ fn invalid_fields_get_messages_beside_them_and_nothing_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     key(&mut app, KeyCode::F(4));
-    // 方式 2 (phone), 状态 2 (单位就业): employer, contract, insurance and wage now apply.
-    typed(&mut app, "22");
-    key(&mut app, KeyCode::BackTab);
-    key(&mut app, KeyCode::BackTab);
-    key(&mut app, KeyCode::BackTab);
+    // 方式 2 (phone), 结果 1 (已联系), 状态 2 (单位就业): employer, contract, insurance and
+    // wage now apply.
+    typed(&mut app, "212");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::BackTab);
+    }
     for _ in 0..10 {
         key(&mut app, KeyCode::Backspace);
     }
@@ -190,7 +191,7 @@ fn pasted_escape_sequences_never_reach_the_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     key(&mut app, KeyCode::F(4));
-    typed(&mut app, "21");
+    typed(&mut app, "211");
     // Focus is now on 就业意愿; move to 援助计划 and paste text with a terminal escape.
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Tab);
@@ -327,7 +328,7 @@ fn a_save_that_meets_anothers_save_shows_both_side_by_side() {
     .unwrap();
     app.resize(80, 24);
     key(&mut app, KeyCode::F(4));
-    typed(&mut app, "211");
+    typed(&mut app, "2111");
 
     // Meanwhile 刘审核 saves a home visit for the same person.
     let rows = match service
@@ -424,8 +425,9 @@ fn a_lone_applicant_registered_warns_of_zero_employment_then_goes_to_review() {
     key(&mut app, KeyCode::Enter); // 家庭: 1 新建家庭
     field(&mut app, "贡江镇");
     field(&mut app, "长征村");
-    for _ in 0..7 {
-        key(&mut app, KeyCode::Enter); // address, relation … registration date as given
+    for _ in 0..8 {
+        // address, business income, relation … registration date as given
+        key(&mut app, KeyCode::Enter);
     }
     typed(&mut app, "2"); // 人员类别一: 2 低保
     field(&mut app, "于民〔2026〕88号");
@@ -595,7 +597,7 @@ fn finding_16_every_option_of_the_work_status_is_seen_at_80_columns() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     key(&mut app, KeyCode::F(4));
-    typed(&mut app, "2"); // 电话联系, then the caret is in 就业状态
+    typed(&mut app, "21"); // 电话联系, 已联系, then the caret is in 就业状态
     let shown = screen(&app, 80, 24);
     assert!(shown.contains("公益性岗位"), "{shown}");
     for line in shown.lines() {
@@ -618,4 +620,30 @@ fn finding_16_help_on_the_form_lists_each_code_fields_values() {
     assert!(seen.contains("回访方式："), "{seen}");
     assert!(seen.contains("就业状态："), "{seen}");
     assert!(seen.contains("公益性岗位"), "{seen}");
+}
+
+/// Finding 18 (issue 13): the next login says that drafts are waiting, and how many.
+#[test]
+fn finding_18_the_login_mentions_the_drafts_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path(), 40, today());
+    let case = store.summaries().unwrap()[0].case;
+    let draft = common::unemployed_visit(today(), yuanzhu::domain::Tier::Two);
+    store.put_draft("钟经办", case, &draft).unwrap();
+    store.put_draft("刘审核", case, &draft).unwrap();
+    let service = Service::new(store, Today::Fixed(today()), Settings::default());
+    let actor = Actor {
+        user: "钟经办".into(),
+        role: Role::CountyReviewer,
+        township: None,
+    };
+    let mut app = App::new(
+        Box::new(LocalBackend::new(service, actor)),
+        Keymap::builtin(),
+        Theme::sixteen(),
+    )
+    .unwrap();
+    app.resize(80, 24);
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("有 1 份草稿未保存"), "{shown}");
 }

@@ -3,9 +3,7 @@
 
 use super::{Actor, ExitCount, ExitPage, ExitRow, Result, Service, ServiceError, now_cst, stamp};
 use crate::domain::YearMonth;
-use crate::domain::exit::{
-    ExitBasis, ExitReason, ExitRules, category_lapsed, findings, followups_matter,
-};
+use crate::domain::exit::{ExitBasis, ExitReason, ExitRules, category_lapsed, findings};
 use crate::domain::{CaseEventKind, CaseId, CaseSummary, RecognitionStatus};
 use crate::store::{ExitEntry, Stamp};
 use chrono::Datelike;
@@ -153,17 +151,12 @@ impl Service {
             let Some(person) = self.db()?.person(s.person)? else {
                 continue;
             };
-            // The follow-up rules can only fire for someone the latest follow-up left in
-            // work, or unwilling; for everyone else only the retirement date is read.
-            let answers: Vec<_> = if followups_matter(&person) {
-                self.db()?
-                    .followups(s.case)?
-                    .into_iter()
-                    .map(|f| f.answers)
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let answers: Vec<_> = self
+                .db()?
+                .followups(s.case)?
+                .into_iter()
+                .map(|f| f.answers)
+                .collect();
             let lapsed =
                 category_lapsed(&person, s.zero_employment_household, today, &self.settings);
             for f in findings(&case, &person, &answers, today, &rules)

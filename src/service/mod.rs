@@ -527,6 +527,7 @@ impl Service {
                 .map(|t| county.township_name(t).to_string()),
             today,
             settings: self.settings.clone(),
+            drafts: self.db()?.drafts_waiting(&actor.user)?,
         })
     }
 
@@ -618,8 +619,12 @@ impl Service {
                     }
                     for f in self.db()?.followups(s.case)? {
                         let a = &f.answers;
-                        let mut what =
-                            format!("{}回访：{}", a.method.label(), a.work_status.label());
+                        let mut what = match a.outcome {
+                            crate::domain::followup::ContactOutcome::Reached => {
+                                format!("{}回访：{}", a.method.label(), a.work_status.label())
+                            }
+                            other => format!("{}回访：{}", a.method.label(), other.label()),
+                        };
                         if let Some(e) = &a.employment {
                             what.push_str(&format!("，{}，月薪{}元", e.employer, e.monthly_wage));
                         }

@@ -624,6 +624,8 @@ pub struct Overview {
     pub township: Option<String>,
     pub today: NaiveDate,
     pub settings: Settings,
+    /// Unsaved forms of this user kept as drafts, said at login (有 N 份草稿).
+    pub drafts: u32,
 }
 
 /// Which rows of the queue a page is taken from: the views 1–7 (R-FOLLOW-1, R-RECOG-1).

@@ -290,6 +290,7 @@ impl Service {
                 township,
                 village,
                 address,
+                business_income,
             } => {
                 let code = county
                     .townships
@@ -309,7 +310,7 @@ impl Service {
                     village: village.clone(),
                     address: address.clone(),
                     members: Vec::new(),
-                    has_business_income: false,
+                    has_business_income: *business_income,
                     events: Vec::new(),
                 };
                 Ok((HouseholdPlan::New(household), code, Vec::new()))

@@ -584,6 +584,19 @@ impl Store {
         self.drafts.get(&draft_key(account, case))
     }
 
+    /// How many unsaved forms `account` has waiting (follow-ups and the intake form): what
+    /// the next login mentions, so a kept draft is not forgotten.
+    pub fn drafts_waiting(&self, account: &str) -> Result<u32> {
+        let mut prefix = account.as_bytes().to_vec();
+        prefix.push(0);
+        let mut n = 0u32;
+        for kv in self.drafts.scan_prefix(&prefix) {
+            kv?;
+            n = n.saturating_add(1);
+        }
+        Ok(n)
+    }
+
     /// Keeps an unsaved form. Flushed: the caseworker may be about to lose the link.
     pub fn put_draft(&self, account: &str, case: CaseId, draft: &FollowUpDraft) -> Result<()> {
         self.drafts

@@ -152,12 +152,11 @@ impl FollowupForm {
         lines.push(Line::from(head));
         let last = match &v.last {
             Some(a) => {
-                let mut s = format!(
-                    "上次 {} {} {}",
-                    format_date(a.date),
-                    a.method.label(),
-                    a.work_status.label()
-                );
+                let what = match a.outcome {
+                    crate::domain::followup::ContactOutcome::Reached => a.work_status.label(),
+                    other => other.label(),
+                };
+                let mut s = format!("上次 {} {} {what}", format_date(a.date), a.method.label());
                 if let Some(e) = &a.employment {
                     s.push_str(&format!(" {} {}元", e.employer, e.monthly_wage));
                 }
