@@ -20,7 +20,6 @@ use crate::store::{
     INITIALS_INDEXED, IndexedRow, Lane, LaneInfo, QueueMark, SearchKind, Store, day_key,
 };
 use chrono::{Datelike, Days, NaiveDate};
-use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 const OVERDUE: usize = 0;
@@ -46,6 +45,8 @@ enum Rows {
 struct Source {
     /// Zero-employment household and tier, for recognised cases' lanes.
     attrs: Option<(bool, Tier)>,
+    /// A regular lane's range by days, whose rows per day are counted.
+    by_day: bool,
     count: u64,
     rows: Rows,
 }
@@ -65,6 +66,41 @@ impl Source {
     /// How many of its rows sort before `sort`.
     fn before(&self, store: &Store, sort: &[u8]) -> Result<u64> {
         Ok(match &self.rows {
+            Rows::Range { prefix, lo, hi } if self.by_day && sort.len() >= 4 => {
+                if sort <= lo.as_slice() {
+                    return Ok(0);
+                }
+                // Whole days before the row's day by the counters, then its day's rows.
+                let day = &sort[..4];
+                let hi = hi.as_deref();
+                let whole_to = match hi {
+                    Some(h) if h < day => h,
+                    _ => day,
+                };
+                let mut n = if whole_to > lo.as_slice() {
+                    store.queue_day_count(prefix, lo, whole_to)?
+                } else {
+                    0
+                };
+                if hi.is_none_or(|h| day < h) {
+                    let from = if lo.as_slice() > day {
+                        lo.as_slice()
+                    } else {
+                        day
+                    };
+                    let to = match hi {
+                        Some(h) if h < sort => h,
+                        _ => sort,
+                    };
+                    if to > from {
+                        for row in store.queue_rows(prefix, from, Some(to)) {
+                            row?;
+                            n += 1;
+                        }
+                    }
+                }
+                n
+            }
             Rows::Range { prefix, lo, hi } => {
                 if sort <= lo.as_slice() {
                     0
@@ -197,6 +233,7 @@ fn regular(
     }
     let range = |lo: Option<NaiveDate>, hi: Option<NaiveDate>, count: u64| Source {
         attrs: lane.attrs,
+        by_day: true,
         count,
         rows: Rows::Range {
             prefix: lane.prefix.clone(),
@@ -270,6 +307,7 @@ fn judged(
         if !rows.is_empty() {
             groups[g].push(Source {
                 attrs: lane.attrs,
+                by_day: false,
                 count: rows.len() as u64,
                 rows: Rows::Listed(rows),
             });
@@ -287,6 +325,7 @@ fn applications(
 ) -> Result<()> {
     let range = |slot: u8, count: u64| Source {
         attrs: None,
+        by_day: false,
         count,
         rows: Rows::Range {
             prefix: lane.prefix.clone(),
@@ -312,6 +351,7 @@ fn applications(
             if !rows.is_empty() {
                 groups[g].push(Source {
                     attrs: None,
+                    by_day: false,
                     count: rows.len() as u64,
                     rows: Rows::Listed(rows),
                 });
@@ -327,30 +367,59 @@ fn applications(
     Ok(())
 }
 
-/// The rows of a group's sources in the queue's order: a k-way merge by sort bytes (which
-/// end with the case, so no two rows tie).
+/// A source's next row in a merge: the smallest sort first, or the largest when the merge
+/// runs from the end.
+#[derive(PartialEq, Eq)]
+struct Head {
+    sort: Vec<u8>,
+    source: usize,
+    back: bool,
+}
+
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let c = (&self.sort, self.source).cmp(&(&other.sort, other.source));
+        if self.back { c } else { c.reverse() }
+    }
+}
+
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+type RowIter<'a> = Box<dyn Iterator<Item = crate::store::Result<IndexedRow>> + 'a>;
+
+/// The rows of a group's sources in the queue's order (or from its end, `back`): a k-way
+/// merge by sort bytes (which end with the case, so no two rows tie).
 struct Merge<'a> {
-    iters: Vec<Box<dyn Iterator<Item = crate::store::Result<IndexedRow>> + 'a>>,
+    iters: Vec<RowIter<'a>>,
     heads: Vec<Option<IndexedRow>>,
-    heap: BinaryHeap<Reverse<(Vec<u8>, usize)>>,
+    heap: BinaryHeap<Head>,
+    back: bool,
     failed: Option<crate::store::StoreError>,
 }
 
 impl<'a> Merge<'a> {
-    fn new(store: &'a Store, sources: &[&'a Source]) -> Merge<'a> {
+    fn new(store: &'a Store, sources: &[&'a Source], back: bool) -> Merge<'a> {
         let mut m = Merge {
             iters: Vec::new(),
             heads: Vec::new(),
             heap: BinaryHeap::new(),
+            back,
             failed: None,
         };
         for s in sources {
-            let it: Box<dyn Iterator<Item = crate::store::Result<IndexedRow>> + 'a> = match &s.rows
-            {
-                Rows::Range { prefix, lo, hi } => {
+            let it: RowIter<'a> = match (&s.rows, back) {
+                (Rows::Range { prefix, lo, hi }, false) => {
                     Box::new(store.queue_rows(prefix, lo, hi.as_deref()))
                 }
-                Rows::Listed(rows) => Box::new(rows.iter().cloned().map(Ok)),
+                (Rows::Range { prefix, lo, hi }, true) => {
+                    Box::new(store.queue_rows(prefix, lo, hi.as_deref()).rev())
+                }
+                (Rows::Listed(rows), false) => Box::new(rows.iter().cloned().map(Ok)),
+                (Rows::Listed(rows), true) => Box::new(rows.iter().rev().cloned().map(Ok)),
             };
             m.iters.push(it);
             m.heads.push(None);
@@ -363,7 +432,11 @@ impl<'a> Merge<'a> {
     fn pull(&mut self, i: usize) {
         match self.iters[i].next() {
             Some(Ok(row)) => {
-                self.heap.push(Reverse((row.sort.clone(), i)));
+                self.heap.push(Head {
+                    sort: row.sort.clone(),
+                    source: i,
+                    back: self.back,
+                });
                 self.heads[i] = Some(row);
             }
             Some(Err(e)) => self.failed = Some(e),
@@ -379,9 +452,9 @@ impl Iterator for Merge<'_> {
         if let Some(e) = self.failed.take() {
             return Some(Err(e));
         }
-        let Reverse((_, i)) = self.heap.pop()?;
-        let row = self.heads[i].take()?;
-        self.pull(i);
+        let head = self.heap.pop()?;
+        let row = self.heads[head.source].take()?;
+        self.pull(head.source);
         Some(Ok(row))
     }
 }
@@ -540,8 +613,18 @@ impl<'p> Cut<'p> {
             if end > from && start < to {
                 let skip = from.saturating_sub(start) as usize;
                 let take = (to.min(end) - start.max(from)) as usize;
-                for row in Merge::new(self.store, g).skip(skip).take(take) {
-                    out.push(row?.case);
+                let after = len as usize - skip - take;
+                if after < skip {
+                    // Nearer the group's end: read it backwards (End costs its page only).
+                    let mut tail = Vec::with_capacity(take);
+                    for row in Merge::new(self.store, g, true).skip(after).take(take) {
+                        tail.push(row?.case);
+                    }
+                    out.extend(tail.into_iter().rev());
+                } else {
+                    for row in Merge::new(self.store, g, false).skip(skip).take(take) {
+                        out.push(row?.case);
+                    }
                 }
             }
             start = end;

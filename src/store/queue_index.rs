@@ -640,6 +640,20 @@ impl Store {
         Ok(n)
     }
 
+    /// A regular lane's rows whose last contact's day key is in `lo..hi` (four-byte day
+    /// keys; `lo` empty: from the first).
+    pub fn queue_day_count(&self, prefix: &[u8], lo: &[u8], hi: &[u8]) -> Result<u64> {
+        let from = tally_key(DAYS, prefix, lo);
+        let to = tally_key(DAYS, prefix, hi);
+        let mut n = 0;
+        for kv in self.queue_index.range(from..to) {
+            let (k, v) = kv?;
+            let tally: QueueTally = QUEUE_INDEX.decode(&k, &v)?;
+            n += tally.count;
+        }
+        Ok(n)
+    }
+
     /// The rows of a lane whose sort bytes are in `lo..hi` (`hi` none: to the lane's end),
     /// in order, undecoded.
     pub fn queue_rows(
@@ -647,7 +661,7 @@ impl Store {
         prefix: &[u8],
         lo: &[u8],
         hi: Option<&[u8]>,
-    ) -> impl Iterator<Item = Result<IndexedRow>> + use<> {
+    ) -> impl DoubleEndedIterator<Item = Result<IndexedRow>> + use<> {
         let mut from = prefix.to_vec();
         from.extend_from_slice(lo);
         let to = match hi {
@@ -836,7 +850,10 @@ impl Store {
         }
         let mut hashes = Vec::with_capacity(records.len());
         for (k, v) in &records {
-            hashes.push((k.clone(), hash_record(v)));
+            // Search keys have no value: a hash of nothing would only swell the entry.
+            if k.first() != Some(&TERMS) {
+                hashes.push((k.clone(), hash_record(v)));
+            }
             batch.insert(k.as_slice(), v.as_slice());
         }
         self.queue_index.apply_batch(batch)?;
