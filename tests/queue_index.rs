@@ -461,3 +461,64 @@ fn check_reports_a_tampered_queue_index_entry_by_key() {
         "{all}"
     );
 }
+
+#[test]
+fn pages_deep_in_a_bigger_county_equal_the_full_scan_at_every_kind_of_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::default();
+    settings.tiers[0].interval_days = Some(10);
+    let service = Service::new(
+        common::demo_store(dir.path(), 400, today()),
+        Today::Fixed(today()),
+        settings,
+    );
+    let store = service.store_for_tests().unwrap();
+    let county = actor("shenhe", Role::CountyReviewer, None);
+    let mut rng = Rng(0x5EED_0400);
+    // A few of this month's visits dated ahead, so judged rows sit among the ranges.
+    for s in store.summaries().unwrap().into_iter().take(40) {
+        if s.status == RecognitionStatus::Recognised {
+            let date = rng.day(d(2026, 10, 1), 120);
+            let a = answers(&mut rng, date);
+            store
+                .save_followup(&stamp(), "jingban", s.case, s.rev, a, today())
+                .unwrap();
+        }
+    }
+    for day in [today(), d(2026, 11, 30), d(2026, 12, 20), d(2026, 10, 5)] {
+        for slice in [
+            QueueSlice::FollowUps,
+            QueueSlice::Tier(Tier::One),
+            QueueSlice::ZeroEmployment,
+            QueueSlice::Overdue,
+        ] {
+            let (rows, _) = service
+                .queue_slice_by_full_scan(&county, day, slice, "")
+                .unwrap();
+            let total = rows.len() as u32;
+            let mut anchors = vec![QueueAt::First, QueueAt::Last];
+            for _ in 0..8 {
+                anchors.push(QueueAt::Row(rng.below(total as usize + 1) as u32));
+                if let Some(r) = rows.get(rng.below(rows.len())) {
+                    anchors.push(QueueAt::Case(r.case));
+                }
+            }
+            for at in anchors {
+                let query = QueueQuery {
+                    slice,
+                    search: String::new(),
+                    at,
+                    before: rng.below(20) as u16,
+                    after: rng.below(40) as u16,
+                };
+                assert_eq!(
+                    service.queue_page_on(&county, day, &query).unwrap(),
+                    service
+                        .queue_page_by_full_scan(&county, day, &query)
+                        .unwrap(),
+                    "{day} {query:?}"
+                );
+            }
+        }
+    }
+}

@@ -30,6 +30,9 @@ const AWAITING: usize = 4;
 const IN_NOTICE: usize = 5;
 const INITIAL: usize = 6;
 const GROUPS: usize = 7;
+/// From how many rows into a group a page seeks by the day counters rather than reading
+/// the rows before it.
+const SEEK_FROM: usize = 64;
 
 /// Rows of one lane in the queue's order within a group.
 enum Rows {
@@ -611,9 +614,23 @@ impl<'p> Cut<'p> {
             let len: u64 = g.iter().map(|s| s.count).sum();
             let end = start + len;
             if end > from && start < to {
-                let skip = from.saturating_sub(start) as usize;
+                let mut skip = from.saturating_sub(start) as usize;
                 let take = (to.min(end) - start.max(from)) as usize;
                 let after = len as usize - skip - take;
+                let seeked;
+                let g = if skip > SEEK_FROM && after >= skip {
+                    match self.seek(g, skip as u64)? {
+                        Some((sources, rest)) => {
+                            seeked = sources;
+                            skip = rest as usize;
+                            seeked.iter().collect()
+                        }
+                        None => g.clone(),
+                    }
+                } else {
+                    g.clone()
+                };
+                let g = &g;
                 if after < skip {
                     // Nearer the group's end: read it backwards (End costs its page only).
                     let mut tail = Vec::with_capacity(take);
@@ -633,6 +650,73 @@ impl<'p> Cut<'p> {
             }
         }
         Ok(out)
+    }
+}
+
+impl Cut<'_> {
+    /// The group `g` from the day its row `skip` is on, and how many rows of that day
+    /// come before it: from the per-day counters (and the rows judged one by one), so a
+    /// page deep in a long group reads its page, not every row before it. None for a
+    /// group not made of regular lanes (applications: few).
+    #[allow(clippy::type_complexity)] // the sources and a count, named where used
+    fn seek(&self, g: &[&Source], skip: u64) -> Result<Option<(Vec<Source>, u64)>> {
+        let mut days: std::collections::BTreeMap<[u8; 4], u64> = Default::default();
+        for s in g {
+            match &s.rows {
+                Rows::Range { prefix, lo, hi } if s.by_day => {
+                    for (day, n) in self.store.queue_day_counts(prefix, lo, hi.as_deref())? {
+                        *days.entry(day).or_default() += n;
+                    }
+                }
+                Rows::Listed(rows) => {
+                    for r in rows {
+                        if let Some(day) = r.sort.get(..4).and_then(|d| <[u8; 4]>::try_from(d).ok())
+                        {
+                            *days.entry(day).or_default() += 1;
+                        }
+                    }
+                }
+                Rows::Range { .. } => return Ok(None),
+            }
+        }
+        let mut before = 0u64;
+        let mut at = None;
+        for (day, n) in days {
+            if before + n > skip {
+                at = Some(day);
+                break;
+            }
+            before += n;
+        }
+        let Some(day) = at else {
+            return Ok(None);
+        };
+        let from: Vec<Source> = g
+            .iter()
+            .map(|s| Source {
+                attrs: s.attrs,
+                by_day: s.by_day,
+                count: 0,
+                rows: match &s.rows {
+                    Rows::Range { prefix, lo, hi } => Rows::Range {
+                        prefix: prefix.clone(),
+                        lo: if lo.as_slice() > day.as_slice() {
+                            lo.clone()
+                        } else {
+                            day.to_vec()
+                        },
+                        hi: hi.clone(),
+                    },
+                    Rows::Listed(rows) => Rows::Listed(
+                        rows.iter()
+                            .filter(|r| r.sort.as_slice() >= day.as_slice())
+                            .cloned()
+                            .collect(),
+                    ),
+                },
+            })
+            .collect();
+        Ok(Some((from, skip - before)))
     }
 }
 

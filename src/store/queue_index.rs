@@ -654,6 +654,28 @@ impl Store {
         Ok(n)
     }
 
+    /// A regular lane's rows per day of the last contact, for day keys in `lo..hi` (`hi`
+    /// none: to the last).
+    pub fn queue_day_counts(
+        &self,
+        prefix: &[u8],
+        lo: &[u8],
+        hi: Option<&[u8]>,
+    ) -> Result<Vec<([u8; 4], u64)>> {
+        let from = tally_key(DAYS, prefix, lo);
+        let to = tally_key(DAYS, prefix, hi.unwrap_or(&[0xFF; 5]));
+        let skip = from.len() - lo.len();
+        let mut out = Vec::new();
+        for kv in self.queue_index.range(from..to) {
+            let (k, v) = kv?;
+            let tally: QueueTally = QUEUE_INDEX.decode(&k, &v)?;
+            if let Some(day) = k.get(skip..).and_then(|d| <[u8; 4]>::try_from(d).ok()) {
+                out.push((day, tally.count));
+            }
+        }
+        Ok(out)
+    }
+
     /// The rows of a lane whose sort bytes are in `lo..hi` (`hi` none: to the lane's end),
     /// in order, undecoded.
     pub fn queue_rows(
