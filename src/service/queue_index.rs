@@ -836,13 +836,14 @@ impl Service {
                 let county = self.county_or_blank(&store, today)?;
                 let mut out = Vec::new();
                 for case in cases {
+                    // Another township's case is not named to this session at all.
+                    let Some(s) = store.summary(case)?.filter(|s| actor.covers(&s.township)) else {
+                        continue;
+                    };
                     let now = match cut.position(case)? {
-                        Some(p) => match store.summary(case)? {
-                            Some(s) => self
-                                .row_of(&store, &county, s, today)?
-                                .map(|r| (u32::try_from(p).unwrap_or(u32::MAX), r)),
-                            None => None,
-                        },
+                        Some(p) => self
+                            .row_of(&store, &county, s, today)?
+                            .map(|r| (u32::try_from(p).unwrap_or(u32::MAX), r)),
                         None => None,
                     };
                     out.push(QueueChange { case, now });
