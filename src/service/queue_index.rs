@@ -13,6 +13,7 @@
 
 use super::protocol::*;
 use super::{Actor, Result, Service};
+use crate::domain::due::followup_due;
 use crate::domain::name_search::{Searchable, initials, matches};
 use crate::domain::year_month::YearMonth;
 use crate::domain::{CaseId, DueStatus, Settings, Tier};
@@ -178,8 +179,9 @@ impl Plan {
         for lane in store.queue_lanes(covers)? {
             match lane.lane {
                 Lane::Regular => regular(store, &lane, today, settings, &mut groups)?,
-                Lane::Rerecognised | Lane::NeverContacted => {
-                    judged(store, &lane, &[], today, settings, &mut groups)?
+                Lane::Rerecognised => judged(store, &lane, &[], today, settings, &mut groups)?,
+                Lane::NeverContacted => {
+                    never_contacted(store, &lane, today, settings, &mut groups)?
                 }
                 Lane::Applications => applications(store, &lane, today, &mut groups)?,
             }
@@ -306,6 +308,37 @@ fn judged(
         };
         by_group[group_of(due)].push(row);
     }
+    push_listed(lane, by_group, groups);
+    Ok(())
+}
+
+/// Rows never contacted with nothing covered, judged from their values: 逾期 once a month
+/// has ended since the recognition, else 待访 or 即将到期 (`followup_due` with no months).
+fn never_contacted(
+    store: &Store,
+    lane: &LaneInfo,
+    today: NaiveDate,
+    settings: &Settings,
+    groups: &mut [Vec<Source>],
+) -> Result<()> {
+    let Some((_, tier)) = lane.attrs else {
+        return Ok(());
+    };
+    let interval = settings.tier(tier).interval_days;
+    let mut by_group: Vec<Vec<IndexedRow>> = (0..DONE + 1).map(|_| Vec::new()).collect();
+    for row in store.queue_rows(&lane.prefix, &[], None) {
+        let row = row?;
+        let Some(on) = store.queue_mark(&row)?.recognised_on else {
+            continue;
+        };
+        let due = followup_due(on, &[], None, interval, settings.due_soon_day, today);
+        by_group[group_of(due)].push(row);
+    }
+    push_listed(lane, by_group, groups);
+    Ok(())
+}
+
+fn push_listed(lane: &LaneInfo, by_group: Vec<Vec<IndexedRow>>, groups: &mut [Vec<Source>]) {
     for (g, rows) in by_group.into_iter().enumerate() {
         if !rows.is_empty() {
             groups[g].push(Source {
@@ -316,7 +349,6 @@ fn judged(
             });
         }
     }
-    Ok(())
 }
 
 /// Applications by stage (the sort's first byte is 3 − stage); notices judged by today.

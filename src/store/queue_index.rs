@@ -118,8 +118,8 @@ pub struct QueueBasis {
     pub layout: u16,
 }
 
-/// 2: with the search keys.
-const BASIS: QueueBasis = QueueBasis { layout: 2 };
+/// 2: with the search keys; 3: never-contacted rows with months covered judged apart.
+const BASIS: QueueBasis = QueueBasis { layout: 3 };
 
 /// A row's value: what a search matches, and what judging it without its summary needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,7 +287,9 @@ fn derive(
     let (prefix, sort, tallies) = if s.status == RecognitionStatus::Recognised {
         let on = s.recognised_on?;
         let lane = match s.last_contact {
-            None => Lane::NeverContacted,
+            // Judged from the row's value alone: nothing covered, nothing contacted.
+            None if s.covered.is_empty() => Lane::NeverContacted,
+            None => Lane::Rerecognised,
             Some(l) if YearMonth::of(on) <= YearMonth::of(l).next() => Lane::Regular,
             Some(_) => Lane::Rerecognised,
         };
