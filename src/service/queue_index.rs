@@ -7,9 +7,11 @@
 //! (keys only, no record decoded but the rows shown).
 //!
 //! A search looks the query up in the search keys (`store::queue_index::SearchKind`:
-//! name and phone suffixes, initials, ID tail endings), places each case found in the
-//! slice by its row key, and checks it with `matches` itself, so the rows found are exactly
-//! those of the full scan, at a cost of the cases the keys find, not of the slice.
+//! name and phone suffixes, initials, ID tail endings), normalised once as `matches`
+//! normalises it, and places each case found in the slice by the row key its search key
+//! carries: the rows found are exactly those of the full scan (initials longer than the
+//! keys hold are checked with `matches` itself), at a cost of the cases found, not of the
+//! slice.
 
 use super::protocol::*;
 use super::{Actor, Result, Service};
@@ -517,8 +519,9 @@ fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<V
         .chars()
         .enumerate()
         .all(|(i, c)| c.is_ascii_digit() || (c == 'x' && i + 1 == q.len()));
-    let mut candidates: BTreeSet<CaseId> = BTreeSet::new();
-    if q.chars().all(|c| c.is_ascii_alphabetic()) {
+    let letters = q.chars().all(|c| c.is_ascii_alphabetic());
+    let mut candidates = std::collections::BTreeMap::new();
+    if letters {
         let first: String = q.chars().take(INITIALS_INDEXED).collect();
         candidates.extend(store.queue_search(SearchKind::Initials, first.as_bytes(), false)?);
     } else if digits_like {
@@ -532,6 +535,8 @@ fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<V
         let text = search.trim();
         candidates.extend(store.queue_search(SearchKind::Name, text.as_bytes(), false)?);
     }
+    // The keys find exactly what `matches` does, except initials longer than they hold.
+    let exact = !(letters && q.chars().count() > INITIALS_INDEXED);
     let mut ranges: HashMap<&[u8], Vec<(usize, &Source)>> = HashMap::new();
     let mut listed: HashMap<CaseId, usize> = HashMap::new();
     for (g, sources) in groups.iter().enumerate() {
@@ -545,12 +550,9 @@ fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<V
         }
     }
     let mut placed: Vec<(usize, Vec<u8>, CaseId)> = Vec::new();
-    for case in candidates {
-        let Some(entry) = store.queue_entry(case)? else {
-            continue;
-        };
-        let at = usize::try_from(entry.lane_len).unwrap_or(usize::MAX);
-        let (Some(prefix), Some(sort)) = (entry.row.get(..at), entry.row.get(at..)) else {
+    for (case, hit) in candidates {
+        let at = usize::try_from(hit.lane_len).unwrap_or(usize::MAX);
+        let (Some(prefix), Some(sort)) = (hit.row.get(..at), hit.row.get(at..)) else {
             continue;
         };
         let group = listed.get(&case).copied().or_else(|| {
@@ -563,9 +565,11 @@ fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<V
         let Some(g) = group else {
             continue;
         };
-        if let Some(mark) = store.queue_mark_at(&entry.row)?
-            && found(&mark, search)
-        {
+        let matched = exact
+            || store
+                .queue_mark_at(&hit.row)?
+                .is_some_and(|mark| found(&mark, search));
+        if matched {
             placed.push((g, sort.to_vec(), case));
         }
     }

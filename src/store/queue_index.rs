@@ -32,7 +32,7 @@
 //!   slice's length are sums of a few counters;
 //! - `l` ‖ lane prefix (‖ stage for applications): rows per lane, which also name the
 //!   townships and lanes there are;
-//! - `s` ‖ kind ‖ term ‖ 0 ‖ case, no value: the search keys ([`SearchKind`]), so a
+//! - `s` ‖ kind ‖ term ‖ 0 ‖ case → the row's key ([`QueueHit`]): the search keys ([`SearchKind`]), so a
 //!   search is prefix scans over the terms typed, not a scan of the queue;
 //! - `basis`: the layout the tree was built with. A tree without it (a store of the
 //!   previous version, a demo county just loaded, a restored backup) is built whole on the
@@ -64,6 +64,7 @@ impl Holds<QueueEntry> for QueueIndex {}
 impl Holds<QueueMark> for QueueIndex {}
 impl Holds<QueueTally> for QueueIndex {}
 impl Holds<QueueBasis> for QueueIndex {}
+impl Holds<QueueHit> for QueueIndex {}
 
 pub(crate) const QUEUE_INDEX: Table<QueueIndex> = Table::new("queue_index");
 
@@ -118,8 +119,9 @@ pub struct QueueBasis {
     pub layout: u16,
 }
 
-/// 2: with the search keys; 3: never-contacted rows with months covered judged apart.
-const BASIS: QueueBasis = QueueBasis { layout: 3 };
+/// 2: with the search keys; 3: never-contacted rows with months covered judged apart; 4: search keys name their
+/// row.
+const BASIS: QueueBasis = QueueBasis { layout: 4 };
 
 /// A row's value: what a search matches, and what judging it without its summary needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,6 +143,14 @@ pub struct QueueEntry {
     pub tallies: Vec<Vec<u8>>,
     /// Its search keys (see [`SearchKind`]).
     pub terms: Vec<Vec<u8>>,
+}
+
+/// A search key's value: the row it finds, so a search places its cases without reading
+/// their entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueHit {
+    pub row: Vec<u8>,
+    pub lane_len: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +175,11 @@ impl Versioned for QueueEntry {
 
 impl Versioned for QueueMark {
     const KIND: &'static str = "queue_mark";
+    const VERSION: u16 = 1;
+}
+
+impl Versioned for QueueHit {
+    const KIND: &'static str = "queue_hit";
     const VERSION: u16 = 1;
 }
 
@@ -496,12 +511,17 @@ impl TxTable<'_, QueueIndex> {
                 for t in &tallies {
                     self.bump(t, 1)?;
                 }
+                let lane_len = u32::try_from(lane_len).unwrap_or(u32::MAX);
+                let hit = QueueHit {
+                    row: row.clone(),
+                    lane_len,
+                };
                 for t in &terms {
-                    self.put_bare(t)?;
+                    self.put_unaudited(t, &hit)?;
                 }
                 let entry = QueueEntry {
                     row,
-                    lane_len: u32::try_from(lane_len).unwrap_or(u32::MAX),
+                    lane_len,
                     tallies,
                     terms,
                 };
@@ -717,30 +737,34 @@ impl Store {
         })
     }
 
-    /// The cases whose `kind` search keys start with `prefix` (`whole`: are exactly it).
+    /// The cases whose `kind` search keys start with `prefix` (`whole`: are exactly it),
+    /// each with the row it is filed under.
     pub fn queue_search(
         &self,
         kind: SearchKind,
         prefix: &[u8],
         whole: bool,
-    ) -> Result<Vec<CaseId>> {
+    ) -> Result<BTreeMap<CaseId, QueueHit>> {
         let mut p = vec![TERMS, kind.byte()];
         p.extend_from_slice(prefix);
         if whole {
             p.push(0);
         }
-        let mut out = BTreeSet::new();
+        let mut out = BTreeMap::new();
         for kv in self.queue_index.scan_prefix(&p) {
-            let (k, _) = kv?;
-            if let Some(case) = k
+            let (k, v) = kv?;
+            let Some(case) = k
                 .len()
                 .checked_sub(8)
                 .and_then(|at| CaseId::from_key(&k[at..]))
-            {
-                out.insert(case);
+            else {
+                continue;
+            };
+            if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(case) {
+                slot.insert(QUEUE_INDEX.decode(&k, &v)?);
             }
         }
-        Ok(out.into_iter().collect())
+        Ok(out)
     }
 
     /// A row's value by its key.
@@ -822,13 +846,18 @@ impl Store {
             for t in &ts {
                 *tallies.entry(t.clone()).or_default() += 1;
             }
+            let lane_len = u32::try_from(lane_len).unwrap_or(u32::MAX);
+            let hit = encode(&QueueHit {
+                row: row.clone(),
+                lane_len,
+            });
             for t in &terms {
-                out.insert(t.clone(), Vec::new());
+                out.insert(t.clone(), hit.clone());
             }
             out.insert(row.clone(), encode(&mark));
             let entry = QueueEntry {
                 row,
-                lane_len: u32::try_from(lane_len).unwrap_or(u32::MAX),
+                lane_len,
                 tallies: ts,
                 terms,
             };
@@ -874,7 +903,8 @@ impl Store {
         }
         let mut hashes = Vec::with_capacity(records.len());
         for (k, v) in &records {
-            // Search keys have no value: a hash of nothing would only swell the entry.
+            // Search keys repeat their row's key: hashes of them would only swell the
+            // entry (`check` judges them against a rebuild like every record here).
             if k.first() != Some(&TERMS) {
                 hashes.push((k.clone(), hash_record(v)));
             }
