@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use yuanzhu::remote::SocketBackend;
-use yuanzhu::service::{Backend, QueueRow, Request, Response};
+use yuanzhu::service::{
+    Backend, QUEUE_WINDOW_MAX, QueueAt, QueueQuery, QueueRow, QueueSlice, Request, Response,
+};
 
 const TODAY: &str = "2026-11-16";
 const LONG: Duration = Duration::from_secs(60);
@@ -81,8 +83,16 @@ fn other(served: &Served) -> SocketBackend {
 }
 
 fn row_of(other: &mut SocketBackend, id: &str) -> QueueRow {
-    match other.call(Request::Queue).unwrap().body {
-        Response::Queue(rows) => rows.into_iter().find(|r| r.id_masked == id).unwrap(),
+    // A page of the follow-ups searched by the ID number's last four digits.
+    let query = QueueQuery {
+        slice: QueueSlice::FollowUps,
+        search: id[id.len() - 4..].to_string(),
+        at: QueueAt::First,
+        before: 0,
+        after: QUEUE_WINDOW_MAX,
+    };
+    match other.call(Request::QueuePage(query)).unwrap().body {
+        Response::QueuePage(page) => page.rows.into_iter().find(|r| r.id_masked == id).unwrap(),
         body => panic!("{body:?}"),
     }
 }

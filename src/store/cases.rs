@@ -13,7 +13,7 @@ use super::{
     Result, Stamp, Store, StoreError, TxResult, abort, append_audit, intake_draft_key, pair_key,
     unwrap_tx,
 };
-use crate::domain::household::{HouseholdEventKind, is_zero_employment};
+use crate::domain::household::{HouseholdEventKind, zero_employment};
 use crate::domain::{
     AssistanceCase, CaseId, CaseSummary, Household, HouseholdId, Person, PersonId,
 };
@@ -179,8 +179,9 @@ impl Store {
                 let members = members_with(&persons, &household, person)?;
                 household.members.push(person.id);
                 let refs: Vec<&Person> = members.iter().collect();
-                let zero_now = is_zero_employment(&refs, household.has_business_income, today);
-                let zero = household.track_zero_employment(zero_now, today);
+                let state = zero_employment(&refs, household.has_business_income, today);
+                let zero_now = state.is_zero();
+                let zero = household.track_zero_employment(state, today);
                 household.rev += 1;
 
                 let pk = person.id.to_key();
@@ -256,8 +257,9 @@ impl Store {
                 let (mut household, household_old): (Household, _) = households.need(&hk)?;
                 let members = members_with(&persons, &household, person)?;
                 let refs: Vec<&Person> = members.iter().collect();
-                let zero_now = is_zero_employment(&refs, household.has_business_income, today);
-                let zero = household.track_zero_employment(zero_now, today);
+                let state = zero_employment(&refs, household.has_business_income, today);
+                let zero_now = state.is_zero();
+                let zero = household.track_zero_employment(state, today);
                 let mut changes = Vec::new();
                 changes.push(persons.put(&pk, person, Some(person_old))?);
                 if zero.is_some() {

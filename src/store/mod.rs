@@ -14,6 +14,7 @@ pub mod codec;
 mod exit_index;
 mod group_commit;
 mod io_error;
+mod leads;
 pub mod open_guard;
 mod queue_index;
 pub mod records;
@@ -23,6 +24,7 @@ use crate::domain::followup::FollowUpAnswers;
 use crate::domain::followup_effect::apply_followup;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::lead::Lead;
 use crate::domain::ledger::Ledger;
 use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
@@ -35,6 +37,7 @@ use codec::{CodecError, encode};
 pub use exit_index::{ApprovedCount, ExitEntry, ExitListing};
 use exit_index::{EXIT_INDEX, ExitIndex};
 pub use io_error::{DISK_FULL, io_message, sled_message};
+pub use leads::ImportMarker;
 pub use queue_index::{
     INITIALS_INDEXED, IndexedRow, Lane, LaneInfo, QUEUE_LOG_KEEP, QueueEntry, QueueLogEntry,
     QueueMark, QueueTally, SearchKind, day_key, lane_prefix, stage,
@@ -46,7 +49,8 @@ use sled::{Batch, Db, Transactional};
 use std::path::{Path, PathBuf};
 use table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
-    HouseholdCases, ID_NUMBERS, IdNumbers, LEDGERS, META, Meta, PERSONS, SUMMARIES, TxTable,
+    HouseholdCases, ID_NUMBERS, IMPORTS, IdNumbers, LEAD_STAGING, LEADS, LEDGERS, META, Meta,
+    PERSONS, SUMMARIES, TxTable,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +152,9 @@ pub struct Store {
     audit: Handle<AuditEntry>,
     ledgers: Handle<Ledger>,
     exit_index: Handle<ExitIndex>,
+    leads: Handle<Lead>,
+    lead_staging: Handle<Lead>,
+    imports: Handle<ImportMarker>,
     queue_index: Handle<QueueIndex>,
     /// The audit head number last written to the anchor file, and why the anchor may not
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
@@ -326,6 +333,9 @@ impl Store {
             audit: AUDIT.open(&db)?,
             ledgers: LEDGERS.open(&db)?,
             exit_index: EXIT_INDEX.open(&db)?,
+            leads: LEADS.open(&db)?,
+            lead_staging: LEAD_STAGING.open(&db)?,
+            imports: IMPORTS.open(&db)?,
             queue_index: QUEUE_INDEX.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             group: group_commit::GroupCommit::default(),
@@ -339,6 +349,7 @@ impl Store {
         };
         let checked = store.seq().and_then(|head| {
             store.guard.check_recovered(head, anchor)?;
+            store.recover_imports()?;
             store.guard.opened()
         });
         match checked {

@@ -135,8 +135,14 @@ impl App {
         self.link.slow()
     }
 
-    /// Whether the screen is waiting for an answer before it is worth drawing.
+    /// Whether the screen is waiting for an answer before it is worth drawing: keys wait
+    /// for it, or it was asked in the background a moment ago and is likely to come at once.
     pub fn blocked(&self) -> bool {
+        self.link.blocked() || self.link.answer_due()
+    }
+
+    /// Whether keys wait for an answer (they are held, and applied in order once it comes).
+    pub fn holding_keys(&self) -> bool {
         self.link.blocked()
     }
 

@@ -120,9 +120,12 @@ impl Theme {
                     .add_modifier(Modifier::BOLD),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
+            // Its own colour, and in monochrome its own mark: not the bold of 逾期.
             DueStatus::DueSoon => self.pick(
-                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-                Style::new().add_modifier(Modifier::BOLD),
+                Style::new()
+                    .fg(Color::LightMagenta)
+                    .add_modifier(Modifier::BOLD),
+                Style::new().add_modifier(Modifier::UNDERLINED),
             ),
             DueStatus::Due => self.pick(Style::new().fg(Color::Yellow), Style::new()),
             DueStatus::Done => self.pick(Style::new().fg(Color::Green), Style::new()),

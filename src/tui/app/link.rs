@@ -12,14 +12,22 @@ use crate::service::{Client, Request, Response, ServiceError};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-/// How long a blocking request may take before the status line says it is waited for.
+/// How long a request the screen waits for may take before the status line says so.
 pub(super) const SLOW: Duration = Duration::from_millis(300);
+
+/// How long the screen waits, before drawing a key's effect, for the answer of a request
+/// the key sent in the background (a search's rows): a quick answer goes out in the same
+/// frame as the key, a slow one does not hold the key's echo back.
+pub(super) const COALESCE: Duration = Duration::from_millis(40);
 
 /// A request sent on behalf of a pane.
 pub(super) struct Job {
     pub from: u64,
     pub request: Request,
     pub blocking: bool,
+    /// The screen waits for its answer (keys, or rows a search asked in the background):
+    /// a slow answer is said. Pings and draft keeping are not.
+    pub watched: bool,
 }
 
 /// Its answer, with the data sequence as of that answer (none when it never reached the
@@ -43,8 +51,9 @@ pub(super) struct Worker {
     shared: bool,
     in_flight: usize,
     blocking: usize,
-    /// When the oldest blocking request still unanswered was sent.
-    blocked_since: Option<Instant>,
+    /// When each request still unanswered was sent, whether it is watched and whether it
+    /// blocks, oldest first (answers come in the order sent).
+    sent: std::collections::VecDeque<(Instant, bool, bool)>,
     /// The thread, joined when the link closes.
     thread: Option<std::thread::JoinHandle<Client>>,
 }
@@ -90,7 +99,7 @@ impl Link {
             shared,
             in_flight: 0,
             blocking: 0,
-            blocked_since: None,
+            sent: std::collections::VecDeque::new(),
             thread: Some(thread),
         });
         Ok(())
@@ -110,6 +119,7 @@ impl Link {
             Link::Inline(client) => Some(answer(client, job)),
             Link::Worker(w) => {
                 let blocking = job.blocking;
+                let watched = job.watched;
                 let from = job.from;
                 let request = job.request.clone();
                 if w.jobs.send(job).is_err() {
@@ -122,9 +132,9 @@ impl Link {
                     });
                 }
                 w.in_flight += 1;
+                w.sent.push_back((Instant::now(), watched, blocking));
                 if blocking {
                     w.blocking += 1;
-                    w.blocked_since.get_or_insert_with(Instant::now);
                 }
                 None
             }
@@ -145,16 +155,14 @@ impl Link {
             Err(RecvTimeoutError::Disconnected) => {
                 w.in_flight = 0;
                 w.blocking = 0;
-                w.blocked_since = None;
+                w.sent.clear();
                 return None;
             }
         };
         w.in_flight -= 1;
+        w.sent.pop_front();
         if got.blocking {
             w.blocking = w.blocking.saturating_sub(1);
-            if w.blocking == 0 {
-                w.blocked_since = None;
-            }
         }
         Some(got)
     }
@@ -171,9 +179,26 @@ impl Link {
         matches!(self, Link::Worker(w) if w.blocking > 0)
     }
 
-    /// Whether a blocking request has taken longer than [`SLOW`].
+    /// Whether a watched request has taken longer than [`SLOW`].
     pub fn slow(&self) -> bool {
-        matches!(self, Link::Worker(Worker { blocked_since: Some(t), .. }) if t.elapsed() >= SLOW)
+        match self {
+            Link::Inline(_) => false,
+            Link::Worker(w) => w
+                .sent
+                .iter()
+                .any(|(at, watched, _)| *watched && at.elapsed() >= SLOW),
+        }
+    }
+
+    /// Whether a watched background request was sent less than [`COALESCE`] ago.
+    pub fn answer_due(&self) -> bool {
+        match self {
+            Link::Inline(_) => false,
+            Link::Worker(w) => w
+                .sent
+                .iter()
+                .any(|(at, watched, blocking)| *watched && !blocking && at.elapsed() < COALESCE),
+        }
     }
 }
 

@@ -28,13 +28,16 @@ impl App {
     pub(super) fn perform_queue(&mut self, mut queue: Pending) {
         while let Some((from, effect, blocking)) = queue.pop_front() {
             let env = env(&self.overview, &self.theme, self.size);
-            let asked = matches!(effect, Effect::Ask(_));
+            let asked = matches!(effect, Effect::Ask(_) | Effect::Fetch(_));
+            let background = matches!(effect, Effect::Fetch(_));
             match effect {
-                Effect::Ask(request) => {
+                Effect::Ask(request) | Effect::Fetch(request) => {
+                    let blocking = blocking && !background;
                     let job = Job {
                         from,
                         request,
                         blocking,
+                        watched: blocking || background,
                     };
                     if let Some(answer) = self.link.send(job) {
                         queue.extend(self.answered(answer));
@@ -188,6 +191,7 @@ impl App {
                 from: ROUTER,
                 request: Request::Overview,
                 blocking: false,
+                watched: false,
             };
             if let Some(answer) = self.link.send(overview) {
                 let effects = self.answered(answer);
@@ -200,6 +204,7 @@ impl App {
                 from: ROUTER,
                 request: Request::Ping,
                 blocking: false,
+                watched: false,
             };
             if let Some(answer) = self.link.send(ping) {
                 let effects = self.answered(answer);

@@ -3,7 +3,9 @@
 
 use super::*;
 use crate::domain::DueStatus;
-use crate::service::{Reply, Request, Response, Saved};
+use crate::service::{
+    QueueChange, QueueChanges, QueueCounts, QueuePage, Reply, Request, Response, Saved,
+};
 use crate::tui::panes::fixtures::{form_view, household_view, overview, row, today};
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::sync::{Arc, Mutex};
@@ -18,6 +20,38 @@ struct Script {
     delay: std::time::Duration,
     /// The server's date has turned to the next day.
     midnight_passed: bool,
+    /// Cases whose visit was saved, and the data sequence of each save.
+    saved: Vec<(crate::domain::CaseId, u64)>,
+}
+
+/// The scripted queue: two rows, a saved one moved to the done rows at the end.
+fn queue_rows(saved: &[(crate::domain::CaseId, u64)]) -> Vec<crate::service::QueueRow> {
+    let mut rows = vec![
+        row(1, "赖春梅", DueStatus::Overdue),
+        row(2, "钟小军", DueStatus::Due),
+    ];
+    for (case, _) in saved {
+        if let Some(at) = rows.iter().position(|r| r.case == *case) {
+            let done = rows.remove(at);
+            rows.push(crate::service::QueueRow {
+                due: Some(DueStatus::Done),
+                ..done
+            });
+        }
+    }
+    rows
+}
+
+fn counts(rows: &[crate::service::QueueRow]) -> QueueCounts {
+    let mut c = QueueCounts::default();
+    for r in rows {
+        match r.due {
+            Some(DueStatus::Overdue) => c.overdue += 1,
+            Some(DueStatus::Done) => c.done += 1,
+            _ => c.due += 1,
+        }
+    }
+    c
 }
 
 type Shared = Arc<Mutex<Script>>;
@@ -38,14 +72,46 @@ impl Backend for Fake {
                 }
                 Response::Overview(o)
             }
-            Request::Queue => Response::Queue(vec![
-                row(1, "赖春梅", DueStatus::Overdue),
-                row(2, "钟小军", DueStatus::Due),
-            ]),
+            // The whole slice is one page here: two rows.
+            Request::QueuePage(_) => {
+                let rows = queue_rows(&s.saved);
+                Response::QueuePage(QueuePage {
+                    seq: s.seq,
+                    from: 0,
+                    total: rows.len() as u32,
+                    at: Some(0),
+                    counts: counts(&rows),
+                    rows,
+                })
+            }
+            Request::QueueChanges { since, .. } => {
+                let rows = queue_rows(&s.saved);
+                let changed = s
+                    .saved
+                    .iter()
+                    .filter(|(_, seq)| *seq > since)
+                    .map(|(case, _)| QueueChange {
+                        case: *case,
+                        now: rows
+                            .iter()
+                            .position(|r| r.case == *case)
+                            .map(|at| (at as u32, rows[at].clone())),
+                    })
+                    .collect();
+                Response::QueueChanges(QueueChanges {
+                    seq: s.seq,
+                    // Over a day's turn the window is asked for again.
+                    changed: (!s.midnight_passed).then_some(changed),
+                    total: rows.len() as u32,
+                    counts: counts(&rows),
+                })
+            }
             Request::FollowUpForm { case } => Response::FollowUpForm(form_view(case.0)),
             Request::Household { household } => Response::Household(household_view(household.0)),
             Request::SaveFollowUp { case, rev, .. } => {
                 s.seq += 1;
+                let seq = s.seq;
+                s.saved.push((case, seq));
                 Response::Saved(Saved {
                     case,
                     rev: rev + 1,
@@ -109,8 +175,16 @@ fn a_save_in_the_form_refreshes_the_queue_underneath_it() {
         app.status().map(|s| s.text.as_str()),
         Some("已保存 2026-11-16 的回访")
     );
-    // The queue fetched once at the start and once after the save moved the sequence.
-    assert_eq!(count(&script, |r| matches!(r, Request::Queue)), 2);
+    // The queue paged once at the start; after the save moved the sequence it asked what
+    // changed and patched its one row, with no page again.
+    assert_eq!(count(&script, |r| matches!(r, Request::QueuePage(_))), 1);
+    assert_eq!(
+        count(&script, |r| matches!(
+            r,
+            Request::QueueChanges { since: 0, .. }
+        )),
+        1
+    );
     // Saved: Esc goes back without keeping a draft.
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen(), PaneKind::Queue);
@@ -246,7 +320,7 @@ fn a_background_draft_keep_does_not_hold_keys() {
     std::thread::sleep(DRAFT_DEBOUNCE);
     app.tick();
     assert!(app.busy(), "the draft is being kept");
-    assert!(!app.blocked(), "but keys do not wait for it");
+    assert!(!app.holding_keys(), "but keys do not wait for it");
     event(&mut app, KeyCode::Tab);
     assert!(app.held.is_empty());
     settle(&mut app);
@@ -332,9 +406,93 @@ fn finding_6_when_the_day_turns_the_header_and_the_queue_follow_it() {
     assert_eq!(count(&script, |r| matches!(r, Request::Overview)), 1);
     lock(&script).midnight_passed = true;
     app.day = app.day.pred_opt().unwrap_or(app.day);
-    let queues = count(&script, |r| matches!(r, Request::Queue));
+    let pages = count(&script, |r| matches!(r, Request::QueuePage(_)));
     assert!(app.tick(), "the new day is drawn");
     assert_eq!(count(&script, |r| matches!(r, Request::Overview)), 2);
     assert_eq!(app.overview.today, today().succ_opt().unwrap());
-    assert_eq!(count(&script, |r| matches!(r, Request::Queue)), queues + 1);
+    // Every row's urgency may have turned with the day: the window again, with no
+    // asking what changed.
+    assert_eq!(
+        count(&script, |r| matches!(r, Request::QueueChanges { .. })),
+        0
+    );
+    assert_eq!(
+        count(&script, |r| matches!(r, Request::QueuePage(_))),
+        pages + 1
+    );
+}
+
+#[test]
+fn keys_typed_while_the_queue_pages_are_applied_in_order_once_it_comes() {
+    let (mut app, script) = app();
+    app.start_worker().unwrap();
+    lock(&script).delay = std::time::Duration::from_millis(100);
+    // View 5 asks its page; Down and F4 come before the answer.
+    event(&mut app, KeyCode::Char('5'));
+    assert!(app.blocked(), "the view's page is on its way");
+    event(&mut app, KeyCode::Down);
+    event(&mut app, KeyCode::F(4));
+    assert_eq!(app.held.len(), 2, "held until the page comes");
+    settle(&mut app);
+    assert_eq!(app.screen(), PaneKind::Followup);
+    // Down acted on the new page before F4 opened the form of the row it selected.
+    let asked_form = lock(&script).log.iter().find_map(|r| match r {
+        Request::FollowUpForm { case } => Some(*case),
+        _ => None,
+    });
+    assert_eq!(asked_form, Some(crate::domain::CaseId(2)));
+}
+
+#[test]
+fn a_search_typed_against_a_slow_server_holds_no_key() {
+    let (mut app, script) = app();
+    app.start_worker().unwrap();
+    lock(&script).delay = std::time::Duration::from_millis(100);
+    event(&mut app, KeyCode::Char('/'));
+    event(&mut app, KeyCode::Char('钟'));
+    assert!(app.busy(), "the search's page is on its way");
+    assert!(!app.holding_keys(), "but the next key does not wait for it");
+    // The echo of the key waits a moment for the rows, to go out in one frame with them,
+    // and no longer.
+    assert!(app.blocked());
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    assert!(app.busy() && !app.blocked(), "the key's echo is drawn");
+    event(&mut app, KeyCode::Char('小'));
+    assert!(app.held.is_empty());
+    settle(&mut app);
+    let searched: Vec<String> = lock(&script)
+        .log
+        .iter()
+        .filter_map(|r| match r {
+            Request::QueuePage(q) if !q.search.is_empty() => Some(q.search.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(searched, vec!["钟".to_string(), "钟小".to_string()]);
+}
+
+#[test]
+fn a_slow_search_is_said_quietly_and_a_slow_draft_keep_is_not() {
+    let (mut app, script) = app();
+    app.start_worker().unwrap();
+    lock(&script).delay = std::time::Duration::from_millis(400);
+    event(&mut app, KeyCode::Char('/'));
+    event(&mut app, KeyCode::Char('钟'));
+    std::thread::sleep(std::time::Duration::from_millis(320));
+    assert!(app.slow(), "the search's rows are waited for");
+    settle(&mut app);
+    assert!(!app.slow());
+    // A draft kept in the background is not waited for by the screen.
+    event(&mut app, KeyCode::Esc);
+    settle(&mut app);
+    event(&mut app, KeyCode::F(4));
+    settle(&mut app);
+    event(&mut app, KeyCode::Char('2'));
+    settle(&mut app);
+    std::thread::sleep(DRAFT_DEBOUNCE);
+    app.tick();
+    assert!(app.busy());
+    std::thread::sleep(std::time::Duration::from_millis(320));
+    assert!(!app.slow(), "keeping a draft is not said");
+    settle(&mut app);
 }

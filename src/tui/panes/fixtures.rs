@@ -103,12 +103,12 @@ pub fn form_view(n: u64) -> FormView {
     }
 }
 
-/// The requests among `effects`.
+/// The requests among `effects` (asked, or fetched in the background).
 pub fn asked(effects: &[Effect]) -> Vec<&Request> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Ask(r) => Some(r),
+            Effect::Ask(r) | Effect::Fetch(r) => Some(r),
             _ => None,
         })
         .collect()

@@ -55,6 +55,9 @@ pub enum StatusKind {
 pub enum Effect {
     /// Send a request; its answer comes back to this pane's [`Pane::answer`].
     Ask(Request),
+    /// Send a request that what is typed next does not depend on (a search as it is
+    /// typed): keys do not wait for its answer, which comes back to [`Pane::answer`] too.
+    Fetch(Request),
     /// Open a pane in front. A pane of the same kind already open is closed first, with
     /// everything in front of it (there is one household file, one form, open at a time).
     Open(Box<dyn Pane>),
@@ -91,6 +94,7 @@ impl std::fmt::Debug for Effect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Effect::Ask(r) => write!(f, "Ask({r:?})"),
+            Effect::Fetch(r) => write!(f, "Fetch({r:?})"),
             Effect::Open(p) => write!(f, "Open({:?})", p.kind()),
             Effect::Close => write!(f, "Close"),
             Effect::CloseToQueue => write!(f, "CloseToQueue"),
@@ -204,6 +208,31 @@ pub fn why(refused: Option<String>) -> Vec<Effect> {
         .map(|text| say(StatusKind::Info, text))
         .into_iter()
         .collect()
+}
+
+/// What a save or a registration that changed the household's zero-employment state adds
+/// to its message (第(四)条 预警监测, R-ZERO-2): a new one is a warning with the clearance
+/// deadline of the settings; a clearance or an end for another reason is said as such.
+pub fn zero_employment_note(
+    kind: Option<&crate::domain::HouseholdEventKind>,
+    settings: &crate::domain::Settings,
+) -> (StatusKind, String) {
+    use crate::domain::HouseholdEventKind as K;
+    match kind {
+        Some(K::ZeroEmploymentStarted) => (
+            StatusKind::Error,
+            format!(
+                "。注意：该户成为零就业家庭，请{}日内帮扶清零",
+                settings.zero_clearance_days
+            ),
+        ),
+        Some(K::ZeroEmploymentCleared) => (StatusKind::Ok, "；该户零就业状态已清零".into()),
+        Some(K::ZeroEmploymentEnded(why)) => (
+            StatusKind::Ok,
+            format!("；该户不再是零就业家庭（{}）", why.label()),
+        ),
+        None => (StatusKind::Ok, String::new()),
+    }
 }
 
 pub fn say(kind: StatusKind, text: impl Into<String>) -> Effect {

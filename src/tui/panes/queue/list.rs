@@ -1,15 +1,16 @@
-//! The queue's rows and what is shown of them: the view, the search filter, the selection,
-//! the scroll; and their drawing. Which rows are due comes from the service (R-FOLLOW-1).
+//! What the queue shows of its window: the view, the search line, the selection, the scroll;
+//! and their drawing. Which rows are due, their order and the counts come from the service
+//! (R-FOLLOW-1); the rows are a window of the slice around the cursor (see `window.rs`).
 //!
 //! The selected row is shown by a marker in the first column only, so moving it costs a few
 //! bytes on the wire rather than a repainted row.
 
-use crate::domain::name_search::{Searchable, matches};
+use super::window::Window;
 use crate::domain::{CaseId, DueStatus, RecognitionStatus};
-use crate::service::QueueRow;
+use crate::service::{QueueChange, QueueCounts, QueuePage, QueueRow};
 use crate::tui::cells::{fit, width};
 use crate::tui::theme::Theme;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -28,152 +29,168 @@ fn status_label(r: &QueueRow, today: NaiveDate) -> &'static str {
     }
 }
 
+/// Where the next of some cases still due is.
+pub(super) enum NextDue {
+    /// At this position of the slice.
+    At(usize),
+    /// The window does not hold the candidate at this index: its rows must be asked.
+    Unknown(usize),
+    /// None of them is due.
+    Nothing,
+}
+
 #[derive(Default)]
 pub(super) struct QueueList {
-    rows: Vec<QueueRow>,
+    pub(super) window: Window,
     pub(super) view: QueueView,
     /// The day the rows were computed for (to tell a notice that has ended).
     pub(super) today: Option<NaiveDate>,
-    /// Indices into `rows` that pass the filter, in queue order.
-    visible: Vec<usize>,
-    /// Position in `visible`.
+    /// From this day of the month a follow-up not yet done is 即将到期 (the status column
+    /// is widened for its label only then).
+    pub(super) due_soon_day: u32,
+    /// Position of the selected row in the slice.
     selected: usize,
-    /// First visible position shown.
+    /// Position of the first row shown.
     offset: usize,
     pub(super) search: Input,
     pub(super) searching: bool,
+    /// The search line shows the last query, which the first key typed replaces.
+    pub(super) fresh_search: bool,
 }
 
 impl QueueList {
-    pub fn set_rows(&mut self, rows: Vec<QueueRow>) {
+    /// Takes a page and selects its anchor.
+    pub fn load(&mut self, page: QueuePage, height: usize) {
+        let anchor = self.window.load(page);
+        self.selected = anchor.unwrap_or(0);
+        self.scroll_into_view(height);
+    }
+
+    /// Patches the rows with changes, the selection staying on its case. When the window
+    /// cannot be patched exactly, or the selected case moved out of it and is to be
+    /// `follow`ed, the window must be asked for again: `Err` names the case to anchor it on
+    /// (none: the selected position). Not followed, the row after it takes its place.
+    pub fn patch(
+        &mut self,
+        seq: u64,
+        changes: &[QueueChange],
+        total: u32,
+        counts: QueueCounts,
+        height: usize,
+        follow: bool,
+    ) -> Result<(), Option<CaseId>> {
         let keep = self.selected_case();
-        self.rows = rows;
-        self.refilter();
-        if let Some(case) = keep {
-            self.select_case(case);
+        if !self.window.patch(seq, changes, total, counts) {
+            return Err(keep);
+        }
+        let left =
+            keep.is_some_and(|case| changes.iter().any(|c| c.case == case && c.now.is_none()));
+        match keep.and_then(|case| self.window.position_of(case)) {
+            Some(pos) => self.selected = pos,
+            // It moved out of the window: follow it there.
+            None if follow && !left && keep.is_some() => return Err(keep),
+            // It left the slice: the row after it takes its place.
+            None => self.selected = self.selected.min(self.last_position()),
+        }
+        self.scroll_into_view(height);
+        if self.page_is_loaded(self.selected, height) {
+            Ok(())
+        } else {
+            Err(self.selected_case())
         }
     }
 
-    /// Shows `view`, keeping the selected case if it is in it.
-    pub fn set_view(&mut self, view: QueueView) {
-        let keep = self.selected_case();
-        self.view = view;
-        self.refilter();
-        if let Some(case) = keep {
-            self.select_case(case);
+    /// Whether the page of rows that holds position `pos` is all in the window.
+    pub fn page_is_loaded(&self, pos: usize, height: usize) -> bool {
+        let height = height.max(1);
+        let page = pos - pos % height;
+        self.window.covers(page, page + height)
+    }
+
+    /// The position `delta` rows from the selected one, within the slice.
+    pub fn target(&self, delta: isize) -> usize {
+        let last = self.window.total().saturating_sub(1);
+        self.selected.saturating_add_signed(delta).min(last)
+    }
+
+    /// The last position of the slice.
+    pub fn last_position(&self) -> usize {
+        self.window.total().saturating_sub(1)
+    }
+
+    /// Selects position `pos` when its page is in the window; false when it must be asked.
+    pub fn move_to(&mut self, pos: usize, height: usize) -> bool {
+        if !self.page_is_loaded(pos, height) {
+            return false;
         }
+        self.selected = pos;
+        self.scroll_into_view(height);
+        true
     }
 
-    pub fn refilter(&mut self) {
-        let q = self.search.value().to_string();
-        let today = self.today.unwrap_or_default();
-        let view = self.view;
-        self.visible = self
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| view.holds(r, today))
-            .filter(|(_, r)| {
-                matches(
-                    &q,
-                    &Searchable {
-                        name: &r.name,
-                        initials: &r.initials,
-                        id_tail: &r.id_tail,
-                        phone: &r.phone,
-                    },
-                )
-            })
-            .map(|(i, _)| i)
-            .collect();
-        self.selected = 0;
-        self.offset = 0;
+    pub fn selected_position(&self) -> usize {
+        self.selected
     }
 
-    /// How many rows pass the view and the filter.
-    #[cfg(test)]
-    pub fn visible_count(&self) -> usize {
-        self.visible.len()
+    /// How many rows the slice holds (searched).
+    pub fn total(&self) -> usize {
+        self.window.total()
     }
 
     pub fn filter(&self) -> &str {
         self.search.value()
     }
 
-    pub fn clear_filter(&mut self) {
-        let keep = self.selected_case();
-        self.search = Input::default();
-        self.refilter();
-        if let Some(case) = keep {
-            self.select_case(case);
-        }
-    }
-
     pub fn selected_row(&self) -> Option<&QueueRow> {
-        self.visible
-            .get(self.selected)
-            .and_then(|i| self.rows.get(*i))
+        self.window.row_at(self.selected)
     }
 
     pub fn selected_case(&self) -> Option<CaseId> {
         self.selected_row().map(|r| r.case)
     }
 
-    /// Cases after the selected one, in the order shown (to find the next one due later).
+    /// Cases after the selected one that the window holds, in the order shown (to find the
+    /// next one due later).
     pub fn following(&self, limit: usize) -> Vec<CaseId> {
-        self.visible
-            .iter()
-            .skip(self.selected + 1)
+        self.window
+            .rows_from(self.selected + 1)
             .take(limit)
-            .filter_map(|i| self.rows.get(*i).map(|r| r.case))
+            .map(|r| r.case)
             .collect()
     }
 
-    pub fn select_case(&mut self, case: CaseId) -> bool {
-        match self
-            .visible
-            .iter()
-            .position(|i| self.rows.get(*i).is_some_and(|r| r.case == case))
-        {
+    pub fn select_case(&mut self, case: CaseId, height: usize) -> bool {
+        match self.window.position_of(case) {
             Some(pos) => {
                 self.selected = pos;
+                self.scroll_into_view(height);
                 true
             }
             None => false,
         }
     }
 
-    /// Selects the first of `candidates` still due, else the first row due, else the first.
-    pub fn select_next_due(&mut self, candidates: &[CaseId]) {
-        let due = |r: &QueueRow| matches!(r.due, Some(d) if d != DueStatus::Done);
-        for case in candidates {
-            if let Some(pos) = self
-                .visible
-                .iter()
-                .position(|i| self.rows.get(*i).is_some_and(|r| r.case == *case && due(r)))
+    /// The first of `candidates` still due, as far as the window tells.
+    pub fn next_due(&self, candidates: &[CaseId]) -> NextDue {
+        for (i, case) in candidates.iter().enumerate() {
+            let Some(pos) = self.window.position_of(*case) else {
+                return NextDue::Unknown(i);
+            };
+            if self
+                .window
+                .row_at(pos)
+                .is_some_and(|r| matches!(r.due, Some(d) if d != DueStatus::Done))
             {
-                self.selected = pos;
-                return;
+                return NextDue::At(pos);
             }
         }
-        self.selected = self
-            .visible
-            .iter()
-            .position(|i| self.rows.get(*i).is_some_and(due))
-            .unwrap_or(0);
+        NextDue::Nothing
     }
 
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.visible.len().saturating_sub(1);
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-    }
-
-    pub fn first(&mut self) {
-        self.selected = 0;
-    }
-
-    pub fn last(&mut self) {
-        self.selected = self.visible.len().saturating_sub(1);
+    /// Selects position `pos` of the window.
+    pub fn select(&mut self, pos: usize, height: usize) {
+        self.selected = pos;
+        self.scroll_into_view(height);
     }
 
     /// Keeps the selection on screen for a list `height` rows high, scrolling by whole pages
@@ -185,42 +202,50 @@ impl QueueList {
         }
     }
 
-    fn counts(&self) -> (usize, usize, usize, usize) {
-        let mut c = (0, 0, 0, 0);
-        for r in &self.rows {
-            match r.due {
-                Some(DueStatus::Overdue) => c.0 += 1,
-                Some(DueStatus::Due | DueStatus::DueSoon) => c.1 += 1,
-                Some(DueStatus::Done) => c.2 += 1,
-                None => c.3 += 1,
-            }
-        }
-        c
-    }
-
     /// Rows of the list area (inside the border, below the column header).
     pub fn list_height(area_height: u16) -> usize {
         usize::from(area_height.saturating_sub(3))
     }
 
+    /// Whether a row can be 即将到期 today: only then is the status column wide enough for
+    /// the label (a wider column repaints every row).
+    fn due_soon_possible(&self) -> bool {
+        self.today
+            .is_some_and(|t| self.due_soon_day > 0 && t.day() >= self.due_soon_day)
+            || self.window.counts.due_soon > 0
+    }
+
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let (overdue, due, done, applications) = self.counts();
+        let c = self.window.counts;
         let today = self.today.unwrap_or_default();
+        let total = self.total();
         let mut title = match self.view {
+            // 即将到期 is named only in the days it can happen, so the header of the rest of
+            // the month stays as short as it was.
+            QueueView::FollowUps if c.due_soon > 0 => format!(
+                " 案件队列 共{}人 逾期{} 即将到期{} 待访{} 已访{} ",
+                c.overdue + c.due_soon + c.due + c.done,
+                c.overdue,
+                c.due_soon,
+                c.due,
+                c.done
+            ),
             QueueView::FollowUps => format!(
                 " 案件队列 共{}人 逾期{} 待访{} 已访{} ",
-                overdue + due + done,
-                overdue,
-                due,
-                done
+                c.overdue + c.due + c.done,
+                c.overdue,
+                c.due,
+                c.done
             ),
-            view => format!(" 案件队列·{} {}人 ", view.label(), self.visible.len()),
+            view => format!(" 案件队列·{} {}人 ", view.label(), total),
         };
         if !self.filter().is_empty() || self.searching {
-            title.push_str(&format!("筛出{}人 ", self.visible.len()));
+            title.push_str(&format!("筛出{total}人 "));
         }
-        let views =
-            format!(" 1回访 2待初审 3公示中 4待认定 5逾期 6零就业 7等级 · 申请中{applications}件 ");
+        let views = format!(
+            " 1回访 2待初审 3公示中 4待认定 5逾期 6零就业 7等级 · 申请中{}件 ",
+            c.applications
+        );
         let block = theme
             .block()
             .title(Span::styled(title, theme.title()))
@@ -232,12 +257,13 @@ impl QueueList {
         let applying = self.view.is_applications();
         let mut lines = Vec::with_capacity(usize::from(inner.height));
         let zero_view = self.view == QueueView::ZeroEmployment;
+        let w_follow = if self.due_soon_possible() { 9 } else { 5 };
         let (col_tier, col_last, w_status, w_tier, w_last) = if applying {
             ("申请日", "公示至", 7, 7, 7)
         } else if zero_view {
-            ("等级", "零就业起", 5, 5, 9)
+            ("等级", "零就业起", w_follow, 5, 9)
         } else {
-            ("等级", "上次", 5, 5, 6)
+            ("等级", "上次", w_follow, 5, 6)
         };
         let mut header = vec![
             Span::raw("  "),
@@ -258,7 +284,7 @@ impl QueueList {
         let height = Self::list_height(area.height);
         let fixed = 2 + w_status + 9 + 19 + w_tier + 9 + w_last + if wide { 23 } else { 0 };
         let cat_width = usize::from(inner.width).saturating_sub(fixed);
-        if self.visible.is_empty() {
+        if total == 0 {
             let msg = if !self.filter().is_empty() {
                 "没有符合搜索条件的人员（Esc 清除搜索）".to_string()
             } else if self.view == QueueView::FollowUps {
@@ -268,14 +294,11 @@ impl QueueList {
             };
             lines.push(Line::from(Span::styled(format!("  {msg}"), theme.dim())));
         }
-        for (pos, idx) in self
-            .visible
-            .iter()
-            .enumerate()
-            .skip(self.offset)
-            .take(height)
-        {
-            let Some(r) = self.rows.get(*idx) else {
+        let shown = self.offset..(self.offset + height).min(total);
+        for pos in shown {
+            let Some(r) = self.window.row_at(pos) else {
+                // Not yet paged in: the page that holds it is on its way.
+                lines.push(Line::default());
                 continue;
             };
             let marker = if pos == self.selected { "> " } else { "  " };
