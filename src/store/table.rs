@@ -293,12 +293,6 @@ impl<T> TxTable<'_, T> {
         Ok(())
     }
 
-    /// A key with no value, unaudited (an index's key that says all it has to say).
-    pub(crate) fn put_bare(&self, key: &[u8]) -> TxResult<()> {
-        self.tree.insert(key, Vec::<u8>::new())?;
-        Ok(())
-    }
-
     /// Removes what is under `key`, unaudited (a draft saved, an index entry).
     pub(crate) fn remove(&self, key: &[u8]) -> TxResult<()> {
         self.tree.remove(key)?;
