@@ -688,6 +688,7 @@ impl Service {
             last_by: last.as_ref().map(|f| f.recorded_by.clone()),
             last: last.map(|f| f.answers),
             draft: self.db()?.draft(&actor.user, case)?,
+            tier_facts: self.tier_facts(&s, today)?,
             today,
         })
     }

@@ -707,6 +707,9 @@ pub struct FormView {
     /// Who entered `last`.
     pub last_by: Option<String>,
     pub draft: Option<FollowUpDraft>,
+    /// The default tier rule's facts today (第(四)条); the form shows the suggestion for
+    /// the work status being entered.
+    pub tier_facts: crate::domain::tier::TierFacts,
     pub today: NaiveDate,
 }
 

@@ -447,6 +447,12 @@ impl Service {
 
     /// The default tier rule on the person's facts today (第(四)条).
     fn suggested_tier(&self, summary: &CaseSummary, today: NaiveDate) -> Result<Tier> {
+        Ok(suggested_tier(&self.tier_facts(summary, today)?))
+    }
+
+    /// What the default tier rule looks at for this person today (第(四)条): the form
+    /// replaces `in_work` with the status being entered.
+    pub(super) fn tier_facts(&self, summary: &CaseSummary, today: NaiveDate) -> Result<TierFacts> {
         let former_class = self
             .db()?
             .person(summary.person)?
@@ -463,7 +469,7 @@ impl Service {
                 NEAR_RETIREMENT_YEARS,
             ),
         };
-        Ok(suggested_tier(&facts))
+        Ok(facts)
     }
 
     pub(super) fn step(
