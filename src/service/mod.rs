@@ -137,6 +137,7 @@ impl Service {
             | Request::SaveFollowUp { case, .. }
             | Request::SaveDraft { case, .. }
             | Request::CaseStep { case, .. }
+            | Request::ChangeCategory { case, .. }
             | Request::ProposeExit { case, .. }
             | Request::DecideExit { case, .. } => Some(case.to_key()),
             Request::Register { draft } => self.registration_concerns(draft),
@@ -282,6 +283,10 @@ impl Service {
             Request::CaseReview { case } => Response::CaseReview(self.review(actor, case, today)?),
             Request::CaseStep { case, rev, step } => {
                 let (rev, status) = self.step(actor, case, rev, step, today)?;
+                Response::Stepped { case, rev, status }
+            }
+            Request::ChangeCategory { case, rev, change } => {
+                let (rev, status) = self.change_category(actor, case, rev, &change, today)?;
                 Response::Stepped { case, rev, status }
             }
             Request::Notices { township } => {

@@ -146,6 +146,13 @@ pub enum Request {
         slice: QueueSlice,
         search: String,
     },
+    /// A recorded category added or ended for the case's person, with its evidence,
+    /// against the case's `rev` (第(一)条). Answered by `Stepped`.
+    ChangeCategory {
+        case: CaseId,
+        rev: u64,
+        change: crate::domain::category_change::CategoryChange,
+    },
 }
 
 impl Request {
@@ -184,6 +191,7 @@ impl Request {
             Request::ProposeExit { .. } => "提出退出",
             Request::DecideExit { approve: true, .. } => "批准退出",
             Request::DecideExit { .. } => "退回退出申请",
+            Request::ChangeCategory { change, .. } => change.label(),
         }
     }
 
@@ -205,6 +213,7 @@ impl Request {
             | Request::ProposeExit { .. }
             | Request::DecideExit { .. }
             | Request::AddLedgerEntry { .. }
+            | Request::ChangeCategory { .. }
             | Request::ReAnchor { .. } => true,
             Request::Overview
             | Request::Queue
@@ -249,7 +258,9 @@ impl Request {
             Request::IntakeDraft => matches!(response, R::IntakeDraft(_)),
             Request::Register { .. } => matches!(response, R::Registered(_)),
             Request::CaseReview { .. } => matches!(response, R::CaseReview(_)),
-            Request::CaseStep { .. } => matches!(response, R::Stepped { .. }),
+            Request::CaseStep { .. } | Request::ChangeCategory { .. } => {
+                matches!(response, R::Stepped { .. })
+            }
             Request::Notices { .. } => matches!(response, R::Notices(_)),
             Request::ZeroEmployment => matches!(response, R::ZeroEmployment(_)),
             Request::Exits { .. } => matches!(response, R::Exits(_)),

@@ -71,10 +71,11 @@ fn variant(r: &Request) -> usize {
         Request::ReAnchor { .. } => 30,
         Request::QueuePage(_) => 31,
         Request::QueueChanges { .. } => 32,
+        Request::ChangeCategory { .. } => 33,
     }
 }
 
-const VARIANTS: usize = 33;
+const VARIANTS: usize = 34;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -101,6 +102,17 @@ pub fn every_request() -> Vec<Request> {
             since: 3,
             slice: yuanzhu::service::QueueSlice::FollowUps,
             search: "ljg".into(),
+        },
+        Request::ChangeCategory {
+            case,
+            rev: 4,
+            change: yuanzhu::domain::category_change::CategoryChange::End {
+                category: yuanzhu::domain::Category::Dibao,
+                evidence: yuanzhu::domain::Evidence {
+                    document_no: "于民低退〔2026〕3号".into(),
+                    issued_by: "于都县民政局".into(),
+                },
+            },
         },
         Request::Household {
             household: HouseholdId(3),
