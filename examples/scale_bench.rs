@@ -515,6 +515,7 @@ fn visit(today: NaiveDate, tier: Tier, n: usize) -> FollowUpDraft {
         today,
         recognised_on: None,
         tier,
+        late_entry_days: Settings::default().late_entry_days,
     };
     let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
     d.press_code(Field::Method, '2');

@@ -121,6 +121,8 @@ pub struct Rules {
     pub late_entry_days: Option<u32>,
     /// Days from recognition to clearing a zero-employment household (30).
     pub zero_clearance_days: Option<u32>,
+    /// Working days to contact a fast-lane lead (民政, 残联 lists) after the list date (3).
+    pub fast_lane_contact_days: Option<u32>,
     /// "4050": women from this age (40).
     pub age_4050_women: Option<u32>,
     /// "4050": men from this age (50).
@@ -173,6 +175,10 @@ impl Rules {
             (self.due_soon_day, &mut settings.due_soon_day),
             (self.late_entry_days, &mut settings.late_entry_days),
             (self.zero_clearance_days, &mut settings.zero_clearance_days),
+            (
+                self.fast_lane_contact_days,
+                &mut settings.fast_lane_contact_days,
+            ),
             (self.age_4050_women, &mut settings.age_4050_women),
             (self.age_4050_men, &mut settings.age_4050_men),
             (self.months_4050, &mut settings.months_4050),
@@ -230,6 +236,7 @@ fn rules_key(e: &SettingsError) -> &'static str {
         SettingsError::DueSoonDay(_) => "due_soon_day",
         SettingsError::LateEntryDays(_) => "late_entry_days",
         SettingsError::ZeroClearanceDays(_) => "zero_clearance_days",
+        SettingsError::FastLaneContactDays(_) => "fast_lane_contact_days",
         SettingsError::Age4050 { .. } => "age_4050_women / age_4050_men",
         SettingsError::Months4050(_) => "months_4050",
         SettingsError::SiSubsidyShare(_) => "si_subsidy_share",

@@ -119,13 +119,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "txt")]
         format: NoticeFormat,
     },
-    /// 零就业家庭统计：各乡镇现有、本月新增、本月清零
+    /// 零就业家庭统计：各乡镇现有、本月新增、本月清零、本月其他原因退出，及超过清零期限的家庭
     Zero,
     /// 检查数据库：逐条读取全部记录，核对索引、审计链以及每条记录与审计是否一致（管理员；
     /// 服务停止时，数据目录所有者或 root 可直接运行）
     Check,
     /// 退出统计：按退出原因，本月与本年已批准退出的人数
     Exits,
+    /// 导入其他部门的名单（管理员、县级审核）
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// 线索统计：按来源、处理情况和乡镇（乡镇经办只看本乡镇）
+    Leads,
     /// 输出 shell 补全脚本（bash、zsh 或 fish），如 yuanzhu completions bash > /etc/bash_completion.d/yuanzhu
     Completions {
         #[arg(value_enum)]
@@ -146,6 +153,30 @@ enum CompletionShell {
 enum NoticeFormat {
     Txt,
     Csv,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// 导入民政、残联、人社等部门的名单，与台账比对，生成线索（默认只试导入，加 --apply 才写入）
+    List {
+        /// 名单来源：民政低保、民政低收入、残联持证、登记失业、监测对象、其他
+        #[arg(long, value_name = "来源")]
+        source: String,
+        /// 名单日期（YYYY-MM-DD，默认今天）
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        list_date: Option<String>,
+        /// CSV 的编码：gbk 或 utf-8（默认自动识别）
+        #[arg(long, value_name = "gbk|utf-8")]
+        encoding: Option<String>,
+        /// 其他表头对应的字段，如 --map 证件号=身份证号（可多次）
+        #[arg(long = "map", value_name = "列名=字段")]
+        maps: Vec<String>,
+        /// 写入：全部合格行一次写入（不加则只报告）
+        #[arg(long)]
+        apply: bool,
+        /// 名单文件：CSV、XLSX 或 XLS
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -342,35 +373,7 @@ fn run() -> Result<()> {
         Some(Command::Zero) => {
             let rows =
                 Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).zero_employment()?;
-            println!(
-                "{}{}{}{}",
-                pad("乡镇", 12),
-                pad("现有", 8),
-                pad("本月新增", 10),
-                pad("本月清零", 10)
-            );
-            let mut total = (0, 0, 0);
-            for r in &rows {
-                println!(
-                    "{}{:<8}{:<10}{:<10}",
-                    pad(&for_terminal(&r.township_name), 12),
-                    r.current,
-                    r.found_this_month,
-                    r.cleared_this_month
-                );
-                total = (
-                    total.0 + r.current,
-                    total.1 + r.found_this_month,
-                    total.2 + r.cleared_this_month,
-                );
-            }
-            println!(
-                "{}{:<8}{:<10}{:<10}",
-                pad("合计", 12),
-                total.0,
-                total.1,
-                total.2
-            );
+            print_zero_employment(&rows);
             Ok(())
         }
         Some(Command::Exits) => {
@@ -384,6 +387,35 @@ fn run() -> Result<()> {
                     r.this_year
                 );
             }
+            Ok(())
+        }
+        Some(Command::Import {
+            command:
+                ImportCommand::List {
+                    source,
+                    list_date,
+                    encoding,
+                    maps,
+                    apply,
+                    file,
+                },
+        }) => import_list(
+            &cli,
+            &config,
+            &front,
+            ListArgs {
+                source,
+                list_date,
+                encoding,
+                maps,
+                apply,
+                file,
+            },
+        ),
+        Some(Command::Leads) => {
+            let stats =
+                Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).lead_stats()?;
+            print_lead_stats(&stats);
             Ok(())
         }
         Some(Command::Serve { group }) => {
@@ -491,6 +523,124 @@ fn run() -> Result<()> {
             open_tui(backend, &front)
         }
     }
+}
+
+/// `yuanzhu import list`'s arguments.
+struct ListArgs {
+    source: String,
+    list_date: Option<String>,
+    encoding: Option<String>,
+    maps: Vec<String>,
+    apply: bool,
+    file: PathBuf,
+}
+
+/// `yuanzhu import list`: the file read here, checked and matched by the service, and a
+/// summary printed: rows, new leads, matches with the ledger, problems by kind.
+fn import_list(cli: &Cli, config: &Config, front: &Front, args: ListArgs) -> Result<()> {
+    use yuanzhu::domain::lead::LeadSource;
+    use yuanzhu::import::{TextEncoding, parse_maps, read_list};
+    let source = LeadSource::parse(&args.source).with_context(|| {
+        format!(
+            "--source “{}” 不认识；可用：{}",
+            args.source,
+            LeadSource::ALL.map(|s| s.label()).join("、")
+        )
+    })?;
+    let list_date = match args.list_date.as_deref() {
+        Some(s) => Some(
+            yuanzhu::domain::form::parse_date(s)
+                .map_err(|m| anyhow::anyhow!("--list-date “{s}” 有误：{m}"))?,
+        ),
+        None => None,
+    };
+    let encoding = match args.encoding.as_deref() {
+        Some(e) => Some(
+            TextEncoding::parse(e)
+                .with_context(|| format!("--encoding “{e}” 不认识；可用 gbk 或 utf-8"))?,
+        ),
+        None => None,
+    };
+    let maps = parse_maps(&args.maps)?;
+    let mut bar = yuanzhu::progress::Bar::new("读取名单");
+    let rows = read_list(&args.file, encoding, &maps, &mut bar)?;
+    bar.finish();
+    let mut client = Client::new(reach(cli, config, front, &data_dir(cli)?)?);
+    let file = args
+        .file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    eprintln!("正在核对 {} 行……", rows.len());
+    let s = client.import_list(yuanzhu::service::ListImport {
+        source,
+        list_date,
+        file,
+        rows,
+        apply: args.apply,
+    })?;
+    println!(
+        "{}名单 {}：{} 行，合格 {} 行",
+        s.source,
+        s.list_date.map(|d| d.to_string()).unwrap_or_default(),
+        s.rows,
+        s.good
+    );
+    println!(
+        "新线索 {} 条（快捷通道 {}，未分配乡镇 {}）；已在台账 {} 人（记为比对信息，不改类别）；已有线索再次出现 {} 条，无变化 {} 条",
+        s.new_leads.saturating_sub(s.in_ledger),
+        s.fast_lane,
+        s.unassigned,
+        s.in_ledger,
+        s.seen_again,
+        s.unchanged
+    );
+    if s.cancelled_in_ledger > 0 {
+        println!(
+            "其中 {} 名在册人员的失业登记已注销，请核实是否退出",
+            s.cancelled_in_ledger
+        );
+    }
+    for g in &s.groups {
+        let what = if g.refused { "未导入" } else { "已处理" };
+        println!("{}（{what}）：{} 行", g.kind, g.count);
+        for line in &g.first {
+            println!("  {}", for_terminal(line));
+        }
+    }
+    if s.applied {
+        println!("已写入");
+    } else {
+        println!("以上为试导入，未写入任何数据；确认无误后加 --apply 写入");
+    }
+    Ok(())
+}
+
+/// `yuanzhu leads`: leads by source and by township, by disposition.
+fn print_lead_stats(stats: &yuanzhu::service::LeadStats) {
+    use yuanzhu::domain::lead::Disposition;
+    let header = |first: &str| {
+        let mut line = pad(first, 14);
+        for d in Disposition::ALL {
+            line.push_str(&pad(d.label(), 12));
+        }
+        line.push_str("逾期未联系");
+        println!("{line}");
+    };
+    let row = |r: &yuanzhu::service::LeadCountRow| {
+        let mut line = pad(&for_terminal(&r.name), 14);
+        for n in r.by_disposition {
+            line.push_str(&pad(&n.to_string(), 12));
+        }
+        line.push_str(&r.overdue.to_string());
+        println!("{line}");
+    };
+    header("来源");
+    stats.by_source.iter().for_each(row);
+    println!();
+    header("乡镇");
+    stats.by_township.iter().for_each(row);
+    println!("已在台账的比对信息 {} 条", stats.notes);
 }
 
 /// `yuanzhu completions SHELL`: the completion script on stdout.
@@ -720,6 +870,71 @@ fn check_store(cli: &Cli, config: &Config, front: &Front) -> Result<()> {
 }
 
 /// `s` padded with spaces to `cells` terminal columns (a Chinese character is two).
+/// `yuanzhu zero` (R-ZERO-1, R-ZERO-2): per township, the households on file, found and
+/// cleared this month, and those that stopped qualifying for another reason (not cleared);
+/// then every household past its clearance deadline.
+fn print_zero_employment(rows: &[yuanzhu::service::ZeroEmploymentCount]) {
+    println!(
+        "{}{}{}{}本月其他原因退出",
+        pad("乡镇", 12),
+        pad("现有", 8),
+        pad("本月新增", 10),
+        pad("本月清零", 10)
+    );
+    let mut total = (0, 0, 0, 0);
+    for r in rows {
+        println!(
+            "{}{:<8}{:<10}{:<10}{}",
+            pad(&for_terminal(&r.township_name), 12),
+            r.current,
+            r.found_this_month,
+            r.cleared_this_month,
+            r.ended_this_month
+        );
+        total = (
+            total.0 + r.current,
+            total.1 + r.found_this_month,
+            total.2 + r.cleared_this_month,
+            total.3 + r.ended_this_month,
+        );
+    }
+    println!(
+        "{}{:<8}{:<10}{:<10}{}",
+        pad("合计", 12),
+        total.0,
+        total.1,
+        total.2,
+        total.3
+    );
+    let overdue: Vec<_> = rows
+        .iter()
+        .flat_map(|r| r.past_deadline.iter().map(move |o| (r, o)))
+        .collect();
+    println!();
+    if overdue.is_empty() {
+        println!("没有超过清零期限的零就业家庭");
+        return;
+    }
+    println!("超过清零期限的零就业家庭 {} 户：", overdue.len());
+    println!(
+        "{}{}{}{}清零期限",
+        pad("乡镇", 12),
+        pad("村（社区）", 14),
+        pad("户主", 10),
+        pad("成为零就业", 12)
+    );
+    for (r, o) in overdue {
+        println!(
+            "{}{}{}{}{}",
+            pad(&for_terminal(&r.township_name), 12),
+            pad(&for_terminal(&o.village), 14),
+            pad(&for_terminal(&o.head), 10),
+            pad(&o.since.format("%Y-%m-%d").to_string(), 12),
+            o.deadline.format("%Y-%m-%d")
+        );
+    }
+}
+
 fn pad(s: &str, cells: usize) -> String {
     let w = unicode_width::UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(cells.saturating_sub(w)))

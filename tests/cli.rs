@@ -402,3 +402,79 @@ fn finding_20_completions_and_a_man_page_are_generated_without_a_store_or_config
     let o = yuanzhu(&["completions", "powershell"]);
     assert!(!o.status.success());
 }
+
+#[test]
+fn the_sample_lists_are_tried_then_imported_and_counted_by_yuanzhu_leads() {
+    let dir = demo_dir();
+    let d = dir.path().to_str().unwrap();
+    let csv = "examples/import/民政低保名单-2026-11.csv";
+    let args = |more: &[&'static str]| {
+        let mut a = vec!["--data-dir", d, "--today", "2026-11-20", "--as", "guanli"];
+        a.extend_from_slice(more);
+        a
+    };
+    let dry = yuanzhu(&args(&[
+        "import",
+        "list",
+        "--source",
+        "民政低保",
+        "--list-date",
+        "2026-11-18",
+        csv,
+    ]));
+    let out = String::from_utf8_lossy(&dry.stdout).into_owned();
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(out.contains("8 行，合格 4 行"), "{out}");
+    assert!(out.contains("第 6 行：") && out.contains("文本"), "{out}");
+    assert!(out.contains("第 8 行：身份证号与第 2 行重复"), "{out}");
+    assert!(out.contains("未写入"), "{out}");
+    let apply = yuanzhu(&args(&[
+        "import",
+        "list",
+        "--source",
+        "民政低保",
+        "--list-date",
+        "2026-11-18",
+        "--apply",
+        csv,
+    ]));
+    assert!(apply.status.success(), "{}", stderr(&apply));
+    assert!(String::from_utf8_lossy(&apply.stdout).contains("已写入"));
+    let xlsx = yuanzhu(&args(&[
+        "import",
+        "list",
+        "--source",
+        "残联持证",
+        "--apply",
+        "examples/import/残联持证名单-身份证号为数字.xlsx",
+    ]));
+    let out = String::from_utf8_lossy(&xlsx.stdout).into_owned();
+    assert!(
+        out.contains("身份证号被Excel改成了数字（未导入）：2 行"),
+        "{out}"
+    );
+    let stats = yuanzhu(&args(&["leads"]));
+    let out = String::from_utf8_lossy(&stats.stdout).into_owned();
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("民政低保") && l.contains(" 4 ")),
+        "{out}"
+    );
+    assert!(out.lines().any(|l| l.starts_with("残联持证")), "{out}");
+    let caseworker = yuanzhu(&[
+        "--data-dir",
+        d,
+        "--as",
+        "jingban",
+        "import",
+        "list",
+        "--source",
+        "民政低保",
+        csv,
+    ]);
+    assert!(
+        stderr(&caseworker).contains("只有管理员和县级审核"),
+        "{}",
+        stderr(&caseworker)
+    );
+}

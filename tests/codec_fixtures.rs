@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use yuanzhu::domain::case::CaseEventKind;
 use yuanzhu::domain::followup::{Employment, FollowUpAnswers};
 use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
-use yuanzhu::domain::household::HouseholdEvent;
+use yuanzhu::domain::household::{HouseholdEvent, ZeroEndReason};
 use yuanzhu::domain::retirement::FormerRetirementClass;
 use yuanzhu::domain::*;
 use yuanzhu::store::audit::{AuditEntry, AuditEntryV1, BulkTree, Change};
@@ -56,11 +56,24 @@ fn household() -> Household {
         address: "贡江镇上坪村下屋组8号".into(),
         members: vec![PersonId(6), PersonId(7)],
         has_business_income: false,
-        events: vec![HouseholdEvent {
-            date: d(2026, 3, 2),
-            kind: HouseholdEventKind::ZeroEmploymentStarted,
-        }],
+        events: vec![
+            HouseholdEvent {
+                date: d(2026, 3, 2),
+                kind: HouseholdEventKind::ZeroEmploymentStarted,
+            },
+            HouseholdEvent {
+                date: d(2026, 9, 14),
+                kind: HouseholdEventKind::ZeroEmploymentEnded(ZeroEndReason::NoWorkingAgeMember),
+            },
+        ],
     }
+}
+
+/// The household as version 1 wrote it (`household_v1.bin`): a start only.
+fn household_v1() -> Household {
+    let mut h = household();
+    h.events.truncate(1);
+    h
 }
 
 fn case() -> AssistanceCase {
@@ -117,6 +130,7 @@ fn draft() -> FollowUpDraft {
         today: d(2026, 11, 16),
         recognised_on: Some(d(2025, 11, 3)),
         tier: Tier::One,
+        late_entry_days: 5,
     };
     let mut f = FollowUpDraft::blank(&ctx, &Settings::default());
     f.press_code(Field::Method, '2');
@@ -241,6 +255,7 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         disabled: false,
     });
     fixture(DataSeq { seq: 4211 });
+    fixture(yuanzhu::domain::exit::ExitBasis::of(&Settings::default()));
 }
 
 #[test]
@@ -250,6 +265,21 @@ fn older_versions_upgrade_as_they_are_read() {
     let entry: AuditEntry = decode(&bytes).unwrap();
     assert_eq!(entry, AuditEntry::from(audit_entry_v1()));
     assert!(entry.bulk.is_empty());
+    let bytes = std::fs::read(dir.join("household_v1.bin")).unwrap();
+    let household: Household = decode(&bytes).unwrap();
+    assert_eq!(household, household_v1());
+    // Exit findings kept under the first rules read back as of revision 1: stale now.
+    let bytes = std::fs::read(dir.join("exit_basis_v1.bin")).unwrap();
+    let basis: yuanzhu::domain::exit::ExitBasis = decode(&bytes).unwrap();
+    assert_eq!(basis.revision, 1);
+    assert_ne!(
+        basis,
+        yuanzhu::domain::exit::ExitBasis::of(&Settings::default())
+    );
+    assert_eq!(
+        basis.rules,
+        yuanzhu::domain::exit::ExitBasis::of(&Settings::default()).rules
+    );
 }
 
 #[test]

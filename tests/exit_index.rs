@@ -244,3 +244,33 @@ fn a_store_without_kept_findings_builds_them_on_first_open_and_check_accepts_it(
         service.exits_by_full_scan(&county, today()).unwrap()
     );
 }
+
+/// Finding 9 (issue 13): the exit rules changed (a 公益性岗位 is not stable work), so findings
+/// kept by the previous program are stale even under the same settings: check says so
+/// rather than calling them wrong, and the next open builds them again.
+#[test]
+fn findings_kept_under_older_rules_are_built_again_on_open() {
+    use yuanzhu::domain::exit::ExitBasis;
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::demo_store(dir.path(), 30, today()));
+    let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
+    let current = ExitBasis::of(&Settings::default());
+    let older = ExitBasis {
+        revision: 1,
+        ..current
+    };
+    store.ensure_exit_index(&older, &stamp()).unwrap();
+    let report = store.check(&mut ()).unwrap();
+    assert!(report.is_sound(), "{:?}", report.problems);
+    assert!(
+        report.warnings.iter().any(|w| w.contains("旧版规则")),
+        "{:?}",
+        report.warnings
+    );
+    let service = Service::new(store, Today::Fixed(today()), Settings::default());
+    let store = service.store_for_tests().unwrap();
+    assert_eq!(store.exit_basis().unwrap(), Some(current));
+    let report = store.check(&mut ()).unwrap();
+    assert!(report.is_sound(), "{:?}", report.problems);
+    assert!(!report.warnings.iter().any(|w| w.contains("旧版规则")));
+}

@@ -186,3 +186,72 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
         assert!(actions.contains(&a), "{a} missing: {actions:?}");
     }
 }
+
+/// Finding 10 (issue 13): a rural part-time post holder found on the post (公益性岗位) with
+/// a wage above the poverty-monitoring line a year is a candidate to end the post.
+#[test]
+fn a_rural_post_holders_income_above_the_line_ends_the_post() {
+    use yuanzhu::domain::followup_form::Field;
+    use yuanzhu::domain::post::PostExitReason;
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::new(
+        common::demo_store(dir.path(), 60, today()),
+        Today::Fixed(today()),
+        Settings::default(),
+    );
+    let reviewer = Actor {
+        user: "county".into(),
+        role: Role::CountyReviewer,
+        township: None,
+    };
+    let s = service
+        .store_for_tests()
+        .unwrap()
+        .summaries()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.status == RecognitionStatus::Recognised && s.recognised_on < Some(today()))
+        .unwrap();
+    let view = ledger(&service, &reviewer, s.person);
+    let post = ["2", "长征村委会", "2026-10-01", "2027-09-30", "1200", "380"];
+    add(&service, &reviewer, &view, EntryKind::Post, &post).unwrap();
+    let mut visit = common::unemployed_visit(today(), s.tier);
+    visit.press_code(Field::WorkStatus, '5');
+    visit.set(Field::Employer, "长征村委会".into());
+    visit.press_code(Field::Contract, '2');
+    visit.press_code(Field::SocialInsurance, '1');
+    visit.set(Field::Wage, "700".into());
+    let save = |wage: &str| {
+        let mut visit = visit.clone();
+        visit.set(Field::Wage, wage.into());
+        let rev = service
+            .store_for_tests()
+            .unwrap()
+            .summary(s.case)
+            .unwrap()
+            .unwrap()
+            .rev;
+        service
+            .handle(
+                &reviewer,
+                Request::SaveFollowUp {
+                    case: s.case,
+                    rev,
+                    draft: visit,
+                },
+            )
+            .unwrap();
+    };
+    save("600");
+    // 7,200 a year is under the default line of 7,600.
+    assert!(
+        ledger(&service, &reviewer, s.person)
+            .post_triggers
+            .is_empty()
+    );
+    save("700");
+    assert_eq!(
+        ledger(&service, &reviewer, s.person).post_triggers,
+        [PostExitReason::IncomeAboveLine]
+    );
+}

@@ -221,6 +221,11 @@ fn a_township_registers_only_its_own_people_and_an_applicant_needs_a_category() 
     d.set(IntakeField::Phone, "13907970002".into());
     d.press_code(IntakeField::Household, '2');
     d.set(IntakeField::MemberId, head.id_number.as_str().into());
+    // Finding 2 (issue 13): the household has its 户主; a second one is refused at the field.
+    d.press_code(IntakeField::Relation, '1');
+    let (field, message) = intake_error(register(&s, &worker, d.clone()));
+    assert_eq!(field, IntakeField::Relation);
+    assert!(message.contains("一户只能有一个户主"), "{message}");
     d.press_code(IntakeField::Relation, '3');
     let (field, message) = intake_error(register(&s, &worker, d.clone()));
     assert_eq!(field, IntakeField::Category1);
@@ -242,7 +247,10 @@ fn a_lone_applicant_out_of_work_makes_a_zero_employment_household_at_once() {
         other => panic!("{other:?}"),
     };
     let done = register(&s, &worker, applicant(&s, day(11, 16), 140)).unwrap();
-    assert_eq!(done.zero_employment, Some(true));
+    assert_eq!(
+        done.zero_employment,
+        Some(yuanzhu::domain::HouseholdEventKind::ZeroEmploymentStarted)
+    );
     let after = match s.handle(&worker, Request::ZeroEmployment).unwrap().body {
         Response::ZeroEmployment(rows) => rows,
         other => panic!("{other:?}"),

@@ -220,7 +220,10 @@ fn placing_a_member_in_work_clears_the_zero_employment_household() {
         )
         .unwrap();
     match saved.body {
-        Response::Saved(s) => assert_eq!(s.zero_employment, Some(false)),
+        Response::Saved(s) => assert_eq!(
+            s.zero_employment,
+            Some(yuanzhu::domain::HouseholdEventKind::ZeroEmploymentCleared)
+        ),
         other => panic!("{other:?}"),
     }
     let h = service
@@ -356,4 +359,167 @@ fn an_id_reveal_or_a_refusal_leaves_the_data_sequence_a_save_moves_it() {
         .unwrap();
     assert_eq!(saved.seq, seen + 1);
     assert_eq!(ping(), seen + 1);
+}
+
+/// Finding 4 (issue 13): on the 2nd, a visit of the 30th covers last month — the overdue
+/// month is made good and this month stays to do; a visit two months back is refused.
+#[test]
+fn a_late_entry_covers_last_month_and_the_queue_counts_it_there() {
+    let second = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path(), 60, second);
+    let service = Service::new(store, Today::Fixed(second), Settings::default());
+    let actor = reviewer();
+    let row = queue(&service, &actor)
+        .into_iter()
+        .find(|r| r.due == Some(DueStatus::Overdue))
+        .expect("an overdue case on the 2nd");
+    let visit = |date: &str| {
+        let mut draft = common::unemployed_visit(second, row.tier);
+        draft.set(Field::Date, date.into());
+        draft.set(Field::NextContact, "2026-12-28".into());
+        draft
+    };
+    let refused = service.handle(
+        &actor,
+        Request::SaveFollowUp {
+            case: row.case,
+            rev: row.rev,
+            draft: visit("2026-10-30"),
+        },
+    );
+    match refused {
+        Err(ServiceError::Invalid(errors)) => {
+            assert_eq!(errors[0].0, Field::Date);
+            assert!(errors[0].1.contains("2026年10月已截止"), "{errors:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let saved = service
+        .handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: row.case,
+                rev: row.rev,
+                draft: visit("2026-11-30"),
+            },
+        )
+        .unwrap();
+    assert!(matches!(saved.body, Response::Saved(_)));
+    let after = queue(&service, &actor)
+        .into_iter()
+        .find(|r| r.case == row.case)
+        .unwrap();
+    assert_eq!(after.due, Some(DueStatus::Due));
+}
+
+/// Finding 8 (issue 13): a household that stops qualifying because its one able member no
+/// longer wants work is "no longer zero-employment" with that reason, not 动态清零.
+#[test]
+fn a_member_losing_willingness_ends_the_household_without_clearing_it() {
+    use yuanzhu::domain::HouseholdEventKind;
+    use yuanzhu::domain::household::ZeroEndReason;
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let actor = reviewer();
+    let store = service.store_for_tests().unwrap();
+    let summaries = store.summaries().unwrap();
+    // A zero-employment household whose only able and willing working-age member is the
+    // person followed up.
+    let zero = summaries
+        .iter()
+        .filter(|s| s.zero_employment_household && s.due(today(), &Settings::default()).is_some())
+        .find(|s| {
+            let h = store.household(s.household).unwrap().unwrap();
+            h.members.iter().all(|m| {
+                let p = store.person(*m).unwrap().unwrap();
+                p.id == s.person
+                    || !p.is_working_age(today())
+                    || !(p.labour.can_work() && p.willing_to_work)
+            })
+        })
+        .expect("a zero-employment household with one able member");
+    drop(store);
+    let mut draft = unemployed_visit(zero.tier);
+    draft.press_code(Field::Willing, '2');
+    let saved = service
+        .handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: zero.case,
+                rev: zero.rev,
+                draft,
+            },
+        )
+        .unwrap();
+    let ended = HouseholdEventKind::ZeroEmploymentEnded(ZeroEndReason::NotAbleOrWilling);
+    match saved.body {
+        Response::Saved(s) => assert_eq!(s.zero_employment, Some(ended.clone())),
+        other => panic!("{other:?}"),
+    }
+    let h = service
+        .store_for_tests()
+        .unwrap()
+        .household(zero.household)
+        .unwrap()
+        .unwrap();
+    assert!(!h.zero_employment_on_file());
+    assert_eq!(h.events.last().unwrap().kind, ended);
+    // The month's counts: ended, not cleared.
+    let rows = match service
+        .handle(&actor, Request::ZeroEmployment)
+        .unwrap()
+        .body
+    {
+        Response::ZeroEmployment(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let ended_count: u32 = rows.iter().map(|r| r.ended_this_month).sum();
+    assert!(ended_count >= 1);
+}
+
+/// Finding 8: the households still zero-employment past `zero_clearance_days` are listed,
+/// checked against the households' own start dates.
+#[test]
+fn households_past_the_clearance_deadline_are_listed_by_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path(), 120, today());
+    let settings = Settings {
+        zero_clearance_days: 20,
+        ..Settings::default()
+    };
+    let service = Service::new(store, Today::Fixed(today()), settings);
+    let mut expected: Vec<_> = service
+        .store_for_tests()
+        .unwrap()
+        .households()
+        .unwrap()
+        .into_iter()
+        .filter_map(|h| {
+            h.zero_since()
+                .filter(|since| (today() - *since).num_days() > 20)
+                .map(|_| h.id)
+        })
+        .collect();
+    expected.sort();
+    assert!(
+        !expected.is_empty(),
+        "the demo has a household past 20 days"
+    );
+    let rows = match service
+        .handle(&reviewer(), Request::ZeroEmployment)
+        .unwrap()
+        .body
+    {
+        Response::ZeroEmployment(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let mut listed: Vec<_> = rows
+        .iter()
+        .flat_map(|r| r.past_deadline.iter())
+        .inspect(|o| assert_eq!((o.deadline - o.since).num_days(), 20))
+        .map(|o| o.household)
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected);
 }

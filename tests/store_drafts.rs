@@ -46,6 +46,7 @@ fn a_followup_save_takes_its_draft_in_its_own_transaction() {
         today: today(),
         recognised_on: s.recognised_on,
         tier: s.tier,
+        late_entry_days: 5,
     };
     let answers = draft.validate(&ctx).unwrap();
 

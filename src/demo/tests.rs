@@ -211,6 +211,7 @@ fn every_last_followup_can_be_copied_into_a_valid_form() {
             today: today(),
             recognised_on: s.recognised_on,
             tier: s.tier,
+            late_entry_days: settings.late_entry_days,
         };
         let draft = FollowUpDraft::copy_of(&last.answers, &ctx, &settings);
         assert!(draft.validate(&ctx).is_ok(), "{:?}", draft.validate(&ctx));

@@ -5,7 +5,7 @@
 
 use super::account::Role;
 use super::case::{AssistanceCase, CaseEvent, CaseEventKind, RecognitionStatus};
-use super::followup::FollowUpAnswers;
+use super::followup::{FollowUpAnswers, WorkStatus};
 use super::person::Person;
 use super::retirement::retirement_date;
 use super::text::clean_line;
@@ -137,10 +137,14 @@ pub fn streak_findings(followups: &[FollowUpAnswers], rules: &ExitRules) -> Vec<
         (n > 0 && followups.len() >= n).then(|| &followups[followups.len() - n..])
     };
     if let Some(run) = last(rules.stable_followups) {
+        // A 公益性岗位 is the last resort for those the market cannot place (第(十一)条):
+        // its contract and insurance are the post's, not stable work, and the post ends
+        // by its own triggers (R-POST-1), one of them stable work elsewhere.
         let stable = run.iter().all(|f| {
-            f.employment
-                .as_ref()
-                .is_some_and(|e| e.contract_signed && e.social_insurance_paid)
+            f.work_status != WorkStatus::PublicWelfarePost
+                && f.employment
+                    .as_ref()
+                    .is_some_and(|e| e.contract_signed && e.social_insurance_paid)
         });
         if stable {
             out.push(Finding {
@@ -268,14 +272,45 @@ fn becomes_4050_on(person: &Person, settings: &super::settings::Settings) -> Opt
     Some(hi)
 }
 
-/// The settings the exit rules take their numbers from: what a kept finding was computed
-/// with, so findings kept under other numbers are known to be stale.
+/// The revision of the exit rules themselves: bumped whenever a rule here changes what
+/// it finds, so findings kept by an earlier program are known to be stale and are built
+/// again, as they are when the settings change.
+///
+/// 1: the rules as first kept. 2: a 公益性岗位 is not stable work (finding 9 of issue 13).
+pub const EXIT_RULES_REVISION: u32 = 2;
+
+/// The settings the exit rules take their numbers from, and the rules' revision: what a
+/// kept finding was computed with, so findings kept under other numbers or older rules are
+/// known to be stale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExitBasis {
     pub rules: ExitRules,
     pub age_4050_women: u32,
     pub age_4050_men: u32,
     pub months_4050: u32,
+    /// [`EXIT_RULES_REVISION`] when the findings were computed.
+    pub revision: u32,
+}
+
+/// [`ExitBasis`] as version 1 of the store wrote it: no revision, so the first rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitBasisV1 {
+    pub rules: ExitRules,
+    pub age_4050_women: u32,
+    pub age_4050_men: u32,
+    pub months_4050: u32,
+}
+
+impl From<ExitBasisV1> for ExitBasis {
+    fn from(v1: ExitBasisV1) -> Self {
+        Self {
+            rules: v1.rules,
+            age_4050_women: v1.age_4050_women,
+            age_4050_men: v1.age_4050_men,
+            months_4050: v1.months_4050,
+            revision: 1,
+        }
+    }
 }
 
 impl ExitBasis {
@@ -285,6 +320,7 @@ impl ExitBasis {
             age_4050_women: settings.age_4050_women,
             age_4050_men: settings.age_4050_men,
             months_4050: settings.months_4050,
+            revision: EXIT_RULES_REVISION,
         }
     }
 
@@ -457,7 +493,7 @@ impl AssistanceCase {
 mod tests {
     use super::*;
     use crate::domain::IdNumber;
-    use crate::domain::followup::{ContactMethod, Employment, WorkStatus};
+    use crate::domain::followup::{ContactMethod, Employment};
     use crate::domain::ids::{CaseId, HouseholdId, PersonId, TownshipCode};
     use crate::domain::person::{LabourCapacity, Relation};
     use crate::domain::retirement::FormerRetirementClass;
@@ -551,6 +587,37 @@ mod tests {
         assert_eq!(reasons(&f), [ExitReason::StablyEmployed]);
         assert_eq!(f[0].evidence.len(), 3);
         assert!(f[0].evidence[0].contains("赣州某电子厂"));
+    }
+
+    /// Finding 9 (issue 13): a person on a 公益性岗位 with its contract and insurance is not
+    /// found 稳定就业; the same run at an employer is.
+    #[test]
+    fn a_public_welfare_post_is_not_stable_employment() {
+        let p = person(d(1985, 6, 1), 11);
+        let rules = ExitRules::default();
+        let on_post = |date| FollowUpAnswers {
+            work_status: WorkStatus::PublicWelfarePost,
+            ..visit(date, true, true)
+        };
+        let posted = [
+            on_post(d(2026, 8, 5)),
+            on_post(d(2026, 9, 5)),
+            on_post(d(2026, 10, 5)),
+        ];
+        assert!(findings(&case(), &p, &posted, d(2026, 11, 1), &rules).is_empty());
+        let left_the_post = [
+            on_post(d(2026, 8, 5)),
+            visit(d(2026, 9, 5), true, true),
+            visit(d(2026, 10, 5), true, true),
+        ];
+        assert!(findings(&case(), &p, &left_the_post, d(2026, 11, 1), &rules).is_empty());
+        let employed = [
+            visit(d(2026, 8, 5), true, true),
+            visit(d(2026, 9, 5), true, true),
+            visit(d(2026, 10, 5), true, true),
+        ];
+        let f = findings(&case(), &p, &employed, d(2026, 11, 1), &rules);
+        assert_eq!(reasons(&f), [ExitReason::StablyEmployed]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::case::AssistanceCase;
 use super::followup::FollowUpAnswers;
-use super::household::{Household, HouseholdEventKind, is_zero_employment};
+use super::household::{Household, HouseholdEventKind, zero_employment};
 use super::person::Person;
 use chrono::NaiveDate;
 
@@ -37,6 +37,6 @@ pub fn apply_followup(
     }
     let mut members: Vec<&Person> = others.iter().collect();
     members.push(person);
-    let now_zero = is_zero_employment(&members, household.has_business_income, today);
-    household.track_zero_employment(now_zero, today)
+    let now = zero_employment(&members, household.has_business_income, today);
+    household.track_zero_employment(now, today)
 }

@@ -11,6 +11,7 @@ use super::form::{
 use super::settings::Settings;
 use super::text::clean_line;
 use super::tier::Tier;
+use super::visit_month::{VisitMonth, visit_month};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -106,6 +107,9 @@ pub struct FormContext {
     pub today: NaiveDate,
     pub recognised_on: Option<NaiveDate>,
     pub tier: Tier,
+    /// Days into a month during which last month's visits can still be entered (the
+    /// `late_entry_days` setting, R-FOLLOW-1).
+    pub late_entry_days: u32,
 }
 
 /// The form's text, field by field, exactly as typed.
@@ -234,6 +238,13 @@ impl FollowUpDraft {
         shown(field.kind(), self.get(field))
     }
 
+    /// The month the typed visit date covers, when it is a date that can be entered today:
+    /// what the form's header names (this month, or last month entered late).
+    pub fn visit_month(&self, ctx: &FormContext) -> Option<VisitMonth> {
+        let date = parse_date(self.get(Field::Date)).ok()?;
+        visit_month(date, ctx.today, ctx.recognised_on, ctx.late_entry_days).ok()
+    }
+
     /// One key in a code field. Returns whether the key meant something there.
     pub fn press_code(&mut self, field: Field, key: char) -> bool {
         self.press_key(field, key)
@@ -254,15 +265,13 @@ impl FollowUpDraft {
                 fail(Field::Date, m);
                 None
             }
-            Ok(d) if d > ctx.today => {
-                fail(Field::Date, "不能晚于今天");
-                None
-            }
-            Ok(d) if ctx.recognised_on.is_some_and(|r| d < r) => {
-                fail(Field::Date, "早于认定日期");
-                None
-            }
-            Ok(d) => Some(d),
+            Ok(d) => match visit_month(d, ctx.today, ctx.recognised_on, ctx.late_entry_days) {
+                Ok(_) => Some(d),
+                Err(e) => {
+                    fail(Field::Date, &e.message());
+                    None
+                }
+            },
         };
         let method = required_code(
             self.get(Field::Method),
@@ -433,6 +442,7 @@ mod tests {
             today: d(2026, 11, 28),
             recognised_on: Some(d(2025, 3, 1)),
             tier: Tier::Two,
+            late_entry_days: 5,
         }
     }
 
@@ -505,6 +515,38 @@ mod tests {
         );
         f.set(Field::Date, "20261127".into());
         assert!(f.validate(&ctx()).is_ok());
+    }
+
+    #[test]
+    fn last_months_visit_is_taken_only_in_the_late_entry_window_and_covers_last_month() {
+        let mut f = filled();
+        f.set(Field::Date, "2026-10-30".into());
+        f.set(Field::NextContact, "2026-11-30".into());
+        let mut early = ctx();
+        early.today = d(2026, 11, 2);
+        let a = f.validate(&early).unwrap();
+        assert_eq!(a.date, d(2026, 10, 30));
+        assert_eq!(
+            f.visit_month(&early),
+            Some(VisitMonth::LateEntry(
+                crate::domain::YearMonth::new(2026, 10).unwrap()
+            ))
+        );
+        // Late in the month the same date is refused at the field, and names no month.
+        let errors = f.validate(&ctx()).unwrap_err();
+        assert_eq!(errors[0].field, Field::Date);
+        assert_eq!(
+            errors[0].message,
+            "2026年10月已截止：上月回访只能在本月1日至5日补录"
+        );
+        assert_eq!(f.visit_month(&ctx()), None);
+        f.set(Field::Date, "2026-11-03".into());
+        assert_eq!(
+            f.visit_month(&ctx()),
+            Some(VisitMonth::ThisMonth(
+                crate::domain::YearMonth::new(2026, 11).unwrap()
+            ))
+        );
     }
 
     #[test]

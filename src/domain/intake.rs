@@ -7,7 +7,7 @@ use super::category::{Category, Evidence, RecordedCategory, is_4050};
 use super::followup::WorkStatus;
 use super::form::{
     CodeTable, Coded, FieldKind, FieldTexts, FormField, TypedForm, Willing, format_date,
-    parse_date, pick, pick_coded, position, shown,
+    parse_date, pick, pick_coded, position, pressed, shown,
 };
 use super::id_number::{IdNumber, Sex, age_on};
 use super::person::{LabourCapacity, Relation};
@@ -253,6 +253,18 @@ impl IntakeDraft {
 
     fn id_number(&self) -> Option<IdNumber> {
         IdNumber::parse(self.get(IntakeField::IdNumber)).ok()
+    }
+
+    /// The relation the household choice suggests: 户主 for a new household; none for one
+    /// joined, which most often has its head already (一户一档: one head a household), so
+    /// the caseworker picks it rather than accepting a second 户主 by default.
+    fn default_relation(&mut self) {
+        let relation = self.get(IntakeField::Relation);
+        if self.joins() && relation == "1" {
+            self.set(IntakeField::Relation, String::new());
+        } else if !self.joins() && relation.is_empty() {
+            self.set(IntakeField::Relation, "1".into());
+        }
     }
 
     fn joins(&self) -> bool {
@@ -541,6 +553,17 @@ impl TypedForm for IntakeDraft {
         self.validate(*today)
             .map_err(|errors| errors.into_iter().map(|e| (e.field, e.message)).collect())
     }
+
+    fn press_key(&mut self, field: IntakeField, key: char) -> bool {
+        let Some(value) = pressed(field.kind(), self.get(field), key) else {
+            return false;
+        };
+        self.set(field, value);
+        if field == IntakeField::Household {
+            self.default_relation();
+        }
+        true
+    }
 }
 
 #[cfg(test)]
@@ -683,6 +706,29 @@ mod tests {
         assert_eq!(d.validate(today()).unwrap().phone, "");
     }
 
+    /// Finding 2 (issue 13): joining a household no longer answers 户主 by default.
+    #[test]
+    fn joining_a_household_leaves_the_relation_to_be_chosen() {
+        let mut d = applicant();
+        assert_eq!(d.get(IntakeField::Relation), "1");
+        d.press_code(IntakeField::Household, '2');
+        assert_eq!(d.get(IntakeField::Relation), "");
+        let head =
+            IdNumber::compose("360731", NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(), 13).unwrap();
+        d.set(IntakeField::MemberId, head.as_str().into());
+        let errors = d.validate(today()).unwrap_err();
+        assert_eq!(errors[0].field, IntakeField::Relation);
+        assert_eq!(errors[0].message, "请选择与户主关系");
+        d.press_code(IntakeField::Relation, '2');
+        assert_eq!(d.validate(today()).unwrap().relation, Relation::Spouse);
+        // A relation chosen on purpose survives; back to a new household, 户主 again.
+        d.press_code(IntakeField::Household, '1');
+        assert_eq!(d.get(IntakeField::Relation), "2");
+        d.set(IntakeField::Relation, String::new());
+        d.press_code(IntakeField::Household, '1');
+        assert_eq!(d.get(IntakeField::Relation), "1");
+    }
+
     #[test]
     fn joining_a_household_needs_a_members_id_and_skips_the_address() {
         let mut d = applicant();
@@ -694,6 +740,7 @@ mod tests {
         let head =
             IdNumber::compose("360731", NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(), 13).unwrap();
         d.set(IntakeField::MemberId, head.as_str().into());
+        d.press_code(IntakeField::Relation, '3');
         let a = d.validate(today()).unwrap();
         assert_eq!(a.household, HouseholdChoice::Join { member: head });
         // A man has no former retirement class to give.

@@ -18,6 +18,7 @@ pub mod household;
 pub mod id_number;
 pub mod ids;
 pub mod intake;
+pub mod lead;
 pub mod ledger;
 pub mod name_search;
 pub mod person;
@@ -32,6 +33,7 @@ pub mod summary;
 pub mod text;
 pub mod tier;
 pub mod township_list;
+pub mod visit_month;
 pub mod year_month;
 
 pub use account::{Account, Role};

@@ -5,7 +5,7 @@
 
 use super::case::RecognitionStatus;
 use super::category::Category;
-use super::followup::FollowUpAnswers;
+use super::followup::{FollowUpAnswers, WorkStatus};
 use super::id_number::{Sex, age_on};
 use super::settings::PostPriorityBands;
 use chrono::{Months, NaiveDate};
@@ -147,6 +147,24 @@ pub fn priority_band(
     }
 }
 
+/// 第(十一)条 (R-POST-1): a rural part-time post holder's yearly income, for the trigger
+/// "flexible annual income above the poverty-monitoring line": the monthly wage of the
+/// latest follow-up × 12, when that follow-up found the holder on the post (公益性岗位,
+/// the status a post holder has) or in flexible work (灵活就业). Any other status says
+/// nothing of this income: work elsewhere has its own trigger.
+pub fn holder_annual_income(followups: &[FollowUpAnswers]) -> Option<u32> {
+    followups
+        .last()
+        .filter(|f| {
+            matches!(
+                f.work_status,
+                WorkStatus::PublicWelfarePost | WorkStatus::Flexible
+            )
+        })
+        .and_then(|f| f.employment.as_ref())
+        .map(|e| e.monthly_wage.saturating_mul(12))
+}
+
 /// What ends a placement now, from the latest follow-ups and the person's state: `line`
 /// is the poverty-monitoring line (yuan a year) for rural part-time posts.
 pub fn post_exit_triggers(
@@ -183,7 +201,7 @@ pub fn post_exit_triggers(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::followup::{ContactMethod, Employment, WorkStatus};
+    use crate::domain::followup::{ContactMethod, Employment};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -254,6 +272,52 @@ mod tests {
         assert_eq!(
             priority_band(&[], d(1971, 1, 1), Sex::Male, false, today, &later),
             2
+        );
+    }
+
+    fn on(status: WorkStatus, wage: u32) -> FollowUpAnswers {
+        FollowUpAnswers {
+            date: d(2026, 11, 3),
+            method: ContactMethod::HomeVisit,
+            work_status: status,
+            employment: Some(Employment {
+                employer: "贡江镇长征村委会".into(),
+                contract_signed: false,
+                social_insurance_paid: true,
+                monthly_wage: wage,
+            }),
+            willing_to_work: true,
+            needs: vec![],
+            services: String::new(),
+            plan: String::new(),
+            next_contact: d(2026, 12, 1),
+        }
+    }
+
+    /// Finding 10 (issue 13): the holder of a rural post is on 公益性岗位, and it is that
+    /// income the trigger reads; it could only fire for 灵活就业 before.
+    #[test]
+    fn the_rural_post_trigger_reads_the_post_holders_income() {
+        let on_post = [on(WorkStatus::PublicWelfarePost, 700)];
+        assert_eq!(holder_annual_income(&on_post), Some(8400));
+        assert_eq!(
+            holder_annual_income(&[on(WorkStatus::Flexible, 500)]),
+            Some(6000)
+        );
+        assert_eq!(holder_annual_income(&[on(WorkStatus::Employed, 700)]), None);
+        assert_eq!(holder_annual_income(&[]), None);
+        let p = post(d(2026, 1, 1), d(2027, 1, 1));
+        let income = holder_annual_income(&on_post);
+        assert_eq!(
+            post_exit_triggers(
+                &p,
+                RecognitionStatus::Recognised,
+                &on_post,
+                income,
+                7600,
+                d(2026, 11, 16)
+            ),
+            [PostExitReason::IncomeAboveLine]
         );
     }
 

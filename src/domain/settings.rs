@@ -62,6 +62,9 @@ pub struct Settings {
     pub dibao_exit_years_disabled: u32,
     /// R-POST-1: the ages of the post placement priority bands.
     pub post_priority_bands: PostPriorityBands,
+    /// R-FAST-1 (第(四)条): working days after a list's date within which a person found
+    /// through 民政 or 残联 data is contacted (3).
+    pub fast_lane_contact_days: u32,
 }
 
 /// A share as a fraction of whole numbers, so a stored or sent setting is exact (2/3 is
@@ -145,6 +148,7 @@ impl Default for Settings {
                 band2_women: 40,
                 band2_men: 50,
             },
+            fast_lane_contact_days: 3,
         }
     }
 }
@@ -208,6 +212,9 @@ pub enum SettingsError {
         .0.band1_women, .0.band1_men, .0.band2_women, .0.band2_men
     )]
     PostPriorityBands(PostPriorityBands),
+    /// 第(四)条: the fast lane contacts people promptly, within days not weeks.
+    #[error("快捷通道联系时限应为 1 至 15 个工作日，而不是 {0}（第(四)条 就业救助快捷通道）")]
+    FastLaneContactDays(u32),
 }
 
 impl Settings {
@@ -277,6 +284,11 @@ impl Settings {
             if !(1..=5).contains(&years) {
                 return Err(SettingsError::DibaoExitYears(years));
             }
+        }
+        if !(1..=15).contains(&self.fast_lane_contact_days) {
+            return Err(SettingsError::FastLaneContactDays(
+                self.fast_lane_contact_days,
+            ));
         }
         let bands = self.post_priority_bands;
         let ages = [

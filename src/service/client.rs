@@ -72,6 +72,11 @@ impl Client {
 
     typed! {
         fn overview() -> Overview = Request::Overview, Response::Overview(o) => o;
+        /// A list checked (and with `apply`, written).
+        fn import_list(import: ListImport) -> ImportSummary =
+            Request::ImportList(import), Response::ListImported(s) => s;
+        fn lead_stats() -> LeadStats = Request::LeadStats, Response::LeadStats(s) => s;
+        fn leads() -> Vec<LeadRow> = Request::Leads, Response::Leads(rows) => rows;
         fn queue() -> Vec<QueueRow> = Request::Queue, Response::Queue(rows) => rows;
         /// A window of one slice of the queue.
         fn queue_page(query: QueueQuery) -> QueuePage =

@@ -300,7 +300,7 @@ impl Service {
 }
 
 /// Who writes the audit entry of an index build: the program itself, not an account.
-fn system_stamp() -> Stamp {
+pub(super) fn system_stamp() -> Stamp {
     Stamp {
         actor: "yuanzhu".into(),
         at: now_cst(),

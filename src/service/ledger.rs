@@ -2,10 +2,10 @@
 //! by the caseworkers who cover them.
 
 use super::{Actor, LedgerView, Result, Role, Service, ServiceError, stamp};
+use crate::domain::PersonId;
 use crate::domain::ledger::{EntryContext, EntryKind, LedgerDraft, check_entry};
-use crate::domain::post::post_exit_triggers;
+use crate::domain::post::{holder_annual_income, post_exit_triggers};
 use crate::domain::retirement::retirement_date;
-use crate::domain::{PersonId, WorkStatus};
 use chrono::NaiveDate;
 
 impl Service {
@@ -26,12 +26,7 @@ impl Service {
                     .into_iter()
                     .map(|f| f.answers)
                     .collect();
-                // A flexible worker's yearly income, from the latest follow-up's wage.
-                let income = followups
-                    .last()
-                    .filter(|f| f.work_status == WorkStatus::Flexible)
-                    .and_then(|f| f.employment.as_ref())
-                    .map(|e| e.monthly_wage.saturating_mul(12));
+                let income = holder_annual_income(&followups);
                 post_exit_triggers(
                     &post.placement,
                     s.status,

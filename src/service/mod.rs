@@ -6,9 +6,11 @@ pub mod actor;
 pub mod bootstrap;
 pub mod client;
 mod exits;
+mod leads;
 mod ledger;
 pub mod protocol;
 mod queue;
+mod queue_index;
 mod recognition;
 
 pub use actor::{Actor, Role};
@@ -18,7 +20,6 @@ pub use protocol::*;
 pub use recognition::HELD_ELSEWHERE;
 
 use crate::domain::followup_form::FormContext;
-use crate::domain::household::HouseholdEventKind;
 use crate::domain::id_number::age_on;
 use crate::domain::{CaseSummary, Person, PersonId, RecognitionStatus, Settings};
 use crate::store::{Stamp, Store, StoreError};
@@ -300,6 +301,11 @@ impl Service {
                 Response::Exits(self.exits(actor, today, from, count)?)
             }
             Request::ExitStats => Response::ExitStats(self.exit_stats(actor, today)?),
+            Request::ImportList(import) => {
+                Response::ListImported(self.import_list(actor, import, today)?)
+            }
+            Request::LeadStats => Response::LeadStats(self.lead_stats(actor, today)?),
+            Request::Leads => Response::Leads(self.leads(actor, today)?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
             Request::AddLedgerEntry { person, rev, entry } => {
                 Response::Ledger(self.add_entry(actor, person, rev, &entry, today)?)
@@ -639,10 +645,7 @@ impl Service {
             timeline.push(TimelineEntry {
                 date: e.date,
                 who: "全户".into(),
-                what: match e.kind {
-                    HouseholdEventKind::ZeroEmploymentStarted => "成为零就业家庭（预警）".into(),
-                    HouseholdEventKind::ZeroEmploymentCleared => "零就业家庭清零".into(),
-                },
+                what: e.kind.describe(),
             });
         }
         timeline.sort_by_key(|e| std::cmp::Reverse(e.date));
@@ -714,6 +717,7 @@ impl Service {
             today,
             recognised_on: s.recognised_on,
             tier: s.tier,
+            late_entry_days: self.settings.late_entry_days,
         };
         let answers = draft.validate(&ctx).map_err(ServiceError::invalid)?;
         let stamp = Stamp {
@@ -728,9 +732,7 @@ impl Service {
             case,
             rev: saved.summary.rev,
             date,
-            zero_employment: saved
-                .zero_employment
-                .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
+            zero_employment: saved.zero_employment,
         })
     }
 }

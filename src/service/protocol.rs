@@ -10,8 +10,8 @@ use crate::domain::ledger::{Ledger, LedgerDraft};
 use crate::domain::post::PostExitReason;
 use crate::domain::recognition::Step;
 use crate::domain::{
-    CaseId, Category, DueStatus, HouseholdId, LabourCapacity, PersonId, RecognitionStatus,
-    Relation, Role, Settings, Sex, Tier, TownshipCode,
+    CaseId, Category, DueStatus, HouseholdEventKind, HouseholdId, LabourCapacity, PersonId,
+    RecognitionStatus, Relation, Role, Settings, Sex, Tier, TownshipCode,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -146,6 +146,13 @@ pub enum Request {
         slice: QueueSlice,
         search: String,
     },
+    /// 导入名单 (第(二)条, R-DISCOVER-1): a list's rows, checked and matched against the
+    /// ledger by ID number; written, all good rows at once, only with `apply`.
+    ImportList(ListImport),
+    /// Leads by source and disposition, and by township: `yuanzhu leads`.
+    LeadStats,
+    /// The leads the actor covers: fast lane first, then the newest list.
+    Leads,
     /// A recorded category added or ended for the case's person, with its evidence,
     /// against the case's `rev` (第(一)条). Answered by `Stepped`.
     ChangeCategory {
@@ -191,6 +198,10 @@ impl Request {
             Request::ProposeExit { .. } => "提出退出",
             Request::DecideExit { approve: true, .. } => "批准退出",
             Request::DecideExit { .. } => "退回退出申请",
+            Request::ImportList(i) if i.apply => "导入名单",
+            Request::ImportList(_) => "试导入名单",
+            Request::LeadStats => "查看线索统计",
+            Request::Leads => "查看线索",
             Request::ChangeCategory { change, .. } => change.label(),
         }
     }
@@ -215,6 +226,7 @@ impl Request {
             | Request::AddLedgerEntry { .. }
             | Request::ChangeCategory { .. }
             | Request::ReAnchor { .. } => true,
+            Request::ImportList(i) => i.apply,
             Request::Overview
             | Request::Queue
             | Request::QueuePage(_)
@@ -233,7 +245,9 @@ impl Request {
             | Request::ZeroEmployment
             | Request::Exits { .. }
             | Request::ExitStats
-            | Request::Ledger { .. } => false,
+            | Request::Ledger { .. }
+            | Request::LeadStats
+            | Request::Leads => false,
         }
     }
 
@@ -265,6 +279,9 @@ impl Request {
             Request::ZeroEmployment => matches!(response, R::ZeroEmployment(_)),
             Request::Exits { .. } => matches!(response, R::Exits(_)),
             Request::ExitStats => matches!(response, R::ExitStats(_)),
+            Request::ImportList(_) => matches!(response, R::ListImported(_)),
+            Request::LeadStats => matches!(response, R::LeadStats(_)),
+            Request::Leads => matches!(response, R::Leads(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
                 matches!(response, R::Ledger(_))
             }
@@ -326,6 +343,87 @@ pub enum Response {
     Done,
     QueuePage(QueuePage),
     QueueChanges(QueueChanges),
+    ListImported(ImportSummary),
+    LeadStats(LeadStats),
+    Leads(Vec<LeadRow>),
+}
+
+/// A list to import: its source and date (today when not given), the file's name for the
+/// audit, and its rows as read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListImport {
+    pub source: crate::domain::lead::LeadSource,
+    pub list_date: Option<NaiveDate>,
+    pub file: String,
+    pub rows: Vec<crate::domain::lead::RawRow>,
+    pub apply: bool,
+}
+
+/// What an import found (and, with `applied`, wrote).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub source: String,
+    pub list_date: Option<NaiveDate>,
+    /// Rows below the header, empty ones included.
+    pub rows: u32,
+    /// Rows that passed every check.
+    pub good: u32,
+    /// Good rows not yet among the leads of this source: written by `--apply`.
+    pub new_leads: u32,
+    /// Already leads of this source, seen again on a later list: their "last seen" moves.
+    pub seen_again: u32,
+    /// Already leads, on a list no later than the one they were last seen on: nothing.
+    pub unchanged: u32,
+    /// Of the new ones, persons already in the ledger: a data-comparison note each.
+    pub in_ledger: u32,
+    /// Of those, on a 登记失业 list saying the registration was cancelled.
+    pub cancelled_in_ledger: u32,
+    pub fast_lane: u32,
+    /// New leads whose township neither the address nor the village named (未分配).
+    pub unassigned: u32,
+    pub groups: Vec<ProblemGroup>,
+    pub applied: bool,
+}
+
+/// The rows of one kind of problem: how many, and the first few messages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemGroup {
+    pub kind: String,
+    /// The rows were left out (else read with a correction, or skipped as empty).
+    pub refused: bool,
+    pub count: u32,
+    pub first: Vec<String>,
+}
+
+/// Leads counted by disposition (待联系, 已联系, 已申请, 不符合条件, 本人拒绝).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadCountRow {
+    pub name: String,
+    pub by_disposition: [u32; 5],
+    /// Fast-lane leads still to contact after their deadline.
+    pub overdue: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadStats {
+    pub by_source: Vec<LeadCountRow>,
+    pub by_township: Vec<LeadCountRow>,
+    /// Persons already in the ledger found on a list (data-comparison notes), not leads.
+    pub notes: u32,
+}
+
+/// One lead as a list shows it (the ID number masked).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadRow {
+    pub source: String,
+    pub name: String,
+    pub id_masked: String,
+    pub township: String,
+    pub list_date: NaiveDate,
+    pub fast_lane: bool,
+    pub contact_deadline: Option<NaiveDate>,
+    pub overdue: bool,
+    pub disposition: String,
 }
 
 /// What `check` found (see `store::check`).
@@ -398,9 +496,9 @@ pub struct Registered {
     pub household: HouseholdId,
     pub case: Option<CaseId>,
     pub name: String,
-    /// Set when adding this person made the household a zero-employment household (true) or
-    /// cleared it (false).
-    pub zero_employment: Option<bool>,
+    /// Set when adding this person changed the household's zero-employment state: it
+    /// became one, was cleared, or ended for another reason (R-ZERO-2).
+    pub zero_employment: Option<HouseholdEventKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -454,7 +552,24 @@ pub struct ZeroEmploymentCount {
     pub township_name: String,
     pub current: u32,
     pub found_this_month: u32,
+    /// 动态清零 this month: a member placed in work (R-ZERO-2).
     pub cleared_this_month: u32,
+    /// No longer zero-employment this month for another reason; not cleared (R-ZERO-2).
+    pub ended_this_month: u32,
+    /// Households still zero-employment past their clearance deadline, oldest first.
+    pub past_deadline: Vec<ZeroOverdue>,
+}
+
+/// A zero-employment household past its clearance deadline (`zero_clearance_days` from
+/// the day it became one, R-ZERO-2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ZeroOverdue {
+    pub household: HouseholdId,
+    pub village: String,
+    /// The household's head (户主), or its first member.
+    pub head: String,
+    pub since: NaiveDate,
+    pub deadline: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -729,8 +844,9 @@ pub struct Saved {
     pub case: CaseId,
     pub rev: u64,
     pub date: NaiveDate,
-    /// Set when this save made the household a zero-employment household (预警) or cleared it.
-    pub zero_employment: Option<bool>,
+    /// Set when this save changed the household's zero-employment state: it became one
+    /// (预警), was cleared (a member in work), or ended for another reason (R-ZERO-2).
+    pub zero_employment: Option<HouseholdEventKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]

@@ -1,14 +1,15 @@
 //! 案件队列 by pages (R-FOLLOW-1): a window of one slice of the queue around the cursor,
 //! the slice's length and the header's counts; and what changed since a data sequence.
 //!
-//! This first version pages the full scan: the rows and their order are the ones
-//! [`Service::queue_by_full_scan`] gives, which stays as the oracle of the indexed version.
+//! The pages are read from the index (`service::queue_index`); the full scan here,
+//! [`Service::queue_by_full_scan`], stays as the oracle they are tested against, with
+//! [`Service::queue_page_by_full_scan`] paging it the way the index must.
 
 use super::protocol::*;
 use super::{Actor, Result, Service, ServiceError};
 use crate::domain::name_search::{Searchable, initials, matches};
 use crate::domain::queue::{Urgency, by_urgency};
-use crate::domain::{DueStatus, RecognitionStatus};
+use crate::domain::{CaseSummary, DueStatus, RecognitionStatus};
 use chrono::NaiveDate;
 
 impl Service {
@@ -17,65 +18,16 @@ impl Service {
     /// for fronts: no reply should carry the county.
     #[doc(hidden)]
     pub fn queue_by_full_scan(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<QueueRow>> {
-        let county = self
-            .db()?
-            .county()?
-            .unwrap_or_else(|| crate::store::County {
-                name: String::new(),
-                code: String::new(),
-                townships: vec![],
-                demo_households: None,
-                created_on: today,
-            });
+        let store = self.db()?;
+        let county = self.county_or_blank(&store, today)?;
         let mut rows: Vec<QueueRow> = Vec::new();
-        for s in self.db()?.summaries()? {
+        for s in store.summaries()? {
             if !actor.covers(&s.township) {
                 continue;
             }
-            let due = s.due(today, &self.settings);
-            let (applied_on, notice_ends) = match s.status {
-                RecognitionStatus::Recognised if due.is_some() => (today, None),
-                RecognitionStatus::Applied
-                | RecognitionStatus::InitialReview
-                | RecognitionStatus::InNotice
-                | RecognitionStatus::AwaitingRecognition => match self.db()?.case(s.case)? {
-                    Some(c) => (c.applied_on, c.notice().map(|n| n.ends)),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            let zero_since = if s.zero_employment_household {
-                self.db()?.household(s.household)?.and_then(|h| {
-                    h.zero_employment_on_file()
-                        .then(|| h.events.last().map(|e| e.date))
-                        .flatten()
-                })
-            } else {
-                None
-            };
-            rows.push(QueueRow {
-                zero_since,
-                case: s.case,
-                rev: s.rev,
-                household: s.household,
-                person: s.person,
-                initials: initials(&s.name),
-                id_masked: s.id_number.masked(),
-                id_tail: s.id_number.tail4().to_string(),
-                categories: s.categories(today, &self.settings),
-                township_name: county.township_name(&s.township).to_string(),
-                township: s.township,
-                phone: s.phone,
-                name: s.name,
-                tier: s.tier,
-                status: s.status,
-                due,
-                applied_on,
-                notice_ends,
-                zero_employment_household: s.zero_employment_household,
-                last_contact: s.last_contact,
-                work_status: s.work_status,
-            });
+            if let Some(row) = self.row_of(&store, &county, s, today)? {
+                rows.push(row);
+            }
         }
         // Follow-ups by urgency; then applications, the furthest along and oldest first.
         rows.sort_by(|a, b| match (a.due, b.due) {
@@ -102,15 +54,85 @@ impl Service {
         Ok(rows)
     }
 
-    /// A window of one slice of the queue, searched.
-    pub(super) fn queue_page(
+    /// The county, or a blank one on a store that has none yet.
+    pub(super) fn county_or_blank(
+        &self,
+        store: &crate::store::Store,
+        today: NaiveDate,
+    ) -> Result<crate::store::County> {
+        Ok(store.county()?.unwrap_or_else(|| crate::store::County {
+            name: String::new(),
+            code: String::new(),
+            townships: vec![],
+            demo_households: None,
+            created_on: today,
+        }))
+    }
+
+    /// A case's row of the queue on `today`, or none when the queue does not list it.
+    pub(super) fn row_of(
+        &self,
+        store: &crate::store::Store,
+        county: &crate::store::County,
+        s: CaseSummary,
+        today: NaiveDate,
+    ) -> Result<Option<QueueRow>> {
+        let due = s.due(today, &self.settings);
+        let (applied_on, notice_ends) = match s.status {
+            RecognitionStatus::Recognised if due.is_some() => (today, None),
+            RecognitionStatus::Applied
+            | RecognitionStatus::InitialReview
+            | RecognitionStatus::InNotice
+            | RecognitionStatus::AwaitingRecognition => match store.case(s.case)? {
+                Some(c) => (c.applied_on, c.notice().map(|n| n.ends)),
+                None => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let zero_since = if s.zero_employment_household {
+            store.household(s.household)?.and_then(|h| {
+                h.zero_employment_on_file()
+                    .then(|| h.events.last().map(|e| e.date))
+                    .flatten()
+            })
+        } else {
+            None
+        };
+        Ok(Some(QueueRow {
+            zero_since,
+            case: s.case,
+            rev: s.rev,
+            household: s.household,
+            person: s.person,
+            initials: initials(&s.name),
+            id_masked: s.id_number.masked(),
+            id_tail: s.id_number.tail4().to_string(),
+            categories: s.categories(today, &self.settings),
+            township_name: county.township_name(&s.township).to_string(),
+            township: s.township,
+            phone: s.phone,
+            name: s.name,
+            tier: s.tier,
+            status: s.status,
+            due,
+            applied_on,
+            notice_ends,
+            zero_employment_household: s.zero_employment_household,
+            last_contact: s.last_contact,
+            work_status: s.work_status,
+        }))
+    }
+
+    /// [`Request::QueuePage`] answered by the full scan: the oracle the indexed page is
+    /// tested against. Not an API for fronts.
+    #[doc(hidden)]
+    pub fn queue_page_by_full_scan(
         &self,
         actor: &Actor,
         today: NaiveDate,
         query: &QueueQuery,
     ) -> Result<QueuePage> {
         check_search(&query.search)?;
-        // Read first: a write between this and the page is asked for again by the change.
         let seq = self.db()?.data_seq()?;
         let all = self.queue_by_full_scan(actor, today)?;
         let counts = counts_of(&all);
@@ -121,31 +143,23 @@ impl Service {
         })
     }
 
-    /// The rows of a slice changed since `since`. Without a change log every change asks
-    /// for a reload of the window.
-    pub(super) fn queue_changes(
+    /// One slice of the full scan, searched, and the header's counts: the oracle of
+    /// [`Request::QueueChanges`]' positions. Not an API for fronts.
+    #[doc(hidden)]
+    pub fn queue_slice_by_full_scan(
         &self,
         actor: &Actor,
         today: NaiveDate,
-        since: u64,
         slice: QueueSlice,
         search: &str,
-    ) -> Result<QueueChanges> {
-        check_search(search)?;
-        let seq = self.db()?.data_seq()?;
+    ) -> Result<(Vec<QueueRow>, QueueCounts)> {
         let all = self.queue_by_full_scan(actor, today)?;
         let counts = counts_of(&all);
-        let total = slice_of(all, slice, search, today).len() as u32;
-        Ok(QueueChanges {
-            seq,
-            changed: (since == seq).then(Vec::new),
-            total,
-            counts,
-        })
+        Ok((slice_of(all, slice, search, today), counts))
     }
 }
 
-fn check_search(search: &str) -> Result<()> {
+pub(super) fn check_search(search: &str) -> Result<()> {
     if search.chars().count() > QUEUE_SEARCH_MAX {
         return Err(ServiceError::Refused(format!(
             "搜索内容过长（最多 {QUEUE_SEARCH_MAX} 个字）"

@@ -3,10 +3,12 @@
 
 use super::{
     Actor, NoticeRow, ObjectionView, Registered, Result, ReviewView, Role, Service, ServiceError,
-    TimelineEntry, ZeroEmploymentCount, now_cst, stamp,
+    TimelineEntry, ZeroEmploymentCount, ZeroOverdue, now_cst, stamp,
 };
 use crate::domain::category_change::CategoryChange;
-use crate::domain::household::{HouseholdEventKind, is_zero_employment};
+use crate::domain::household::{
+    HouseholdEventKind, clearance_deadline, is_zero_employment, second_head,
+};
 use crate::domain::intake::{HouseholdChoice, IntakeAnswers, IntakeDraft, IntakeField};
 use crate::domain::recognition::{Rules, Step};
 use crate::domain::retirement::{
@@ -135,9 +137,7 @@ impl Service {
             household: saved.household,
             case: saved.case,
             name: registration.person.name,
-            zero_employment: saved
-                .zero_employment
-                .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
+            zero_employment: saved.zero_employment,
         })
     }
 
@@ -221,9 +221,7 @@ impl Service {
             household: household.id,
             case: saved.case,
             name: person.name,
-            zero_employment: saved
-                .zero_employment
-                .map(|k| k == HouseholdEventKind::ZeroEmploymentStarted),
+            zero_employment: saved.zero_employment,
         })
     }
 
@@ -344,6 +342,15 @@ impl Service {
                     if let Some(p) = self.db()?.person(*m)? {
                         others.push(p);
                     }
+                }
+                if let Some(head) = second_head(&others, answers.relation) {
+                    return Err(field(
+                        IntakeField::Relation,
+                        format!(
+                            "该户已有户主 {}，一户只能有一个户主，请选择与户主的关系",
+                            head.name
+                        ),
+                    ));
                 }
                 Ok((HouseholdPlan::Join(hid), household.township, others))
             }
@@ -635,6 +642,8 @@ impl Service {
                 current: 0,
                 found_this_month: 0,
                 cleared_this_month: 0,
+                ended_this_month: 0,
+                past_deadline: Vec::new(),
             })
             .collect();
         for h in self.db()?.households()? {
@@ -652,8 +661,34 @@ impl Service {
                 match e.kind {
                     HouseholdEventKind::ZeroEmploymentStarted => row.found_this_month += 1,
                     HouseholdEventKind::ZeroEmploymentCleared => row.cleared_this_month += 1,
+                    HouseholdEventKind::ZeroEmploymentEnded(_) => row.ended_this_month += 1,
                 }
             }
+            if let Some(since) = h.zero_since() {
+                let deadline = clearance_deadline(since, self.settings.zero_clearance_days);
+                if today > deadline {
+                    let mut members = Vec::new();
+                    for m in &h.members {
+                        members.extend(self.db()?.person(*m)?);
+                    }
+                    let head = members
+                        .iter()
+                        .find(|p| p.relation == crate::domain::Relation::Head)
+                        .or(members.first())
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default();
+                    row.past_deadline.push(ZeroOverdue {
+                        household: h.id,
+                        village: h.village.clone(),
+                        head,
+                        since,
+                        deadline,
+                    });
+                }
+            }
+        }
+        for row in &mut rows {
+            row.past_deadline.sort_by_key(|o| (o.since, o.household));
         }
         Ok(rows)
     }

@@ -4,6 +4,7 @@
 
 use super::audit::Change;
 use super::exit_index::{EXIT_INDEX, ExitIndex};
+use super::queue_index::QUEUE_INDEX;
 use super::table::{
     AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, META,
     PERSONS, SUMMARIES, TxTable,
@@ -12,7 +13,7 @@ use super::{
     Result, Stamp, Store, StoreError, TxResult, abort, append_audit, intake_draft_key, pair_key,
     unwrap_tx,
 };
-use crate::domain::household::{HouseholdEventKind, is_zero_employment};
+use crate::domain::household::{HouseholdEventKind, zero_employment};
 use crate::domain::{
     AssistanceCase, CaseId, CaseSummary, Household, HouseholdId, Person, PersonId,
 };
@@ -133,6 +134,7 @@ impl Store {
             &self.household_cases.tree,
             &self.drafts.tree,
             &self.exit_index.tree,
+            &self.queue_index.tree,
         );
         let (hid, household_cases) = match &registration.household {
             HouseholdPlan::New(h) => (h.id, Vec::new()),
@@ -150,12 +152,14 @@ impl Store {
                 hc,
                 drafts,
                 exits,
+                queue,
             )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
                 let (drafts, exits) = (DRAFTS.on(drafts), EXIT_INDEX.on(exits));
+                let queue = QUEUE_INDEX.on(queue);
                 let person = &registration.person;
                 let id_key = person.id_number.as_str().as_bytes();
                 if let Some(existing) = id_numbers.person_key(id_key)?
@@ -175,8 +179,9 @@ impl Store {
                 let members = members_with(&persons, &household, person)?;
                 household.members.push(person.id);
                 let refs: Vec<&Person> = members.iter().collect();
-                let zero_now = is_zero_employment(&refs, household.has_business_income, today);
-                let zero = household.track_zero_employment(zero_now, today);
+                let state = zero_employment(&refs, household.has_business_income, today);
+                let zero_now = state.is_zero();
+                let zero = household.track_zero_employment(state, today);
                 household.rev += 1;
 
                 let pk = person.id.to_key();
@@ -199,6 +204,7 @@ impl Store {
                     "登记家庭成员"
                 };
                 let target = format!("{} {}", person.name, person.id_number.masked());
+                queue.refresh_queue(&summaries, &cases, &changes)?;
                 let seq = append_audit(&meta, &audit, stamp, action, target, changes)?;
                 Ok(Registered {
                     person: person.id,
@@ -235,23 +241,25 @@ impl Store {
             &self.household_cases.tree,
             &self.drafts.tree,
             &self.exit_index.tree,
+            &self.queue_index.tree,
         );
         let household_cases = self.household_cases(person.household)?;
         let result = trees.transaction(
-            |(meta, audit, persons, households, cases, summaries, hc, drafts, exits)| {
+            |(meta, audit, persons, households, cases, summaries, hc, drafts, exits, queue)| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (hc, drafts) = (HOUSEHOLD_CASES.on(hc), DRAFTS.on(drafts));
-                let exits = EXIT_INDEX.on(exits);
+                let (exits, queue) = (EXIT_INDEX.on(exits), QUEUE_INDEX.on(queue));
                 let pk = person.id.to_key();
                 let (_, person_old): (Person, _) = persons.need(&pk)?;
                 let hk = person.household.to_key();
                 let (mut household, household_old): (Household, _) = households.need(&hk)?;
                 let members = members_with(&persons, &household, person)?;
                 let refs: Vec<&Person> = members.iter().collect();
-                let zero_now = is_zero_employment(&refs, household.has_business_income, today);
-                let zero = household.track_zero_employment(zero_now, today);
+                let state = zero_employment(&refs, household.has_business_income, today);
+                let zero_now = state.is_zero();
+                let zero = household.track_zero_employment(state, today);
                 let mut changes = Vec::new();
                 changes.push(persons.put(&pk, person, Some(person_old))?);
                 if zero.is_some() {
@@ -269,6 +277,7 @@ impl Store {
                 )?;
                 remove_intake_draft(&drafts, draft_of)?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
+                queue.refresh_queue(&summaries, &cases, &changes)?;
                 let seq = append_audit(&meta, &audit, stamp, "再次申请", target, changes)?;
                 Ok(Registered {
                     person: person.id,
@@ -300,12 +309,14 @@ impl Store {
             &self.summaries.tree,
             &self.persons.tree,
             &self.exit_index.tree,
+            &self.queue_index.tree,
         );
         let earlier = self.followups(case.id)?;
-        let result = trees.transaction(|(meta, audit, cases, summaries, persons, exits)| {
+        let result = trees.transaction(|(meta, audit, cases, summaries, persons, exits, queue)| {
             let (meta, audit) = (META.on(meta), AUDIT.on(audit));
             let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
             let (persons, exits) = (PERSONS.on(persons), EXIT_INDEX.on(exits));
+            let queue = QUEUE_INDEX.on(queue);
             let ck = case.id.to_key();
             let (stored, old): (AssistanceCase, _) = cases.need(&ck)?;
             if stored.rev != expected_rev {
@@ -335,6 +346,7 @@ impl Store {
                 Some((p, _)) => format!("{} {}", p.name, p.id_number.masked()),
                 None => case.id.to_string(),
             };
+            queue.refresh_queue(&summaries, &cases, &changes)?;
             append_audit(&meta, &audit, stamp, action, target, changes)?;
             TxResult::Ok(new)
         });

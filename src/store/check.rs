@@ -10,15 +10,17 @@
 use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
 use super::exit_index::EXIT_INDEX;
+use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle, Holds,
-    ID_NUMBERS, LEDGERS, META, PERSONS, SUMMARIES,
+    ID_NUMBERS, IMPORTS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
 };
 use super::{
     AUDIT_HEAD_KEY, COUNTY_KEY, County, DATA_SEQ_KEY, DataSeq, Store, followup_key, pair_key,
 };
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::lead::Lead;
 use crate::domain::ledger::Ledger;
 use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, Household, HouseholdId, Person,
@@ -31,7 +33,8 @@ use std::collections::{BTreeMap, HashMap};
 const LISTED: usize = 200;
 
 /// The trees whose every write is an audit entry: their records must match the chain.
-const AUDITED: [&str; 7] = [
+const AUDITED: [&str; 8] = [
+    LEADS.name(),
     PERSONS.name(),
     HOUSEHOLDS.name(),
     CASES.name(),
@@ -239,6 +242,13 @@ impl Store {
             keep(ACCOUNTS.name(), k, v);
         })?;
         walk.records::<Ledger, _>(&self.ledgers, |_, k, v, _| keep(LEDGERS.name(), k, v))?;
+        walk.records::<Lead, _>(&self.leads, |r, k, v, lead| {
+            if k != lead.key().as_slice() {
+                r.problem(format!("{} 的键与线索记录不符", key_label(LEADS.name(), k)));
+            }
+            keep(LEADS.name(), k, v);
+        })?;
+        walk.pending_imports()?;
         walk.meta(&mut keep)?;
         walk.drafts()?;
         let mut summaries: HashMap<CaseId, CaseSummary> = HashMap::new();
@@ -253,6 +263,15 @@ impl Store {
             .push((EXIT_INDEX.name().into(), exits.count));
         walk.report.warnings.extend(exits.warnings);
         for p in exits.problems {
+            walk.report.problem(p);
+        }
+        let queue = self.check_queue_index()?;
+        walk.read += queue.count;
+        walk.report
+            .counts
+            .push((QUEUE_INDEX.name().into(), queue.count));
+        walk.report.warnings.extend(queue.warnings);
+        for p in queue.problems {
             walk.report.problem(p);
         }
 
@@ -271,7 +290,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 13] {
+    fn trees(&self) -> [&Tree; 17] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -286,11 +305,18 @@ impl Store {
             &self.audit.tree,
             &self.ledgers.tree,
             &self.exit_index.tree,
+            &self.leads.tree,
+            &self.lead_staging.tree,
+            &self.imports.tree,
+            &self.queue_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 13] = [
+const KNOWN_TREES: [&str; 17] = [
+    LEADS.name(),
+    LEAD_STAGING.name(),
+    IMPORTS.name(),
     META.name(),
     PERSONS.name(),
     HOUSEHOLDS.name(),
@@ -304,6 +330,7 @@ const KNOWN_TREES: [&str; 13] = [
     AUDIT.name(),
     LEDGERS.name(),
     EXIT_INDEX.name(),
+    QUEUE_INDEX.name(),
 ];
 
 impl Walk<'_> {
@@ -379,6 +406,7 @@ impl Walk<'_> {
                 }
                 AUDIT_HEAD_KEY => decode::<AuditHead>(&v).err(),
                 DATA_SEQ_KEY => decode::<DataSeq>(&v).err(),
+                k if k.starts_with(QUEUE_LOG_PREFIX) => decode::<QueueLogEntry>(&v).err(),
                 _ => {
                     self.report
                         .warnings
@@ -392,6 +420,25 @@ impl Walk<'_> {
             }
         }
         self.report.counts.push((META.name().into(), n));
+        Ok(())
+    }
+
+    /// Opening the store finishes or discards every import in flight, so staged leads and
+    /// import markers found here were written behind the program's back, or by a writer
+    /// still running.
+    fn pending_imports(&mut self) -> super::Result<()> {
+        let staged = self.store.lead_staging.len() as u64;
+        let markers = self.store.imports.len() as u64;
+        self.read += staged + markers;
+        self.report
+            .counts
+            .push((LEAD_STAGING.name().into(), staged));
+        self.report.counts.push((IMPORTS.name().into(), markers));
+        if staged > 0 || markers > 0 {
+            self.report.warnings.push(format!(
+                "有未完成的名单导入（暂存线索 {staged} 条，导入标记 {markers} 个）；重新打开数据库时会完成或丢弃"
+            ));
+        }
         Ok(())
     }
 

@@ -18,12 +18,12 @@
 //! computation kept as the oracle.
 
 use super::audit::{BulkTree, hash_record};
-use super::codec::{Versioned, encode};
+use super::codec::{CodecError, Versioned, encode, payload_of};
 use super::table::{Holds, Table, TxTable};
 use super::{Entry, Result, Stamp, Store, TxResult};
 use crate::domain::exit::{
-    ExitBasis, ExitReason, Finding, Proposal, StandingFinding, followups_matter, standing_findings,
-    streak_findings,
+    EXIT_RULES_REVISION, ExitBasis, ExitBasisV1, ExitReason, Finding, Proposal, StandingFinding,
+    followups_matter, standing_findings, streak_findings,
 };
 use crate::domain::followup::FollowUpAnswers;
 use crate::domain::{
@@ -94,7 +94,20 @@ impl Versioned for ExitTally {
 
 impl Versioned for ExitBasis {
     const KIND: &'static str = "exit_basis";
-    const VERSION: u16 = 1;
+    const VERSION: u16 = 2;
+
+    /// Version 1 had no rules revision: its findings are of the first rules, and so stale
+    /// under any later ones — the tree is built again.
+    fn upgrade(version: u16, payload: &[u8]) -> std::result::Result<Self, CodecError> {
+        match version {
+            1 => payload_of::<ExitBasisV1>(payload).map(ExitBasis::from),
+            found => Err(CodecError::UnknownVersion {
+                kind: Self::KIND,
+                found,
+                supported: Self::VERSION,
+            }),
+        }
+    }
 }
 
 /// A day as four bytes that sort as the days do; 0 is "any day", before every date.
@@ -600,6 +613,15 @@ impl Store {
                 return Ok(check);
             }
         };
+        if basis.revision != EXIT_RULES_REVISION {
+            // Findings of older rules are not wrong for what they were: they are rebuilt
+            // under the rules of this program the next time it opens the store.
+            check.warnings.push(format!(
+                "退出审核索引由旧版规则（第 {} 版）建立，下次由本程序打开数据库时按第 {} 版重建",
+                basis.revision, EXIT_RULES_REVISION
+            ));
+            return Ok(check);
+        }
         let mut expected = self.expected_exit_index(&basis, &mut |_| {})?;
         for kv in self.exit_index.iter() {
             let (k, v) = kv?;

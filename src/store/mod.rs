@@ -14,7 +14,9 @@ pub mod codec;
 mod exit_index;
 mod group_commit;
 mod io_error;
+mod leads;
 pub mod open_guard;
+mod queue_index;
 pub mod records;
 mod table;
 
@@ -22,6 +24,7 @@ use crate::domain::followup::FollowUpAnswers;
 use crate::domain::followup_effect::apply_followup;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::lead::Lead;
 use crate::domain::ledger::Ledger;
 use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, FollowUpId, Household,
@@ -34,13 +37,20 @@ use codec::{CodecError, encode};
 pub use exit_index::{ApprovedCount, ExitEntry, ExitListing};
 use exit_index::{EXIT_INDEX, ExitIndex};
 pub use io_error::{DISK_FULL, io_message, sled_message};
+pub use leads::ImportMarker;
+pub use queue_index::{
+    INITIALS_INDEXED, IndexedRow, Lane, LaneInfo, QUEUE_LOG_KEEP, QueueEntry, QueueLogEntry,
+    QueueMark, QueueTally, SearchKind, day_key, lane_prefix, stage,
+};
+use queue_index::{QUEUE_INDEX, QueueIndex};
 pub use records::{County, DataSeq, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Db, Transactional};
 use std::path::{Path, PathBuf};
 use table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
-    HouseholdCases, ID_NUMBERS, IdNumbers, LEDGERS, META, Meta, PERSONS, SUMMARIES, TxTable,
+    HouseholdCases, ID_NUMBERS, IMPORTS, IdNumbers, LEAD_STAGING, LEADS, LEDGERS, META, Meta,
+    PERSONS, SUMMARIES, TxTable,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +152,10 @@ pub struct Store {
     audit: Handle<AuditEntry>,
     ledgers: Handle<Ledger>,
     exit_index: Handle<ExitIndex>,
+    leads: Handle<Lead>,
+    lead_staging: Handle<Lead>,
+    imports: Handle<ImportMarker>,
+    queue_index: Handle<QueueIndex>,
     /// The audit head number last written to the anchor file, and why the anchor may not
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
     /// re-anchors: while that is set, the store takes no writes.
@@ -212,16 +226,23 @@ fn append_audit(
     target: String,
     changes: Vec<Change>,
 ) -> TxResult<u64> {
+    let log = queue_index::log_entry_of(&changes);
     let seq = append_entry(meta, audit, stamp, action, target, changes, Vec::new())?;
-    bump_data_seq(meta)?;
+    bump_data_seq(meta, &log)?;
     Ok(seq)
 }
 
-/// One more data-changing transaction, in that transaction.
-fn bump_data_seq(meta: &TxTable<Meta>) -> TxResult<()> {
+/// One more data-changing transaction, in that transaction, with what it changed in the
+/// queue's change log (the oldest entry beyond the log's window trimmed in the same write).
+fn bump_data_seq(meta: &TxTable<Meta>, log: &QueueLogEntry) -> TxResult<()> {
     let (mut data, _) = meta.get::<DataSeq>(DATA_SEQ_KEY)?.unwrap_or_default();
     data.seq += 1;
-    meta.put_unaudited(DATA_SEQ_KEY, &data)
+    meta.put_unaudited(DATA_SEQ_KEY, &data)?;
+    meta.put_unaudited(&queue_index::log_key(data.seq), log)?;
+    if let Some(old) = data.seq.checked_sub(QUEUE_LOG_KEEP) {
+        meta.remove(&queue_index::log_key(old))?;
+    }
+    Ok(())
 }
 
 /// [`append_audit`] with the hashes of a bulk write's records.
@@ -312,6 +333,10 @@ impl Store {
             audit: AUDIT.open(&db)?,
             ledgers: LEDGERS.open(&db)?,
             exit_index: EXIT_INDEX.open(&db)?,
+            leads: LEADS.open(&db)?,
+            lead_staging: LEAD_STAGING.open(&db)?,
+            imports: IMPORTS.open(&db)?,
+            queue_index: QUEUE_INDEX.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             group: group_commit::GroupCommit::default(),
             deferred: std::sync::atomic::AtomicBool::new(false),
@@ -324,6 +349,7 @@ impl Store {
         };
         let checked = store.seq().and_then(|head| {
             store.guard.check_recovered(head, anchor)?;
+            store.recover_imports()?;
             store.guard.opened()
         });
         match checked {
@@ -467,7 +493,11 @@ impl Store {
                 bulk.clone(),
             )?;
             if kind == Entry::ChangesData {
-                bump_data_seq(&meta)?;
+                let everything = QueueLogEntry {
+                    all: true,
+                    ..QueueLogEntry::default()
+                };
+                bump_data_seq(&meta, &everything)?;
             }
             Ok(seq)
         }))
@@ -769,6 +799,8 @@ impl Store {
             }
             self.summaries.apply_batch(batch)?;
         }
+        // The summaries went in around the transactions that keep the queue's index.
+        self.drop_queue_basis()?;
         let target = format!(
             "{} 户 {} 人 {} 件 {} 次回访",
             load.households.len(),
@@ -807,18 +839,30 @@ impl Store {
             &self.followups.tree,
             &self.drafts.tree,
             &self.exit_index.tree,
+            &self.queue_index.tree,
         );
         let household_cases: Vec<CaseId> = match self.case(case_id)? {
             Some(c) => self.household_cases(c.household)?,
             None => return Err(StoreError::NotFound(format!("案件 {case_id}"))),
         };
         let saved = trees.transaction(
-            |(meta, audit, cases, summaries, persons, households, followups, drafts, exits)| {
+            |(
+                meta,
+                audit,
+                cases,
+                summaries,
+                persons,
+                households,
+                followups,
+                drafts,
+                exits,
+                queue,
+            )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (followups, drafts) = (FOLLOWUPS.on(followups), DRAFTS.on(drafts));
-                let exits = EXIT_INDEX.on(exits);
+                let (exits, queue) = (EXIT_INDEX.on(exits), QUEUE_INDEX.on(queue));
                 let ck = case_id.to_key();
                 let (mut case, case_old): (AssistanceCase, _) = cases.need(&ck)?;
                 if case.rev != expected_rev {
@@ -883,6 +927,7 @@ impl Store {
                 // Drafts are working state, never audited, so their removal is no change.
                 drafts.remove(&draft_key(draft_of, case_id))?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
+                queue.refresh_queue(&summaries, &cases, &changes)?;
                 let seq = append_audit(&meta, &audit, stamp, "保存回访", target, changes)?;
                 Ok(FollowUpSaved {
                     followup,

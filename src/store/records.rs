@@ -4,8 +4,10 @@
 use super::audit::AuditEntryV1;
 use super::audit::{AuditEntry, AuditHead};
 use super::codec::{CodecError, Versioned, payload_of};
+use super::leads::ImportMarker;
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::lead::Lead;
 use crate::domain::ledger::Ledger;
 use crate::domain::{
     Account, AssistanceCase, CaseSummary, FollowUp, Household, Person, TownshipCode,
@@ -60,7 +62,6 @@ macro_rules! versioned {
 
 versioned! {
     Person => "person" v 1,
-    Household => "household" v 1,
     AssistanceCase => "case" v 1,
     CaseSummary => "summary" v 1,
     FollowUp => "followup" v 1,
@@ -71,6 +72,83 @@ versioned! {
     IntakeDraft => "intake_draft" v 1,
     Ledger => "ledger" v 1,
     DataSeq => "data_seq" v 1,
+    Lead => "lead" v 1,
+    ImportMarker => "import" v 1,
+}
+
+/// A household as version 1 wrote it: its events knew only a start and a clearance.
+/// Version 2 added the end of a zero-employment household for another reason than work
+/// (R-ZERO-2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdV1 {
+    pub id: crate::domain::HouseholdId,
+    pub rev: u64,
+    pub township: TownshipCode,
+    pub village: String,
+    pub address: String,
+    pub members: Vec<crate::domain::PersonId>,
+    pub has_business_income: bool,
+    pub events: Vec<HouseholdEventV1>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdEventV1 {
+    pub date: NaiveDate,
+    pub kind: HouseholdEventKindV1,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HouseholdEventKindV1 {
+    ZeroEmploymentStarted,
+    ZeroEmploymentCleared,
+}
+
+impl From<HouseholdV1> for Household {
+    fn from(v1: HouseholdV1) -> Self {
+        use crate::domain::{HouseholdEvent, HouseholdEventKind};
+        Household {
+            id: v1.id,
+            rev: v1.rev,
+            township: v1.township,
+            village: v1.village,
+            address: v1.address,
+            members: v1.members,
+            has_business_income: v1.has_business_income,
+            events: v1
+                .events
+                .into_iter()
+                .map(|e| HouseholdEvent {
+                    date: e.date,
+                    kind: match e.kind {
+                        HouseholdEventKindV1::ZeroEmploymentStarted => {
+                            HouseholdEventKind::ZeroEmploymentStarted
+                        }
+                        // Version 1 logged every end as a clearance; which were a member
+                        // placed in work cannot be told now, so they stay as written.
+                        HouseholdEventKindV1::ZeroEmploymentCleared => {
+                            HouseholdEventKind::ZeroEmploymentCleared
+                        }
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Versioned for Household {
+    const KIND: &'static str = "household";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => payload_of::<HouseholdV1>(payload).map(Household::from),
+            found => Err(CodecError::UnknownVersion {
+                kind: Self::KIND,
+                found,
+                supported: Self::VERSION,
+            }),
+        }
+    }
 }
 
 impl Versioned for AuditEntry {

@@ -8,10 +8,12 @@
 
 use super::audit::{AuditEntry, AuditHead, BulkTree, Change, hash_record};
 use super::codec::{CodecError, Versioned, decode, encode};
+use super::leads::ImportMarker;
 use super::records::{County, DataSeq};
 use super::{Result, StoreError, TxResult, abort};
 use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
+use crate::domain::lead::Lead;
 use crate::domain::ledger::Ledger;
 use crate::domain::{Account, AssistanceCase, CaseSummary, FollowUp, Household, Person};
 use sled::transaction::TransactionalTree;
@@ -97,6 +99,7 @@ pub(crate) enum Meta {}
 impl Holds<County> for Meta {}
 impl Holds<AuditHead> for Meta {}
 impl Holds<DataSeq> for Meta {}
+impl Holds<super::QueueLogEntry> for Meta {}
 
 /// Unsaved forms, per account: follow-up drafts and the counter's intake draft.
 pub(crate) enum Drafts {}
@@ -121,6 +124,10 @@ pub(crate) const DRAFTS: Table<Drafts> = Table::new("drafts");
 pub(crate) const ACCOUNTS: Table<Account> = Table::new("accounts");
 pub(crate) const AUDIT: Table<AuditEntry> = Table::new("audit");
 pub(crate) const LEDGERS: Table<Ledger> = Table::new("ledgers");
+pub(crate) const LEADS: Table<Lead> = Table::new("leads");
+/// Leads of an import not yet made visible, keyed by the import's id and the lead's key.
+pub(crate) const LEAD_STAGING: Table<Lead> = Table::new("lead_staging");
+pub(crate) const IMPORTS: Table<ImportMarker> = Table::new("imports");
 
 /// A table's open tree: reads decode as what the table holds, and name it when they fail.
 pub(crate) struct Handle<T> {
@@ -278,6 +285,12 @@ impl<T> TxTable<'_, T> {
         T: Holds<V>,
     {
         self.tree.insert(key, encode(value))?;
+        Ok(())
+    }
+
+    /// A key with no value, unaudited (an index's key that says all it has to say).
+    pub(crate) fn put_bare(&self, key: &[u8]) -> TxResult<()> {
+        self.tree.insert(key, Vec::<u8>::new())?;
         Ok(())
     }
 

@@ -71,11 +71,14 @@ fn variant(r: &Request) -> usize {
         Request::ReAnchor { .. } => 30,
         Request::QueuePage(_) => 31,
         Request::QueueChanges { .. } => 32,
-        Request::ChangeCategory { .. } => 33,
+        Request::ImportList(_) => 33,
+        Request::LeadStats => 34,
+        Request::Leads => 35,
+        Request::ChangeCategory { .. } => 36,
     }
 }
 
-const VARIANTS: usize = 34;
+const VARIANTS: usize = 37;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -84,6 +87,7 @@ pub fn every_request() -> Vec<Request> {
         today,
         recognised_on: None,
         tier: Tier::Two,
+        late_entry_days: 5,
     };
     let draft = FollowUpDraft::blank(&ctx, &Settings::default());
     let intake = IntakeDraft::blank(today, Some("贡江镇"));
@@ -190,6 +194,21 @@ pub fn every_request() -> Vec<Request> {
             approve: false,
             note: "证据不足".into(),
         },
+        Request::ImportList(yuanzhu::service::ListImport {
+            source: yuanzhu::domain::lead::LeadSource::Dibao,
+            list_date: None,
+            file: "低保名单.csv".into(),
+            rows: vec![yuanzhu::domain::lead::RawRow {
+                row: 2,
+                name: "李国华".into(),
+                id_number: "360731198003011230".into(),
+                address: "贡江镇水头村".into(),
+                ..Default::default()
+            }],
+            apply: true,
+        }),
+        Request::LeadStats,
+        Request::Leads,
     ];
     let mut seen = [false; VARIANTS];
     for r in &all {

@@ -64,6 +64,7 @@ pub fn unemployed_visit(
         today,
         recognised_on: None,
         tier,
+        late_entry_days: 5,
     };
     let mut d = FollowUpDraft::blank(&ctx, &yuanzhu::domain::Settings::default());
     d.press_code(Field::Method, '2');

@@ -138,6 +138,7 @@ fn one_thousand_five_hundred_with_a_comma_is_a_wage_and_a_subsidy_alike() {
         today: d(2026, 11, 28),
         recognised_on: Some(d(2025, 3, 1)),
         tier: Tier::Two,
+        late_entry_days: 5,
     };
     let mut f = FollowUpDraft::blank(&ctx, &Settings::default());
     for (field, key) in [

@@ -11,6 +11,7 @@ fn ctx() -> FormContext {
         today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
         recognised_on: NaiveDate::from_ymd_opt(2025, 3, 1),
         tier: Tier::Two,
+        late_entry_days: 5,
     }
 }
 

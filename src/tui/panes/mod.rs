@@ -210,6 +210,31 @@ pub fn why(refused: Option<String>) -> Vec<Effect> {
         .collect()
 }
 
+/// What a save or a registration that changed the household's zero-employment state adds
+/// to its message (第(四)条 预警监测, R-ZERO-2): a new one is a warning with the clearance
+/// deadline of the settings; a clearance or an end for another reason is said as such.
+pub fn zero_employment_note(
+    kind: Option<&crate::domain::HouseholdEventKind>,
+    settings: &crate::domain::Settings,
+) -> (StatusKind, String) {
+    use crate::domain::HouseholdEventKind as K;
+    match kind {
+        Some(K::ZeroEmploymentStarted) => (
+            StatusKind::Error,
+            format!(
+                "。注意：该户成为零就业家庭，请{}日内帮扶清零",
+                settings.zero_clearance_days
+            ),
+        ),
+        Some(K::ZeroEmploymentCleared) => (StatusKind::Ok, "；该户零就业状态已清零".into()),
+        Some(K::ZeroEmploymentEnded(why)) => (
+            StatusKind::Ok,
+            format!("；该户不再是零就业家庭（{}）", why.label()),
+        ),
+        None => (StatusKind::Ok, String::new()),
+    }
+}
+
 pub fn say(kind: StatusKind, text: impl Into<String>) -> Effect {
     Effect::Say(kind, text.into())
 }

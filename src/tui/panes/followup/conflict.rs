@@ -199,6 +199,7 @@ mod tests {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
             recognised_on: None,
             tier: Tier::Two,
+            late_entry_days: 5,
         };
         let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
         d.press_code(Field::Method, method);

@@ -5,10 +5,12 @@
 
 use crate::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use crate::domain::form::format_date;
-use crate::domain::{DueStatus, Settings};
+use crate::domain::visit_month::VisitMonth;
+use crate::domain::{DueStatus, Settings, YearMonth};
 use crate::service::FormView;
 use crate::tui::form::{FormState, RowLayout};
 use crate::tui::theme::Theme;
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -20,6 +22,8 @@ pub(super) struct FollowupForm {
     pub(super) view: FormView,
     form: FormState<FollowUpDraft>,
     pub(super) restored_draft: bool,
+    /// The `late_entry_days` setting: how long last month's visits can still be entered.
+    late_entry_days: u32,
 }
 
 impl std::ops::Deref for FollowupForm {
@@ -45,7 +49,7 @@ const ROWS: RowLayout = RowLayout {
 
 impl FollowupForm {
     pub fn new(view: FormView, settings: &Settings) -> Self {
-        let ctx = context(&view);
+        let ctx = context(&view, settings.late_entry_days);
         let (draft, restored) = match &view.draft {
             Some(d) => (d.clone(), true),
             None => (FollowUpDraft::blank(&ctx, settings), false),
@@ -54,11 +58,12 @@ impl FollowupForm {
             view,
             form: FormState::new(draft, Field::Method),
             restored_draft: restored,
+            late_entry_days: settings.late_entry_days,
         }
     }
 
     pub fn context(&self) -> FormContext {
-        context(&self.view)
+        context(&self.view, self.late_entry_days)
     }
 
     /// 照上次. Returns false when there is no earlier follow-up.
@@ -95,13 +100,39 @@ impl FollowupForm {
         self.form.replace(draft, focus);
     }
 
-    pub fn mark_saved(&mut self, rev: u64) {
+    /// The form is saved as `rev`, for a visit on `date`: this month is done only when the
+    /// visit lies in it (a late entry covers last month, and this month stays as it was).
+    pub fn mark_saved(&mut self, rev: u64, date: NaiveDate) {
         self.view.rev = rev;
         self.form.dirty = false;
         self.form.saved = true;
         self.form.unkept_since = None;
         self.restored_draft = false;
-        self.view.due = Some(DueStatus::Done);
+        if YearMonth::of(date) == YearMonth::of(self.view.today) {
+            self.view.due = Some(DueStatus::Done);
+        }
+    }
+
+    /// What the header says of the month: this month's state, or the month a late entry
+    /// covers, so a visit of last month is never shown as this month's.
+    fn month_spans(&self, theme: &Theme) -> Vec<Span<'static>> {
+        if let Some(VisitMonth::LateEntry(month)) = self.form.draft.visit_month(&self.context()) {
+            return vec![
+                Span::raw("  "),
+                Span::styled(
+                    format!("补录{}", month.label()),
+                    theme.due(DueStatus::DueSoon),
+                ),
+            ];
+        }
+        let v = &self.view;
+        vec![
+            Span::raw("  本月 "),
+            Span::styled(
+                v.due.map(|d| d.label()).unwrap_or("").to_string(),
+                v.due.map(|d| theme.due(d)).unwrap_or_default(),
+            ),
+        ]
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -112,8 +143,7 @@ impl FollowupForm {
         frame.render_widget(block, area);
 
         let mut lines = Vec::with_capacity(16);
-        let due = v.due.map(|d| d.label()).unwrap_or("");
-        lines.push(Line::from(vec![
+        let mut head = vec![
             Span::raw(format!(
                 "{}  {}  {}  {}",
                 v.name,
@@ -122,16 +152,14 @@ impl FollowupForm {
                 v.township_name
             )),
             Span::raw(format!(
-                "  认定 {}  本月 ",
+                "  认定 {}",
                 v.recognised_on
                     .map(format_date)
                     .unwrap_or_else(|| "--".into())
             )),
-            Span::styled(
-                due.to_string(),
-                v.due.map(|d| theme.due(d)).unwrap_or_default(),
-            ),
-        ]));
+        ];
+        head.extend(self.month_spans(theme));
+        lines.push(Line::from(head));
         let last = match &v.last {
             Some(a) => {
                 let mut s = format!(
@@ -174,10 +202,11 @@ impl FollowupForm {
     }
 }
 
-fn context(view: &FormView) -> FormContext {
+fn context(view: &FormView, late_entry_days: u32) -> FormContext {
     FormContext {
         today: view.today,
         recognised_on: view.recognised_on,
         tier: view.tier,
+        late_entry_days,
     }
 }

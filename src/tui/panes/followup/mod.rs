@@ -151,25 +151,22 @@ impl FollowupPane {
         effects
     }
 
-    fn saved(&mut self, saved: Saved) -> Vec<Effect> {
+    fn saved(&mut self, saved: Saved, env: &Env) -> Vec<Effect> {
+        let mut late = None;
         if let Some(form) = &mut self.form {
-            form.mark_saved(saved.rev);
+            form.mark_saved(saved.rev, saved.date);
+            let month = crate::domain::YearMonth::of(saved.date);
+            late = (month != crate::domain::YearMonth::of(form.view.today)).then_some(month);
         }
-        let (kind, text) = match saved.zero_employment {
-            Some(true) => (
-                StatusKind::Error,
-                format!(
-                    "已保存。注意：该户已成为零就业家庭，请于30日内帮扶清零（{}）",
-                    saved.date
-                ),
-            ),
-            Some(false) => (
-                StatusKind::Ok,
-                format!("已保存 {} 的回访；该户零就业状态已清零", saved.date),
-            ),
-            None => (StatusKind::Ok, format!("已保存 {} 的回访", saved.date)),
+        // A late entry covers last month (第(五)条, `late_entry_days`): say so, so nobody
+        // takes it for this month's visit.
+        let what = match late {
+            Some(month) => format!("已补录 {} 的回访，计入{}", saved.date, month.label()),
+            None => format!("已保存 {} 的回访", saved.date),
         };
-        vec![say(kind, text)]
+        let (kind, note) =
+            super::zero_employment_note(saved.zero_employment.as_ref(), &env.overview.settings);
+        vec![say(kind, format!("{what}{note}"))]
     }
 
     /// A save met another's save of the same case: what they saved, and if it says
@@ -186,9 +183,10 @@ impl FollowupPane {
                 "未保存：此案件刚被他人更新，请核对后再按 Ctrl-S 保存",
             )];
         };
+        let their_date = view.last.as_ref().map(|a| a.date).unwrap_or(view.today);
         match ConflictPane::new(&form.draft, theirs, by.clone(), view.rev) {
             None => {
-                form.mark_saved(view.rev);
+                form.mark_saved(view.rev, their_date);
                 vec![
                     Effect::Ask(Request::DiscardDraft { case: self.case }),
                     say(
@@ -308,7 +306,7 @@ impl Pane for FollowupPane {
                 vec![say(StatusKind::Error, e.to_string()), Effect::Close]
             }
             (Request::FollowUpForm { .. }, Err(e)) => vec![super::failed("未保存", &e)],
-            (Request::SaveFollowUp { .. }, Ok(Response::Saved(saved))) => self.saved(saved),
+            (Request::SaveFollowUp { .. }, Ok(Response::Saved(saved))) => self.saved(saved, env),
             (Request::SaveFollowUp { .. }, Err(ServiceError::Invalid(errors))) => {
                 let n = errors.len();
                 if let Some(form) = &mut self.form {

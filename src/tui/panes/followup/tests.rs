@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::CaseId;
+use crate::domain::followup_form::Field;
 use crate::tui::panes::fixtures::{asked, env, form_view, opened, overview, said, told};
 use crate::tui::theme::Theme;
 
@@ -176,6 +177,91 @@ fn a_save_that_met_another_shows_both_versions_to_choose_from() {
         [Request::SaveFollowUp { rev: 5, .. }]
     ));
     assert_eq!(pane.context(), Context::Followup);
+}
+
+/// The pane drawn at 80×24, as text.
+fn drawn(pane: &FollowupPane, o: &crate::service::Overview, t: &Theme) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|f| pane.render(f, f.area(), &env(o, t)))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut x = 0;
+        while x < buffer.area.width {
+            let symbol = buffer[(x, y)].symbol();
+            out.push_str(symbol);
+            x += u16::try_from(unicode_width::UnicodeWidthStr::width(symbol).max(1)).unwrap_or(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Finding 4 (issue 13): a visit of last month, typed on the 2nd, is a late entry for that
+/// month — the form says so, and saving it does not make this month 已访.
+#[test]
+fn last_months_visit_in_the_window_is_a_late_entry_not_this_months() {
+    let (mut o, t) = (overview(), Theme::sixteen());
+    let second = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    o.today = second;
+    let mut view = form_view(7);
+    view.today = second;
+    let mut pane = FollowupPane::opening(CaseId(7));
+    pane.answer(
+        Request::FollowUpForm { case: CaseId(7) },
+        Ok(Response::FollowUpForm(view)),
+        &env(&o, &t),
+    );
+    pane.update(Action::CopyLast, &env(&o, &t));
+    assert!(drawn(&pane, &o, &t).contains("本月 待访"));
+    if let Some(form) = &mut pane.form {
+        form.draft.set(Field::Date, "2026-11-30".into());
+        form.draft.set(Field::NextContact, "2026-12-28".into());
+    }
+    let screen = drawn(&pane, &o, &t);
+    assert!(screen.contains("补录2026年11月"), "{screen}");
+    assert!(!screen.contains("本月"), "{screen}");
+
+    let effects = pane.update(Action::Save, &env(&o, &t));
+    let request = match asked(&effects).as_slice() {
+        [request @ Request::SaveFollowUp { .. }] => (*request).clone(),
+        _ => panic!("expected a save, got {effects:?}"),
+    };
+    let saved = crate::service::Saved {
+        case: CaseId(7),
+        rev: 4,
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        zero_employment: None,
+    };
+    let effects = pane.answer(request, Ok(Response::Saved(saved)), &env(&o, &t));
+    assert_eq!(
+        said(&effects),
+        vec![(StatusKind::Ok, "已补录 2026-11-30 的回访，计入2026年11月")]
+    );
+    let form = pane.form.as_ref().expect("form");
+    assert_eq!(form.view.due, Some(crate::domain::DueStatus::Due));
+}
+
+/// Finding 4: past the window, last month's date is refused at the field, and not sent.
+#[test]
+fn last_months_visit_after_the_window_is_refused_at_the_date() {
+    let (o, t) = (overview(), Theme::sixteen());
+    let mut pane = opened_form();
+    pane.update(Action::CopyLast, &env(&o, &t));
+    if let Some(form) = &mut pane.form {
+        form.draft.set(Field::Date, "2026-10-30".into());
+    }
+    let effects = pane.update(Action::Save, &env(&o, &t));
+    assert!(asked(&effects).is_empty());
+    let form = pane.form.as_ref().expect("form");
+    assert_eq!(form.focus(), Field::Date);
+    assert_eq!(
+        form.error(Field::Date),
+        Some("2026年10月已截止：上月回访只能在本月1日至5日补录")
+    );
 }
 
 #[test]

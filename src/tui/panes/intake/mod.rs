@@ -88,7 +88,7 @@ impl IntakePane {
         )
     }
 
-    fn registered(&mut self, done: Registered) -> Vec<Effect> {
+    fn registered(&mut self, done: Registered, env: &Env) -> Vec<Effect> {
         self.done = true;
         let mut effects = vec![Effect::CloseToQueue];
         let mut text = match done.case {
@@ -98,17 +98,9 @@ impl IntakePane {
             }
             None => format!("已登记 {} 为家庭成员", done.name),
         };
-        let kind = match done.zero_employment {
-            Some(true) => {
-                text.push_str("。注意：该户成为零就业家庭，请30日内帮扶清零");
-                StatusKind::Error
-            }
-            Some(false) => {
-                text.push_str("；该户零就业状态已清零");
-                StatusKind::Ok
-            }
-            None => StatusKind::Ok,
-        };
+        let (kind, note) =
+            super::zero_employment_note(done.zero_employment.as_ref(), &env.overview.settings);
+        text.push_str(&note);
         effects.push(say(kind, text));
         effects
     }
@@ -176,7 +168,7 @@ impl Pane for IntakePane {
         &mut self,
         asked: Request,
         answer: Result<Response, ServiceError>,
-        _env: &Env,
+        env: &Env,
     ) -> Vec<Effect> {
         match (asked, answer) {
             (Request::IntakeDraft, Ok(Response::IntakeDraft(Some(draft)))) => {
@@ -191,7 +183,9 @@ impl Pane for IntakePane {
                 self.kept(&draft);
                 Vec::new()
             }
-            (Request::Register { .. }, Ok(Response::Registered(done))) => self.registered(done),
+            (Request::Register { .. }, Ok(Response::Registered(done))) => {
+                self.registered(done, env)
+            }
             (Request::Register { .. }, Err(ServiceError::InvalidIntake(errors))) => {
                 let said = Self::problems(&errors);
                 if let Some(form) = &mut self.form {

@@ -75,7 +75,7 @@ fn a_registration_closes_the_form_for_good_and_tells_the_queue() {
         household: crate::domain::HouseholdId(4),
         case: Some(CaseId(4)),
         name: "刘桂英".into(),
-        zero_employment: Some(true),
+        zero_employment: Some(crate::domain::HouseholdEventKind::ZeroEmploymentStarted),
     };
     let effects = pane.answer(
         Request::Register {

@@ -553,6 +553,8 @@ fn the_zero_employment_view_says_the_counts() {
         current: 2,
         found_this_month: 1,
         cleared_this_month: 0,
+        ended_this_month: 0,
+        past_deadline: Vec::new(),
     }];
     let effects = queue.answer(
         Request::ZeroEmployment,
