@@ -142,6 +142,7 @@ impl Service {
             | Request::SaveFollowUp { case, .. }
             | Request::SaveDraft { case, .. }
             | Request::CaseStep { case, .. }
+            | Request::ChangeCategory { case, .. }
             | Request::ProposeExit { case, .. }
             | Request::DecideExit { case, .. } => Some(case.to_key()),
             Request::Register { draft } => self.registration_concerns(draft),
@@ -287,6 +288,10 @@ impl Service {
             Request::CaseReview { case } => Response::CaseReview(self.review(actor, case, today)?),
             Request::CaseStep { case, rev, step } => {
                 let (rev, status) = self.step(actor, case, rev, step, today)?;
+                Response::Stepped { case, rev, status }
+            }
+            Request::ChangeCategory { case, rev, change } => {
+                let (rev, status) = self.change_category(actor, case, rev, &change, today)?;
                 Response::Stepped { case, rev, status }
             }
             Request::Notices { township } => {
@@ -715,6 +720,7 @@ impl Service {
             last_by: last.as_ref().map(|f| f.recorded_by.clone()),
             last: last.map(|f| f.answers),
             draft: self.db()?.draft(&actor.user, case)?,
+            tier_facts: self.tier_facts(&s, today)?,
             today,
         })
     }

@@ -162,6 +162,13 @@ pub enum Request {
         on: NaiveDate,
         note: String,
     },
+    /// A recorded category added or ended for the case's person, with its evidence,
+    /// against the case's `rev` (第(一)条). Answered by `Stepped`.
+    ChangeCategory {
+        case: CaseId,
+        rev: u64,
+        change: crate::domain::category_change::CategoryChange,
+    },
 }
 
 impl Request {
@@ -205,6 +212,7 @@ impl Request {
             Request::LeadStats => "查看线索统计",
             Request::Leads => "查看线索",
             Request::DisposeLead { .. } => "处理线索",
+            Request::ChangeCategory { change, .. } => change.label(),
         }
     }
 
@@ -226,6 +234,7 @@ impl Request {
             | Request::ProposeExit { .. }
             | Request::DecideExit { .. }
             | Request::AddLedgerEntry { .. }
+            | Request::ChangeCategory { .. }
             | Request::ReAnchor { .. } => true,
             Request::ImportList(i) => i.apply,
             Request::DisposeLead { .. } => true,
@@ -274,7 +283,9 @@ impl Request {
             Request::IntakeDraft => matches!(response, R::IntakeDraft(_)),
             Request::Register { .. } => matches!(response, R::Registered(_)),
             Request::CaseReview { .. } => matches!(response, R::CaseReview(_)),
-            Request::CaseStep { .. } => matches!(response, R::Stepped { .. }),
+            Request::CaseStep { .. } | Request::ChangeCategory { .. } => {
+                matches!(response, R::Stepped { .. })
+            }
             Request::Notices { .. } => matches!(response, R::Notices(_)),
             Request::ZeroEmployment => matches!(response, R::ZeroEmployment(_)),
             Request::Exits { .. } => matches!(response, R::Exits(_)),
@@ -848,6 +859,9 @@ pub struct FormView {
     /// Who entered `last`.
     pub last_by: Option<String>,
     pub draft: Option<FollowUpDraft>,
+    /// The default tier rule's facts today (第(四)条); the form shows the suggestion for
+    /// the work status being entered.
+    pub tier_facts: crate::domain::tier::TierFacts,
     pub today: NaiveDate,
 }
 

@@ -368,4 +368,61 @@ impl Store {
         self.commit()?;
         Ok(saved)
     }
+
+    /// Writes a person's recorded categories, changed with `case` (its dated event) from
+    /// the case's version `expected_rev`, with the case's summary and exit findings, as one
+    /// audited action (第(一)条).
+    pub fn put_categories(
+        &self,
+        stamp: &Stamp,
+        case: &AssistanceCase,
+        expected_rev: u64,
+        categories: &[crate::domain::RecordedCategory],
+        action: &str,
+    ) -> Result<AssistanceCase> {
+        let trees = (
+            &self.meta.tree,
+            &self.audit.tree,
+            &self.cases.tree,
+            &self.summaries.tree,
+            &self.persons.tree,
+            &self.exit_index.tree,
+        );
+        let earlier = self.followups(case.id)?;
+        let result = trees.transaction(|(meta, audit, cases, summaries, persons, exits)| {
+            let (meta, audit) = (META.on(meta), AUDIT.on(audit));
+            let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
+            let (persons, exits) = (PERSONS.on(persons), EXIT_INDEX.on(exits));
+            let ck = case.id.to_key();
+            let (stored, old): (AssistanceCase, _) = cases.need(&ck)?;
+            if stored.rev != expected_rev {
+                return abort(StoreError::Conflict {
+                    expected: expected_rev,
+                    found: stored.rev,
+                });
+            }
+            let mut new = case.clone();
+            new.rev = stored.rev + 1;
+            let pk = new.person.to_key();
+            let (mut person, p_old): (Person, _) = persons.need(&pk)?;
+            person.categories = categories.to_vec();
+            person.rev += 1;
+            let (mut summary, s_old): (CaseSummary, _) = summaries.need(&ck)?;
+            summary.rev = new.rev;
+            summary.recorded = person.recorded_categories();
+            let changes = vec![
+                cases.put(&ck, &new, Some(old))?,
+                persons.put(&pk, &person, Some(p_old))?,
+                summaries.put(&ck, &summary, Some(s_old))?,
+            ];
+            let zero = summary.zero_employment_household;
+            exits.refresh_case(&new, &person, zero, &earlier, None)?;
+            let target = format!("{} {}", person.name, person.id_number.masked());
+            append_audit(&meta, &audit, stamp, action, target, changes)?;
+            TxResult::Ok(new)
+        });
+        let saved = unwrap_tx(result)?;
+        self.commit()?;
+        Ok(saved)
+    }
 }

@@ -75,6 +75,7 @@ fn variant(r: &Request) -> usize {
         Request::LeadStats => 34,
         Request::Leads => 35,
         Request::DisposeLead { .. } => 36,
+        Request::ChangeCategory { .. } => 37,
     }
 }
 
@@ -106,6 +107,17 @@ pub fn every_request() -> Vec<Request> {
             since: 3,
             slice: yuanzhu::service::QueueSlice::FollowUps,
             search: "ljg".into(),
+        },
+        Request::ChangeCategory {
+            case,
+            rev: 4,
+            change: yuanzhu::domain::category_change::CategoryChange::End {
+                category: yuanzhu::domain::Category::Dibao,
+                evidence: yuanzhu::domain::Evidence {
+                    document_no: "于民低退〔2026〕3号".into(),
+                    issued_by: "于都县民政局".into(),
+                },
+            },
         },
         Request::Household {
             household: HouseholdId(3),
