@@ -108,6 +108,7 @@ fn answers(rng: &mut Rng, date: NaiveDate) -> FollowUpAnswers {
         services: String::new(),
         plan: String::new(),
         next_contact: date,
+        outcome: yuanzhu::domain::followup::ContactOutcome::Reached,
     }
 }
 
