@@ -71,6 +71,14 @@ pub struct Finding {
     pub evidence: Vec<String>,
 }
 
+/// A case's findings strongest first, stably: the strength of a finding is its reason's
+/// place in the notice's list of exit reasons (第(五)条, R-EXIT-1; DOMAIN.md, "exit
+/// reasons"), the reason named first the strongest, which is [`ExitReason`]'s order. 退出审核
+/// lists a case once, under the first of these, with the others in its evidence (issue 13).
+pub fn strongest_first(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| f.reason);
+}
+
 /// How many follow-ups in a row a rule looks at (settings, DOMAIN.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExitRules {
