@@ -976,4 +976,26 @@ mod tests {
         older.unemployed_since = Some(d(2025, 1, 1));
         assert!(category_lapsed(&older, false, today, &s).is_none());
     }
+
+    #[test]
+    fn the_strongest_finding_is_the_reason_the_notice_names_first() {
+        let f = |reason, rule: &str| Finding {
+            reason,
+            rule: rule.into(),
+            evidence: Vec::new(),
+        };
+        let mut found = vec![
+            f(ExitReason::Other, "不再属于任何一类"),
+            f(ExitReason::Unreachable, "无法联系"),
+            f(ExitReason::StablyEmployed, "稳定就业"),
+            f(ExitReason::Other, "另一条"),
+        ];
+        strongest_first(&mut found);
+        let rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+        // Reason 5 before 10 before 12; two of one reason keep their order.
+        assert_eq!(
+            rules,
+            ["稳定就业", "无法联系", "不再属于任何一类", "另一条"]
+        );
+    }
 }
