@@ -467,6 +467,30 @@ fn exit_review_lists_proposals_then_findings_with_their_evidence() {
 }
 
 #[test]
+fn exit_review_lists_a_case_once_with_its_other_findings_in_its_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(5));
+    // Past the three proposals and three cases to 刘静芳, found both in stable work and no
+    // longer of any category: one row, under 稳定就业 (第(五)条 names it first).
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Down);
+    }
+    let shown = screen(&app, 80, 24);
+    assert_eq!(
+        shown.matches("刘静芳").count(),
+        2,
+        "a row and its panel: {shown}"
+    );
+    assert!(shown.contains("> 线索   刘静芳"), "{shown}");
+    assert!(
+        shown.contains("另有发现：其他（不再属于任何一类就业困难人员"),
+        "{shown}"
+    );
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
 fn a_caseworker_proposes_an_exit_from_the_review_with_a_reason_number() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());

@@ -71,6 +71,14 @@ pub struct Finding {
     pub evidence: Vec<String>,
 }
 
+/// A case's findings strongest first, stably: the strength of a finding is its reason's
+/// place in the notice's list of exit reasons (第(五)条, R-EXIT-1; DOMAIN.md, "exit
+/// reasons"), the reason named first the strongest, which is [`ExitReason`]'s order. 退出审核
+/// lists a case once, under the first of these, with the others in its evidence (issue 13).
+pub fn strongest_first(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| f.reason);
+}
+
 /// How many follow-ups in a row a rule looks at (settings, DOMAIN.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExitRules {
@@ -967,5 +975,27 @@ mod tests {
         let mut older = person(d(1971, 1, 1), 13);
         older.unemployed_since = Some(d(2025, 1, 1));
         assert!(category_lapsed(&older, false, today, &s).is_none());
+    }
+
+    #[test]
+    fn the_strongest_finding_is_the_reason_the_notice_names_first() {
+        let f = |reason, rule: &str| Finding {
+            reason,
+            rule: rule.into(),
+            evidence: Vec::new(),
+        };
+        let mut found = vec![
+            f(ExitReason::Other, "不再属于任何一类"),
+            f(ExitReason::Unreachable, "无法联系"),
+            f(ExitReason::StablyEmployed, "稳定就业"),
+            f(ExitReason::Other, "另一条"),
+        ];
+        strongest_first(&mut found);
+        let rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+        // Reason 5 before 10 before 12; two of one reason keep their order.
+        assert_eq!(
+            rules,
+            ["稳定就业", "无法联系", "不再属于任何一类", "另一条"]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! The TUI, the CLI and the socket all speak it, so every capability can be tested
 //! without a terminal.
 
-use crate::domain::exit::ExitReason;
+use crate::domain::exit::{ExitReason, Finding};
 use crate::domain::followup::{FollowUpAnswers, WorkStatus};
 use crate::domain::followup_form::{FieldError, FollowUpDraft};
 use crate::domain::intake::IntakeDraft;
@@ -512,6 +512,9 @@ pub struct ExitRow {
     pub evidence: Vec<String>,
     /// Set when proposed: when, and by whom.
     pub proposed: Option<(NaiveDate, String)>,
+    /// The case's other findings, strongest first: a case is one row, under its strongest
+    /// finding ([`crate::domain::exit::strongest_first`]).
+    pub others: Vec<Finding>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

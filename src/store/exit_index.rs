@@ -348,12 +348,14 @@ impl TxTable<'_, ExitIndex> {
 }
 
 /// What F5 lists on a day for an actor, before any row is decoded: the proposals oldest
-/// first, then the findings in case order.
+/// first, then the cases with findings in case order, one entry a case (issue 13: one row
+/// per case).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExitListing {
     pub proposals: Vec<CaseId>,
-    /// Each finding as its case and its place among the case's findings.
-    pub findings: Vec<(CaseId, usize)>,
+    /// Each case with findings due, and the places of those findings among the case's
+    /// findings, in order.
+    pub findings: Vec<(CaseId, Vec<usize>)>,
 }
 
 impl ExitListing {
@@ -379,8 +381,8 @@ impl Store {
         self.exit_index.get(BASIS_KEY)
     }
 
-    /// The findings due on `today` and the proposals waiting, in the townships `covers`
-    /// accepts: range scans over keys, with no case decoded.
+    /// The findings due on `today`, by case, and the proposals waiting, in the townships
+    /// `covers` accepts: range scans over keys, with no case decoded.
     pub fn exit_listing(
         &self,
         today: NaiveDate,
@@ -399,6 +401,7 @@ impl Store {
         let mut end = vec![DUE];
         let next_day = today.succ_opt().unwrap_or(today);
         end.extend_from_slice(&day_key(Some(next_day)));
+        let mut due: Vec<(CaseId, usize)> = Vec::new();
         for kv in self.exit_index.range(vec![DUE]..end) {
             let (k, v) = kv?;
             let mark: ExitMark = EXIT_INDEX.decode(&k, &v)?;
@@ -406,10 +409,16 @@ impl Store {
                 continue;
             }
             if let (Some(case), Some(n)) = (k.get(5..13).and_then(CaseId::from_key), k.get(13)) {
-                listing.findings.push((case, usize::from(*n)));
+                due.push((case, usize::from(*n)));
             }
         }
-        listing.findings.sort_unstable();
+        due.sort_unstable();
+        for (case, n) in due {
+            match listing.findings.last_mut() {
+                Some((last, ns)) if *last == case => ns.push(n),
+                _ => listing.findings.push((case, vec![n])),
+            }
+        }
         Ok(listing)
     }
 
