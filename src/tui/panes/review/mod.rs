@@ -6,6 +6,7 @@ mod case;
 
 use super::{Effect, Env, Notice, Pane, PaneKind, StatusKind, confirm, say};
 use crate::domain::CaseId;
+use crate::domain::category_change::CategoryChange;
 use crate::domain::recognition::Step;
 use crate::service::{Request, Response, ServiceError};
 use crate::tui::action::Action;
@@ -51,6 +52,31 @@ impl ReviewPane {
                 reason,
                 evidence,
             })],
+            Outcome::ChangeCategory(change) => {
+                let name = self
+                    .file
+                    .as_ref()
+                    .map(|f| f.view.name.clone())
+                    .unwrap_or_default();
+                let ask = Effect::Ask(Request::ChangeCategory {
+                    case,
+                    rev,
+                    change: change.clone(),
+                });
+                match &change {
+                    // An end cannot be undone: only a new addition, with new evidence.
+                    CategoryChange::End { category, evidence } => vec![confirm(
+                        format!(
+                            "终止 {name} 的“{}”类别（依据：{}，{}）。终止后不能撤销，如再符合须重新增加。",
+                            category.label(),
+                            evidence.document_no,
+                            evidence.issued_by
+                        ),
+                        vec![ask],
+                    )],
+                    CategoryChange::Add { .. } => vec![ask],
+                }
+            }
             Outcome::Take(step) => {
                 let name = self
                     .file
@@ -158,6 +184,12 @@ impl Pane for ReviewPane {
                 StatusKind::Ok,
                 format!("已提出退出（{}），等待县级审核（F5）", reason.label()),
             )],
+            (Request::ChangeCategory { change, .. }, Ok(Response::Stepped { .. })) => {
+                vec![say(
+                    StatusKind::Ok,
+                    format!("已办理：{}", change.describe()),
+                )]
+            }
             (Request::CaseStep { step, .. }, Ok(Response::Stepped { status, .. })) => {
                 vec![say(
                     StatusKind::Ok,
@@ -187,5 +219,52 @@ impl Pane for ReviewPane {
         if let Some(file) = &self.file {
             file.render(frame, area, env.theme);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Category, Evidence, RecognitionStatus, Tier};
+    use crate::tui::panes::fixtures::{asked, env, overview};
+    use crate::tui::theme::Theme;
+
+    #[test]
+    fn finding_14_ending_a_category_waits_for_confirm_and_adding_does_not() {
+        let (o, t) = (overview(), Theme::sixteen());
+        let mut v = case::tests::view(RecognitionStatus::Recognised, Tier::One, Tier::One);
+        v.categories = vec![Category::Dibao];
+        let mut pane = ReviewPane::opening(v.case);
+        pane.answer(
+            Request::CaseReview { case: v.case },
+            Ok(Response::CaseReview(v)),
+            &env(&o, &t),
+        );
+        let evidence = Evidence {
+            document_no: "于民低退〔2026〕3号".into(),
+            issued_by: "于都县民政局".into(),
+        };
+        let end = pane.outcome(Outcome::ChangeCategory(CategoryChange::End {
+            category: Category::Dibao,
+            evidence: evidence.clone(),
+        }));
+        match end.as_slice() {
+            [Effect::Confirm(c)] => {
+                assert!(c.what.contains("终止后不能撤销"), "{}", c.what);
+                assert!(matches!(
+                    asked(&c.then).as_slice(),
+                    [Request::ChangeCategory { rev: 1, .. }]
+                ));
+            }
+            other => panic!("expected a confirmation, got {other:?}"),
+        }
+        let add = pane.outcome(Outcome::ChangeCategory(CategoryChange::Add {
+            category: Category::Disabled,
+            evidence,
+        }));
+        assert!(matches!(
+            asked(&add).as_slice(),
+            [Request::ChangeCategory { .. }]
+        ));
     }
 }
