@@ -145,6 +145,13 @@ pub(super) enum Outcome {
     Take(Step),
     /// Propose this person's exit (第(五)条), for the county to decide.
     ProposeExit(ExitReason, String),
+    /// Recognise at the suggested tier, then change it to `tier` with `reason`: a tier off
+    /// the default rule is a tier change with its reason (第(四)条).
+    RecogniseOffRule {
+        suggested: Tier,
+        tier: Tier,
+        reason: String,
+    },
     /// Add or end a recorded category (an end is confirmed first).
     ChangeCategory(CategoryChange),
     /// A message for the status line.
@@ -210,7 +217,7 @@ impl ReviewCase {
                 }
             }
             Some(Ask::Tier(choice)) => match tier_of(c) {
-                Some(tier) if choice == Choice::Recognise => {
+                Some(tier) if choice == Choice::Recognise && tier == self.view.suggested_tier => {
                     self.ask = None;
                     Outcome::Take(Step::Recognise { tier })
                 }
@@ -362,6 +369,15 @@ impl ReviewCase {
                 to: tier.unwrap_or(self.view.tier),
                 reason: text,
             },
+            Choice::Recognise => {
+                self.ask = None;
+                self.input = Input::default();
+                return Outcome::RecogniseOffRule {
+                    suggested: self.view.suggested_tier,
+                    tier: tier.unwrap_or(self.view.suggested_tier),
+                    reason: text,
+                };
+            }
             _ => return Outcome::Nothing,
         };
         self.ask = None;
@@ -525,6 +541,11 @@ impl ReviewCase {
                 Choice::ResolveObjection if *upheld => "异议成立，核实情况：".to_string(),
                 Choice::ResolveObjection => "异议不成立，核实情况：".to_string(),
                 Choice::ProposeExit => "原因编号和依据：".to_string(),
+                Choice::Recognise => format!(
+                    "不按建议的{}、定为{}的理由：",
+                    v.suggested_tier.label(),
+                    tier.map(Tier::label).unwrap_or("")
+                ),
                 _ => format!("调整为{}的理由：", tier.map(Tier::label).unwrap_or("")),
             }),
         };
@@ -605,12 +626,28 @@ pub(super) mod tests {
             case.submit(),
             Outcome::Take(Step::Recognise { tier: Tier::One })
         ));
-        // Another tier is still one key away.
+        // The suggested tier's own digit takes it at once.
         assert!(matches!(case.type_char(key), Outcome::Nothing));
         assert!(matches!(
-            case.type_char('3'),
-            Outcome::Take(Step::Recognise { tier: Tier::Three })
+            case.type_char('1'),
+            Outcome::Take(Step::Recognise { tier: Tier::One })
         ));
+        // Another tier asks why: recognised at the rule's tier, then changed with the reason.
+        assert!(matches!(case.type_char(key), Outcome::Nothing));
+        assert!(matches!(case.type_char('3'), Outcome::Nothing));
+        assert!(matches!(case.submit(), Outcome::Say(_)), "a reason first");
+        typed(&mut case, "已在本村合作社稳定务工");
+        match case.submit() {
+            Outcome::RecogniseOffRule {
+                suggested,
+                tier,
+                reason,
+            } => {
+                assert_eq!((suggested, tier), (Tier::One, Tier::Three));
+                assert_eq!(reason, "已在本村合作社稳定务工");
+            }
+            _ => panic!("expected recognition off the rule"),
+        }
     }
 
     #[test]
