@@ -478,3 +478,51 @@ fn the_sample_lists_are_tried_then_imported_and_counted_by_yuanzhu_leads() {
         stderr(&caseworker)
     );
 }
+
+#[test]
+fn finding_20_user_add_warns_when_the_name_is_not_an_os_user() {
+    let dir = demo_dir();
+    let d = dir.path().to_str().unwrap();
+    let add = |name: &str| {
+        yuanzhu(&[
+            "--data-dir",
+            d,
+            "--as",
+            "guanli",
+            "user",
+            "add",
+            name,
+            "--role",
+            "县级审核",
+        ])
+    };
+    let o = add("zhang.noos");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("本机没有名为“zhang.noos”的系统用户"),
+        "{}",
+        stderr(&o)
+    );
+    // nobody is an OS user on every Linux system: no warning.
+    let o = add("nobody");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("系统用户"), "{}", stderr(&o));
+}
+
+#[test]
+fn finding_20_the_deployment_examples_pass_no_color_and_read_townships_outside_root() {
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/deploy");
+    let sshd = std::fs::read_to_string(deploy.join("sshd-yuanzhu.conf")).unwrap();
+    assert!(
+        sshd.lines().any(|l| l.trim() == "AcceptEnv NO_COLOR"),
+        "{sshd}"
+    );
+    for file in ["yuanzhu.service", "try-setup.sh"] {
+        let text = std::fs::read_to_string(deploy.join(file)).unwrap();
+        assert!(!text.contains("/root/"), "{file} names a path under /root");
+    }
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    assert!(!readme.contains("--townships /root/"), "README");
+}

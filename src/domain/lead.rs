@@ -348,6 +348,9 @@ pub enum ProblemKind {
     Converted15,
     Normalised,
     PhoneIgnored,
+    /// A valid number of someone long past working age (born before 1900): not a lead,
+    /// and not a bad date either (issue 13, finding 15).
+    PastWorkingAge,
 }
 
 impl ProblemKind {
@@ -366,6 +369,7 @@ impl ProblemKind {
             ProblemKind::Converted15 => "15位身份证号（已转为18位）",
             ProblemKind::Normalised => "已规范（小写x、全角数字、多余空格）",
             ProblemKind::PhoneIgnored => "电话无效（已忽略）",
+            ProblemKind::PastWorkingAge => "已超过法定劳动年龄",
         }
     }
 
@@ -684,9 +688,8 @@ fn read_id(
         Err(e) => {
             let kind = match e {
                 IdError::WrongCheckDigit { .. } => ProblemKind::IdCheckDigit,
-                IdError::InvalidBirthDate(_)
-                | IdError::BirthAfterToday
-                | IdError::PastWorkingAge { .. } => ProblemKind::IdBirthDate,
+                IdError::InvalidBirthDate(_) | IdError::BirthAfterToday => ProblemKind::IdBirthDate,
+                IdError::PastWorkingAge { .. } => ProblemKind::PastWorkingAge,
                 _ => ProblemKind::IdMalformed,
             };
             Err((kind, format!("身份证号“{trimmed}”：{e}")))
@@ -824,6 +827,16 @@ mod tests {
         assert_eq!(p.kind, ProblemKind::IdCheckDigit);
         assert!(p.to_string().starts_with("第 7 行："), "{p}");
         assert!(p.message.contains("校验码错误"), "{p}");
+    }
+
+    #[test]
+    fn finding_15_a_valid_number_born_in_1880_is_past_working_age_not_a_bad_date() {
+        let p = only_problem(&[row(5, "李老汉", "440524188001010014")]);
+        assert_eq!(p.kind, ProblemKind::PastWorkingAge);
+        assert_eq!(p.kind.label(), "已超过法定劳动年龄");
+        assert!(p.message.contains("1880年出生"), "{p}");
+        assert!(!p.to_string().contains("出生日期无效"), "{p}");
+        assert!(p.kind.refuses_row());
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! words (a reason, an objection, a finding) or a tier asks for them on the line below.
 //! Whether the account may take the step is the service's to say; its refusal is shown.
 
+use crate::domain::category_change::CategoryChange;
 use crate::domain::exit::ExitReason;
 use crate::domain::recognition::Step;
+use crate::domain::{Category, Evidence};
 use crate::domain::{RecognitionStatus, Tier};
 use crate::service::ReviewView;
 use crate::tui::cells::{clip, fit, input_view};
@@ -27,10 +29,12 @@ pub(super) enum Choice {
     Recognise,
     ChangeTier,
     ProposeExit,
+    AddCategory,
+    EndCategory,
 }
 
 impl Choice {
-    const ALL: [Choice; 9] = [
+    const ALL: [Choice; 11] = [
         Choice::StartReview,
         Choice::PassInitialReview,
         Choice::Reject,
@@ -40,10 +44,18 @@ impl Choice {
         Choice::Recognise,
         Choice::ChangeTier,
         Choice::ProposeExit,
+        Choice::AddCategory,
+        Choice::EndCategory,
     ];
 
+    /// 1 to 9, then a, b.
     fn key(self) -> char {
-        char::from(b'1' + Choice::ALL.iter().position(|c| *c == self).unwrap_or(0) as u8)
+        let i = Choice::ALL.iter().position(|c| *c == self).unwrap_or(0) as u8;
+        if i < 9 {
+            char::from(b'1' + i)
+        } else {
+            char::from(b'a' + i - 9)
+        }
     }
 
     fn label(self) -> &'static str {
@@ -57,6 +69,8 @@ impl Choice {
             Choice::Recognise => "认定",
             Choice::ChangeTier => "调整帮扶等级",
             Choice::ProposeExit => "提出退出",
+            Choice::AddCategory => "增加类别",
+            Choice::EndCategory => "终止类别",
         }
     }
 
@@ -77,6 +91,10 @@ impl Choice {
             Choice::Recognise => matches!(view.status, S::InNotice | S::AwaitingRecognition),
             Choice::ChangeTier => view.status == S::Recognised,
             Choice::ProposeExit => view.status == S::Recognised,
+            Choice::AddCategory => !matches!(view.status, S::Exited | S::Rejected),
+            Choice::EndCategory => {
+                !matches!(view.status, S::Exited | S::Rejected) && !recorded(view).is_empty()
+            }
         }
     }
 }
@@ -89,6 +107,28 @@ enum Ask {
     Upheld,
     /// Words for the step; with the tier chosen, or whether the objection holds.
     Text(Choice, Option<Tier>, bool),
+    /// Which recorded category to add or end (第(一)条).
+    Category(Choice),
+    /// The evidence for adding or ending this category.
+    Evidence(Choice, Category),
+}
+
+/// The case's recorded categories (the ones that can be ended by hand).
+fn recorded(view: &ReviewView) -> Vec<Category> {
+    view.categories
+        .iter()
+        .copied()
+        .filter(|c| Category::RECORDED.contains(c))
+        .collect()
+}
+
+/// The categories the question offers, by digit: those not held to add, those held to end.
+fn offered(view: &ReviewView, choice: Choice) -> Vec<Category> {
+    let held = recorded(view);
+    Category::RECORDED
+        .into_iter()
+        .filter(|c| held.contains(c) == (choice == Choice::EndCategory))
+        .collect()
 }
 
 pub(super) struct ReviewCase {
@@ -105,6 +145,15 @@ pub(super) enum Outcome {
     Take(Step),
     /// Propose this person's exit (第(五)条), for the county to decide.
     ProposeExit(ExitReason, String),
+    /// Recognise at the suggested tier, then change it to `tier` with `reason`: a tier off
+    /// the default rule is a tier change with its reason (第(四)条).
+    RecogniseOffRule {
+        suggested: Tier,
+        tier: Tier,
+        reason: String,
+    },
+    /// Add or end a recorded category (an end is confirmed first).
+    ChangeCategory(CategoryChange),
     /// A message for the status line.
     Say(String),
 }
@@ -141,7 +190,7 @@ impl ReviewCase {
     pub fn type_char(&mut self, c: char) -> Outcome {
         let c = crate::domain::text::halfwidth_digit(c);
         match self.ask.clone() {
-            Some(Ask::Text(..)) => {
+            Some(Ask::Text(..) | Ask::Evidence(..)) => {
                 if !c.is_control() {
                     self.input.handle(InputRequest::InsertChar(c));
                 }
@@ -154,8 +203,21 @@ impl ReviewCase {
                 }
                 _ => Outcome::Say("请按 1（异议不成立）或 2（异议成立，退回初审）".into()),
             },
+            Some(Ask::Category(choice)) => {
+                let list = offered(&self.view, choice);
+                match c
+                    .to_digit(10)
+                    .and_then(|d| list.get((d as usize).wrapping_sub(1)))
+                {
+                    Some(category) => {
+                        self.ask = Some(Ask::Evidence(choice, *category));
+                        Outcome::Nothing
+                    }
+                    None => Outcome::Say(format!("请按 1 至 {} 选择人员类别", list.len())),
+                }
+            }
             Some(Ask::Tier(choice)) => match tier_of(c) {
-                Some(tier) if choice == Choice::Recognise => {
+                Some(tier) if choice == Choice::Recognise && tier == self.view.suggested_tier => {
                     self.ask = None;
                     Outcome::Take(Step::Recognise { tier })
                 }
@@ -181,6 +243,13 @@ impl ReviewCase {
                         self.ask = Some(Ask::Upheld);
                         Outcome::Nothing
                     }
+                    Choice::AddCategory | Choice::EndCategory => {
+                        if offered(&self.view, choice).is_empty() {
+                            return Outcome::Say("七类人员类别均已登记".into());
+                        }
+                        self.ask = Some(Ask::Category(choice));
+                        Outcome::Nothing
+                    }
                     Choice::Reject | Choice::RaiseObjection | Choice::ProposeExit => {
                         self.ask = Some(Ask::Text(choice, None, false));
                         Outcome::Nothing
@@ -191,17 +260,40 @@ impl ReviewCase {
     }
 
     pub fn edit(&mut self, request: InputRequest) {
-        if matches!(self.ask, Some(Ask::Text(..))) {
+        if matches!(self.ask, Some(Ask::Text(..) | Ask::Evidence(..))) {
             self.input.handle(request);
         }
     }
 
     pub fn paste(&mut self, text: &str) {
-        if matches!(self.ask, Some(Ask::Text(..))) {
+        if matches!(self.ask, Some(Ask::Text(..) | Ask::Evidence(..))) {
             for c in crate::domain::text::clean_line(text, 100).chars() {
                 self.input.handle(InputRequest::InsertChar(c));
             }
         }
+    }
+
+    /// `文号，机关`: split at the last comma (a document number may hold spaces).
+    fn submit_evidence(&mut self, choice: Choice, category: Category) -> Outcome {
+        let text = crate::domain::text::clean_line(self.input.value(), 100);
+        let Some((no, by)) = text.rsplit_once(['，', ',']) else {
+            return Outcome::Say("请写“文号，发证（决定）机关”，中间用逗号分开".into());
+        };
+        let evidence = Evidence {
+            document_no: no.trim().to_string(),
+            issued_by: by.trim().to_string(),
+        };
+        if evidence.document_no.is_empty() || evidence.issued_by.is_empty() {
+            return Outcome::Say("文号和机关都须填写，中间用逗号分开".into());
+        }
+        let change = if choice == Choice::EndCategory {
+            CategoryChange::End { category, evidence }
+        } else {
+            CategoryChange::Add { category, evidence }
+        };
+        self.ask = None;
+        self.input = Input::default();
+        Outcome::ChangeCategory(change)
     }
 
     /// 第(四)条: the default rule's tier, on its own line while the case is on its way to
@@ -230,6 +322,9 @@ impl ReviewCase {
             return Outcome::Take(Step::Recognise {
                 tier: self.view.suggested_tier,
             });
+        }
+        if let Some(Ask::Evidence(choice, category)) = self.ask.clone() {
+            return self.submit_evidence(choice, category);
         }
         let Some(Ask::Text(choice, tier, upheld)) = self.ask.clone() else {
             return Outcome::Nothing;
@@ -274,6 +369,15 @@ impl ReviewCase {
                 to: tier.unwrap_or(self.view.tier),
                 reason: text,
             },
+            Choice::Recognise => {
+                self.ask = None;
+                self.input = Input::default();
+                return Outcome::RecogniseOffRule {
+                    suggested: self.view.suggested_tier,
+                    tier: tier.unwrap_or(self.view.suggested_tier),
+                    reason: text,
+                };
+            }
             _ => return Outcome::Nothing,
         };
         self.ask = None;
@@ -404,8 +508,27 @@ impl ReviewCase {
                 )));
             }
         }
+        if let Some(Ask::Category(choice)) = &self.ask {
+            let names: Vec<String> = offered(v, *choice)
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{} {}", i + 1, c.label()))
+                .collect();
+            for four in names.chunks(4) {
+                lines.push(Line::from(Span::styled(
+                    clip(&format!("  {}", four.join("  ")), w),
+                    theme.dim(),
+                )));
+            }
+        }
         let question = match &self.ask {
             None => None,
+            Some(Ask::Category(Choice::EndCategory)) => Some("终止哪一类（按数字）：".to_string()),
+            Some(Ask::Category(_)) => Some("增加哪一类（按数字）：".to_string()),
+            Some(Ask::Evidence(Choice::EndCategory, c)) => {
+                Some(format!("终止{}的依据（文号，决定机关）：", c.label()))
+            }
+            Some(Ask::Evidence(_, c)) => Some(format!("{}的证明（文号，发证机关）：", c.label())),
             Some(Ask::Tier(Choice::Recognise)) => Some(format!(
                 "帮扶等级（1 一级  2 二级  3 三级，Enter 采用建议的{}）：",
                 v.suggested_tier.label()
@@ -418,6 +541,11 @@ impl ReviewCase {
                 Choice::ResolveObjection if *upheld => "异议成立，核实情况：".to_string(),
                 Choice::ResolveObjection => "异议不成立，核实情况：".to_string(),
                 Choice::ProposeExit => "原因编号和依据：".to_string(),
+                Choice::Recognise => format!(
+                    "不按建议的{}、定为{}的理由：",
+                    v.suggested_tier.label(),
+                    tier.map(Tier::label).unwrap_or("")
+                ),
                 _ => format!("调整为{}的理由：", tier.map(Tier::label).unwrap_or("")),
             }),
         };
@@ -452,12 +580,16 @@ fn tier_of(c: char) -> Option<Tier> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::{CaseId, HouseholdId};
     use chrono::NaiveDate;
 
-    fn view(status: RecognitionStatus, tier: Tier, suggested: Tier) -> ReviewView {
+    pub(in crate::tui::panes::review) fn view(
+        status: RecognitionStatus,
+        tier: Tier,
+        suggested: Tier,
+    ) -> ReviewView {
         let day = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
         ReviewView {
             case: CaseId(1),
@@ -494,12 +626,28 @@ mod tests {
             case.submit(),
             Outcome::Take(Step::Recognise { tier: Tier::One })
         ));
-        // Another tier is still one key away.
+        // The suggested tier's own digit takes it at once.
         assert!(matches!(case.type_char(key), Outcome::Nothing));
         assert!(matches!(
-            case.type_char('3'),
-            Outcome::Take(Step::Recognise { tier: Tier::Three })
+            case.type_char('1'),
+            Outcome::Take(Step::Recognise { tier: Tier::One })
         ));
+        // Another tier asks why: recognised at the rule's tier, then changed with the reason.
+        assert!(matches!(case.type_char(key), Outcome::Nothing));
+        assert!(matches!(case.type_char('3'), Outcome::Nothing));
+        assert!(matches!(case.submit(), Outcome::Say(_)), "a reason first");
+        typed(&mut case, "已在本村合作社稳定务工");
+        match case.submit() {
+            Outcome::RecogniseOffRule {
+                suggested,
+                tier,
+                reason,
+            } => {
+                assert_eq!((suggested, tier), (Tier::One, Tier::Three));
+                assert_eq!(reason, "已在本村合作社稳定务工");
+            }
+            _ => panic!("expected recognition off the rule"),
+        }
     }
 
     #[test]
@@ -516,5 +664,62 @@ mod tests {
             line.contains(&format!("可按 {} 调整", Choice::ChangeTier.key())),
             "{line}"
         );
+    }
+
+    fn typed(case: &mut ReviewCase, text: &str) {
+        for c in text.chars() {
+            case.type_char(c);
+        }
+    }
+
+    #[test]
+    fn finding_14_a_category_is_added_and_ended_with_its_evidence_from_the_case() {
+        let mut v = view(RecognitionStatus::Recognised, Tier::One, Tier::One);
+        v.categories = vec![Category::Dibao, Category::Age4050];
+        let mut case = ReviewCase::new(v);
+        assert_eq!(Choice::AddCategory.key(), 'a');
+        assert_eq!(Choice::EndCategory.key(), 'b');
+        // Adding offers the six not held, by digit: 1 is 残疾人员.
+        assert!(matches!(case.type_char('a'), Outcome::Nothing));
+        assert_eq!(offered(&case.view, Choice::AddCategory).len(), 6);
+        assert!(matches!(case.type_char('1'), Outcome::Nothing));
+        typed(&mut case, "残疾证 36073119830504，于都县残联");
+        match case.submit() {
+            Outcome::ChangeCategory(CategoryChange::Add { category, evidence }) => {
+                assert_eq!(category, Category::Disabled);
+                assert_eq!(evidence.document_no, "残疾证 36073119830504");
+                assert_eq!(evidence.issued_by, "于都县残联");
+            }
+            _ => panic!("expected an addition"),
+        }
+        // Ending offers only the recorded one held (4050 is derived).
+        assert!(matches!(case.type_char('b'), Outcome::Nothing));
+        assert_eq!(
+            offered(&case.view, Choice::EndCategory),
+            vec![Category::Dibao]
+        );
+        assert!(matches!(case.type_char('2'), Outcome::Say(_)));
+        assert!(matches!(case.type_char('1'), Outcome::Nothing));
+        typed(&mut case, "于民低退〔2026〕3号");
+        assert!(matches!(case.submit(), Outcome::Say(m) if m.contains("逗号")));
+        typed(&mut case, ",于都县民政局");
+        assert!(matches!(
+            case.submit(),
+            Outcome::ChangeCategory(CategoryChange::End {
+                category: Category::Dibao,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn finding_14_nothing_to_end_offers_no_end() {
+        let mut v = view(RecognitionStatus::Recognised, Tier::Two, Tier::Two);
+        v.categories = vec![Category::Age4050];
+        let case = ReviewCase::new(v);
+        assert!(!case.choices().contains(&Choice::EndCategory));
+        assert!(case.choices().contains(&Choice::AddCategory));
+        let ended = ReviewCase::new(view(RecognitionStatus::Exited, Tier::Two, Tier::Two));
+        assert!(!ended.choices().contains(&Choice::AddCategory));
     }
 }
