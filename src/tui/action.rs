@@ -81,6 +81,10 @@ pub enum Action {
     ApproveExit,
     /// On the exits screen: return the selected proposal, with a reason.
     ReturnExit,
+    /// F7: 线索, the leads found on other agencies' lists (第(二)条).
+    ShowLeads,
+    /// On the leads screen: record what contacting the selected lead found.
+    DisposeLead,
     /// Go ahead with a step that cannot be undone, as described on screen.
     Confirm,
     /// Do not take the step after all.
@@ -124,7 +128,7 @@ impl Edit {
 impl Action {
     /// Every action a keymap file may bind, in the order the shipped keymap's comment
     /// lists them: what the file parser accepts and what error messages name.
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 45] = [
         Action::Help,
         Action::ShowQueue,
         Action::ShowHousehold,
@@ -168,6 +172,8 @@ impl Action {
         Action::ReturnExit,
         Action::Confirm,
         Action::Cancel,
+        Action::ShowLeads,
+        Action::DisposeLead,
     ];
 
     /// The snake_case name a keymap file uses (`copy_last`); `None` for the actions no file
@@ -228,6 +234,8 @@ impl Action {
             Action::ProposeExit => "提出退出",
             Action::ApproveExit => "批准退出",
             Action::ReturnExit => "退回",
+            Action::ShowLeads => "线索",
+            Action::DisposeLead => "处理线索",
             Action::Confirm => "确认",
             Action::Cancel => "取消",
             Action::Type(_) => "输入",
@@ -288,7 +296,9 @@ mod tests {
             | Action::ApproveExit
             | Action::ReturnExit
             | Action::Confirm
-            | Action::Cancel => true,
+            | Action::Cancel
+            | Action::ShowLeads
+            | Action::DisposeLead => true,
         }
     }
 

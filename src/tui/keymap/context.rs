@@ -21,10 +21,14 @@ pub enum Context {
     /// A step that cannot be undone, described and waiting for yes or no.
     Confirm,
     Help,
+    /// 线索 (第(二)条): the leads of the caseworker's township.
+    Leads,
+    /// The leads screen while it asks for a disposition's note: letters type.
+    LeadNote,
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::Queue,
         Context::Search,
@@ -39,6 +43,8 @@ impl Context {
         Context::Entry,
         Context::Confirm,
         Context::Help,
+        Context::Leads,
+        Context::LeadNote,
     ];
 
     /// The table name in a keymap file (`[queue]`).
@@ -58,6 +64,8 @@ impl Context {
             Context::Entry => "entry",
             Context::Confirm => "confirm",
             Context::Help => "help",
+            Context::Leads => "leads",
+            Context::LeadNote => "lead_note",
         }
     }
 
@@ -78,6 +86,8 @@ impl Context {
             Context::Entry => "台账登记",
             Context::Confirm => "确认",
             Context::Help => "帮助",
+            Context::Leads => "线索",
+            Context::LeadNote => "线索处理",
         }
     }
 
@@ -96,6 +106,7 @@ impl Context {
                 | Context::Review
                 | Context::ExitNote
                 | Context::Entry
+                | Context::LeadNote
         )
     }
 

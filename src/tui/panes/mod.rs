@@ -18,6 +18,7 @@ pub(crate) mod fixtures;
 pub mod followup;
 pub mod household;
 pub mod intake;
+pub mod leads;
 pub mod ledger;
 pub mod queue;
 pub mod review;
@@ -130,6 +131,7 @@ pub enum PaneKind {
     Review,
     Exits,
     Ledger,
+    Leads,
 }
 
 /// One screen.

@@ -114,7 +114,9 @@ fn contexts_have_file_names_and_chinese_titles() {
             "ledger",
             "entry",
             "confirm",
-            "help"
+            "help",
+            "leads",
+            "lead_note"
         ]
     );
     let titles: Vec<&str> = Context::ALL.iter().map(|c| c.title()).collect();
@@ -134,7 +136,9 @@ fn contexts_have_file_names_and_chinese_titles() {
             "援助台账",
             "台账登记",
             "确认",
-            "帮助"
+            "帮助",
+            "线索",
+            "线索处理"
         ]
     );
 }

@@ -484,6 +484,9 @@ impl Pane for QueuePane {
             Action::ShowExits => {
                 effects = vec![Effect::Open(Box::new(super::exits::ExitsPane::opening()))]
             }
+            Action::ShowLeads => {
+                effects = vec![Effect::Open(Box::new(super::leads::LeadsPane::opening()))]
+            }
             Action::ViewFollowUps => effects = self.set_view(QueueView::FollowUps, env),
             Action::ViewInitialReview => effects = self.set_view(QueueView::InitialReview, env),
             Action::ViewNotice => effects = self.set_view(QueueView::InNotice, env),
