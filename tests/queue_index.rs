@@ -13,7 +13,9 @@
 mod common;
 
 use chrono::{Datelike, NaiveDate};
-use yuanzhu::domain::followup::{ContactMethod, Employment, FollowUpAnswers, WorkStatus};
+use yuanzhu::domain::followup::{
+    ContactMethod, ContactOutcome, Employment, FollowUpAnswers, WorkStatus,
+};
 use yuanzhu::domain::{
     AssistanceCase, CaseEvent, CaseEventKind, CaseId, RecognitionStatus, Role, Settings, Tier,
 };
@@ -108,7 +110,11 @@ fn answers(rng: &mut Rng, date: NaiveDate) -> FollowUpAnswers {
         services: String::new(),
         plan: String::new(),
         next_contact: date,
-        outcome: yuanzhu::domain::followup::ContactOutcome::Reached,
+        outcome: match rng.below(6) {
+            0 => ContactOutcome::Unreachable,
+            1 => ContactOutcome::RefusedServices,
+            _ => ContactOutcome::Reached,
+        },
     }
 }
 
@@ -461,4 +467,157 @@ fn check_reports_a_tampered_queue_index_entry_by_key() {
         all.contains("queue_index/队列计数 与案件或摘要记录不符"),
         "{all}"
     );
+}
+
+#[test]
+fn pages_deep_in_a_bigger_county_equal_the_full_scan_at_every_kind_of_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::default();
+    settings.tiers[0].interval_days = Some(10);
+    let service = Service::new(
+        common::demo_store(dir.path(), 400, today()),
+        Today::Fixed(today()),
+        settings,
+    );
+    let store = service.store_for_tests().unwrap();
+    let county = actor("shenhe", Role::CountyReviewer, None);
+    let mut rng = Rng(0x5EED_0400);
+    // A few of this month's visits dated ahead, so judged rows sit among the ranges.
+    for s in store.summaries().unwrap().into_iter().take(40) {
+        if s.status == RecognitionStatus::Recognised {
+            let date = rng.day(d(2026, 10, 1), 120);
+            let a = answers(&mut rng, date);
+            store
+                .save_followup(&stamp(), "jingban", s.case, s.rev, a, today())
+                .unwrap();
+        }
+    }
+    for day in [today(), d(2026, 11, 30), d(2026, 12, 20), d(2026, 10, 5)] {
+        for slice in [
+            QueueSlice::FollowUps,
+            QueueSlice::Tier(Tier::One),
+            QueueSlice::ZeroEmployment,
+            QueueSlice::Overdue,
+        ] {
+            let (rows, _) = service
+                .queue_slice_by_full_scan(&county, day, slice, "")
+                .unwrap();
+            let total = rows.len() as u32;
+            let mut anchors = vec![QueueAt::First, QueueAt::Last];
+            for _ in 0..8 {
+                anchors.push(QueueAt::Row(rng.below(total as usize + 1) as u32));
+                if let Some(r) = rows.get(rng.below(rows.len())) {
+                    anchors.push(QueueAt::Case(r.case));
+                }
+            }
+            for at in anchors {
+                let query = QueueQuery {
+                    slice,
+                    search: String::new(),
+                    at,
+                    before: rng.below(20) as u16,
+                    after: rng.below(40) as u16,
+                };
+                assert_eq!(
+                    service.queue_page_on(&county, day, &query).unwrap(),
+                    service
+                        .queue_page_by_full_scan(&county, day, &query)
+                        .unwrap(),
+                    "{day} {query:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_save_in_one_session_reaches_another_as_the_one_row_that_changed() {
+    use yuanzhu::service::{Request, Response};
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::new(
+        common::demo_store(dir.path(), 40, today()),
+        Today::Fixed(today()),
+        Settings::default(),
+    );
+    let store = service.store_for_tests().unwrap();
+    let townships = store.county().unwrap().unwrap().townships;
+    let watcher = actor("shenhe", Role::CountyReviewer, None);
+    let elsewhere = actor(
+        "li",
+        Role::TownshipCaseworker,
+        Some(townships[1].code.clone()),
+    );
+    let saver = actor(
+        "jingban",
+        Role::TownshipCaseworker,
+        Some(townships[0].code.clone()),
+    );
+    let page = |who: &Actor| match service
+        .handle(
+            who,
+            Request::QueuePage(QueueQuery {
+                slice: QueueSlice::FollowUps,
+                search: String::new(),
+                at: QueueAt::First,
+                before: 0,
+                after: 20,
+            }),
+        )
+        .unwrap()
+        .body
+    {
+        Response::QueuePage(p) => p,
+        other => panic!("{other:?}"),
+    };
+    let seen = page(&watcher);
+    let other_seen = page(&elsewhere);
+    let row = page(&saver)
+        .rows
+        .into_iter()
+        .find(|r| r.due != Some(yuanzhu::domain::DueStatus::Done))
+        .unwrap();
+    let saved = service
+        .handle(
+            &saver,
+            Request::SaveFollowUp {
+                case: row.case,
+                rev: row.rev,
+                draft: common::unemployed_visit(today(), row.tier),
+            },
+        )
+        .unwrap();
+    assert_eq!(saved.seq, seen.seq + 1);
+    let changes = |who: &Actor, since| match service
+        .handle(
+            who,
+            Request::QueueChanges {
+                since,
+                slice: QueueSlice::FollowUps,
+                search: String::new(),
+            },
+        )
+        .unwrap()
+        .body
+    {
+        Response::QueueChanges(c) => c,
+        other => panic!("{other:?}"),
+    };
+    let delta = changes(&watcher, seen.seq);
+    let changed = delta.changed.unwrap();
+    assert_eq!(changed.len(), 1, "only the saved row: {changed:?}");
+    let (at, now) = changed[0].now.clone().unwrap();
+    assert_eq!(now.case, row.case);
+    assert_eq!(now.rev, row.rev + 1);
+    assert_eq!(now.due, Some(yuanzhu::domain::DueStatus::Done));
+    let (all, counts) = service
+        .queue_slice_by_full_scan(&watcher, today(), QueueSlice::FollowUps, "")
+        .unwrap();
+    assert_eq!(all[at as usize].case, row.case);
+    assert_eq!(delta.counts, counts);
+    // Another township's session is not told of the row at all.
+    let theirs = changes(&elsewhere, other_seen.seq);
+    assert_eq!(theirs.changed, Some(vec![]));
+    assert_eq!(theirs.seq, delta.seq);
+    // Nothing since: nothing changed.
+    assert_eq!(changes(&watcher, delta.seq).changed, Some(vec![]));
 }

@@ -240,6 +240,11 @@ impl FollowUpDraft {
         self.values.set(field.index(), value);
     }
 
+    /// Whether the work status being entered is in work (None while it is blank).
+    pub fn in_work(&self) -> Option<bool> {
+        self.work_status().map(WorkStatus::is_in_work)
+    }
+
     fn work_status(&self) -> Option<WorkStatus> {
         pick(self.get(Field::WorkStatus), &WorkStatus::ALL)
     }

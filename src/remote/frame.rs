@@ -16,8 +16,10 @@ use std::io::{self, Read, Write};
 /// older client comparing it with audit numbers would misread it). 5: ledger entries as a
 /// typed draft. 6: `Exits` asks for a window of the list. 7: `Settings` (in `Overview`)
 /// carries every number of DOMAIN.md's table and the shipped holidays; `ReviewView` the
-/// first day recognition is allowed and the suggested tier.
-pub const PROTOCOL_VERSION: u16 = 8;
+/// first day recognition is allowed and the suggested tier. 9: `FormView` carries the
+/// default tier rule's facts (issue 13, finding 12); `ChangeCategory`, the leads' requests
+/// (`ImportList` .. `DisposeLead`) and `Settings.fast_lane_contact_days` (issue 14).
+pub const PROTOCOL_VERSION: u16 = 9;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.
 pub const MAX_REQUEST: usize = 1024 * 1024;

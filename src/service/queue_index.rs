@@ -7,12 +7,15 @@
 //! (keys only, no record decoded but the rows shown).
 //!
 //! A search looks the query up in the search keys (`store::queue_index::SearchKind`:
-//! name and phone suffixes, initials, ID tail endings), places each case found in the
-//! slice by its row key, and checks it with `matches` itself, so the rows found are exactly
-//! those of the full scan, at a cost of the cases the keys find, not of the slice.
+//! name and phone suffixes, initials, ID tail endings), normalised once as `matches`
+//! normalises it, and places each case found in the slice by the row key its search key
+//! carries: the rows found are exactly those of the full scan (initials longer than the
+//! keys hold are checked with `matches` itself), at a cost of the cases found, not of the
+//! slice.
 
 use super::protocol::*;
 use super::{Actor, Result, Service};
+use crate::domain::due::followup_due;
 use crate::domain::name_search::{Searchable, initials, matches};
 use crate::domain::year_month::YearMonth;
 use crate::domain::{CaseId, DueStatus, Settings, Tier};
@@ -20,7 +23,6 @@ use crate::store::{
     INITIALS_INDEXED, IndexedRow, Lane, LaneInfo, QueueMark, SearchKind, Store, day_key,
 };
 use chrono::{Datelike, Days, NaiveDate};
-use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 const OVERDUE: usize = 0;
@@ -31,6 +33,9 @@ const AWAITING: usize = 4;
 const IN_NOTICE: usize = 5;
 const INITIAL: usize = 6;
 const GROUPS: usize = 7;
+/// From how many rows into a group a page seeks by the day counters rather than reading
+/// the rows before it.
+const SEEK_FROM: usize = 64;
 
 /// Rows of one lane in the queue's order within a group.
 enum Rows {
@@ -46,6 +51,8 @@ enum Rows {
 struct Source {
     /// Zero-employment household and tier, for recognised cases' lanes.
     attrs: Option<(bool, Tier)>,
+    /// A regular lane's range by days, whose rows per day are counted.
+    by_day: bool,
     count: u64,
     rows: Rows,
 }
@@ -65,6 +72,41 @@ impl Source {
     /// How many of its rows sort before `sort`.
     fn before(&self, store: &Store, sort: &[u8]) -> Result<u64> {
         Ok(match &self.rows {
+            Rows::Range { prefix, lo, hi } if self.by_day && sort.len() >= 4 => {
+                if sort <= lo.as_slice() {
+                    return Ok(0);
+                }
+                // Whole days before the row's day by the counters, then its day's rows.
+                let day = &sort[..4];
+                let hi = hi.as_deref();
+                let whole_to = match hi {
+                    Some(h) if h < day => h,
+                    _ => day,
+                };
+                let mut n = if whole_to > lo.as_slice() {
+                    store.queue_day_count(prefix, lo, whole_to)?
+                } else {
+                    0
+                };
+                if hi.is_none_or(|h| day < h) {
+                    let from = if lo.as_slice() > day {
+                        lo.as_slice()
+                    } else {
+                        day
+                    };
+                    let to = match hi {
+                        Some(h) if h < sort => h,
+                        _ => sort,
+                    };
+                    if to > from {
+                        for row in store.queue_rows(prefix, from, Some(to)) {
+                            row?;
+                            n += 1;
+                        }
+                    }
+                }
+                n
+            }
             Rows::Range { prefix, lo, hi } => {
                 if sort <= lo.as_slice() {
                     0
@@ -139,8 +181,9 @@ impl Plan {
         for lane in store.queue_lanes(covers)? {
             match lane.lane {
                 Lane::Regular => regular(store, &lane, today, settings, &mut groups)?,
-                Lane::Rerecognised | Lane::NeverContacted => {
-                    judged(store, &lane, &[], today, settings, &mut groups)?
+                Lane::Rerecognised => judged(store, &lane, &[], today, settings, &mut groups)?,
+                Lane::NeverContacted => {
+                    never_contacted(store, &lane, today, settings, &mut groups)?
                 }
                 Lane::Applications => applications(store, &lane, today, &mut groups)?,
             }
@@ -197,6 +240,7 @@ fn regular(
     }
     let range = |lo: Option<NaiveDate>, hi: Option<NaiveDate>, count: u64| Source {
         attrs: lane.attrs,
+        by_day: true,
         count,
         rows: Rows::Range {
             prefix: lane.prefix.clone(),
@@ -266,16 +310,47 @@ fn judged(
         };
         by_group[group_of(due)].push(row);
     }
+    push_listed(lane, by_group, groups);
+    Ok(())
+}
+
+/// Rows never contacted with nothing covered, judged from their values: 逾期 once a month
+/// has ended since the recognition, else 待访 or 即将到期 (`followup_due` with no months).
+fn never_contacted(
+    store: &Store,
+    lane: &LaneInfo,
+    today: NaiveDate,
+    settings: &Settings,
+    groups: &mut [Vec<Source>],
+) -> Result<()> {
+    let Some((_, tier)) = lane.attrs else {
+        return Ok(());
+    };
+    let interval = settings.tier(tier).interval_days;
+    let mut by_group: Vec<Vec<IndexedRow>> = (0..DONE + 1).map(|_| Vec::new()).collect();
+    for row in store.queue_rows(&lane.prefix, &[], None) {
+        let row = row?;
+        let Some(on) = store.queue_mark(&row)?.recognised_on else {
+            continue;
+        };
+        let due = followup_due(on, &[], None, interval, settings.due_soon_day, today);
+        by_group[group_of(due)].push(row);
+    }
+    push_listed(lane, by_group, groups);
+    Ok(())
+}
+
+fn push_listed(lane: &LaneInfo, by_group: Vec<Vec<IndexedRow>>, groups: &mut [Vec<Source>]) {
     for (g, rows) in by_group.into_iter().enumerate() {
         if !rows.is_empty() {
             groups[g].push(Source {
                 attrs: lane.attrs,
+                by_day: false,
                 count: rows.len() as u64,
                 rows: Rows::Listed(rows),
             });
         }
     }
-    Ok(())
 }
 
 /// Applications by stage (the sort's first byte is 3 − stage); notices judged by today.
@@ -287,6 +362,7 @@ fn applications(
 ) -> Result<()> {
     let range = |slot: u8, count: u64| Source {
         attrs: None,
+        by_day: false,
         count,
         rows: Rows::Range {
             prefix: lane.prefix.clone(),
@@ -312,6 +388,7 @@ fn applications(
             if !rows.is_empty() {
                 groups[g].push(Source {
                     attrs: None,
+                    by_day: false,
                     count: rows.len() as u64,
                     rows: Rows::Listed(rows),
                 });
@@ -327,30 +404,59 @@ fn applications(
     Ok(())
 }
 
-/// The rows of a group's sources in the queue's order: a k-way merge by sort bytes (which
-/// end with the case, so no two rows tie).
+/// A source's next row in a merge: the smallest sort first, or the largest when the merge
+/// runs from the end.
+#[derive(PartialEq, Eq)]
+struct Head {
+    sort: Vec<u8>,
+    source: usize,
+    back: bool,
+}
+
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let c = (&self.sort, self.source).cmp(&(&other.sort, other.source));
+        if self.back { c } else { c.reverse() }
+    }
+}
+
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+type RowIter<'a> = Box<dyn Iterator<Item = crate::store::Result<IndexedRow>> + 'a>;
+
+/// The rows of a group's sources in the queue's order (or from its end, `back`): a k-way
+/// merge by sort bytes (which end with the case, so no two rows tie).
 struct Merge<'a> {
-    iters: Vec<Box<dyn Iterator<Item = crate::store::Result<IndexedRow>> + 'a>>,
+    iters: Vec<RowIter<'a>>,
     heads: Vec<Option<IndexedRow>>,
-    heap: BinaryHeap<Reverse<(Vec<u8>, usize)>>,
+    heap: BinaryHeap<Head>,
+    back: bool,
     failed: Option<crate::store::StoreError>,
 }
 
 impl<'a> Merge<'a> {
-    fn new(store: &'a Store, sources: &[&'a Source]) -> Merge<'a> {
+    fn new(store: &'a Store, sources: &[&'a Source], back: bool) -> Merge<'a> {
         let mut m = Merge {
             iters: Vec::new(),
             heads: Vec::new(),
             heap: BinaryHeap::new(),
+            back,
             failed: None,
         };
         for s in sources {
-            let it: Box<dyn Iterator<Item = crate::store::Result<IndexedRow>> + 'a> = match &s.rows
-            {
-                Rows::Range { prefix, lo, hi } => {
+            let it: RowIter<'a> = match (&s.rows, back) {
+                (Rows::Range { prefix, lo, hi }, false) => {
                     Box::new(store.queue_rows(prefix, lo, hi.as_deref()))
                 }
-                Rows::Listed(rows) => Box::new(rows.iter().cloned().map(Ok)),
+                (Rows::Range { prefix, lo, hi }, true) => {
+                    Box::new(store.queue_rows(prefix, lo, hi.as_deref()).rev())
+                }
+                (Rows::Listed(rows), false) => Box::new(rows.iter().cloned().map(Ok)),
+                (Rows::Listed(rows), true) => Box::new(rows.iter().rev().cloned().map(Ok)),
             };
             m.iters.push(it);
             m.heads.push(None);
@@ -363,7 +469,11 @@ impl<'a> Merge<'a> {
     fn pull(&mut self, i: usize) {
         match self.iters[i].next() {
             Some(Ok(row)) => {
-                self.heap.push(Reverse((row.sort.clone(), i)));
+                self.heap.push(Head {
+                    sort: row.sort.clone(),
+                    source: i,
+                    back: self.back,
+                });
                 self.heads[i] = Some(row);
             }
             Some(Err(e)) => self.failed = Some(e),
@@ -379,9 +489,9 @@ impl Iterator for Merge<'_> {
         if let Some(e) = self.failed.take() {
             return Some(Err(e));
         }
-        let Reverse((_, i)) = self.heap.pop()?;
-        let row = self.heads[i].take()?;
-        self.pull(i);
+        let head = self.heap.pop()?;
+        let row = self.heads[head.source].take()?;
+        self.pull(head.source);
         Some(Ok(row))
     }
 }
@@ -409,8 +519,9 @@ fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<V
         .chars()
         .enumerate()
         .all(|(i, c)| c.is_ascii_digit() || (c == 'x' && i + 1 == q.len()));
-    let mut candidates: BTreeSet<CaseId> = BTreeSet::new();
-    if q.chars().all(|c| c.is_ascii_alphabetic()) {
+    let letters = q.chars().all(|c| c.is_ascii_alphabetic());
+    let mut candidates = std::collections::BTreeMap::new();
+    if letters {
         let first: String = q.chars().take(INITIALS_INDEXED).collect();
         candidates.extend(store.queue_search(SearchKind::Initials, first.as_bytes(), false)?);
     } else if digits_like {
@@ -424,6 +535,8 @@ fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<V
         let text = search.trim();
         candidates.extend(store.queue_search(SearchKind::Name, text.as_bytes(), false)?);
     }
+    // The keys find exactly what `matches` does, except initials longer than they hold.
+    let exact = !(letters && q.chars().count() > INITIALS_INDEXED);
     let mut ranges: HashMap<&[u8], Vec<(usize, &Source)>> = HashMap::new();
     let mut listed: HashMap<CaseId, usize> = HashMap::new();
     for (g, sources) in groups.iter().enumerate() {
@@ -437,12 +550,9 @@ fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<V
         }
     }
     let mut placed: Vec<(usize, Vec<u8>, CaseId)> = Vec::new();
-    for case in candidates {
-        let Some(entry) = store.queue_entry(case)? else {
-            continue;
-        };
-        let at = usize::try_from(entry.lane_len).unwrap_or(usize::MAX);
-        let (Some(prefix), Some(sort)) = (entry.row.get(..at), entry.row.get(at..)) else {
+    for (case, hit) in candidates {
+        let at = usize::try_from(hit.lane_len).unwrap_or(usize::MAX);
+        let (Some(prefix), Some(sort)) = (hit.row.get(..at), hit.row.get(at..)) else {
             continue;
         };
         let group = listed.get(&case).copied().or_else(|| {
@@ -455,9 +565,11 @@ fn search_hits(store: &Store, groups: &[Vec<&Source>], search: &str) -> Result<V
         let Some(g) = group else {
             continue;
         };
-        if let Some(mark) = store.queue_mark_at(&entry.row)?
-            && found(&mark, search)
-        {
+        let matched = exact
+            || store
+                .queue_mark_at(&hit.row)?
+                .is_some_and(|mark| found(&mark, search));
+        if matched {
             placed.push((g, sort.to_vec(), case));
         }
     }
@@ -538,10 +650,34 @@ impl<'p> Cut<'p> {
             let len: u64 = g.iter().map(|s| s.count).sum();
             let end = start + len;
             if end > from && start < to {
-                let skip = from.saturating_sub(start) as usize;
+                let mut skip = from.saturating_sub(start) as usize;
                 let take = (to.min(end) - start.max(from)) as usize;
-                for row in Merge::new(self.store, g).skip(skip).take(take) {
-                    out.push(row?.case);
+                let after = len as usize - skip - take;
+                let seeked;
+                let g = if skip > SEEK_FROM && after >= skip {
+                    match self.seek(g, skip as u64)? {
+                        Some((sources, rest)) => {
+                            seeked = sources;
+                            skip = rest as usize;
+                            seeked.iter().collect()
+                        }
+                        None => g.clone(),
+                    }
+                } else {
+                    g.clone()
+                };
+                let g = &g;
+                if after < skip {
+                    // Nearer the group's end: read it backwards (End costs its page only).
+                    let mut tail = Vec::with_capacity(take);
+                    for row in Merge::new(self.store, g, true).skip(after).take(take) {
+                        tail.push(row?.case);
+                    }
+                    out.extend(tail.into_iter().rev());
+                } else {
+                    for row in Merge::new(self.store, g, false).skip(skip).take(take) {
+                        out.push(row?.case);
+                    }
                 }
             }
             start = end;
@@ -550,6 +686,73 @@ impl<'p> Cut<'p> {
             }
         }
         Ok(out)
+    }
+}
+
+impl Cut<'_> {
+    /// The group `g` from the day its row `skip` is on, and how many rows of that day
+    /// come before it: from the per-day counters (and the rows judged one by one), so a
+    /// page deep in a long group reads its page, not every row before it. None for a
+    /// group not made of regular lanes (applications: few).
+    #[allow(clippy::type_complexity)] // the sources and a count, named where used
+    fn seek(&self, g: &[&Source], skip: u64) -> Result<Option<(Vec<Source>, u64)>> {
+        let mut days: std::collections::BTreeMap<[u8; 4], u64> = Default::default();
+        for s in g {
+            match &s.rows {
+                Rows::Range { prefix, lo, hi } if s.by_day => {
+                    for (day, n) in self.store.queue_day_counts(prefix, lo, hi.as_deref())? {
+                        *days.entry(day).or_default() += n;
+                    }
+                }
+                Rows::Listed(rows) => {
+                    for r in rows {
+                        if let Some(day) = r.sort.get(..4).and_then(|d| <[u8; 4]>::try_from(d).ok())
+                        {
+                            *days.entry(day).or_default() += 1;
+                        }
+                    }
+                }
+                Rows::Range { .. } => return Ok(None),
+            }
+        }
+        let mut before = 0u64;
+        let mut at = None;
+        for (day, n) in days {
+            if before + n > skip {
+                at = Some(day);
+                break;
+            }
+            before += n;
+        }
+        let Some(day) = at else {
+            return Ok(None);
+        };
+        let from: Vec<Source> = g
+            .iter()
+            .map(|s| Source {
+                attrs: s.attrs,
+                by_day: s.by_day,
+                count: 0,
+                rows: match &s.rows {
+                    Rows::Range { prefix, lo, hi } => Rows::Range {
+                        prefix: prefix.clone(),
+                        lo: if lo.as_slice() > day.as_slice() {
+                            lo.clone()
+                        } else {
+                            day.to_vec()
+                        },
+                        hi: hi.clone(),
+                    },
+                    Rows::Listed(rows) => Rows::Listed(
+                        rows.iter()
+                            .filter(|r| r.sort.as_slice() >= day.as_slice())
+                            .cloned()
+                            .collect(),
+                    ),
+                },
+            })
+            .collect();
+        Ok(Some((from, skip - before)))
     }
 }
 
@@ -669,13 +872,14 @@ impl Service {
                 let county = self.county_or_blank(&store, today)?;
                 let mut out = Vec::new();
                 for case in cases {
+                    // Another township's case is not named to this session at all.
+                    let Some(s) = store.summary(case)?.filter(|s| actor.covers(&s.township)) else {
+                        continue;
+                    };
                     let now = match cut.position(case)? {
-                        Some(p) => match store.summary(case)? {
-                            Some(s) => self
-                                .row_of(&store, &county, s, today)?
-                                .map(|r| (u32::try_from(p).unwrap_or(u32::MAX), r)),
-                            None => None,
-                        },
+                        Some(p) => self
+                            .row_of(&store, &county, s, today)?
+                            .map(|r| (u32::try_from(p).unwrap_or(u32::MAX), r)),
                         None => None,
                     };
                     out.push(QueueChange { case, now });

@@ -32,7 +32,7 @@
 //!   slice's length are sums of a few counters;
 //! - `l` ‖ lane prefix (‖ stage for applications): rows per lane, which also name the
 //!   townships and lanes there are;
-//! - `s` ‖ kind ‖ term ‖ 0 ‖ case, no value: the search keys ([`SearchKind`]), so a
+//! - `s` ‖ kind ‖ term ‖ 0 ‖ case → the row's key ([`QueueHit`]): the search keys ([`SearchKind`]), so a
 //!   search is prefix scans over the terms typed, not a scan of the queue;
 //! - `basis`: the layout the tree was built with. A tree without it (a store of the
 //!   previous version, a demo county just loaded, a restored backup) is built whole on the
@@ -64,6 +64,7 @@ impl Holds<QueueEntry> for QueueIndex {}
 impl Holds<QueueMark> for QueueIndex {}
 impl Holds<QueueTally> for QueueIndex {}
 impl Holds<QueueBasis> for QueueIndex {}
+impl Holds<QueueHit> for QueueIndex {}
 
 pub(crate) const QUEUE_INDEX: Table<QueueIndex> = Table::new("queue_index");
 
@@ -118,8 +119,9 @@ pub struct QueueBasis {
     pub layout: u16,
 }
 
-/// 2: with the search keys.
-const BASIS: QueueBasis = QueueBasis { layout: 2 };
+/// 2: with the search keys; 3: never-contacted rows with months covered judged apart; 4: search keys name their
+/// row.
+const BASIS: QueueBasis = QueueBasis { layout: 4 };
 
 /// A row's value: what a search matches, and what judging it without its summary needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,6 +143,14 @@ pub struct QueueEntry {
     pub tallies: Vec<Vec<u8>>,
     /// Its search keys (see [`SearchKind`]).
     pub terms: Vec<Vec<u8>>,
+}
+
+/// A search key's value: the row it finds, so a search places its cases without reading
+/// their entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueHit {
+    pub row: Vec<u8>,
+    pub lane_len: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +175,11 @@ impl Versioned for QueueEntry {
 
 impl Versioned for QueueMark {
     const KIND: &'static str = "queue_mark";
+    const VERSION: u16 = 1;
+}
+
+impl Versioned for QueueHit {
+    const KIND: &'static str = "queue_hit";
     const VERSION: u16 = 1;
 }
 
@@ -287,7 +302,9 @@ fn derive(
     let (prefix, sort, tallies) = if s.status == RecognitionStatus::Recognised {
         let on = s.recognised_on?;
         let lane = match s.last_contact {
-            None => Lane::NeverContacted,
+            // Judged from the row's value alone: nothing covered, nothing contacted.
+            None if s.covered.is_empty() => Lane::NeverContacted,
+            None => Lane::Rerecognised,
             Some(l) if YearMonth::of(on) <= YearMonth::of(l).next() => Lane::Regular,
             Some(_) => Lane::Rerecognised,
         };
@@ -494,12 +511,17 @@ impl TxTable<'_, QueueIndex> {
                 for t in &tallies {
                     self.bump(t, 1)?;
                 }
+                let lane_len = u32::try_from(lane_len).unwrap_or(u32::MAX);
+                let hit = QueueHit {
+                    row: row.clone(),
+                    lane_len,
+                };
                 for t in &terms {
-                    self.put_bare(t)?;
+                    self.put_unaudited(t, &hit)?;
                 }
                 let entry = QueueEntry {
                     row,
-                    lane_len: u32::try_from(lane_len).unwrap_or(u32::MAX),
+                    lane_len,
                     tallies,
                     terms,
                 };
@@ -640,6 +662,42 @@ impl Store {
         Ok(n)
     }
 
+    /// A regular lane's rows whose last contact's day key is in `lo..hi` (four-byte day
+    /// keys; `lo` empty: from the first).
+    pub fn queue_day_count(&self, prefix: &[u8], lo: &[u8], hi: &[u8]) -> Result<u64> {
+        let from = tally_key(DAYS, prefix, lo);
+        let to = tally_key(DAYS, prefix, hi);
+        let mut n = 0;
+        for kv in self.queue_index.range(from..to) {
+            let (k, v) = kv?;
+            let tally: QueueTally = QUEUE_INDEX.decode(&k, &v)?;
+            n += tally.count;
+        }
+        Ok(n)
+    }
+
+    /// A regular lane's rows per day of the last contact, for day keys in `lo..hi` (`hi`
+    /// none: to the last).
+    pub fn queue_day_counts(
+        &self,
+        prefix: &[u8],
+        lo: &[u8],
+        hi: Option<&[u8]>,
+    ) -> Result<Vec<([u8; 4], u64)>> {
+        let from = tally_key(DAYS, prefix, lo);
+        let to = tally_key(DAYS, prefix, hi.unwrap_or(&[0xFF; 5]));
+        let skip = from.len() - lo.len();
+        let mut out = Vec::new();
+        for kv in self.queue_index.range(from..to) {
+            let (k, v) = kv?;
+            let tally: QueueTally = QUEUE_INDEX.decode(&k, &v)?;
+            if let Some(day) = k.get(skip..).and_then(|d| <[u8; 4]>::try_from(d).ok()) {
+                out.push((day, tally.count));
+            }
+        }
+        Ok(out)
+    }
+
     /// The rows of a lane whose sort bytes are in `lo..hi` (`hi` none: to the lane's end),
     /// in order, undecoded.
     pub fn queue_rows(
@@ -647,7 +705,7 @@ impl Store {
         prefix: &[u8],
         lo: &[u8],
         hi: Option<&[u8]>,
-    ) -> impl Iterator<Item = Result<IndexedRow>> + use<> {
+    ) -> impl DoubleEndedIterator<Item = Result<IndexedRow>> + use<> {
         let mut from = prefix.to_vec();
         from.extend_from_slice(lo);
         let to = match hi {
@@ -679,30 +737,34 @@ impl Store {
         })
     }
 
-    /// The cases whose `kind` search keys start with `prefix` (`whole`: are exactly it).
+    /// The cases whose `kind` search keys start with `prefix` (`whole`: are exactly it),
+    /// each with the row it is filed under.
     pub fn queue_search(
         &self,
         kind: SearchKind,
         prefix: &[u8],
         whole: bool,
-    ) -> Result<Vec<CaseId>> {
+    ) -> Result<BTreeMap<CaseId, QueueHit>> {
         let mut p = vec![TERMS, kind.byte()];
         p.extend_from_slice(prefix);
         if whole {
             p.push(0);
         }
-        let mut out = BTreeSet::new();
+        let mut out = BTreeMap::new();
         for kv in self.queue_index.scan_prefix(&p) {
-            let (k, _) = kv?;
-            if let Some(case) = k
+            let (k, v) = kv?;
+            let Some(case) = k
                 .len()
                 .checked_sub(8)
                 .and_then(|at| CaseId::from_key(&k[at..]))
-            {
-                out.insert(case);
+            else {
+                continue;
+            };
+            if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(case) {
+                slot.insert(QUEUE_INDEX.decode(&k, &v)?);
             }
         }
-        Ok(out.into_iter().collect())
+        Ok(out)
     }
 
     /// A row's value by its key.
@@ -784,13 +846,18 @@ impl Store {
             for t in &ts {
                 *tallies.entry(t.clone()).or_default() += 1;
             }
+            let lane_len = u32::try_from(lane_len).unwrap_or(u32::MAX);
+            let hit = encode(&QueueHit {
+                row: row.clone(),
+                lane_len,
+            });
             for t in &terms {
-                out.insert(t.clone(), Vec::new());
+                out.insert(t.clone(), hit.clone());
             }
             out.insert(row.clone(), encode(&mark));
             let entry = QueueEntry {
                 row,
-                lane_len: u32::try_from(lane_len).unwrap_or(u32::MAX),
+                lane_len,
                 tallies: ts,
                 terms,
             };
@@ -836,7 +903,11 @@ impl Store {
         }
         let mut hashes = Vec::with_capacity(records.len());
         for (k, v) in &records {
-            hashes.push((k.clone(), hash_record(v)));
+            // Search keys repeat their row's key: hashes of them would only swell the
+            // entry (`check` judges them against a rebuild like every record here).
+            if k.first() != Some(&TERMS) {
+                hashes.push((k.clone(), hash_record(v)));
+            }
             batch.insert(k.as_slice(), v.as_slice());
         }
         self.queue_index.apply_batch(batch)?;

@@ -74,10 +74,12 @@ fn variant(r: &Request) -> usize {
         Request::ImportList(_) => 33,
         Request::LeadStats => 34,
         Request::Leads => 35,
+        Request::DisposeLead { .. } => 36,
+        Request::ChangeCategory { .. } => 37,
     }
 }
 
-const VARIANTS: usize = 36;
+const VARIANTS: usize = 38;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -105,6 +107,17 @@ pub fn every_request() -> Vec<Request> {
             since: 3,
             slice: yuanzhu::service::QueueSlice::FollowUps,
             search: "ljg".into(),
+        },
+        Request::ChangeCategory {
+            case,
+            rev: 4,
+            change: yuanzhu::domain::category_change::CategoryChange::End {
+                category: yuanzhu::domain::Category::Dibao,
+                evidence: yuanzhu::domain::Evidence {
+                    document_no: "于民低退〔2026〕3号".into(),
+                    issued_by: "于都县民政局".into(),
+                },
+            },
         },
         Request::Household {
             household: HouseholdId(3),
@@ -194,9 +207,18 @@ pub fn every_request() -> Vec<Request> {
                 ..Default::default()
             }],
             apply: true,
+            part: 0,
+            more: false,
         }),
         Request::LeadStats,
         Request::Leads,
+        Request::DisposeLead {
+            lead: 9,
+            rev: 1,
+            disposition: yuanzhu::domain::lead::Disposition::Refused,
+            on: today,
+            note: "本人已外出务工，不需要援助".into(),
+        },
     ];
     let mut seen = [false; VARIANTS];
     for r in &all {

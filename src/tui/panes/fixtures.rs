@@ -101,6 +101,11 @@ pub fn form_view(n: u64) -> FormView {
         last: Some(last_followup()),
         last_by: Some("钟经办".into()),
         draft: None,
+        tier_facts: crate::domain::tier::TierFacts {
+            categories: vec![crate::domain::Category::LandLost],
+            in_work: false,
+            near_retirement: false,
+        },
         today: today(),
     }
 }
