@@ -1154,7 +1154,15 @@ impl Store {
                 return Ok(check);
             }
         }
-        let mut expected = self.expected_queue_index(&mut |_| {})?;
+        // A record that cannot be read is a problem of this tree's too, not the end of the
+        // check: the trees after it are still checked (and name the record themselves).
+        let mut expected = match self.expected_queue_index(&mut |_| {}) {
+            Ok(expected) => expected,
+            Err(e) => {
+                check.problems.push(format!("回访队列索引无法核对：{e}"));
+                return Ok(check);
+            }
+        };
         for kv in self.queue_index.iter() {
             let (k, v) = kv?;
             match expected.remove(k.as_ref()) {
