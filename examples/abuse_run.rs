@@ -424,8 +424,12 @@ fn main() -> anyhow::Result<()> {
         .count();
     let mut fresh = SocketBackend::connect(&socket)?;
     let served_after = matches!(
-        fresh.call(Request::Queue).map(|r| r.body),
-        Ok(Response::Queue(_))
+        fresh
+            .call(Request::QueuePage(
+                yuanzhu::service::QueueQuery::follow_ups()
+            ))
+            .map(|r| r.body),
+        Ok(Response::QueuePage(_))
     );
     let said = std::fs::read_to_string(&stderr).unwrap_or_default();
     let _ = serve.kill();

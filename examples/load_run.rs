@@ -174,8 +174,13 @@ fn main() -> anyhow::Result<()> {
     std::thread::spawn(move || server.serve(listener));
 
     let mut probe = SocketBackend::connect(&socket)?;
-    let rows = match probe.call(Request::Queue)?.body {
-        Response::Queue(rows) => rows,
+    let rows = match probe
+        .call(Request::QueuePage(
+            yuanzhu::service::QueueQuery::follow_ups(),
+        ))?
+        .body
+    {
+        Response::QueuePage(page) => page.rows,
         _ => anyhow::bail!("unexpected reply"),
     };
     anyhow::ensure!(rows.len() >= clients, "too few cases for {clients} clients");

@@ -35,7 +35,14 @@ fn store_with_history(dir: &Path) -> u64 {
         role: Role::CountyReviewer,
         township: None,
     };
-    let Response::Queue(rows) = service.handle(&actor, Request::Queue).unwrap().body else {
+    let Response::QueuePage(yuanzhu::service::QueuePage { rows, .. }) = service
+        .handle(
+            &actor,
+            Request::QueuePage(yuanzhu::service::QueueQuery::follow_ups()),
+        )
+        .unwrap()
+        .body
+    else {
         panic!("queue")
     };
     for row in rows

@@ -75,8 +75,14 @@ kill "$pid"; wait "$pid" || true
 }
 
 fn due_rows(c: &mut SocketBackend) -> Vec<QueueRow> {
-    match c.call(Request::Queue).unwrap().body {
-        Response::Queue(rows) => rows.into_iter().filter(|r| r.due.is_some()).collect(),
+    match c
+        .call(Request::QueuePage(
+            yuanzhu::service::QueueQuery::follow_ups(),
+        ))
+        .unwrap()
+        .body
+    {
+        Response::QueuePage(page) => page.rows.into_iter().filter(|r| r.due.is_some()).collect(),
         other => panic!("{other:?}"),
     }
 }
@@ -144,7 +150,9 @@ fn a_full_disk_refuses_saves_in_words_and_saves_resume_once_space_returns() {
 
     // While the disk is full, the store is opened again and reads are served.
     std::thread::sleep(Duration::from_millis(1100));
-    let read = c.call(Request::Queue);
+    let read = c.call(Request::QueuePage(
+        yuanzhu::service::QueueQuery::follow_ups(),
+    ));
     assert!(read.is_ok(), "{read:?}");
 
     std::fs::write(ctl.join("free"), "").unwrap();

@@ -178,8 +178,15 @@ fn a_finding_proposed_by_one_person_is_decided_by_another_at_the_county() {
         .unwrap()
         .unwrap();
     assert_eq!(case.status, RecognitionStatus::Exited);
-    let queue = match service.handle(&county, Request::Queue).unwrap().body {
-        Response::Queue(rows) => rows,
+    let queue = match service
+        .handle(
+            &county,
+            Request::QueuePage(yuanzhu::service::QueueQuery::follow_ups()),
+        )
+        .unwrap()
+        .body
+    {
+        Response::QueuePage(page) => page.rows,
         other => panic!("{other:?}"),
     };
     assert!(

@@ -178,13 +178,23 @@ fn a_live_server_answers_a_thousand_spoiled_frames_and_goes_on_serving() {
     }
     // Every bad frame is told why before its connection closes.
     assert_eq!(answered, 1000);
-    let rows = match legit.call(Request::Queue).unwrap().body {
-        Response::Queue(rows) => rows,
+    let rows = match legit
+        .call(Request::QueuePage(
+            yuanzhu::service::QueueQuery::follow_ups(),
+        ))
+        .unwrap()
+        .body
+    {
+        Response::QueuePage(page) => page.rows,
         other => panic!("{other:?}"),
     };
     assert!(!rows.is_empty());
     let mut fresh = server.client(yuanzhu::demo::DEMO_CASEWORKER);
-    fresh.call(Request::Queue).unwrap();
+    fresh
+        .call(Request::QueuePage(
+            yuanzhu::service::QueueQuery::follow_ups(),
+        ))
+        .unwrap();
 }
 
 #[test]
@@ -275,7 +285,9 @@ fn a_refusal_flood_writes_the_first_refusal_then_one_count() {
 fn a_user_without_an_account_sees_why_even_when_the_server_hangs_up_mid_request() {
     let server = Running::start("nobody", Limits::default());
     let mut stranger = SocketBackend::connect(&server.socket).unwrap();
-    let refused = stranger.call(Request::Queue);
+    let refused = stranger.call(Request::QueuePage(
+        yuanzhu::service::QueueQuery::follow_ups(),
+    ));
     assert!(
         matches!(&refused, Err(ServiceError::Denied(m)) if m.contains("没有援助账户")),
         "{refused:?}"
@@ -375,8 +387,13 @@ fn under_nofile_64_idle_and_half_sent_connections_past_the_cap_leave_a_client_se
     }
     legit.call(Request::Ping).unwrap();
     assert!(matches!(
-        legit.call(Request::Queue).unwrap().body,
-        Response::Queue(_)
+        legit
+            .call(Request::QueuePage(
+                yuanzhu::service::QueueQuery::follow_ups()
+            ))
+            .unwrap()
+            .body,
+        Response::QueuePage(_)
     ));
 
     // Those past what 64 descriptors hold are told so at once.
@@ -409,8 +426,13 @@ fn under_nofile_64_idle_and_half_sent_connections_past_the_cap_leave_a_client_se
     std::thread::sleep(Duration::from_millis(300));
     let mut fresh = SocketBackend::connect(&server.socket).unwrap();
     assert!(matches!(
-        fresh.call(Request::Queue).unwrap().body,
-        Response::Queue(_)
+        fresh
+            .call(Request::QueuePage(
+                yuanzhu::service::QueueQuery::follow_ups()
+            ))
+            .unwrap()
+            .body,
+        Response::QueuePage(_)
     ));
     assert!(server.running());
     let said = std::fs::read_to_string(&server.stderr).unwrap();

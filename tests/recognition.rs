@@ -392,8 +392,15 @@ fn from_the_counter_to_recognition_with_every_refusal_on_the_way() {
         RecognitionStatus::Recognised
     );
     // Recognised: in the follow-up queue now, at its tier, and its history on file.
-    let rows = match s.handle(&worker, Request::Queue).unwrap().body {
-        Response::Queue(rows) => rows,
+    let rows = match s
+        .handle(
+            &worker,
+            Request::QueuePage(yuanzhu::service::QueueQuery::follow_ups()),
+        )
+        .unwrap()
+        .body
+    {
+        Response::QueuePage(page) => page.rows,
         other => panic!("{other:?}"),
     };
     let row = rows.iter().find(|r| r.case == case).unwrap();

@@ -332,11 +332,14 @@ fn a_save_that_meets_anothers_save_shows_both_side_by_side() {
 
     // Meanwhile 刘审核 saves a home visit for the same person.
     let rows = match service
-        .handle(&actor("刘审核"), Request::Queue)
+        .handle(
+            &actor("刘审核"),
+            Request::QueuePage(yuanzhu::service::QueueQuery::follow_ups()),
+        )
         .unwrap()
         .body
     {
-        Response::Queue(rows) => rows,
+        Response::QueuePage(page) => page.rows,
         other => panic!("{other:?}"),
     };
     let row = &rows[0];

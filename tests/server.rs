@@ -92,8 +92,14 @@ impl Running {
 }
 
 fn queue(c: &mut SocketBackend) -> Vec<QueueRow> {
-    match c.call(Request::Queue).unwrap().body {
-        Response::Queue(rows) => rows,
+    match c
+        .call(Request::QueuePage(
+            yuanzhu::service::QueueQuery::follow_ups(),
+        ))
+        .unwrap()
+        .body
+    {
+        Response::QueuePage(page) => page.rows,
         other => panic!("{other:?}"),
     }
 }
@@ -192,7 +198,9 @@ fn account_work_and_backups_are_for_administrators_only() {
         matches!(refused, Err(ServiceError::Denied(_))),
         "{refused:?}"
     );
-    let refused = stranger.call(Request::Queue);
+    let refused = stranger.call(Request::QueuePage(
+        yuanzhu::service::QueueQuery::follow_ups(),
+    ));
     assert!(
         matches!(&refused, Err(ServiceError::Denied(m)) if m.contains("nobody") && m.contains("user add")),
         "{refused:?}"
@@ -213,7 +221,9 @@ fn account_work_and_backups_are_for_administrators_only() {
             name: "wang.f".into(),
         })
         .unwrap();
-    let refused = wang.call(Request::Queue);
+    let refused = wang.call(Request::QueuePage(
+        yuanzhu::service::QueueQuery::follow_ups(),
+    ));
     assert!(
         matches!(&refused, Err(ServiceError::Denied(m)) if m.contains("停用")),
         "{refused:?}"

@@ -31,8 +31,15 @@ fn reviewer() -> Actor {
 }
 
 fn queue(service: &Service, actor: &Actor) -> Vec<QueueRow> {
-    match service.handle(actor, Request::Queue).unwrap().body {
-        Response::Queue(rows) => rows,
+    match service
+        .handle(
+            actor,
+            Request::QueuePage(yuanzhu::service::QueueQuery::follow_ups()),
+        )
+        .unwrap()
+        .body
+    {
+        Response::QueuePage(page) => page.rows,
         other => panic!("{other:?}"),
     }
 }

@@ -35,7 +35,14 @@ fn child(dir: &str) {
     let store = Store::open(std::path::Path::new(dir), StoreConfig::default()).unwrap();
     let service = Service::new(store, Today::Fixed(today()), Settings::default());
     let actor = reviewer();
-    let Response::Queue(rows) = service.handle(&actor, Request::Queue).unwrap().body else {
+    let Response::QueuePage(yuanzhu::service::QueuePage { rows, .. }) = service
+        .handle(
+            &actor,
+            Request::QueuePage(yuanzhu::service::QueueQuery::follow_ups()),
+        )
+        .unwrap()
+        .body
+    else {
         panic!("queue");
     };
     let row = rows

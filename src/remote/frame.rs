@@ -18,8 +18,10 @@ use std::io::{self, Read, Write};
 /// carries every number of DOMAIN.md's table and the shipped holidays; `ReviewView` the
 /// first day recognition is allowed and the suggested tier. 9: `FormView` carries the
 /// default tier rule's facts (issue 13, finding 12); `ChangeCategory`, the leads' requests
-/// (`ImportList` .. `DisposeLead`) and `Settings.fast_lane_contact_days` (issue 14).
-pub const PROTOCOL_VERSION: u16 = 9;
+/// (`ImportList` .. `DisposeLead`) and `Settings.fast_lane_contact_days` (issue 14). 10:
+/// `Queue`, the whole queue in one reply, is gone (a front asks `QueuePage`): every later
+/// variant's index moved down one; `ExitRow.others`, a case's other findings.
+pub const PROTOCOL_VERSION: u16 = 10;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.
 pub const MAX_REQUEST: usize = 1024 * 1024;
@@ -132,8 +134,8 @@ mod tests {
     #[test]
     fn a_request_round_trips() {
         let mut buf = Vec::new();
-        write_frame(&mut buf, &Request::Queue).unwrap();
-        assert_eq!(read(&buf).unwrap(), Request::Queue);
+        write_frame(&mut buf, &Request::Ping).unwrap();
+        assert_eq!(read(&buf).unwrap(), Request::Ping);
     }
 
     #[test]
@@ -150,7 +152,7 @@ mod tests {
         assert!(matches!(err, FrameError::Malformed(_)), "{err}");
 
         let mut good = Vec::new();
-        write_frame(&mut good, &Request::Queue).unwrap();
+        write_frame(&mut good, &Request::Ping).unwrap();
         good.push(0);
         let n = (good.len() - 4) as u32;
         good[..4].copy_from_slice(&n.to_be_bytes());
@@ -162,8 +164,8 @@ mod tests {
     /// ("memory allocation of 4611686018427387904 bytes failed").
     #[test]
     fn a_name_claiming_exabytes_is_malformed_not_an_allocation() {
-        // Variant 9 (AddUser), then the name's length as a varint u64 (tag 253).
-        let mut payload = vec![9u8, 253];
+        // Variant 8 (AddUser), then the name's length as a varint u64 (tag 253).
+        let mut payload = vec![8u8, 253];
         payload.extend_from_slice(&(1u64 << 62).to_le_bytes());
         let bytes = frame_bytes(PROTOCOL_VERSION, &payload);
         assert_eq!(bytes.len(), 16);
@@ -205,7 +207,7 @@ mod tests {
     #[test]
     fn a_cut_frame_is_an_io_error() {
         let mut bytes = Vec::new();
-        write_frame(&mut bytes, &Request::Queue).unwrap();
+        write_frame(&mut bytes, &Request::Ping).unwrap();
         bytes.pop();
         let err = read(&bytes).unwrap_err();
         assert!(matches!(err, FrameError::Io(_)));

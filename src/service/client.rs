@@ -77,7 +77,6 @@ impl Client {
             Request::ImportList(import), Response::ListImported(s) => s;
         fn lead_stats() -> LeadStats = Request::LeadStats, Response::LeadStats(s) => s;
         fn leads() -> Vec<LeadRow> = Request::Leads, Response::Leads(rows) => rows;
-        fn queue() -> Vec<QueueRow> = Request::Queue, Response::Queue(rows) => rows;
         /// A window of one slice of the queue.
         fn queue_page(query: QueueQuery) -> QueuePage =
             Request::QueuePage(query), Response::QueuePage(page) => page;
@@ -156,7 +155,7 @@ mod tests {
     #[test]
     fn an_answer_of_another_kind_is_an_unexpected_error() {
         let mut client = Client::new(Box::new(Always(Response::Done)));
-        assert_eq!(client.queue(), Err(ServiceError::Unexpected));
+        assert_eq!(client.leads(), Err(ServiceError::Unexpected));
         assert_eq!(
             client.ask(Request::Exits { from: 0, count: 10 }),
             Err(ServiceError::Unexpected)
@@ -167,8 +166,8 @@ mod tests {
 
     #[test]
     fn the_answer_asked_for_comes_back_typed() {
-        let mut client = Client::new(Box::new(Always(Response::Queue(Vec::new()))));
-        assert_eq!(client.queue(), Ok(Vec::new()));
-        assert_eq!(client.done(Request::Queue), Err(ServiceError::Unexpected));
+        let mut client = Client::new(Box::new(Always(Response::Leads(Vec::new()))));
+        assert_eq!(client.leads(), Ok(Vec::new()));
+        assert_eq!(client.done(Request::Leads), Err(ServiceError::Unexpected));
     }
 }

@@ -184,7 +184,6 @@ impl Service {
         let today = self.today.date();
         let body = match request {
             Request::Overview => Response::Overview(self.overview(actor, today)?),
-            Request::Queue => Response::Queue(self.queue_by_full_scan(actor, today)?),
             Request::QueuePage(query) => {
                 Response::QueuePage(self.queue_page(actor, today, &query)?)
             }

@@ -20,8 +20,6 @@ use serde::{Deserialize, Serialize};
 pub enum Request {
     /// County, user, date: what the header shows.
     Overview,
-    /// The recognised cases the actor covers, most urgent first.
-    Queue,
     /// One household's file.
     Household {
         household: HouseholdId,
@@ -176,7 +174,7 @@ impl Request {
     pub fn label(&self) -> &'static str {
         match self {
             Request::Overview => "打开程序",
-            Request::Queue | Request::QueuePage(_) | Request::QueueChanges { .. } => "查看回访队列",
+            Request::QueuePage(_) | Request::QueueChanges { .. } => "查看回访队列",
             Request::Household { .. } => "查看家庭档案",
             Request::FollowUpForm { .. } => "打开回访表",
             Request::SaveFollowUp { .. } => "保存回访",
@@ -239,7 +237,6 @@ impl Request {
             Request::ImportList(i) => i.apply,
             Request::DisposeLead { .. } => true,
             Request::Overview
-            | Request::Queue
             | Request::QueuePage(_)
             | Request::QueueChanges { .. }
             | Request::Household { .. }
@@ -268,7 +265,6 @@ impl Request {
         use Response as R;
         match self {
             Request::Overview => matches!(response, R::Overview(_)),
-            Request::Queue => matches!(response, R::Queue(_)),
             Request::QueuePage(_) => matches!(response, R::QueuePage(_)),
             Request::QueueChanges { .. } => matches!(response, R::QueueChanges(_)),
             Request::Household { .. } => matches!(response, R::Household(_)),
@@ -323,7 +319,6 @@ pub struct Reply {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
     Overview(Overview),
-    Queue(Vec<QueueRow>),
     Household(HouseholdView),
     FollowUpForm(FormView),
     Saved(Saved),
@@ -729,6 +724,19 @@ pub struct QueueQuery {
     pub at: QueueAt,
     pub before: u16,
     pub after: u16,
+}
+
+impl QueueQuery {
+    /// The first window of the month's follow-ups, as long as a window may be.
+    pub fn follow_ups() -> Self {
+        QueueQuery {
+            slice: QueueSlice::FollowUps,
+            search: String::new(),
+            at: QueueAt::First,
+            before: 0,
+            after: QUEUE_WINDOW_MAX,
+        }
+    }
 }
 
 /// The header's counts over the whole queue the actor covers (not the slice, not the

@@ -773,6 +773,7 @@ impl Store {
     /// the hash of every primary record written (the derived trees, `id_numbers`,
     /// `household_cases` and `summaries`, are checked against those records instead).
     pub fn load(&self, load: &Load, stamp: &Stamp, what: &str) -> Result<u64> {
+        let file_queue = self.queue_index_takes_load()?;
         let bulk = vec![
             put_bulk_in_parts(
                 &self.persons,
@@ -814,8 +815,13 @@ impl Store {
             }
             self.summaries.apply_batch(batch)?;
         }
-        // The summaries went in around the transactions that keep the queue's index.
-        self.drop_queue_basis()?;
+        // The summaries went in around the transactions that keep the queue's index: file
+        // their rows here, or have the index built whole when it holds rows of its own.
+        if file_queue {
+            self.file_loaded(&load.summaries, &load.cases)?;
+        } else {
+            self.drop_queue_basis()?;
+        }
         let target = format!(
             "{} 户 {} 人 {} 件 {} 次回访",
             load.households.len(),

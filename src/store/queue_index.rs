@@ -558,6 +558,102 @@ pub(crate) fn log_entry_of(changes: &[Change]) -> QueueLogEntry {
     }
 }
 
+/// How many cases a build or a load files per batch written.
+const BUILD_BATCH: usize = 4096;
+
+/// Rows being filed in batches: the batch not yet written, the counters so far and, for a
+/// build's audit entry, the hashes of the records written.
+#[derive(Default)]
+struct Filing {
+    batch: sled::Batch,
+    pending: usize,
+    rows: u64,
+    tallies: BTreeMap<Vec<u8>, u64>,
+    hashes: Vec<(Vec<u8>, [u8; 32])>,
+    hashed: bool,
+}
+
+impl Filing {
+    /// Adds one case's row, entry and search keys to the batch (`hash`: keep the row's
+    /// and the entry's hashes; search keys repeat their row's key, so they are left out).
+    fn file(&mut self, case: CaseId, f: Filed, hash: bool) {
+        let Filed {
+            row,
+            lane_len,
+            mark,
+            tallies,
+            terms,
+        } = f;
+        self.hashed = hash;
+        for t in &tallies {
+            *self.tallies.entry(t.clone()).or_default() += 1;
+        }
+        let lane_len = u32::try_from(lane_len).unwrap_or(u32::MAX);
+        let hit = encode(&QueueHit {
+            row: row.clone(),
+            lane_len,
+        });
+        for t in &terms {
+            self.batch.insert(t.as_slice(), hit.as_slice());
+        }
+        let mark = encode(&mark);
+        let ek = entry_key(case);
+        let entry = encode(&QueueEntry {
+            row: row.clone(),
+            lane_len,
+            tallies,
+            terms,
+        });
+        if hash {
+            self.hashes.push((row.clone(), hash_record(&mark)));
+            self.hashes.push((ek.clone(), hash_record(&entry)));
+        }
+        self.batch.insert(row, mark);
+        self.batch.insert(ek, entry);
+        self.pending += 1;
+        self.rows += 1;
+    }
+
+    /// Writes the batch.
+    fn apply(&mut self, tree: &sled::Tree) -> Result<()> {
+        if self.pending > 0 {
+            tree.apply_batch(std::mem::take(&mut self.batch))?;
+            self.pending = 0;
+        }
+        Ok(())
+    }
+
+    /// Writes the counters (`add`: onto those the tree holds) and then the basis, and gives
+    /// back the hashes, with the counters' and the basis's.
+    fn finish(&mut self, tree: &sled::Tree, add: bool) -> Result<Vec<(Vec<u8>, [u8; 32])>> {
+        let mut batch = sled::Batch::default();
+        for (k, count) in std::mem::take(&mut self.tallies) {
+            let before = if add {
+                match tree.get(&k)? {
+                    Some(v) => QUEUE_INDEX.decode::<QueueTally>(&k, &v)?.count,
+                    None => 0,
+                }
+            } else {
+                0
+            };
+            let v = encode(&QueueTally {
+                count: before + count,
+            });
+            if self.hashed {
+                self.hashes.push((k.clone(), hash_record(&v)));
+            }
+            batch.insert(k, v);
+        }
+        tree.apply_batch(batch)?;
+        let basis = encode(&BASIS);
+        if self.hashed || !add {
+            self.hashes.push((BASIS_KEY.to_vec(), hash_record(&basis)));
+        }
+        tree.insert(BASIS_KEY, basis)?;
+        Ok(std::mem::take(&mut self.hashes))
+    }
+}
+
 /// One lane of one township, as its counters name it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LaneInfo {
@@ -871,10 +967,13 @@ impl Store {
     }
 
     /// Builds `queue_index` whole unless it is built: the first queue request on a store
-    /// of the previous version, after a demo load or a restore. One batch, with an audit
-    /// entry holding each record's hash (left out while the audit anchor is at fault; the
-    /// tree is derived, so `check` judges it against the records either way). A progress
-    /// line on stderr for a big store.
+    /// of the previous version, or after a restore. The tree is cleared, then filled in
+    /// batches of [`BUILD_BATCH`] cases as the summaries are read (no county-wide map in
+    /// memory: only the counters and the records' hashes are kept), the counters and the
+    /// basis last, so a build cut short is built again. One audit entry holds each
+    /// record's hash (left out while the audit anchor is at fault; the tree is derived, so
+    /// `check` judges it against the records either way). A progress line on stderr for a
+    /// big store.
     pub fn ensure_queue_index(&self, stamp: &Stamp) -> Result<bool> {
         if self.queue_index_built()? {
             return Ok(false);
@@ -886,32 +985,41 @@ impl Store {
             bar.set_message("正在建立回访队列索引");
             bar
         });
-        let records = self.expected_queue_index(&mut |n| {
-            if let Some(bar) = &bar {
-                bar.set_position(n);
+        self.queue_index.clear()?;
+        let mut filing = Filing::default();
+        let mut read = 0u64;
+        for kv in self.summaries.iter() {
+            let (k, v) = kv?;
+            let s: CaseSummary = SUMMARIES.decode(&k, &v)?;
+            read += 1;
+            let mut failed = None;
+            let derived = derive(&s, || match self.case(s.case) {
+                Ok(c) => c.map(|c| facts_of(&c)),
+                Err(e) => {
+                    failed = Some(e);
+                    None
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
             }
-        })?;
+            if let Some(f) = derived {
+                filing.file(s.case, f, true);
+            }
+            if filing.pending >= BUILD_BATCH {
+                filing.apply(&self.queue_index)?;
+                if let Some(bar) = &bar {
+                    bar.set_position(read);
+                }
+            }
+        }
+        filing.apply(&self.queue_index)?;
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
-        let mut batch = sled::Batch::default();
-        for kv in self.queue_index.iter() {
-            let (k, _) = kv?;
-            if !records.contains_key(k.as_ref()) {
-                batch.remove(k);
-            }
-        }
-        let mut hashes = Vec::with_capacity(records.len());
-        for (k, v) in &records {
-            // Search keys repeat their row's key: hashes of them would only swell the
-            // entry (`check` judges them against a rebuild like every record here).
-            if k.first() != Some(&TERMS) {
-                hashes.push((k.clone(), hash_record(v)));
-            }
-            batch.insert(k.as_slice(), v.as_slice());
-        }
-        self.queue_index.apply_batch(batch)?;
-        let rows = records.keys().filter(|k| k.first() == Some(&ROW)).count();
+        let mut hashes = filing.finish(&self.queue_index, false)?;
+        hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let rows = filing.rows;
         if self.anchor_fault().is_none() {
             let bulk = BulkTree {
                 tree: QUEUE_INDEX.name().to_string(),
@@ -934,9 +1042,62 @@ impl Store {
         Ok(true)
     }
 
+    /// Whether a bulk load may file its own rows in `queue_index` (asked before it writes):
+    /// the tree is built, or it is empty and so are the summaries (a new store), so that
+    /// the load's rows are all the tree lacks.
+    pub(crate) fn queue_index_takes_load(&self) -> Result<bool> {
+        Ok(self.queue_index_built()? || (self.queue_index.is_empty() && self.summaries.is_empty()))
+    }
+
+    /// Files a bulk load's rows (`summaries`, with `cases` for the applications' dates) in
+    /// batches, adding to the counters there are, and marks the tree built: a county just
+    /// generated needs no build. The caller asked [`Store::queue_index_takes_load`] first;
+    /// a case already filed (a load over records there are) makes the tree be built whole
+    /// on the next request instead.
+    pub(crate) fn file_loaded(
+        &self,
+        summaries: &[CaseSummary],
+        cases: &[AssistanceCase],
+    ) -> Result<()> {
+        let facts: std::collections::HashMap<CaseId, (NaiveDate, Option<NaiveDate>)> =
+            cases.iter().map(|c| (c.id, facts_of(c))).collect();
+        for s in summaries {
+            if self.queue_index.contains_key(entry_key(s.case))? {
+                return self.drop_queue_basis();
+            }
+        }
+        let mut filing = Filing::default();
+        for s in summaries {
+            let mut failed = None;
+            let derived = derive(s, || match facts.get(&s.case) {
+                Some(f) => Some(*f),
+                None => match self.case(s.case) {
+                    Ok(c) => c.map(|c| facts_of(&c)),
+                    Err(e) => {
+                        failed = Some(e);
+                        None
+                    }
+                },
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if let Some(f) = derived {
+                filing.file(s.case, f, false);
+            }
+            if filing.pending >= BUILD_BATCH {
+                filing.apply(&self.queue_index)?;
+            }
+        }
+        filing.apply(&self.queue_index)?;
+        filing.finish(&self.queue_index, true)?;
+        Ok(())
+    }
+
     /// Forgets that the tree is built, so the next queue request builds it whole (after a
-    /// bulk load that wrote summaries around the transactions that keep it).
-    pub(crate) fn drop_queue_basis(&self) -> Result<()> {
+    /// bulk load over records the tree holds; and what a store of the previous version
+    /// looks like, for tests).
+    pub fn drop_queue_basis(&self) -> Result<()> {
         self.queue_index.remove(BASIS_KEY)?;
         Ok(())
     }
@@ -993,7 +1154,15 @@ impl Store {
                 return Ok(check);
             }
         }
-        let mut expected = self.expected_queue_index(&mut |_| {})?;
+        // A record that cannot be read is a problem of this tree's too, not the end of the
+        // check: the trees after it are still checked (and name the record themselves).
+        let mut expected = match self.expected_queue_index(&mut |_| {}) {
+            Ok(expected) => expected,
+            Err(e) => {
+                check.problems.push(format!("回访队列索引无法核对：{e}"));
+                return Ok(check);
+            }
+        };
         for kv in self.queue_index.iter() {
             let (k, v) = kv?;
             match expected.remove(k.as_ref()) {
