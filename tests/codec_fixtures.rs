@@ -156,6 +156,19 @@ fn intake_draft() -> yuanzhu::domain::intake::IntakeDraft {
     d
 }
 
+/// The intake draft as version 3 keeps it: three category slots filled, so the golden bytes
+/// pin where the slots added in version 3 are kept (after 经营财产收入).
+fn intake_draft_v3() -> yuanzhu::domain::intake::IntakeDraft {
+    use yuanzhu::domain::intake::IntakeField;
+    let mut d = intake_draft();
+    for (n, (cat, doc, issuer)) in IntakeField::CATEGORY_SLOTS[..3].iter().enumerate() {
+        d.set(*cat, ["2", "4", "7"][n].into());
+        d.set(*doc, format!("于民证〔2026〕00{}号", n + 1));
+        d.set(*issuer, "于都县民政局".into());
+    }
+    d
+}
+
 fn ledger() -> yuanzhu::domain::ledger::Ledger {
     use yuanzhu::domain::ledger::{Entry, Ledger};
     use yuanzhu::domain::post::{Placement, PostType};
@@ -287,7 +300,7 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         ..followup_v1()
     });
     fixture(draft());
-    fixture(intake_draft());
+    fixture(intake_draft_v3());
     fixture(ledger());
     fixture(county());
     fixture(audit_entry());
@@ -320,6 +333,32 @@ fn older_versions_upgrade_as_they_are_read() {
     let entry: AuditEntry = decode(&bytes).unwrap();
     assert_eq!(entry, AuditEntry::from(audit_entry_v1()));
     assert!(entry.bulk.is_empty());
+    // An intake draft kept before 经营财产收入 (v1) or before category slots three to seven
+    // (v2) reads back with what it held, the fields added since empty.
+    {
+        use yuanzhu::domain::intake::{IntakeDraft, IntakeField};
+        let now = intake_draft();
+        let later_slots = &IntakeField::CATEGORY_SLOTS[2..];
+        let added_in_v3 = |f: IntakeField| later_slots.iter().any(|s| [s.0, s.1, s.2].contains(&f));
+        for (version, added) in [(1, vec![IntakeField::BusinessIncome]), (2, Vec::new())] {
+            let bytes = std::fs::read(dir.join(format!("intake_draft_v{version}.bin"))).unwrap();
+            assert_eq!(u16::from_be_bytes([bytes[1], bytes[2]]), version);
+            let draft: IntakeDraft = decode(&bytes).unwrap();
+            for field in IntakeField::ALL {
+                if added.contains(&field) || added_in_v3(field) {
+                    assert_eq!(draft.get(field), "", "v{version} {field:?}");
+                } else {
+                    assert_eq!(draft.get(field), now.get(field), "v{version} {field:?}");
+                }
+            }
+            // Kept again, it is kept as the current version and reads back the same.
+            let again: IntakeDraft = decode(&encode(&draft)).unwrap();
+            assert_eq!(again, draft);
+        }
+        // What the v1 and v2 drafts held is not empty, so the comparison above means something.
+        assert_eq!(now.get(IntakeField::Name), "刘春花");
+        assert_eq!(now.get(IntakeField::BusinessIncome), "1");
+    }
     let bytes = std::fs::read(dir.join("household_v1.bin")).unwrap();
     let household: Household = decode(&bytes).unwrap();
     assert_eq!(household, household_v1());

@@ -42,6 +42,23 @@ pub enum IntakeField {
     Document2,
     Issuer2,
     BusinessIncome,
+    // Appended after BusinessIncome, so drafts kept before these existed keep their fields
+    // (finding 14: intake takes all seven recorded categories).
+    Category3,
+    Document3,
+    Issuer3,
+    Category4,
+    Document4,
+    Issuer4,
+    Category5,
+    Document5,
+    Issuer5,
+    Category6,
+    Document6,
+    Issuer6,
+    Category7,
+    Document7,
+    Issuer7,
 }
 
 /// 经营性、财产性收入 of a household opened now: with it the household is never a
@@ -75,7 +92,7 @@ impl Coded for HouseholdKind {
 
 impl IntakeField {
     /// The fields in the order the form shows them.
-    pub const ALL: [IntakeField; 22] = [
+    pub const ALL: [IntakeField; 37] = [
         IntakeField::IdNumber,
         IntakeField::Name,
         IntakeField::Phone,
@@ -98,11 +115,26 @@ impl IntakeField {
         IntakeField::Category2,
         IntakeField::Document2,
         IntakeField::Issuer2,
+        IntakeField::Category3,
+        IntakeField::Document3,
+        IntakeField::Issuer3,
+        IntakeField::Category4,
+        IntakeField::Document4,
+        IntakeField::Issuer4,
+        IntakeField::Category5,
+        IntakeField::Document5,
+        IntakeField::Issuer5,
+        IntakeField::Category6,
+        IntakeField::Document6,
+        IntakeField::Issuer6,
+        IntakeField::Category7,
+        IntakeField::Document7,
+        IntakeField::Issuer7,
     ];
 
     /// The fields in the order a draft keeps their text: a field added later goes last, so
     /// a draft kept by an older program reads back with it empty.
-    const STORED: [IntakeField; 22] = [
+    const STORED: [IntakeField; 37] = [
         IntakeField::IdNumber,
         IntakeField::Name,
         IntakeField::Phone,
@@ -125,6 +157,61 @@ impl IntakeField {
         IntakeField::Document2,
         IntakeField::Issuer2,
         IntakeField::BusinessIncome,
+        IntakeField::Category3,
+        IntakeField::Document3,
+        IntakeField::Issuer3,
+        IntakeField::Category4,
+        IntakeField::Document4,
+        IntakeField::Issuer4,
+        IntakeField::Category5,
+        IntakeField::Document5,
+        IntakeField::Issuer5,
+        IntakeField::Category6,
+        IntakeField::Document6,
+        IntakeField::Issuer6,
+        IntakeField::Category7,
+        IntakeField::Document7,
+        IntakeField::Issuer7,
+    ];
+
+    /// The seven category slots, each with its evidence fields (第(一)条's seven recorded
+    /// categories can all be entered at intake).
+    pub const CATEGORY_SLOTS: [(IntakeField, IntakeField, IntakeField); 7] = [
+        (
+            IntakeField::Category1,
+            IntakeField::Document1,
+            IntakeField::Issuer1,
+        ),
+        (
+            IntakeField::Category2,
+            IntakeField::Document2,
+            IntakeField::Issuer2,
+        ),
+        (
+            IntakeField::Category3,
+            IntakeField::Document3,
+            IntakeField::Issuer3,
+        ),
+        (
+            IntakeField::Category4,
+            IntakeField::Document4,
+            IntakeField::Issuer4,
+        ),
+        (
+            IntakeField::Category5,
+            IntakeField::Document5,
+            IntakeField::Issuer5,
+        ),
+        (
+            IntakeField::Category6,
+            IntakeField::Document6,
+            IntakeField::Issuer6,
+        ),
+        (
+            IntakeField::Category7,
+            IntakeField::Document7,
+            IntakeField::Issuer7,
+        ),
     ];
 
     pub fn index(self) -> usize {
@@ -155,6 +242,21 @@ impl IntakeField {
             IntakeField::Category2 => "人员类别二",
             IntakeField::Document2 => "  证明文号",
             IntakeField::Issuer2 => "  发证机关",
+            IntakeField::Category3 => "人员类别三",
+            IntakeField::Category4 => "人员类别四",
+            IntakeField::Category5 => "人员类别五",
+            IntakeField::Category6 => "人员类别六",
+            IntakeField::Category7 => "人员类别七",
+            IntakeField::Document3
+            | IntakeField::Document4
+            | IntakeField::Document5
+            | IntakeField::Document6
+            | IntakeField::Document7 => "  证明文号",
+            IntakeField::Issuer3
+            | IntakeField::Issuer4
+            | IntakeField::Issuer5
+            | IntakeField::Issuer6
+            | IntakeField::Issuer7 => "  发证机关",
         }
     }
 
@@ -178,13 +280,27 @@ impl IntakeField {
             IntakeField::Willing => FieldKind::Code(CodeTable::of::<Willing>()),
             IntakeField::WorkStatus => FieldKind::Code(CodeTable::of::<WorkStatus>()),
             IntakeField::UnemployedSince => FieldKind::Date,
-            IntakeField::Category1 | IntakeField::Category2 => {
-                FieldKind::Code(CodeTable::of::<Category>())
-            }
+            IntakeField::Category1
+            | IntakeField::Category2
+            | IntakeField::Category3
+            | IntakeField::Category4
+            | IntakeField::Category5
+            | IntakeField::Category6
+            | IntakeField::Category7 => FieldKind::Code(CodeTable::of::<Category>()),
             IntakeField::Document1
             | IntakeField::Document2
+            | IntakeField::Document3
+            | IntakeField::Document4
+            | IntakeField::Document5
+            | IntakeField::Document6
+            | IntakeField::Document7
             | IntakeField::Issuer1
-            | IntakeField::Issuer2 => FieldKind::Text { max_chars: 30 },
+            | IntakeField::Issuer2
+            | IntakeField::Issuer3
+            | IntakeField::Issuer4
+            | IntakeField::Issuer5
+            | IntakeField::Issuer6
+            | IntakeField::Issuer7 => FieldKind::Text { max_chars: 30 },
         }
     }
 }
@@ -335,13 +451,21 @@ impl IntakeDraft {
             | IntakeField::BusinessIncome => !self.joins(),
             IntakeField::FormerClass => self.id_number().is_none_or(|id| id.sex() == Sex::Female),
             IntakeField::UnemployedSince => !self.in_work(),
-            IntakeField::Document1 | IntakeField::Issuer1 => {
-                !self.get(IntakeField::Category1).is_empty()
+            _ => {
+                // A category slot shows once the one before it is chosen; its evidence
+                // once it is chosen itself.
+                let slots = &IntakeField::CATEGORY_SLOTS;
+                match slots
+                    .iter()
+                    .position(|(c, d, i)| [*c, *d, *i].contains(&field))
+                {
+                    Some(n) if slots[n].0 == field => {
+                        n == 0 || !self.get(slots[n - 1].0).is_empty()
+                    }
+                    Some(n) => !self.get(slots[n].0).is_empty(),
+                    None => true,
+                }
             }
-            IntakeField::Document2 | IntakeField::Issuer2 => {
-                !self.get(IntakeField::Category2).is_empty()
-            }
-            _ => true,
         }
     }
 
@@ -488,10 +612,10 @@ impl IntakeDraft {
             None
         };
         let mut categories: Vec<RecordedCategory> = Vec::new();
-        for (cat, doc, issuer) in [
-            (F::Category1, F::Document1, F::Issuer1),
-            (F::Category2, F::Document2, F::Issuer2),
-        ] {
+        for (cat, doc, issuer) in IntakeField::CATEGORY_SLOTS {
+            if !self.applies(cat) {
+                continue;
+            }
             let raw = self.get(cat).trim();
             if raw.is_empty() {
                 continue;
@@ -509,7 +633,7 @@ impl IntakeDraft {
                 fail(issuer, "请填写发证（认定）机关".into());
             }
             if categories.iter().any(|c| c.category == category) {
-                fail(cat, "与类别一重复".into());
+                fail(cat, format!("与前面的类别重复（{}）", category.label()));
                 continue;
             }
             categories.push(RecordedCategory {
@@ -662,6 +786,37 @@ mod tests {
         recent.set(IntakeField::UnemployedSince, "2026-06-01".into());
         let line = recent.derived(today(), &Settings::default()).unwrap();
         assert_eq!(line, "女，43岁");
+    }
+
+    #[test]
+    fn finding_14_intake_takes_all_seven_recorded_categories_one_slot_after_another() {
+        let mut d = applicant();
+        let slots = IntakeField::CATEGORY_SLOTS;
+        assert!(
+            d.applies(slots[0].0) && !d.applies(slots[1].0),
+            "one slot at first"
+        );
+        for (n, (cat, doc, issuer)) in slots.into_iter().enumerate() {
+            assert!(
+                d.applies(cat),
+                "slot {} shows once the one before is chosen",
+                n + 1
+            );
+            assert!(!d.applies(doc));
+            d.set(cat, (n + 1).to_string());
+            assert!(d.applies(doc) && d.applies(issuer));
+            d.set(doc, format!("证明{}号", n + 1));
+            d.set(issuer, "于都县".into());
+        }
+        let a = d.validate(today()).unwrap();
+        let got: Vec<Category> = a.categories.iter().map(|c| c.category).collect();
+        assert_eq!(got, Category::RECORDED.to_vec());
+        assert_eq!(a.categories[6].evidence.document_no, "证明7号");
+        // The same category twice is named at the later slot.
+        d.set(slots[6].0, "2".into());
+        let errors = d.validate(today()).unwrap_err();
+        assert_eq!(errors[0].field, slots[6].0, "{errors:?}");
+        assert!(errors[0].message.contains("与前面的类别重复（低保人员）"));
     }
 
     #[test]

@@ -228,15 +228,17 @@ impl Versioned for FollowUpDraft {
     }
 }
 
-/// Version 2 of an intake draft has a 经营财产收入 text after the 21 of version 1; a
-/// version 1 draft is the same list, shorter, and reads back with it empty.
+/// An intake draft's texts in stored order (`IntakeField::STORED`): version 2 added a
+/// 经营财产收入 text after the 21 of version 1; version 3 added the category slots three to
+/// seven after it (issue 13, finding 14: intake takes all seven recorded categories). An
+/// older draft is the same list, shorter, and reads back with the later fields empty.
 impl Versioned for IntakeDraft {
     const KIND: &'static str = "intake_draft";
-    const VERSION: u16 = 2;
+    const VERSION: u16 = 3;
 
     fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
         match version {
-            1 => payload_of::<IntakeDraft>(payload),
+            1 | 2 => payload_of::<IntakeDraft>(payload),
             found => Err(CodecError::UnknownVersion {
                 kind: Self::KIND,
                 found,
