@@ -184,6 +184,7 @@ fn main() -> anyhow::Result<()> {
             services: String::new(),
             plan: String::new(),
             next_contact: today,
+            outcome: yuanzhu::domain::followup::ContactOutcome::Reached,
         };
         let t = Instant::now();
         store.save_followup(&stamp(), "bench", s.case, s.rev, answers, today)?;

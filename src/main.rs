@@ -572,13 +572,21 @@ fn import_list(cli: &Cli, config: &Config, front: &Front, args: ListArgs) -> Res
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
     eprintln!("正在核对 {} 行……", rows.len());
-    let s = client.import_list(yuanzhu::service::ListImport {
-        source,
-        list_date,
-        file,
-        rows,
-        apply: args.apply,
-    })?;
+    let parts = yuanzhu::import::in_parts(rows);
+    let last = parts.len().saturating_sub(1);
+    let mut summary = None;
+    for (i, rows) in parts.into_iter().enumerate() {
+        summary = Some(client.import_list(yuanzhu::service::ListImport {
+            source,
+            list_date,
+            file: file.clone(),
+            rows,
+            apply: args.apply,
+            part: u32::try_from(i).unwrap_or(u32::MAX),
+            more: i < last,
+        })?);
+    }
+    let s = summary.unwrap_or_default();
     println!(
         "{}名单 {}：{} 行，合格 {} 行",
         s.source,
@@ -597,9 +605,12 @@ fn import_list(cli: &Cli, config: &Config, front: &Front, args: ListArgs) -> Res
     );
     if s.cancelled_in_ledger > 0 {
         println!(
-            "其中 {} 名在册人员的失业登记已注销，请核实是否退出",
+            "其中 {} 名在册人员的失业登记已注销，请核实是否退出：",
             s.cancelled_in_ledger
         );
+        for line in &s.cancelled_rows {
+            println!("  {}", for_terminal(line));
+        }
     }
     for g in &s.groups {
         let what = if g.refused { "未导入" } else { "已处理" };

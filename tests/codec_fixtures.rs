@@ -10,7 +10,7 @@
 use chrono::{FixedOffset, NaiveDate, TimeZone};
 use std::path::PathBuf;
 use yuanzhu::domain::case::CaseEventKind;
-use yuanzhu::domain::followup::{Employment, FollowUpAnswers};
+use yuanzhu::domain::followup::{ContactOutcome, Employment, FollowUpAnswers};
 use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::household::{HouseholdEvent, ZeroEndReason};
 use yuanzhu::domain::retirement::FormerRetirementClass;
@@ -116,6 +116,16 @@ fn answers() -> FollowUpAnswers {
         services: "推送岗位信息3条".into(),
         plan: "跟踪稳岗".into(),
         next_contact: d(2026, 11, 12),
+        outcome: ContactOutcome::Reached,
+    }
+}
+
+fn followup_v1() -> FollowUp {
+    FollowUp {
+        id: FollowUpId(31),
+        case: CaseId(9),
+        answers: answers(),
+        recorded_by: "zhongxl".into(),
     }
 }
 
@@ -206,6 +216,39 @@ fn audit_entry_v1() -> AuditEntryV1 {
     }
 }
 
+fn lead() -> yuanzhu::domain::lead::Lead {
+    use yuanzhu::domain::lead::{Disposition, Lead, LeadSource, RowFacts};
+    let id_number = IdNumber::compose("360731", d(1983, 5, 4), 88).unwrap();
+    Lead {
+        id: 41,
+        source: LeadSource::Dibao,
+        sex: id_number.sex(),
+        id_number,
+        converted_from_15: true,
+        name: "刘春花".into(),
+        phone: Some("13907970001".into()),
+        address: "于都县贡江镇长征村3组".into(),
+        village: Some("长征村".into()),
+        township: Some(TownshipCode("360731100".into())),
+        facts: RowFacts {
+            dibao_number: Some("YD2026088".into()),
+            disability_number: None,
+            disability_level: Some("二级".into()),
+            registration_status: Some("已注销".into()),
+            cancelled_on: Some(d(2026, 10, 31)),
+        },
+        list_date: d(2026, 11, 18),
+        row: 17,
+        last_seen: d(2026, 12, 1),
+        contact_deadline: Some(d(2026, 11, 23)),
+        disposition: Disposition::Refused,
+        disposition_on: Some(d(2026, 11, 20)),
+        note: "本人已外出务工".into(),
+        person: Some(PersonId(7)),
+        rev: 3,
+    }
+}
+
 fn fixture<T: Versioned + PartialEq + std::fmt::Debug>(value: T) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -237,10 +280,11 @@ fn every_record_type_decodes_from_its_golden_bytes() {
     fixture(case());
     fixture(summary());
     fixture(FollowUp {
-        id: FollowUpId(31),
-        case: CaseId(9),
-        answers: answers(),
-        recorded_by: "zhongxl".into(),
+        answers: FollowUpAnswers {
+            outcome: ContactOutcome::RefusedServices,
+            ..answers()
+        },
+        ..followup_v1()
     });
     fixture(draft());
     fixture(intake_draft());
@@ -255,7 +299,18 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         disabled: false,
     });
     fixture(DataSeq { seq: 4211 });
-    fixture(yuanzhu::domain::exit::ExitBasis::of(&Settings::default()));
+    fixture(lead());
+    fixture(yuanzhu::store::ImportMarker {
+        id: 977,
+        source: yuanzhu::domain::lead::LeadSource::Disabled,
+        list_date: d(2026, 11, 18),
+        leads: 49_999,
+    });
+    // A fixed revision: the golden bytes stay what they are as the rules move on.
+    fixture(yuanzhu::domain::exit::ExitBasis {
+        revision: 2,
+        ..yuanzhu::domain::exit::ExitBasis::of(&Settings::default())
+    });
 }
 
 #[test]

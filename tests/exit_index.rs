@@ -12,7 +12,9 @@ mod common;
 
 use chrono::NaiveDate;
 use yuanzhu::domain::exit::ExitReason;
-use yuanzhu::domain::followup::{ContactMethod, Employment, FollowUpAnswers, WorkStatus};
+use yuanzhu::domain::followup::{
+    ContactMethod, ContactOutcome, Employment, FollowUpAnswers, WorkStatus,
+};
 use yuanzhu::domain::{CaseId, RecognitionStatus, Role, Settings};
 use yuanzhu::service::{Actor, Request, Service, Today};
 use yuanzhu::store::{Stamp, Store, StoreConfig};
@@ -87,6 +89,12 @@ fn answers(rng: &mut Rng, date: NaiveDate) -> FollowUpAnswers {
             "暂不求职".into()
         },
         next_contact: date,
+        // Reasons 4 and 10 read the outcome: refusals and unreachable runs both occur.
+        outcome: match rng.below(4) {
+            0 => ContactOutcome::Unreachable,
+            1 => ContactOutcome::RefusedServices,
+            _ => ContactOutcome::Reached,
+        },
     }
 }
 

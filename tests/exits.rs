@@ -315,3 +315,38 @@ fn a_person_who_exited_applies_again_and_keeps_their_history() {
     let report = service.store_for_tests().unwrap().check(&mut ()).unwrap();
     assert!(report.is_sound(), "{:?}", report.problems);
 }
+
+#[test]
+fn a_case_is_one_row_under_its_strongest_finding_with_the_others_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::new(
+        common::demo_store(dir.path(), 400, today()),
+        Today::Fixed(today()),
+        Settings::default(),
+    );
+    let county = actor("shenhe", Role::CountyReviewer, &service);
+    let rows = exits(&service, &county);
+    let mut cases: Vec<_> = rows.iter().map(|r| r.case).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    assert_eq!(cases.len(), rows.len(), "one row a case");
+    // The title's counts are of cases: the page's total is the rows there are.
+    match service
+        .handle(&county, Request::Exits { from: 0, count: 1 })
+        .unwrap()
+        .body
+    {
+        Response::Exits(page) => assert_eq!(page.total as usize, rows.len()),
+        other => panic!("{other:?}"),
+    }
+    let several: Vec<&ExitRow> = rows.iter().filter(|r| !r.others.is_empty()).collect();
+    assert!(
+        !several.is_empty(),
+        "the demo has a case with several findings"
+    );
+    for r in &rows {
+        assert!(r.proposed.is_none() || r.others.is_empty());
+        // 第(五)条's order: the reason the notice names first is the row's.
+        assert!(r.others.iter().all(|f| f.reason >= r.reason), "{r:?}");
+    }
+}

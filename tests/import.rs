@@ -80,6 +80,8 @@ fn list(rows: Vec<RawRow>, apply: bool) -> ListImport {
         file: "低保名单.csv".into(),
         rows,
         apply,
+        part: 0,
+        more: false,
     }
 }
 
@@ -339,6 +341,14 @@ fn a_person_in_the_ledger_gets_a_comparison_note_not_a_lead() {
     )
     .unwrap();
     assert_eq!((s.new_leads, s.in_ledger, s.cancelled_in_ledger), (2, 1, 1));
+    assert_eq!(
+        s.cancelled_rows,
+        [format!(
+            "第 2 行 {} {}",
+            yuanzhu::domain::text::mask_name(&known.name),
+            known.id_number.masked()
+        )]
+    );
     let note = store
         .lead(LeadSource::RegisteredUnemployed, &known.id_number)
         .unwrap()
@@ -494,4 +504,173 @@ fn a_fast_lane_lead_past_its_deadline_shows_as_overdue() {
         Response::LeadStats(stats) => assert_eq!(stats.by_source[0].overdue, 1),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_list_sent_in_parts_is_checked_whole_when_its_last_part_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(&dir.path().join("db"));
+    let row = |n: u16, r: u32| RawRow {
+        row: r,
+        name: "李国华".into(),
+        id_number: id(300 + n),
+        ..RawRow::default()
+    };
+    let part = |rows, part, more| ListImport {
+        part,
+        more,
+        ..list(rows, true)
+    };
+    let first = import(
+        &service,
+        &admin(),
+        part(vec![row(0, 2), row(1, 3)], 0, true),
+    )
+    .unwrap();
+    assert_eq!(first.rows, 0, "nothing checked before the last part");
+    import(&service, &admin(), part(vec![row(2, 4)], 1, true)).unwrap();
+    assert!(
+        service
+            .store_for_tests()
+            .unwrap()
+            .all_leads()
+            .unwrap()
+            .is_empty()
+    );
+    // Row 5 repeats row 2, across parts.
+    let s = import(
+        &service,
+        &admin(),
+        part(vec![row(0, 5), row(3, 6)], 2, false),
+    )
+    .unwrap();
+    assert_eq!((s.rows, s.new_leads), (5, 4));
+    assert!(group(&s, "重复").first[0].starts_with("第 5 行：身份证号与第 2 行重复"));
+    assert_eq!(
+        service
+            .store_for_tests()
+            .unwrap()
+            .all_leads()
+            .unwrap()
+            .len(),
+        4
+    );
+    // A part whose predecessors never came is refused, not taken for a whole list.
+    assert!(matches!(
+        import(&service, &admin(), part(vec![row(4, 2)], 3, false)),
+        Err(ServiceError::Refused(_))
+    ));
+}
+
+#[test]
+fn a_caseworker_records_what_contacting_their_lead_found_and_nobody_elses() {
+    use yuanzhu::domain::lead::Disposition;
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(&dir.path().join("db"));
+    let towns = townships(&service);
+    let rows: Vec<RawRow> = (0..2)
+        .map(|n| RawRow {
+            row: u32::from(n) + 2,
+            name: "李国华".into(),
+            id_number: id(400 + n),
+            address: format!("{}某村", towns[usize::from(n)].1),
+            ..RawRow::default()
+        })
+        .collect();
+    import(&service, &admin(), list(rows, true)).unwrap();
+    let caseworker = actor(Role::TownshipCaseworker, Some(towns[0].0.clone()));
+    let mine = leads(&service, &caseworker).remove(0);
+    let other = leads(&service, &admin())
+        .into_iter()
+        .find(|l| l.township == towns[1].1)
+        .unwrap();
+    let dispose = |lead: &yuanzhu::service::LeadRow, rev, disposition, note: &str| {
+        service.handle(
+            &caseworker,
+            Request::DisposeLead {
+                lead: lead.id,
+                rev,
+                disposition,
+                on: day(11, 20),
+                note: note.into(),
+            },
+        )
+    };
+    let seq = service.store_for_tests().unwrap().seq().unwrap();
+    let saved = match dispose(&mine, mine.rev, Disposition::Contacted, "电话已联系")
+        .unwrap()
+        .body
+    {
+        Response::Lead(row) => row,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(saved.disposition, "已联系");
+    assert_eq!(saved.disposition_on, Some(day(11, 20)));
+    assert_eq!(saved.rev, mine.rev + 1);
+    let store = service.store_for_tests().unwrap();
+    let entry = &store.audit_entries(seq + 1).unwrap()[0];
+    assert_eq!(entry.action, "处理线索");
+    assert_eq!(entry.changes.len(), 1);
+    assert!(matches!(
+        dispose(&mine, mine.rev, Disposition::Refused, "本人不愿"),
+        Err(ServiceError::Conflict(_))
+    ));
+    assert!(matches!(
+        dispose(&saved, saved.rev, Disposition::Refused, ""),
+        Err(ServiceError::Refused(_))
+    ));
+    assert!(matches!(
+        dispose(&other, other.rev, Disposition::Contacted, ""),
+        Err(ServiceError::Denied(_))
+    ));
+    check_is_sound(&service);
+}
+
+#[test]
+fn a_lead_who_applies_at_the_counter_becomes_applied_in_the_same_write() {
+    use yuanzhu::domain::intake::{IntakeDraft, IntakeField};
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(&dir.path().join("db"));
+    let towns = townships(&service);
+    let number = id(511);
+    let rows = vec![RawRow {
+        row: 2,
+        name: "刘春花".into(),
+        id_number: number.clone(),
+        address: format!("{}长征村", towns[0].1),
+        dibao_number: "YD2026088".into(),
+        ..RawRow::default()
+    }];
+    import(&service, &admin(), list(rows, true)).unwrap();
+    let caseworker = actor(Role::TownshipCaseworker, Some(towns[0].0.clone()));
+    let mut d = IntakeDraft::blank(day(11, 20), Some(&towns[0].1));
+    d.set(IntakeField::IdNumber, number.clone());
+    d.set(IntakeField::Name, "刘春花".into());
+    d.set(IntakeField::Phone, "13907970001".into());
+    d.set(IntakeField::Village, "长征村".into());
+    d.press_code(IntakeField::Category1, '2');
+    d.set(IntakeField::Document1, "YD2026088".into());
+    d.set(IntakeField::Issuer1, "于都县民政局".into());
+    let seq = service.store_for_tests().unwrap().seq().unwrap();
+    match service
+        .handle(&caseworker, Request::Register { draft: d })
+        .unwrap()
+        .body
+    {
+        Response::Registered(r) => assert!(r.case.is_some()),
+        other => panic!("{other:?}"),
+    }
+    let lead = leads(&service, &caseworker).remove(0);
+    assert_eq!(lead.disposition, "已申请");
+    assert_eq!(lead.disposition_on, Some(day(11, 20)));
+    assert!(!lead.overdue);
+    let store = service.store_for_tests().unwrap();
+    let entries = store.audit_entries(seq + 1).unwrap();
+    assert_eq!(
+        entries.len(),
+        1,
+        "the application and the lead in one entry"
+    );
+    assert!(entries[0].changes.iter().any(|c| c.tree == "leads"));
+    check_is_sound(&service);
 }

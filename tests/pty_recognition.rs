@@ -59,7 +59,8 @@ fn an_application_from_the_counter_through_the_notice_to_recognition() {
     pty.send(ENTER); // 家庭 1 新建家庭
     pty.send(ENTER); // 乡镇: the caseworker's own, filled in
     field(&mut pty, "长征村");
-    for _ in 0..7 {
+    // 住址, 经营财产收入 … 失业登记日期 as given.
+    for _ in 0..8 {
         pty.send(ENTER);
     }
     pty.send("2"); // 低保

@@ -13,7 +13,9 @@
 mod common;
 
 use chrono::{Datelike, NaiveDate};
-use yuanzhu::domain::followup::{ContactMethod, Employment, FollowUpAnswers, WorkStatus};
+use yuanzhu::domain::followup::{
+    ContactMethod, ContactOutcome, Employment, FollowUpAnswers, WorkStatus,
+};
 use yuanzhu::domain::{
     AssistanceCase, CaseEvent, CaseEventKind, CaseId, RecognitionStatus, Role, Settings, Tier,
 };
@@ -108,6 +110,11 @@ fn answers(rng: &mut Rng, date: NaiveDate) -> FollowUpAnswers {
         services: String::new(),
         plan: String::new(),
         next_contact: date,
+        outcome: match rng.below(6) {
+            0 => ContactOutcome::Unreachable,
+            1 => ContactOutcome::RefusedServices,
+            _ => ContactOutcome::Reached,
+        },
     }
 }
 

@@ -264,6 +264,26 @@ fn a_lone_applicant_out_of_work_makes_a_zero_employment_household_at_once() {
     assert_eq!(after[0].found_this_month, before[0].found_this_month + 1);
 }
 
+/// Finding 8 (issue 13): business or investment income recorded at the counter keeps a
+/// household out of the zero-employment list (R-ZERO-1).
+#[test]
+fn a_lone_applicant_with_business_income_is_no_zero_employment_household() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 16));
+    let worker = caseworker(&s);
+    let mut d = applicant(&s, day(11, 16), 142);
+    d.press_code(IntakeField::BusinessIncome, '2');
+    let done = register(&s, &worker, d).unwrap();
+    assert_eq!(done.zero_employment, None);
+    let h = s
+        .store_for_tests()
+        .unwrap()
+        .household(done.household)
+        .unwrap()
+        .unwrap();
+    assert!(h.has_business_income && !h.zero_employment_on_file());
+}
+
 #[test]
 fn from_the_counter_to_recognition_with_every_refusal_on_the_way() {
     let dir = tempfile::tempdir().unwrap();
@@ -567,4 +587,128 @@ fn finding_11_and_12_the_review_names_the_first_working_day_and_suggests_the_tie
     assert_eq!(view.recognisable_from, Some(day(10, 9)));
     // Alone and out of work: a zero-employment household member, so 一级.
     assert_eq!(view.suggested_tier, Tier::One);
+}
+
+fn change_category(
+    s: &Service,
+    actor: &Actor,
+    case: yuanzhu::domain::CaseId,
+    change: yuanzhu::domain::category_change::CategoryChange,
+) -> Result<RecognitionStatus, ServiceError> {
+    let rev = s
+        .store_for_tests()
+        .unwrap()
+        .case(case)
+        .unwrap()
+        .unwrap()
+        .rev;
+    s.handle(actor, Request::ChangeCategory { case, rev, change })
+        .map(|reply| match reply.body {
+            Response::Stepped { status, .. } => status,
+            other => panic!("{other:?}"),
+        })
+}
+
+#[test]
+fn finding_14_a_category_is_added_and_ended_with_evidence_by_its_township_or_the_county() {
+    use yuanzhu::domain::category_change::CategoryChange;
+    use yuanzhu::domain::{Category, Evidence};
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(dir.path(), day(11, 16));
+    let worker = caseworker(&s);
+    let case = register(&s, &worker, applicant(&s, day(11, 16), 180))
+        .unwrap()
+        .case
+        .unwrap();
+    let evidence = |no: &str, by: &str| Evidence {
+        document_no: no.into(),
+        issued_by: by.into(),
+    };
+    let add = CategoryChange::Add {
+        category: Category::Disabled,
+        evidence: evidence("残疾证 36073119830504", "于都县残联"),
+    };
+    // Another township's caseworker may not; the administrator may not.
+    let (elsewhere, _) = someone_elsewhere(&s, &worker);
+    let stranger = Actor {
+        user: "other".into(),
+        role: Role::TownshipCaseworker,
+        township: Some(elsewhere.township.clone()),
+    };
+    assert!(matches!(
+        change_category(&s, &stranger, case, add.clone()),
+        Err(ServiceError::Denied(_))
+    ));
+    let admin = Actor {
+        user: "guanli".into(),
+        role: Role::Admin,
+        township: None,
+    };
+    assert!(matches!(
+        change_category(&s, &admin, case, add.clone()),
+        Err(ServiceError::Denied(_))
+    ));
+    // The person's own township adds one; the county ends another.
+    change_category(&s, &worker, case, add.clone()).unwrap();
+    let end = CategoryChange::End {
+        category: Category::Dibao,
+        evidence: evidence("于民低退〔2026〕3号", "于都县民政局"),
+    };
+    change_category(&s, &reviewer(), case, end.clone()).unwrap();
+    let db = s.store_for_tests().unwrap();
+    let c = db.case(case).unwrap().unwrap();
+    let person = db.person(c.person).unwrap().unwrap();
+    assert_eq!(person.recorded_categories(), vec![Category::Disabled]);
+    assert_eq!(
+        db.summary(case).unwrap().unwrap().recorded,
+        vec![Category::Disabled]
+    );
+    let history: Vec<String> = c.events.iter().map(|e| e.kind.describe()).collect();
+    assert!(
+        history.contains(
+            &"jingban 增加人员类别：残疾人员（残疾证 36073119830504，于都县残联）".to_string()
+        ),
+        "{history:?}"
+    );
+    assert!(
+        history.contains(
+            &"shenhe 终止人员类别：低保人员（于民低退〔2026〕3号，于都县民政局）".to_string()
+        ),
+        "{history:?}"
+    );
+    let actions: Vec<(String, String)> = audit_entries(&s)
+        .into_iter()
+        .map(|e| (e.actor, e.action))
+        .collect();
+    assert!(actions.contains(&("jingban".into(), "增加人员类别".into())));
+    assert!(actions.contains(&("shenhe".into(), "终止人员类别".into())));
+    // Ended is ended: not twice; the same category is not added twice.
+    assert!(matches!(
+        change_category(&s, &worker, case, end),
+        Err(ServiceError::Refused(m)) if m.contains("未登记为低保人员")
+    ));
+    assert!(matches!(
+        change_category(&s, &worker, case, add.clone()),
+        Err(ServiceError::Refused(m)) if m.contains("已登记为残疾人员")
+    ));
+    // A stale version is refused and changes nothing.
+    let rev = db.case(case).unwrap().unwrap().rev;
+    let stale = s.handle(
+        &worker,
+        Request::ChangeCategory {
+            case,
+            rev: rev - 1,
+            change: CategoryChange::Add {
+                category: Category::LandLost,
+                evidence: evidence("征地 2026-7", "于都县自然资源局"),
+            },
+        },
+    );
+    assert!(matches!(stale, Err(ServiceError::Conflict(_))), "{stale:?}");
+    assert_eq!(db.case(case).unwrap().unwrap().rev, rev);
+    // The store's own check agrees with what was written.
+    match s.handle(&admin, Request::Check).unwrap().body {
+        Response::Checked(view) => assert!(view.problems.is_empty(), "{:?}", view.problems),
+        other => panic!("{other:?}"),
+    }
 }

@@ -132,11 +132,12 @@ fn invalid_fields_get_messages_beside_them_and_nothing_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     key(&mut app, KeyCode::F(4));
-    // 方式 2 (phone), 状态 2 (单位就业): employer, contract, insurance and wage now apply.
-    typed(&mut app, "22");
-    key(&mut app, KeyCode::BackTab);
-    key(&mut app, KeyCode::BackTab);
-    key(&mut app, KeyCode::BackTab);
+    // 方式 2 (phone), 结果 1 (已联系), 状态 2 (单位就业): employer, contract, insurance and
+    // wage now apply.
+    typed(&mut app, "212");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::BackTab);
+    }
     for _ in 0..10 {
         key(&mut app, KeyCode::Backspace);
     }
@@ -190,7 +191,7 @@ fn pasted_escape_sequences_never_reach_the_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     key(&mut app, KeyCode::F(4));
-    typed(&mut app, "21");
+    typed(&mut app, "211");
     // Focus is now on 就业意愿; move to 援助计划 and paste text with a terminal escape.
     key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Tab);
@@ -327,7 +328,7 @@ fn a_save_that_meets_anothers_save_shows_both_side_by_side() {
     .unwrap();
     app.resize(80, 24);
     key(&mut app, KeyCode::F(4));
-    typed(&mut app, "211");
+    typed(&mut app, "2111");
 
     // Meanwhile 刘审核 saves a home visit for the same person.
     let rows = match service
@@ -427,8 +428,9 @@ fn a_lone_applicant_registered_warns_of_zero_employment_then_goes_to_review() {
     key(&mut app, KeyCode::Enter); // 家庭: 1 新建家庭
     field(&mut app, "贡江镇");
     field(&mut app, "长征村");
-    for _ in 0..7 {
-        key(&mut app, KeyCode::Enter); // address, relation … registration date as given
+    for _ in 0..8 {
+        // address, business income, relation … registration date as given
+        key(&mut app, KeyCode::Enter);
     }
     typed(&mut app, "2"); // 人员类别一: 2 低保
     field(&mut app, "于民〔2026〕88号");
@@ -465,6 +467,30 @@ fn exit_review_lists_proposals_then_findings_with_their_evidence() {
     }
     let shown = screen(&app, 80, 24);
     assert!(shown.contains("程序依规则发现：连续 3 次回访"), "{shown}");
+}
+
+#[test]
+fn exit_review_lists_a_case_once_with_its_other_findings_in_its_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::F(5));
+    // Past the three proposals and three cases to 刘静芳, found both in stable work and no
+    // longer of any category: one row, under 稳定就业 (第(五)条 names it first).
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Down);
+    }
+    let shown = screen(&app, 80, 24);
+    assert_eq!(
+        shown.matches("刘静芳").count(),
+        2,
+        "a row and its panel: {shown}"
+    );
+    assert!(shown.contains("> 线索   刘静芳"), "{shown}");
+    assert!(
+        shown.contains("另有发现：其他（不再属于任何一类就业困难人员"),
+        "{shown}"
+    );
+    insta::assert_snapshot!(shown);
 }
 
 #[test]
@@ -598,7 +624,7 @@ fn finding_16_every_option_of_the_work_status_is_seen_at_80_columns() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     key(&mut app, KeyCode::F(4));
-    typed(&mut app, "2"); // 电话联系, then the caret is in 就业状态
+    typed(&mut app, "21"); // 电话联系, 已联系, then the caret is in 就业状态
     let shown = screen(&app, 80, 24);
     assert!(shown.contains("公益性岗位"), "{shown}");
     for line in shown.lines() {
@@ -621,4 +647,30 @@ fn finding_16_help_on_the_form_lists_each_code_fields_values() {
     assert!(seen.contains("回访方式："), "{seen}");
     assert!(seen.contains("就业状态："), "{seen}");
     assert!(seen.contains("公益性岗位"), "{seen}");
+}
+
+/// Finding 18 (issue 13): the next login says that drafts are waiting, and how many.
+#[test]
+fn finding_18_the_login_mentions_the_drafts_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_store(dir.path(), 40, today());
+    let case = store.summaries().unwrap()[0].case;
+    let draft = common::unemployed_visit(today(), yuanzhu::domain::Tier::Two);
+    store.put_draft("钟经办", case, &draft).unwrap();
+    store.put_draft("刘审核", case, &draft).unwrap();
+    let service = Service::new(store, Today::Fixed(today()), Settings::default());
+    let actor = Actor {
+        user: "钟经办".into(),
+        role: Role::CountyReviewer,
+        township: None,
+    };
+    let mut app = App::new(
+        Box::new(LocalBackend::new(service, actor)),
+        Keymap::builtin(),
+        Theme::sixteen(),
+    )
+    .unwrap();
+    app.resize(80, 24);
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("有 1 份草稿未保存"), "{shown}");
 }

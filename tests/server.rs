@@ -443,3 +443,46 @@ fn a_live_socket_is_not_taken_over_and_a_stale_one_is_replaced() {
     .unwrap_err();
     assert!(err.to_string().contains("no-such-group-yz"), "{err}");
 }
+
+#[test]
+fn a_list_bigger_than_one_request_frame_is_imported_through_the_server_in_parts() {
+    use yuanzhu::domain::lead::{LeadSource, RawRow};
+    let server = Running::start();
+    let mut c = server.client("guanli");
+    let rows: Vec<RawRow> = (0..12_000u32)
+        .map(|n| {
+            let birth =
+                NaiveDate::from_ymd_opt(1970 + (n % 30) as i32, 1 + n % 12, 1 + n % 28).unwrap();
+            RawRow {
+                row: n + 2,
+                name: "李国华".into(),
+                id_number: yuanzhu::domain::IdNumber::compose("360781", birth, (n / 360) as u16)
+                    .unwrap()
+                    .to_string(),
+                address: "于都县贡江镇长征路一百二十号附近的某个小区某栋某单元".into(),
+                ..RawRow::default()
+            }
+        })
+        .collect();
+    let parts = yuanzhu::import::in_parts(rows);
+    assert!(parts.len() > 1, "the list needs more than one frame");
+    let last = parts.len() - 1;
+    let mut summary = None;
+    for (i, rows) in parts.into_iter().enumerate() {
+        let request = Request::ImportList(yuanzhu::service::ListImport {
+            source: LeadSource::Dibao,
+            list_date: Some(today()),
+            file: "低保名单.csv".into(),
+            rows,
+            apply: true,
+            part: i as u32,
+            more: i < last,
+        });
+        summary = Some(match c.call(request).unwrap().body {
+            Response::ListImported(s) => s,
+            other => panic!("{other:?}"),
+        });
+    }
+    let s = summary.unwrap();
+    assert_eq!((s.rows, s.new_leads), (12_000, 12_000), "{:?}", s.groups);
+}

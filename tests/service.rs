@@ -530,3 +530,44 @@ fn households_past_the_clearance_deadline_are_listed_by_the_setting() {
     listed.sort();
     assert_eq!(listed, expected);
 }
+
+/// Finding 9 (issue 13): a contact that did not reach the person (联系不上) is saved as such
+/// and changes nothing of what is known of them.
+#[test]
+fn an_unreachable_contact_is_saved_and_leaves_the_persons_record_as_it_was() {
+    use yuanzhu::domain::followup::ContactOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let actor = reviewer();
+    let s = service
+        .store_for_tests()
+        .unwrap()
+        .summaries()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.work_status.is_in_work() && s.due(today(), &Settings::default()).is_some())
+        .expect("a recognised person in work");
+    let mut draft = unemployed_visit(s.tier);
+    draft.press_code(Field::Outcome, '2');
+    draft.set(Field::Plan, "电话无人接听，下周上门".into());
+    service
+        .handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: s.case,
+                rev: s.rev,
+                draft,
+            },
+        )
+        .unwrap();
+    let store = service.store_for_tests().unwrap();
+    let saved = store.followups(s.case).unwrap().pop().unwrap();
+    assert_eq!(saved.answers.outcome, ContactOutcome::Unreachable);
+    assert_eq!(saved.answers.plan, "电话无人接听，下周上门");
+    let after = store.summary(s.case).unwrap().unwrap();
+    assert_eq!(
+        after.work_status, s.work_status,
+        "still in work as last known"
+    );
+    assert_eq!(after.last_contact, Some(today()));
+}

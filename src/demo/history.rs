@@ -245,6 +245,7 @@ fn answers(
         services: services(rng, state),
         plan: plan(rng, state).to_string(),
         next_contact: tier.next_contact(day, settings),
+        outcome: crate::domain::followup::ContactOutcome::Reached,
     }
 }
 

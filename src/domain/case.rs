@@ -106,6 +106,12 @@ pub enum CaseEventKind {
     Exited {
         reason: super::exit::ExitReason,
     },
+    /// A recorded category added or ended after intake, with its evidence, by `by`
+    /// (第(一)条; issue 13, finding 14).
+    CategoryChanged {
+        change: super::category_change::CategoryChange,
+        by: String,
+    },
 }
 
 impl CaseEventKind {
@@ -141,6 +147,7 @@ impl CaseEventKind {
             CaseEventKind::Exited { reason } => {
                 format!("退出援助，取消认定（{}）", reason.label())
             }
+            CaseEventKind::CategoryChanged { change, by } => format!("{by} {}", change.describe()),
         }
     }
 }

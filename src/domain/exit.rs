@@ -5,7 +5,7 @@
 
 use super::account::Role;
 use super::case::{AssistanceCase, CaseEvent, CaseEventKind, RecognitionStatus};
-use super::followup::{FollowUpAnswers, WorkStatus};
+use super::followup::{ContactOutcome, FollowUpAnswers, WorkStatus};
 use super::person::Person;
 use super::retirement::retirement_date;
 use super::text::clean_line;
@@ -69,6 +69,14 @@ pub struct Finding {
     pub reason: ExitReason,
     pub rule: String,
     pub evidence: Vec<String>,
+}
+
+/// A case's findings strongest first, stably: the strength of a finding is its reason's
+/// place in the notice's list of exit reasons (第(五)条, R-EXIT-1; DOMAIN.md, "exit
+/// reasons"), the reason named first the strongest, which is [`ExitReason`]'s order. 退出审核
+/// lists a case once, under the first of these, with the others in its evidence (issue 13).
+pub fn strongest_first(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| f.reason);
 }
 
 /// How many follow-ups in a row a rule looks at (settings, DOMAIN.md).
@@ -168,9 +176,11 @@ pub fn streak_findings(followups: &[FollowUpAnswers], rules: &ExitRules) -> Vec<
         }
     }
     if let Some(run) = last(rules.unwilling_followups)
-        && run
-            .iter()
-            .all(|f| !f.work_status.is_in_work() && !f.willing_to_work)
+        && run.iter().all(|f| {
+            f.outcome != ContactOutcome::Unreachable
+                && !f.work_status.is_in_work()
+                && !f.willing_to_work
+        })
     {
         out.push(Finding {
             reason: ExitReason::NoLongerWantsWork,
@@ -192,13 +202,79 @@ pub fn streak_findings(followups: &[FollowUpAnswers], rules: &ExitRules) -> Vec<
                 .collect(),
         });
     }
+    out.extend(refusal_finding(followups));
+    out.extend(unreachable_finding(followups));
     out
 }
 
-/// Whether the follow-up rules can fire for this person at all: only for someone the latest
-/// follow-up left in work, or unwilling. For everyone else the follow-ups need not be read.
-pub fn followups_matter(person: &Person) -> bool {
-    person.work_status.is_in_work() || !person.willing_to_work
+/// Reason 4 (R-EXIT-1, the exit reasons table): services refused this many times …
+pub const REFUSALS: usize = 3;
+/// … within this many months, up to the latest follow-up.
+pub const REFUSAL_MONTHS: u32 = 6;
+/// Reason 10: unreachable for more than this many months in a row.
+pub const UNREACHABLE_MONTHS: u32 = 6;
+
+fn dated(f: &FollowUpAnswers) -> String {
+    format!(
+        "{} {}：{}",
+        f.date.format("%Y-%m-%d"),
+        f.method.label(),
+        f.outcome.label()
+    )
+}
+
+/// Reason 4: the person refused the services offered [`REFUSALS`] times or more within
+/// [`REFUSAL_MONTHS`] months ending at the latest follow-up. Read from the follow-ups
+/// alone, so it changes only when one is saved.
+fn refusal_finding(followups: &[FollowUpAnswers]) -> Option<Finding> {
+    let latest = followups.last()?.date;
+    let since = latest.checked_sub_months(chrono::Months::new(REFUSAL_MONTHS))?;
+    let refused: Vec<&FollowUpAnswers> = followups
+        .iter()
+        .filter(|f| f.outcome == ContactOutcome::RefusedServices && f.date > since)
+        .collect();
+    (refused.len() >= REFUSALS).then(|| Finding {
+        reason: ExitReason::NoLongerWantsWork,
+        rule: format!(
+            "{REFUSAL_MONTHS} 个月内 {} 次拒绝提供的服务（满 {REFUSALS} 次）",
+            refused.len()
+        ),
+        evidence: refused.iter().map(|f| dated(f)).collect(),
+    })
+}
+
+/// Reason 10: every follow-up since the last one that reached the person found them
+/// unreachable, over more than [`UNREACHABLE_MONTHS`] months from the first of them to the
+/// latest. Read from the follow-ups alone, like the other runs.
+fn unreachable_finding(followups: &[FollowUpAnswers]) -> Option<Finding> {
+    let reached = followups
+        .iter()
+        .rposition(|f| f.outcome != ContactOutcome::Unreachable);
+    let run = &followups[reached.map_or(0, |i| i + 1)..];
+    let (first, latest) = (run.first()?, run.last()?);
+    let limit = first
+        .date
+        .checked_add_months(chrono::Months::new(UNREACHABLE_MONTHS))?;
+    (latest.date > limit).then(|| Finding {
+        reason: ExitReason::Unreachable,
+        rule: format!(
+            "连续 {UNREACHABLE_MONTHS} 个月以上联系不上（{} 次回访均未联系上）",
+            run.len()
+        ),
+        evidence: {
+            let mut e = vec![dated(first)];
+            if run.len() > 1 {
+                e.push(dated(latest));
+            }
+            if let Some(i) = reached {
+                e.push(format!(
+                    "最后一次联系上：{}",
+                    followups[i].date.format("%Y-%m-%d")
+                ));
+            }
+            e
+        },
+    })
 }
 
 /// A person recognised only through a derived category (第(一)条) who no longer holds
@@ -277,7 +353,8 @@ fn becomes_4050_on(person: &Person, settings: &super::settings::Settings) -> Opt
 /// again, as they are when the settings change.
 ///
 /// 1: the rules as first kept. 2: a 公益性岗位 is not stable work (finding 9 of issue 13).
-pub const EXIT_RULES_REVISION: u32 = 2;
+/// 3: reasons 4 (refused services) and 10 (unreachable) read from the contact outcome.
+pub const EXIT_RULES_REVISION: u32 = 3;
 
 /// The settings the exit rules take their numbers from, and the rules' revision: what a
 /// kept finding was computed with, so findings kept under other numbers or older rules are
@@ -355,7 +432,7 @@ impl StandingFinding {
 /// Every finding a recognised person with no exit pending can have, each with the days it
 /// holds on, in the order 退出审核 lists them: what [`findings`] and [`category_lapsed`]
 /// give on any one day is exactly those of these that hold on it. `streaks` are
-/// [`streak_findings`] of their follow-ups, or nothing when [`followups_matter`] says so.
+/// [`streak_findings`] of their follow-ups.
 pub fn standing_findings(
     person: &Person,
     zero_household: bool,
@@ -493,7 +570,7 @@ impl AssistanceCase {
 mod tests {
     use super::*;
     use crate::domain::IdNumber;
-    use crate::domain::followup::{ContactMethod, Employment};
+    use crate::domain::followup::{ContactMethod, ContactOutcome, Employment};
     use crate::domain::ids::{CaseId, HouseholdId, PersonId, TownshipCode};
     use crate::domain::person::{LabourCapacity, Relation};
     use crate::domain::retirement::FormerRetirementClass;
@@ -552,6 +629,7 @@ mod tests {
             services: String::new(),
             plan: String::new(),
             next_contact: date,
+            outcome: ContactOutcome::Reached,
         }
     }
 
@@ -618,6 +696,80 @@ mod tests {
         ];
         let f = findings(&case(), &p, &employed, d(2026, 11, 1), &rules);
         assert_eq!(reasons(&f), [ExitReason::StablyEmployed]);
+    }
+
+    fn contact(date: NaiveDate, outcome: ContactOutcome) -> FollowUpAnswers {
+        FollowUpAnswers {
+            outcome,
+            ..unwilling(date)
+        }
+    }
+
+    /// Finding 9 (issue 13), reason 4: three refusals within six months of the latest
+    /// follow-up; the third that falls outside does not count.
+    #[test]
+    fn three_refusals_within_six_months_propose_reason_4() {
+        let p = person(d(1985, 6, 1), 11);
+        let rules = ExitRules::default();
+        let refused = |day| FollowUpAnswers {
+            willing_to_work: true,
+            ..contact(day, ContactOutcome::RefusedServices)
+        };
+        let spread = [
+            refused(d(2026, 3, 1)),
+            refused(d(2026, 7, 5)),
+            refused(d(2026, 9, 5)),
+        ];
+        assert!(findings(&case(), &p, &spread, d(2026, 11, 1), &rules).is_empty());
+        let close = [
+            refused(d(2026, 5, 6)),
+            refused(d(2026, 7, 5)),
+            refused(d(2026, 11, 5)),
+        ];
+        let f = findings(&case(), &p, &close, d(2026, 11, 20), &rules);
+        assert_eq!(reasons(&f), [ExitReason::NoLongerWantsWork]);
+        assert_eq!(f[0].evidence.len(), 3);
+        assert!(f[0].evidence[2].contains("拒绝服务"), "{:?}", f[0].evidence);
+    }
+
+    /// Finding 9, reason 10: unreachable at every follow-up for more than six months since
+    /// the last contact that reached the person.
+    #[test]
+    fn unreachable_for_more_than_six_months_proposes_reason_10() {
+        let p = person(d(1985, 6, 1), 11);
+        let rules = ExitRules::default();
+        let lost = |day| contact(day, ContactOutcome::Unreachable);
+        let mut run = vec![
+            visit(d(2026, 3, 1), false, false),
+            lost(d(2026, 4, 2)),
+            lost(d(2026, 7, 2)),
+            lost(d(2026, 10, 2)),
+        ];
+        assert!(findings(&case(), &p, &run, d(2026, 11, 1), &rules).is_empty());
+        run.push(lost(d(2026, 10, 3)));
+        let f = findings(&case(), &p, &run, d(2026, 11, 1), &rules);
+        assert_eq!(reasons(&f), [ExitReason::Unreachable]);
+        assert!(
+            f[0].evidence[2].contains("2026-03-01"),
+            "{:?}",
+            f[0].evidence
+        );
+        // Reached once since: the run starts again.
+        run.push(visit(d(2026, 10, 20), false, false));
+        run.push(lost(d(2026, 11, 2)));
+        assert!(findings(&case(), &p, &run, d(2026, 11, 20), &rules).is_empty());
+    }
+
+    #[test]
+    fn unreachable_follow_ups_say_nothing_of_willingness() {
+        let p = person(d(1985, 6, 1), 11);
+        let rules = ExitRules::default();
+        let lost = [
+            contact(d(2026, 9, 5), ContactOutcome::Unreachable),
+            contact(d(2026, 10, 5), ContactOutcome::Unreachable),
+            contact(d(2026, 11, 5), ContactOutcome::Unreachable),
+        ];
+        assert!(findings(&case(), &p, &lost, d(2026, 11, 20), &rules).is_empty());
     }
 
     #[test]
@@ -823,5 +975,27 @@ mod tests {
         let mut older = person(d(1971, 1, 1), 13);
         older.unemployed_since = Some(d(2025, 1, 1));
         assert!(category_lapsed(&older, false, today, &s).is_none());
+    }
+
+    #[test]
+    fn the_strongest_finding_is_the_reason_the_notice_names_first() {
+        let f = |reason, rule: &str| Finding {
+            reason,
+            rule: rule.into(),
+            evidence: Vec::new(),
+        };
+        let mut found = vec![
+            f(ExitReason::Other, "不再属于任何一类"),
+            f(ExitReason::Unreachable, "无法联系"),
+            f(ExitReason::StablyEmployed, "稳定就业"),
+            f(ExitReason::Other, "另一条"),
+        ];
+        strongest_first(&mut found);
+        let rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+        // Reason 5 before 10 before 12; two of one reason keep their order.
+        assert_eq!(
+            rules,
+            ["稳定就业", "无法联系", "不再属于任何一类", "另一条"]
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! 第(五)条 每月跟踪回访: the monthly follow-up of every recognised person. A follow-up is
 //! a dated contact (several a month allowed; a month is covered when it has one), how it was
 //! made (第(三)条: 入户走访, 电话联系, 数据比对), the work status learned, and for a person in
-//! work the contract, social insurance and wage (R-FOLLOW-2).
+//! work the contract, social insurance and wage (R-FOLLOW-2); and whether the person was
+//! reached at all (联系不上) or refused the services offered.
 
 use super::ids::{CaseId, FollowUpId};
 use chrono::NaiveDate;
@@ -76,6 +77,34 @@ impl WorkStatus {
     }
 }
 
+/// Whether the contact reached the person (R-EXIT-1 reasons 4 and 10 are read from it): the
+/// digit is the one-key code in the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContactOutcome {
+    /// Reached, and the answers are theirs.
+    Reached,
+    /// 联系不上: not reached; the work status and the rest are not known from this contact.
+    Unreachable,
+    /// Reached, and refused the services offered (reason 4: three times within 6 months).
+    RefusedServices,
+}
+
+impl ContactOutcome {
+    pub const ALL: [ContactOutcome; 3] = [
+        ContactOutcome::Reached,
+        ContactOutcome::Unreachable,
+        ContactOutcome::RefusedServices,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactOutcome::Reached => "已联系",
+            ContactOutcome::Unreachable => "联系不上",
+            ContactOutcome::RefusedServices => "拒绝服务",
+        }
+    }
+}
+
 /// What the person needs (援助需求).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Need {
@@ -120,6 +149,9 @@ pub struct FollowUpAnswers {
     pub services: String,
     pub plan: String,
     pub next_contact: NaiveDate,
+    /// Whether the person was reached. When not, the work status and willingness are
+    /// carried from what was known before and say nothing new.
+    pub outcome: ContactOutcome,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,15 +4,15 @@
 //! state, recomputed from its members.
 
 use super::case::AssistanceCase;
-use super::followup::FollowUpAnswers;
+use super::followup::{ContactOutcome, FollowUpAnswers};
 use super::household::{Household, HouseholdEventKind, zero_employment};
 use super::person::Person;
 use chrono::NaiveDate;
 
-/// Applies a follow-up to the records it touches. Only the latest contact speaks for the
-/// present: a follow-up entered late for an earlier date changes nothing here.
-/// `others` are the household's other members. Returns the zero-employment event, if the
-/// household's state changed.
+/// Applies a follow-up to the records it touches. Only the latest contact that reached the
+/// person speaks for the present: a follow-up entered late for an earlier date, or one that
+/// did not reach them (联系不上), changes nothing here. `others` are the household's other
+/// members. Returns the zero-employment event, if the household's state changed.
 pub fn apply_followup(
     answers: &FollowUpAnswers,
     is_latest: bool,
@@ -22,7 +22,7 @@ pub fn apply_followup(
     others: &[Person],
     today: NaiveDate,
 ) -> Option<HouseholdEventKind> {
-    if !is_latest {
+    if !is_latest || answers.outcome == ContactOutcome::Unreachable {
         return None;
     }
     let before = person.work_status;

@@ -3,10 +3,12 @@
 //! field-by-field check that turns typed text into [`FollowUpAnswers`]. A draft is the text as
 //! typed, so an unfinished or invalid form survives a dropped link unchanged.
 
-use super::followup::{ContactMethod, Employment, FollowUpAnswers, Need, WorkStatus};
+use super::followup::{
+    ContactMethod, ContactOutcome, Employment, FollowUpAnswers, Need, WorkStatus,
+};
 use super::form::{
     CodeTable, FieldKind, FieldTexts, FormField, TypedForm, Willing, YuanError, format_date,
-    parse_date, parse_yuan, pick, position, shown,
+    parse_date, parse_yuan, pick, pick_coded, position, shown,
 };
 use super::settings::Settings;
 use super::text::clean_line;
@@ -29,12 +31,15 @@ pub enum Field {
     Services,
     Plan,
     NextContact,
+    Outcome,
 }
 
 impl Field {
-    pub const ALL: [Field; 12] = [
+    /// The fields in the order the form shows them.
+    pub const ALL: [Field; 13] = [
         Field::Date,
         Field::Method,
+        Field::Outcome,
         Field::WorkStatus,
         Field::Employer,
         Field::Contract,
@@ -47,14 +52,33 @@ impl Field {
         Field::NextContact,
     ];
 
+    /// The fields in the order a draft keeps their text: a field added later goes last, so
+    /// a draft kept by an older program reads back with it empty.
+    const STORED: [Field; 13] = [
+        Field::Date,
+        Field::Method,
+        Field::WorkStatus,
+        Field::Employer,
+        Field::Contract,
+        Field::SocialInsurance,
+        Field::Wage,
+        Field::Willing,
+        Field::Needs,
+        Field::Services,
+        Field::Plan,
+        Field::NextContact,
+        Field::Outcome,
+    ];
+
     pub fn index(self) -> usize {
-        position(self, &Field::ALL)
+        position(self, &Field::STORED)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Field::Date => "回访日期",
             Field::Method => "回访方式",
+            Field::Outcome => "联系结果",
             Field::WorkStatus => "就业状态",
             Field::Employer => "工作单位",
             Field::Contract => "签订合同",
@@ -72,6 +96,7 @@ impl Field {
         match self {
             Field::Date | Field::NextContact => FieldKind::Date,
             Field::Method => FieldKind::Code(CodeTable::of::<ContactMethod>()),
+            Field::Outcome => FieldKind::Code(CodeTable::of::<ContactOutcome>()),
             Field::WorkStatus => FieldKind::Code(CodeTable::of::<WorkStatus>()),
             Field::Contract | Field::SocialInsurance => FieldKind::Code(CodeTable::of::<bool>()),
             Field::Willing => FieldKind::Code(CodeTable::of::<Willing>()),
@@ -136,6 +161,7 @@ impl FollowUpDraft {
             values: FieldTexts::blank(Field::ALL.len()),
         };
         d.set(Field::Date, format_date(ctx.today));
+        d.set(Field::Outcome, "1".into());
         d.set(
             Field::NextContact,
             format_date(ctx.tier.next_contact(ctx.today, settings)),
@@ -164,6 +190,7 @@ impl FollowUpDraft {
 
     fn fill_answers(&mut self, last: &FollowUpAnswers) {
         self.set(Field::Method, code_of(&ContactMethod::ALL, last.method));
+        self.set(Field::Outcome, code_of(&ContactOutcome::ALL, last.outcome));
         self.set(
             Field::WorkStatus,
             code_of(&WorkStatus::ALL, last.work_status),
@@ -213,17 +240,30 @@ impl FollowUpDraft {
         self.values.set(field.index(), value);
     }
 
+    /// Whether the work status being entered is in work (None while it is blank).
+    pub fn in_work(&self) -> Option<bool> {
+        self.work_status().map(WorkStatus::is_in_work)
+    }
+
     fn work_status(&self) -> Option<WorkStatus> {
         pick(self.get(Field::WorkStatus), &WorkStatus::ALL)
     }
 
-    /// Fields that do not apply to the chosen work status are skipped (employer when 未就业;
-    /// willingness when in work).
+    fn unreachable(&self) -> bool {
+        pick(self.get(Field::Outcome), &ContactOutcome::ALL) == Some(ContactOutcome::Unreachable)
+    }
+
+    /// Fields that do not apply are skipped: employer when 未就业, willingness when in work,
+    /// and everything learned from the person when they were not reached (联系不上).
     pub fn applies(&self, field: Field) -> bool {
         let in_work = self.work_status().is_some_and(WorkStatus::is_in_work);
+        let reached = !self.unreachable();
         match field {
-            Field::Employer | Field::Contract | Field::SocialInsurance | Field::Wage => in_work,
-            Field::Willing => !in_work,
+            Field::Employer | Field::Contract | Field::SocialInsurance | Field::Wage => {
+                reached && in_work
+            }
+            Field::Willing => reached && !in_work,
+            Field::WorkStatus | Field::Needs | Field::Services => reached,
             _ => true,
         }
     }
@@ -274,6 +314,20 @@ impl FollowUpDraft {
             Field::Method,
             &mut fail,
         );
+        // A draft kept before 联系结果 existed has it empty: every contact then reached.
+        let outcome = if self.get(Field::Outcome).trim().is_empty() {
+            Some(ContactOutcome::Reached)
+        } else {
+            required_code(
+                self.get(Field::Outcome),
+                &ContactOutcome::ALL,
+                Field::Outcome,
+                &mut fail,
+            )
+        };
+        if outcome == Some(ContactOutcome::Unreachable) {
+            return self.unreached(date, method, errors);
+        }
         let work_status = required_code(
             self.get(Field::WorkStatus),
             &WorkStatus::ALL,
@@ -337,25 +391,7 @@ impl FollowUpDraft {
             .filter_map(|c| pick(&c.to_string(), &Need::ALL))
             .collect();
 
-        let next_contact = match (parse_date(self.get(Field::NextContact)), date) {
-            (Err(m), _) => {
-                fail(Field::NextContact, m);
-                None
-            }
-            (Ok(n), Some(d)) if n <= d => {
-                fail(Field::NextContact, "应晚于回访日期");
-                None
-            }
-            (Ok(n), Some(d))
-                if d.checked_add_months(Months::new(2)).is_some_and(|limit| {
-                    n >= super::year_month::YearMonth::of(limit).first_day()
-                }) =>
-            {
-                fail(Field::NextContact, "每月至少回访一次，不得晚于下月底");
-                None
-            }
-            (Ok(n), _) => Some(n),
-        };
+        let next_contact = self.next_contact(date, &mut fail);
 
         match (date, method, work_status, willing_to_work, next_contact) {
             (
@@ -374,7 +410,71 @@ impl FollowUpDraft {
                 services: clean_line(self.get(Field::Services), 100),
                 plan: clean_line(self.get(Field::Plan), 200),
                 next_contact,
+                outcome: outcome.unwrap_or(ContactOutcome::Reached),
             }),
+            _ => Err(errors),
+        }
+    }
+
+    fn next_contact(
+        &self,
+        date: Option<NaiveDate>,
+        fail: &mut impl FnMut(Field, &str),
+    ) -> Option<NaiveDate> {
+        match (parse_date(self.get(Field::NextContact)), date) {
+            (Err(m), _) => {
+                fail(Field::NextContact, m);
+                None
+            }
+            (Ok(n), Some(d)) if n <= d => {
+                fail(Field::NextContact, "应晚于回访日期");
+                None
+            }
+            (Ok(n), Some(d))
+                if d.checked_add_months(Months::new(2)).is_some_and(|limit| {
+                    n >= super::year_month::YearMonth::of(limit).first_day()
+                }) =>
+            {
+                fail(Field::NextContact, "每月至少回访一次，不得晚于下月底");
+                None
+            }
+            (Ok(n), _) => Some(n),
+        }
+    }
+
+    /// A contact that did not reach the person (联系不上): when, how it was tried, the plan
+    /// and the next try. The work status and willingness say nothing new: they are the
+    /// carried answers when there are any (照上次), else the defaults, and a saved
+    /// unreachable follow-up changes nothing of the person's record.
+    fn unreached(
+        &self,
+        date: Option<NaiveDate>,
+        method: Option<ContactMethod>,
+        mut errors: Vec<FieldError>,
+    ) -> Result<FollowUpAnswers, Vec<FieldError>> {
+        let mut fail = |field: Field, message: &str| {
+            errors.push(FieldError {
+                field,
+                message: message.to_string(),
+            })
+        };
+        let next_contact = self.next_contact(date, &mut fail);
+        match (date, method, next_contact) {
+            (Some(date), Some(method), Some(next_contact)) if errors.is_empty() => {
+                Ok(FollowUpAnswers {
+                    date,
+                    method,
+                    work_status: self.work_status().unwrap_or(WorkStatus::Unemployed),
+                    employment: None,
+                    willing_to_work: pick_coded::<Willing>(self.get(Field::Willing))
+                        .is_none_or(|w| w.0),
+                    needs: Vec::new(),
+                    services: String::new(),
+                    plan: clean_line(self.get(Field::Plan), 200),
+                    next_contact,
+                    outcome: ContactOutcome::Unreachable,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -553,6 +653,15 @@ mod tests {
         assert_eq!(f.validate(&ctx()).unwrap_err()[0].field, Field::NextContact);
         f.set(Field::NextContact, "2026-12-31".into());
         assert!(f.validate(&ctx()).is_ok());
+    }
+
+    #[test]
+    fn a_draft_kept_before_the_contact_outcome_reads_as_reached() {
+        let mut f = filled();
+        f.set(Field::Outcome, String::new());
+        assert_eq!(f.validate(&ctx()).unwrap().outcome, ContactOutcome::Reached);
+        f.set(Field::Outcome, "9".into());
+        assert_eq!(f.validate(&ctx()).unwrap_err()[0].field, Field::Outcome);
     }
 
     #[test]

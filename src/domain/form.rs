@@ -5,7 +5,7 @@
 //! and knows nothing of the terminal: a form is text as typed, checked here into answers.
 
 use super::category::Category;
-use super::followup::{ContactMethod, Need, WorkStatus};
+use super::followup::{ContactMethod, ContactOutcome, Need, WorkStatus};
 use super::ledger::PolicyKind;
 use super::person::{LabourCapacity, Relation};
 use super::post::{PostExitReason, PostType};
@@ -365,6 +365,13 @@ impl Coded for Willing {
 
 impl Coded for ContactMethod {
     const ALL: &'static [Self] = &ContactMethod::ALL;
+    fn code_label(self) -> &'static str {
+        self.label()
+    }
+}
+
+impl Coded for ContactOutcome {
+    const ALL: &'static [Self] = &ContactOutcome::ALL;
     fn code_label(self) -> &'static str {
         self.label()
     }

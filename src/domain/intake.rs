@@ -41,6 +41,19 @@ pub enum IntakeField {
     Category2,
     Document2,
     Issuer2,
+    BusinessIncome,
+}
+
+/// 经营性、财产性收入 of a household opened now: with it the household is never a
+/// zero-employment household (R-ZERO-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BusinessIncome(pub bool);
+
+impl Coded for BusinessIncome {
+    const ALL: &'static [Self] = &[BusinessIncome(false), BusinessIncome(true)];
+    fn code_label(self) -> &'static str {
+        if self.0 { "有" } else { "无" }
+    }
 }
 
 /// 家庭: a household opened now, or one already on file.
@@ -61,7 +74,35 @@ impl Coded for HouseholdKind {
 }
 
 impl IntakeField {
-    pub const ALL: [IntakeField; 21] = [
+    /// The fields in the order the form shows them.
+    pub const ALL: [IntakeField; 22] = [
+        IntakeField::IdNumber,
+        IntakeField::Name,
+        IntakeField::Phone,
+        IntakeField::Apply,
+        IntakeField::Household,
+        IntakeField::MemberId,
+        IntakeField::Township,
+        IntakeField::Village,
+        IntakeField::Address,
+        IntakeField::BusinessIncome,
+        IntakeField::Relation,
+        IntakeField::FormerClass,
+        IntakeField::Labour,
+        IntakeField::Willing,
+        IntakeField::WorkStatus,
+        IntakeField::UnemployedSince,
+        IntakeField::Category1,
+        IntakeField::Document1,
+        IntakeField::Issuer1,
+        IntakeField::Category2,
+        IntakeField::Document2,
+        IntakeField::Issuer2,
+    ];
+
+    /// The fields in the order a draft keeps their text: a field added later goes last, so
+    /// a draft kept by an older program reads back with it empty.
+    const STORED: [IntakeField; 22] = [
         IntakeField::IdNumber,
         IntakeField::Name,
         IntakeField::Phone,
@@ -83,10 +124,11 @@ impl IntakeField {
         IntakeField::Category2,
         IntakeField::Document2,
         IntakeField::Issuer2,
+        IntakeField::BusinessIncome,
     ];
 
     pub fn index(self) -> usize {
-        position(self, &IntakeField::ALL)
+        position(self, &IntakeField::STORED)
     }
 
     pub fn label(self) -> &'static str {
@@ -100,6 +142,7 @@ impl IntakeField {
             IntakeField::Township => "乡镇(街道)",
             IntakeField::Village => "村(社区)",
             IntakeField::Address => "住址",
+            IntakeField::BusinessIncome => "经营财产收入",
             IntakeField::Relation => "与户主关系",
             IntakeField::FormerClass => "原退休年龄",
             IntakeField::Labour => "劳动能力",
@@ -128,6 +171,7 @@ impl IntakeField {
             IntakeField::Township => FieldKind::Text { max_chars: 10 },
             IntakeField::Village => FieldKind::Text { max_chars: 20 },
             IntakeField::Address => FieldKind::Text { max_chars: 40 },
+            IntakeField::BusinessIncome => FieldKind::Code(CodeTable::of::<BusinessIncome>()),
             IntakeField::Relation => FieldKind::Code(CodeTable::of::<Relation>()),
             IntakeField::FormerClass => FieldKind::Code(CodeTable::of::<FormerRetirementClass>()),
             IntakeField::Labour => FieldKind::Code(CodeTable::of::<LabourCapacity>()),
@@ -175,6 +219,8 @@ pub enum HouseholdChoice {
         township: String,
         village: String,
         address: String,
+        /// 经营性、财产性收入 (R-ZERO-1).
+        business_income: bool,
     },
     /// The household of a person already registered.
     Join { member: IdNumber },
@@ -220,6 +266,7 @@ impl IntakeDraft {
         for (field, value) in [
             (IntakeField::Apply, "1"),
             (IntakeField::Household, "1"),
+            (IntakeField::BusinessIncome, "1"),
             (IntakeField::Relation, "1"),
             (IntakeField::FormerClass, "1"),
             (IntakeField::Labour, "1"),
@@ -282,7 +329,10 @@ impl IntakeDraft {
     pub fn applies(&self, field: IntakeField) -> bool {
         match field {
             IntakeField::MemberId => self.joins(),
-            IntakeField::Township | IntakeField::Village | IntakeField::Address => !self.joins(),
+            IntakeField::Township
+            | IntakeField::Village
+            | IntakeField::Address
+            | IntakeField::BusinessIncome => !self.joins(),
             IntakeField::FormerClass => self.id_number().is_none_or(|id| id.sex() == Sex::Female),
             IntakeField::UnemployedSince => !self.in_work(),
             IntakeField::Document1 | IntakeField::Issuer1 => {
@@ -369,10 +419,22 @@ impl IntakeDraft {
             if village.is_empty() {
                 fail(F::Village, "请填写村（社区）".into());
             }
+            let business_income = match self.get(F::BusinessIncome).trim() {
+                // A draft kept before the field existed: none, as was assumed then.
+                "" => false,
+                raw => match pick_coded::<BusinessIncome>(raw) {
+                    Some(b) => b.0,
+                    None => {
+                        fail(F::BusinessIncome, "请选择有无经营性或财产性收入".into());
+                        false
+                    }
+                },
+            };
             Some(HouseholdChoice::New {
                 township,
                 village,
                 address: clean_line(self.get(F::Address), 40),
+                business_income,
             })
         };
         fn code<T: Coded>(
@@ -704,6 +766,33 @@ mod tests {
         assert!(d.validate(today()).is_err());
         d.press_code(IntakeField::Apply, '2');
         assert_eq!(d.validate(today()).unwrap().phone, "");
+    }
+
+    /// Finding 8 (issue 13): a household opened with business or investment income is not
+    /// a zero-employment household; the answer is asked only of a new household.
+    #[test]
+    fn a_new_household_records_its_business_income() {
+        let mut d = applicant();
+        assert_eq!(d.display_value(IntakeField::BusinessIncome), "1 无");
+        let a = d.validate(today()).unwrap();
+        assert!(matches!(
+            a.household,
+            HouseholdChoice::New {
+                business_income: false,
+                ..
+            }
+        ));
+        d.press_code(IntakeField::BusinessIncome, '2');
+        let a = d.validate(today()).unwrap();
+        assert!(matches!(
+            a.household,
+            HouseholdChoice::New {
+                business_income: true,
+                ..
+            }
+        ));
+        d.press_code(IntakeField::Household, '2');
+        assert!(!d.applies(IntakeField::BusinessIncome));
     }
 
     /// Finding 2 (issue 13): joining a household no longer answers 户主 by default.

@@ -151,6 +151,9 @@ impl RowFacts {
 /// source moves `last_seen` on and changes nothing else.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lead {
+    /// The lead's own number, by which fronts name it (the ID number stays masked in lists);
+    /// 0 until the import gives it one.
+    pub id: u64,
     pub source: LeadSource,
     pub id_number: IdNumber,
     /// Read as an old 15-digit number and converted (GB 11643).
@@ -207,6 +210,72 @@ impl Lead {
             self.source.list_name(),
             self.list_date.format("%Y-%m")
         )
+    }
+}
+
+/// Why a disposition was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DispositionError {
+    #[error("处理日期 {on} 早于名单日期 {list_date}")]
+    BeforeList { on: NaiveDate, list_date: NaiveDate },
+    #[error("处理日期 {0} 晚于今天")]
+    AfterToday(NaiveDate),
+    #[error("“已申请”在登记申请保存时自动记录，不能直接选")]
+    AppliedByIntake,
+    #[error("“{0}”需要写明原因（备注）")]
+    NoteNeeded(&'static str),
+    #[error("备注最多 {MAX_NOTE} 字")]
+    NoteTooLong,
+}
+
+/// The longest note a disposition keeps.
+pub const MAX_NOTE: usize = 200;
+
+impl Lead {
+    /// R-DISCOVER-1: what a caseworker found on contacting the person, on `on`. 已申请
+    /// comes from a saved application, not from this; 不符合条件 and 本人拒绝 say why.
+    pub fn dispose(
+        &mut self,
+        disposition: Disposition,
+        on: NaiveDate,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<(), DispositionError> {
+        if on < self.list_date {
+            return Err(DispositionError::BeforeList {
+                on,
+                list_date: self.list_date,
+            });
+        }
+        if on > today {
+            return Err(DispositionError::AfterToday(on));
+        }
+        if disposition == Disposition::Applied {
+            return Err(DispositionError::AppliedByIntake);
+        }
+        let note = note.trim();
+        if note.chars().count() > MAX_NOTE {
+            return Err(DispositionError::NoteTooLong);
+        }
+        if note.is_empty() && matches!(disposition, Disposition::NotEligible | Disposition::Refused)
+        {
+            return Err(DispositionError::NoteNeeded(disposition.label()));
+        }
+        self.disposition = disposition;
+        self.disposition_on = Some(on);
+        self.note = note.to_string();
+        Ok(())
+    }
+
+    /// The person found on the list has applied (登记申请 saved on `on`); whether the lead
+    /// changed.
+    pub fn applied(&mut self, on: NaiveDate) -> bool {
+        if self.disposition == Disposition::Applied {
+            return false;
+        }
+        self.disposition = Disposition::Applied;
+        self.disposition_on = Some(on);
+        true
     }
 }
 
@@ -523,6 +592,7 @@ fn check_row(raw: &RawRow, ctx: &ListContext<'_>, problems: &mut Vec<RowProblem>
         .fast_lane()
         .then(|| contact_deadline(ctx.calendar, ctx.list_date, ctx.fast_lane_contact_days));
     Some(Lead {
+        id: 0,
         source: ctx.source,
         sex: id.id.sex(),
         id_number: id.id,
@@ -874,6 +944,38 @@ mod tests {
         assert_eq!(p.township_of("", "", "水头村"), t("01"));
         assert_eq!(p.township_of("", "某县水头村二组", ""), t("01"));
         assert_eq!(p.township_of("", "赣州市某路", "某村"), None);
+    }
+
+    #[test]
+    fn a_disposition_is_dated_within_the_lead_and_refusals_say_why() {
+        let mut lead = check(&[row(2, "李国华", &id(d(1980, 3, 1), 123))]).leads[0].clone();
+        let today = d(2026, 11, 26);
+        assert!(matches!(
+            lead.dispose(Disposition::Contacted, d(2026, 11, 19), "", today),
+            Err(DispositionError::BeforeList { .. })
+        ));
+        assert!(
+            lead.dispose(Disposition::Contacted, d(2026, 11, 27), "", today)
+                .is_err()
+        );
+        assert_eq!(
+            lead.dispose(Disposition::Applied, today, "", today),
+            Err(DispositionError::AppliedByIntake)
+        );
+        assert_eq!(
+            lead.dispose(Disposition::Refused, today, " ", today),
+            Err(DispositionError::NoteNeeded("本人拒绝"))
+        );
+        lead.dispose(
+            Disposition::Contacted,
+            d(2026, 11, 24),
+            "电话联系，约下周来窗口",
+            today,
+        )
+        .unwrap();
+        assert_eq!(lead.disposition, Disposition::Contacted);
+        assert_eq!(lead.disposition_on, Some(d(2026, 11, 24)));
+        assert!(!lead.is_overdue(today), "a contacted lead is not overdue");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod account;
 pub mod calendar;
 pub mod case;
 pub mod category;
+pub mod category_change;
 pub mod due;
 pub mod exit;
 pub mod followup;

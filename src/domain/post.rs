@@ -291,6 +291,7 @@ mod tests {
             services: String::new(),
             plan: String::new(),
             next_contact: d(2026, 12, 1),
+            outcome: crate::domain::followup::ContactOutcome::Reached,
         }
     }
 
@@ -339,6 +340,7 @@ mod tests {
             services: String::new(),
             plan: String::new(),
             next_contact: d(2026, 11, 1),
+            outcome: crate::domain::followup::ContactOutcome::Reached,
         };
         let r = RecognitionStatus::Recognised;
         assert!(post_exit_triggers(&p, r, &[], Some(9000), 9000, d(2026, 11, 1)).is_empty());

@@ -41,7 +41,7 @@ impl Tier {
 
 /// What the default tier rule looks at: the person's categories (recorded and derived),
 /// whether they are in work, and whether they are within five years of retirement.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TierFacts {
     pub categories: Vec<Category>,
     pub in_work: bool,
@@ -67,6 +67,48 @@ pub fn suggested_tier(facts: &TierFacts) -> Tier {
         Tier::One
     } else {
         Tier::Two
+    }
+}
+
+/// Why the default rule gives its tier, in a few words for the screens' one line.
+pub fn suggestion_basis(facts: &TierFacts) -> String {
+    if facts.in_work {
+        return "已就业，稳岗帮扶".into();
+    }
+    let named: Vec<&str> = facts
+        .categories
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Category::ZeroEmploymentMember | Category::Dibao | Category::Disabled
+            )
+        })
+        .map(|c| c.label())
+        .collect();
+    match (named.is_empty(), facts.near_retirement) {
+        (false, _) => format!("{}，未就业", named.join("、")),
+        (true, true) => "距法定退休年龄不足5年，未就业".into(),
+        (true, false) => "未就业".into(),
+    }
+}
+
+/// The screens' one line: the default rule's tier and why, and what to do when the case's
+/// tier differs from it (第(四)条; the county changes a tier with a reason, audited).
+pub fn suggestion_line(current: Tier, facts: &TierFacts) -> String {
+    let suggested = suggested_tier(facts);
+    let basis = suggestion_basis(facts);
+    if suggested == current {
+        format!(
+            "建议帮扶等级：{}（{basis}），与现等级一致",
+            suggested.label()
+        )
+    } else {
+        format!(
+            "建议帮扶等级：{}（{basis}），现为{}，可由县级审核调整并写明理由",
+            suggested.label(),
+            current.label()
+        )
     }
 }
 
@@ -153,5 +195,23 @@ mod tests {
             Tier::Two.next_contact(day, &s),
             NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
         );
+    }
+
+    #[test]
+    fn finding_12_the_line_names_the_suggestion_its_basis_and_a_differing_tier() {
+        let dibao = facts(&[Category::Dibao, Category::LandLost], false, false);
+        let line = suggestion_line(Tier::Two, &dibao);
+        assert!(
+            line.starts_with("建议帮扶等级：一级（低保人员，未就业）"),
+            "{line}"
+        );
+        assert!(line.contains("现为二级"), "{line}");
+        let placed = facts(&[Category::Dibao], true, false);
+        assert_eq!(
+            suggestion_line(Tier::Three, &placed),
+            "建议帮扶等级：三级（已就业，稳岗帮扶），与现等级一致"
+        );
+        let old = facts(&[], false, true);
+        assert!(suggestion_line(Tier::One, &old).contains("距法定退休年龄不足5年"));
     }
 }

@@ -360,6 +360,31 @@ fn rows_of(
     Ok(rows)
 }
 
+/// A list's rows in parts that each fit one request frame (1 MiB, on the wire and as the
+/// server's decoder counts it) with room to spare, to
+/// send as `ListImport` parts; at least one part, so an empty list is still checked.
+pub fn in_parts(rows: Vec<RawRow>) -> Vec<Vec<RawRow>> {
+    const PART_BYTES: usize = 768 * 1024;
+    let mut parts = vec![Vec::new()];
+    let mut size = 0;
+    for row in rows {
+        // The server's decoder counts what it allocates: each row's place in the vector as
+        // well as its text.
+        let bytes = bincode::serde::encode_to_vec(&row, bincode::config::standard())
+            .map(|b| b.len() + std::mem::size_of::<RawRow>())
+            .unwrap_or(PART_BYTES);
+        if size + bytes > PART_BYTES && parts.last().is_some_and(|p| !p.is_empty()) {
+            parts.push(Vec::new());
+            size = 0;
+        }
+        size += bytes;
+        if let Some(part) = parts.last_mut() {
+            part.push(row);
+        }
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,9 +16,11 @@ use std::io::{self, Read, Write};
 /// older client comparing it with audit numbers would misread it). 5: ledger entries as a
 /// typed draft. 6: `Exits` asks for a window of the list. 7: `Settings` (in `Overview`)
 /// carries every number of DOMAIN.md's table and the shipped holidays; `ReviewView` the
-/// first day recognition is allowed and the suggested tier. 10: `Queue`, the whole queue in
-/// one reply, is gone (a front asks `QueuePage`): every later variant's index moved down
-/// one.
+/// first day recognition is allowed and the suggested tier. 9: `FormView` carries the
+/// default tier rule's facts (issue 13, finding 12); `ChangeCategory`, the leads' requests
+/// (`ImportList` .. `DisposeLead`) and `Settings.fast_lane_contact_days` (issue 14). 10:
+/// `Queue`, the whole queue in one reply, is gone (a front asks `QueuePage`): every later
+/// variant's index moved down one.
 pub const PROTOCOL_VERSION: u16 = 10;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.

@@ -4,18 +4,19 @@
 use super::{Actor, ExitCount, ExitPage, ExitRow, Result, Service, ServiceError, now_cst, stamp};
 use crate::domain::YearMonth;
 use crate::domain::exit::{
-    ExitBasis, ExitReason, ExitRules, category_lapsed, findings, followups_matter,
+    ExitBasis, ExitReason, ExitRules, Finding, category_lapsed, findings, strongest_first,
 };
-use crate::domain::{CaseEventKind, CaseId, CaseSummary, RecognitionStatus};
-use crate::store::{ExitEntry, Stamp};
+use crate::domain::{CaseEventKind, CaseId, RecognitionStatus};
+use crate::store::Stamp;
 use chrono::Datelike;
 use chrono::NaiveDate;
 
 impl Service {
     /// Rows `from`.. (at most `count`) of the list of proposals (oldest first), then
-    /// findings, for the cases the actor covers: read from the findings kept as follow-ups
-    /// and case steps are saved (`store::exit_index`), so only the rows returned are
-    /// decoded.
+    /// cases with findings, one row a case under its strongest finding with the others
+    /// beside it ([`strongest_first`]), for the cases the actor covers: read from the
+    /// findings kept as follow-ups and case steps are saved (`store::exit_index`), so only
+    /// the rows returned are decoded.
     pub(super) fn exits(
         &self,
         actor: &Actor,
@@ -27,24 +28,18 @@ impl Service {
         let county = store.county()?;
         let listing = store.exit_listing(today, &|t| actor.covers(t))?;
         let mut rows = Vec::new();
-        let mut entry: Option<ExitEntry> = None;
         let wanted = listing
             .proposals
             .iter()
             .map(|c| (*c, None))
-            .chain(listing.findings.iter().map(|(c, n)| (*c, Some(*n))))
+            .chain(listing.findings.iter().map(|(c, ns)| (*c, Some(ns))))
             .skip(from as usize)
             .take(count as usize);
-        let mut summary: Option<CaseSummary> = None;
-        for (case, finding) in wanted {
-            if entry.as_ref().is_none_or(|e| e.case != case) {
-                entry = store.exit_entry(case)?;
-                summary = store.summary(case)?;
-            }
-            let (Some(e), Some(s)) = (&entry, &summary) else {
+        for (case, due) in wanted {
+            let (Some(e), Some(s)) = (store.exit_entry(case)?, store.summary(case)?) else {
                 continue;
             };
-            let row = |reason, rule: String, evidence, proposed| ExitRow {
+            let row = |reason, rule: String, evidence, proposed, others| ExitRow {
                 case: s.case,
                 rev: s.rev,
                 household: s.household,
@@ -58,18 +53,24 @@ impl Service {
                 rule,
                 evidence,
                 proposed,
+                others,
             };
-            match (finding, &e.proposal) {
+            match (due, &e.proposal) {
                 (None, Some(p)) => rows.push(row(
                     p.reason,
                     "经办人提出".into(),
                     vec![p.evidence.clone()],
                     Some((p.on, p.proposer.clone())),
+                    Vec::new(),
                 )),
-                (Some(n), _) => {
-                    if let Some(f) = e.findings.get(n) {
-                        let f = f.finding.clone();
-                        rows.push(row(f.reason, f.rule, f.evidence, None));
+                (Some(ns), _) => {
+                    let mut found: Vec<Finding> = ns
+                        .iter()
+                        .filter_map(|n| e.findings.get(*n))
+                        .map(|f| f.finding.clone())
+                        .collect();
+                    if let Some(r) = case_row(&mut found) {
+                        rows.push(row(r.0.reason, r.0.rule, r.0.evidence, None, r.1));
                     }
                 }
                 (None, None) => {}
@@ -129,7 +130,7 @@ impl Service {
                 .as_ref()
                 .map(|c| c.township_name(&s.township).to_string())
                 .unwrap_or_default();
-            let row = |reason, rule: String, evidence, proposed| ExitRow {
+            let row = |reason, rule: String, evidence, proposed, others| ExitRow {
                 case: s.case,
                 rev: case.rev,
                 household: s.household,
@@ -140,6 +141,7 @@ impl Service {
                 rule,
                 evidence,
                 proposed,
+                others,
             };
             if let Some(p) = case.pending_exit() {
                 proposed.push(row(
@@ -147,30 +149,27 @@ impl Service {
                     "经办人提出".into(),
                     vec![p.evidence],
                     Some((p.on, p.proposer)),
+                    Vec::new(),
                 ));
                 continue;
             }
             let Some(person) = self.db()?.person(s.person)? else {
                 continue;
             };
-            // The follow-up rules can only fire for someone the latest follow-up left in
-            // work, or unwilling; for everyone else only the retirement date is read.
-            let answers: Vec<_> = if followups_matter(&person) {
-                self.db()?
-                    .followups(s.case)?
-                    .into_iter()
-                    .map(|f| f.answers)
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let answers: Vec<_> = self
+                .db()?
+                .followups(s.case)?
+                .into_iter()
+                .map(|f| f.answers)
+                .collect();
             let lapsed =
                 category_lapsed(&person, s.zero_employment_household, today, &self.settings);
-            for f in findings(&case, &person, &answers, today, &rules)
+            let mut all: Vec<Finding> = findings(&case, &person, &answers, today, &rules)
                 .into_iter()
                 .chain(lapsed)
-            {
-                found.push(row(f.reason, f.rule, f.evidence, None));
+                .collect();
+            if let Some((f, others)) = case_row(&mut all) {
+                found.push(row(f.reason, f.rule, f.evidence, None, others));
             }
         }
         proposed.sort_by_key(|r| r.proposed.as_ref().map(|p| p.0));
@@ -297,6 +296,17 @@ impl Service {
         }
         Ok(c)
     }
+}
+
+/// A case's row of 退出审核 from its findings due: the strongest, and the others strongest
+/// first; none for a case with no finding due.
+fn case_row(found: &mut Vec<Finding>) -> Option<(Finding, Vec<Finding>)> {
+    strongest_first(found);
+    if found.is_empty() {
+        return None;
+    }
+    let first = found.remove(0);
+    Some((first, std::mem::take(found)))
 }
 
 /// Who writes the audit entry of an index build: the program itself, not an account.

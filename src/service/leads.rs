@@ -16,6 +16,20 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How many messages of each kind of problem the summary quotes.
 const FIRST_OF_KIND: usize = 5;
 
+/// How many recognised persons whose registration a list says was cancelled are named.
+const CANCELLED_LISTED: usize = 20;
+
+/// The most rows one list may have (a county's whole dibao roll is far fewer), so parts
+/// sent without end cannot fill the server's memory.
+pub const MAX_LIST_ROWS: usize = 300_000;
+
+/// The rows received so far of a list sent in parts.
+#[derive(Default)]
+pub(super) struct PendingList {
+    next_part: u32,
+    rows: Vec<crate::domain::lead::RawRow>,
+}
+
 impl Service {
     pub(super) fn import_list(
         &self,
@@ -28,6 +42,13 @@ impl Service {
                 "导入名单只有管理员和县级审核可以进行".into(),
             ));
         }
+        let Some(rows) = self.gather_parts(actor, &import)? else {
+            return Ok(ImportSummary {
+                source: import.source.label().to_string(),
+                list_date: import.list_date,
+                ..ImportSummary::default()
+            });
+        };
         let store = self.db()?;
         let list_date = import.list_date.unwrap_or(today);
         let county = store.county()?;
@@ -46,7 +67,7 @@ impl Service {
             villages: villages.into_iter().collect(),
         };
         let checked = check_rows(
-            &import.rows,
+            &rows,
             &ListContext {
                 source: import.source,
                 list_date,
@@ -82,6 +103,14 @@ impl Service {
                             && lead.facts.registration_cancelled()
                         {
                             summary.cancelled_in_ledger += 1;
+                            if summary.cancelled_rows.len() < CANCELLED_LISTED {
+                                summary.cancelled_rows.push(format!(
+                                    "第 {} 行 {} {}",
+                                    lead.row,
+                                    crate::domain::text::mask_name(&lead.name),
+                                    lead.id_number.masked()
+                                ));
+                            }
                         }
                     } else {
                         summary.fast_lane += u32::from(lead.fast_lane());
@@ -92,6 +121,9 @@ impl Service {
             }
         }
         if import.apply && !to_write.is_empty() {
+            for lead in to_write.iter_mut().filter(|l| l.id == 0) {
+                lead.id = store.new_id()?;
+            }
             let id = store.new_import()?;
             store.stage_leads(id, &to_write)?;
             let target = format!(
@@ -106,6 +138,38 @@ impl Service {
         }
         summary.applied = import.apply;
         Ok(summary)
+    }
+
+    /// The whole list once its last part has come (the parts before it kept per account);
+    /// `None` while more are to come.
+    fn gather_parts(
+        &self,
+        actor: &Actor,
+        import: &ListImport,
+    ) -> Result<Option<Vec<crate::domain::lead::RawRow>>> {
+        let mut parts = self.list_parts.lock().unwrap_or_else(|p| p.into_inner());
+        let mut pending = match parts.remove(&actor.user) {
+            Some(p) if import.part > 0 && p.next_part == import.part => p,
+            _ if import.part == 0 => PendingList::default(),
+            _ => {
+                return Err(ServiceError::Refused(format!(
+                    "名单的第 {} 部分来得不对（前面的部分缺失或已过期），请重新导入",
+                    import.part + 1
+                )));
+            }
+        };
+        if pending.rows.len() + import.rows.len() > MAX_LIST_ROWS {
+            return Err(ServiceError::Refused(format!(
+                "名单超过 {MAX_LIST_ROWS} 行，请分成几份导入"
+            )));
+        }
+        pending.rows.extend(import.rows.iter().cloned());
+        if import.more {
+            pending.next_part = import.part + 1;
+            parts.insert(actor.user.clone(), pending);
+            return Ok(None);
+        }
+        Ok(Some(pending.rows))
     }
 
     /// The leads the actor may see.
@@ -168,19 +232,56 @@ impl Service {
             (b.fast_lane(), b.last_seen, &a.name).cmp(&(a.fast_lane(), a.last_seen, &b.name))
         });
         Ok(leads
-            .into_iter()
-            .map(|l| LeadRow {
-                source: l.source.label().to_string(),
-                name: l.name.clone(),
-                id_masked: l.id_number.masked(),
-                township: township_name(l.township.as_ref(), county.as_ref()),
-                list_date: l.last_seen,
-                fast_lane: l.fast_lane(),
-                contact_deadline: l.contact_deadline,
-                overdue: l.is_overdue(today),
-                disposition: l.disposition.label().to_string(),
-            })
+            .iter()
+            .map(|l| lead_row(l, county.as_ref(), today))
             .collect())
+    }
+
+    /// R-DISCOVER-1: a lead the actor covers, worked on; an audited write.
+    #[allow(clippy::too_many_arguments)] // the request's fields, named where they are used
+    pub(super) fn dispose_lead(
+        &self,
+        actor: &Actor,
+        id: u64,
+        rev: u64,
+        disposition: Disposition,
+        on: NaiveDate,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<LeadRow> {
+        let store = self.db()?;
+        let mut lead = store
+            .lead_by_id(id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("线索 {id}")))?;
+        let covered = match &lead.township {
+            Some(t) => actor.covers(t),
+            None => actor.role != Role::TownshipCaseworker,
+        };
+        if !covered {
+            return Err(ServiceError::Denied("这条线索不属于您负责的乡镇".into()));
+        }
+        lead.dispose(disposition, on, note, today)
+            .map_err(|e| ServiceError::Refused(e.to_string()))?;
+        let saved = store.save_lead(&stamp(actor), &lead, rev)?;
+        Ok(lead_row(&saved, store.county()?.as_ref(), today))
+    }
+}
+
+fn lead_row(l: &Lead, county: Option<&crate::store::County>, today: NaiveDate) -> LeadRow {
+    LeadRow {
+        id: l.id,
+        rev: l.rev,
+        source: l.source.label().to_string(),
+        name: l.name.clone(),
+        id_masked: l.id_number.masked(),
+        township: township_name(l.township.as_ref(), county),
+        list_date: l.last_seen,
+        fast_lane: l.fast_lane(),
+        contact_deadline: l.contact_deadline,
+        overdue: l.is_overdue(today),
+        disposition: l.disposition.label().to_string(),
+        disposition_on: l.disposition_on,
+        note: l.note.clone(),
     }
 }
 

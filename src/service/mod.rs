@@ -68,6 +68,9 @@ pub struct Service {
     settings: Settings,
     /// Writes hold it shared; a backup holds it alone, so the copy is of one moment.
     gate: std::sync::RwLock<()>,
+    /// Rows of lists sent in parts (a request frame holds about 1 MiB), per account, until
+    /// the last part comes.
+    list_parts: std::sync::Mutex<std::collections::HashMap<String, leads::PendingList>>,
 }
 
 type Result<T> = std::result::Result<T, ServiceError>;
@@ -82,6 +85,7 @@ impl Service {
             today,
             settings,
             gate: std::sync::RwLock::new(()),
+            list_parts: std::sync::Mutex::default(),
         };
         // A failure here is met again, and reported, by the first 退出审核 request.
         if let Err(e) = service.prepare_exit_index() {
@@ -138,6 +142,7 @@ impl Service {
             | Request::SaveFollowUp { case, .. }
             | Request::SaveDraft { case, .. }
             | Request::CaseStep { case, .. }
+            | Request::ChangeCategory { case, .. }
             | Request::ProposeExit { case, .. }
             | Request::DecideExit { case, .. } => Some(case.to_key()),
             Request::Register { draft } => self.registration_concerns(draft),
@@ -284,6 +289,10 @@ impl Service {
                 let (rev, status) = self.step(actor, case, rev, step, today)?;
                 Response::Stepped { case, rev, status }
             }
+            Request::ChangeCategory { case, rev, change } => {
+                let (rev, status) = self.change_category(actor, case, rev, &change, today)?;
+                Response::Stepped { case, rev, status }
+            }
             Request::Notices { township } => {
                 Response::Notices(self.notices(actor, township.as_deref(), today)?)
             }
@@ -300,6 +309,21 @@ impl Service {
             }
             Request::LeadStats => Response::LeadStats(self.lead_stats(actor, today)?),
             Request::Leads => Response::Leads(self.leads(actor, today)?),
+            Request::DisposeLead {
+                lead,
+                rev,
+                disposition,
+                on,
+                note,
+            } => Response::Lead(self.dispose_lead(
+                actor,
+                lead,
+                rev,
+                disposition,
+                on,
+                &note,
+                today,
+            )?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
             Request::AddLedgerEntry { person, rev, entry } => {
                 Response::Ledger(self.add_entry(actor, person, rev, &entry, today)?)
@@ -507,6 +531,7 @@ impl Service {
                 .map(|t| county.township_name(t).to_string()),
             today,
             settings: self.settings.clone(),
+            drafts: self.db()?.drafts_waiting(&actor.user)?,
         })
     }
 
@@ -598,8 +623,12 @@ impl Service {
                     }
                     for f in self.db()?.followups(s.case)? {
                         let a = &f.answers;
-                        let mut what =
-                            format!("{}回访：{}", a.method.label(), a.work_status.label());
+                        let mut what = match a.outcome {
+                            crate::domain::followup::ContactOutcome::Reached => {
+                                format!("{}回访：{}", a.method.label(), a.work_status.label())
+                            }
+                            other => format!("{}回访：{}", a.method.label(), other.label()),
+                        };
                         if let Some(e) = &a.employment {
                             what.push_str(&format!("，{}，月薪{}元", e.employer, e.monthly_wage));
                         }
@@ -690,6 +719,7 @@ impl Service {
             last_by: last.as_ref().map(|f| f.recorded_by.clone()),
             last: last.map(|f| f.answers),
             draft: self.db()?.draft(&actor.user, case)?,
+            tier_facts: self.tier_facts(&s, today)?,
             today,
         })
     }

@@ -2,7 +2,7 @@
 //! The TUI, the CLI and the socket all speak it, so every capability can be tested
 //! without a terminal.
 
-use crate::domain::exit::ExitReason;
+use crate::domain::exit::{ExitReason, Finding};
 use crate::domain::followup::{FollowUpAnswers, WorkStatus};
 use crate::domain::followup_form::{FieldError, FollowUpDraft};
 use crate::domain::intake::IntakeDraft;
@@ -151,6 +151,22 @@ pub enum Request {
     LeadStats,
     /// The leads the actor covers: fast lane first, then the newest list.
     Leads,
+    /// What contacting a lead found (R-DISCOVER-1), on a day, with a note; against the
+    /// lead's `rev`.
+    DisposeLead {
+        lead: u64,
+        rev: u64,
+        disposition: crate::domain::lead::Disposition,
+        on: NaiveDate,
+        note: String,
+    },
+    /// A recorded category added or ended for the case's person, with its evidence,
+    /// against the case's `rev` (第(一)条). Answered by `Stepped`.
+    ChangeCategory {
+        case: CaseId,
+        rev: u64,
+        change: crate::domain::category_change::CategoryChange,
+    },
 }
 
 impl Request {
@@ -193,6 +209,8 @@ impl Request {
             Request::ImportList(_) => "试导入名单",
             Request::LeadStats => "查看线索统计",
             Request::Leads => "查看线索",
+            Request::DisposeLead { .. } => "处理线索",
+            Request::ChangeCategory { change, .. } => change.label(),
         }
     }
 
@@ -214,8 +232,10 @@ impl Request {
             | Request::ProposeExit { .. }
             | Request::DecideExit { .. }
             | Request::AddLedgerEntry { .. }
+            | Request::ChangeCategory { .. }
             | Request::ReAnchor { .. } => true,
             Request::ImportList(i) => i.apply,
+            Request::DisposeLead { .. } => true,
             Request::Overview
             | Request::QueuePage(_)
             | Request::QueueChanges { .. }
@@ -259,7 +279,9 @@ impl Request {
             Request::IntakeDraft => matches!(response, R::IntakeDraft(_)),
             Request::Register { .. } => matches!(response, R::Registered(_)),
             Request::CaseReview { .. } => matches!(response, R::CaseReview(_)),
-            Request::CaseStep { .. } => matches!(response, R::Stepped { .. }),
+            Request::CaseStep { .. } | Request::ChangeCategory { .. } => {
+                matches!(response, R::Stepped { .. })
+            }
             Request::Notices { .. } => matches!(response, R::Notices(_)),
             Request::ZeroEmployment => matches!(response, R::ZeroEmployment(_)),
             Request::Exits { .. } => matches!(response, R::Exits(_)),
@@ -267,6 +289,7 @@ impl Request {
             Request::ImportList(_) => matches!(response, R::ListImported(_)),
             Request::LeadStats => matches!(response, R::LeadStats(_)),
             Request::Leads => matches!(response, R::Leads(_)),
+            Request::DisposeLead { .. } => matches!(response, R::Lead(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
                 matches!(response, R::Ledger(_))
             }
@@ -330,6 +353,7 @@ pub enum Response {
     ListImported(ImportSummary),
     LeadStats(LeadStats),
     Leads(Vec<LeadRow>),
+    Lead(LeadRow),
 }
 
 /// A list to import: its source and date (today when not given), the file's name for the
@@ -341,6 +365,10 @@ pub struct ListImport {
     pub file: String,
     pub rows: Vec<crate::domain::lead::RawRow>,
     pub apply: bool,
+    /// This part's number, from 0: a list too big for one request comes in parts, the
+    /// rows of each kept until the one with `more` false, which checks them all at once.
+    pub part: u32,
+    pub more: bool,
 }
 
 /// What an import found (and, with `applied`, wrote).
@@ -362,6 +390,8 @@ pub struct ImportSummary {
     pub in_ledger: u32,
     /// Of those, on a 登记失业 list saying the registration was cancelled.
     pub cancelled_in_ledger: u32,
+    /// The first of them, to check for an exit (第(五)条): “第 12 行 李*华 3607**********1234”.
+    pub cancelled_rows: Vec<String>,
     pub fast_lane: u32,
     /// New leads whose township neither the address nor the village named (未分配).
     pub unassigned: u32,
@@ -399,6 +429,9 @@ pub struct LeadStats {
 /// One lead as a list shows it (the ID number masked).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeadRow {
+    /// The lead's number and version, to name it in [`Request::DisposeLead`].
+    pub id: u64,
+    pub rev: u64,
     pub source: String,
     pub name: String,
     pub id_masked: String,
@@ -408,6 +441,8 @@ pub struct LeadRow {
     pub contact_deadline: Option<NaiveDate>,
     pub overdue: bool,
     pub disposition: String,
+    pub disposition_on: Option<NaiveDate>,
+    pub note: String,
 }
 
 /// What `check` found (see `store::check`).
@@ -472,6 +507,9 @@ pub struct ExitRow {
     pub evidence: Vec<String>,
     /// Set when proposed: when, and by whom.
     pub proposed: Option<(NaiveDate, String)>,
+    /// The case's other findings, strongest first: a case is one row, under its strongest
+    /// finding ([`crate::domain::exit::strongest_first`]).
+    pub others: Vec<Finding>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -595,6 +633,8 @@ pub struct Overview {
     pub township: Option<String>,
     pub today: NaiveDate,
     pub settings: Settings,
+    /// Unsaved forms of this user kept as drafts, said at login (有 N 份草稿).
+    pub drafts: u32,
 }
 
 /// Which rows of the queue a page is taken from: the views 1–7 (R-FOLLOW-1, R-RECOG-1).
@@ -830,6 +870,9 @@ pub struct FormView {
     /// Who entered `last`.
     pub last_by: Option<String>,
     pub draft: Option<FollowUpDraft>,
+    /// The default tier rule's facts today (第(四)条); the form shows the suggestion for
+    /// the work status being entered.
+    pub tier_facts: crate::domain::tier::TierFacts,
     pub today: NaiveDate,
 }
 

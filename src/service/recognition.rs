@@ -5,6 +5,7 @@ use super::{
     Actor, NoticeRow, ObjectionView, Registered, Result, ReviewView, Role, Service, ServiceError,
     TimelineEntry, ZeroEmploymentCount, ZeroOverdue, now_cst, stamp,
 };
+use crate::domain::category_change::CategoryChange;
 use crate::domain::household::{
     HouseholdEventKind, clearance_deadline, is_zero_employment, second_head,
 };
@@ -290,6 +291,7 @@ impl Service {
                 township,
                 village,
                 address,
+                business_income,
             } => {
                 let code = county
                     .townships
@@ -309,7 +311,7 @@ impl Service {
                     village: village.clone(),
                     address: address.clone(),
                     members: Vec::new(),
-                    has_business_income: false,
+                    has_business_income: *business_income,
                     events: Vec::new(),
                 };
                 Ok((HouseholdPlan::New(household), code, Vec::new()))
@@ -454,6 +456,12 @@ impl Service {
 
     /// The default tier rule on the person's facts today (第(四)条).
     fn suggested_tier(&self, summary: &CaseSummary, today: NaiveDate) -> Result<Tier> {
+        Ok(suggested_tier(&self.tier_facts(summary, today)?))
+    }
+
+    /// What the default tier rule looks at for this person today (第(四)条): the form
+    /// replaces `in_work` with the status being entered.
+    pub(super) fn tier_facts(&self, summary: &CaseSummary, today: NaiveDate) -> Result<TierFacts> {
         let former_class = self
             .db()?
             .person(summary.person)?
@@ -470,7 +478,7 @@ impl Service {
                 NEAR_RETIREMENT_YEARS,
             ),
         };
-        Ok(suggested_tier(&facts))
+        Ok(facts)
     }
 
     pub(super) fn step(
@@ -500,6 +508,61 @@ impl Service {
         c.take(step, actor.role, &rules)
             .map_err(ServiceError::Refused)?;
         let saved = self.db()?.put_case_step(&stamp(actor), &c, rev, label)?;
+        Ok((saved.rev, saved.status))
+    }
+
+    /// 第(一)条: a township caseworker of the person's township, or a county reviewer,
+    /// adds or ends one of the person's recorded categories with its evidence; kept as a
+    /// dated event of the case and audited. Not on a case that has ended.
+    pub(super) fn change_category(
+        &self,
+        actor: &Actor,
+        case: CaseId,
+        rev: u64,
+        change: &CategoryChange,
+        today: NaiveDate,
+    ) -> Result<(u64, RecognitionStatus)> {
+        if !matches!(actor.role, Role::TownshipCaseworker | Role::CountyReviewer) {
+            return Err(ServiceError::Denied(
+                "只有本乡镇经办人员或县级审核人员可以增减人员类别".into(),
+            ));
+        }
+        self.covered_summary(actor, case)?;
+        let mut c = self
+            .db()?
+            .case(case)?
+            .ok_or_else(|| ServiceError::NotFound(format!("案件 {case}")))?;
+        if c.rev != rev {
+            return Err(ServiceError::Conflict(
+                "此案件刚被他人处理过，请重新打开后再办理".into(),
+            ));
+        }
+        if matches!(
+            c.status,
+            RecognitionStatus::Exited | RecognitionStatus::Rejected
+        ) {
+            return Err(ServiceError::Refused(format!(
+                "该案件已“{}”，不能再增减人员类别",
+                c.status.label()
+            )));
+        }
+        let person = self
+            .db()?
+            .person(c.person)?
+            .ok_or_else(|| ServiceError::NotFound(format!("人员 {}", c.person)))?;
+        let categories = change
+            .apply(&person.categories)
+            .map_err(ServiceError::Refused)?;
+        c.events.push(CaseEvent {
+            date: today,
+            kind: CaseEventKind::CategoryChanged {
+                change: change.clone(),
+                by: actor.user.clone(),
+            },
+        });
+        let saved =
+            self.db()?
+                .put_categories(&stamp(actor), &c, rev, &categories, change.label())?;
         Ok((saved.rev, saved.status))
     }
 

@@ -6,14 +6,15 @@ use super::audit::Change;
 use super::exit_index::{EXIT_INDEX, ExitIndex};
 use super::queue_index::QUEUE_INDEX;
 use super::table::{
-    AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, META,
-    PERSONS, SUMMARIES, TxTable,
+    AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, LEADS,
+    META, PERSONS, SUMMARIES, TxTable,
 };
 use super::{
     Result, Stamp, Store, StoreError, TxResult, abort, append_audit, intake_draft_key, pair_key,
     unwrap_tx,
 };
 use crate::domain::household::{HouseholdEventKind, zero_employment};
+use crate::domain::lead::{Lead, LeadSource};
 use crate::domain::{
     AssistanceCase, CaseId, CaseSummary, Household, HouseholdId, Person, PersonId,
 };
@@ -134,6 +135,7 @@ impl Store {
             &self.household_cases.tree,
             &self.drafts.tree,
             &self.exit_index.tree,
+            &self.leads.tree,
             &self.queue_index.tree,
         );
         let (hid, household_cases) = match &registration.household {
@@ -152,6 +154,7 @@ impl Store {
                 hc,
                 drafts,
                 exits,
+                leads,
                 queue,
             )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
@@ -159,6 +162,7 @@ impl Store {
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
                 let (drafts, exits) = (DRAFTS.on(drafts), EXIT_INDEX.on(exits));
+                let leads = LEADS.on(leads);
                 let queue = QUEUE_INDEX.on(queue);
                 let person = &registration.person;
                 let id_key = person.id_number.as_str().as_bytes();
@@ -192,6 +196,16 @@ impl Store {
                 if let Some(case) = &registration.case {
                     let tables = (&cases, &summaries, &hc, &exits);
                     insert_case(tables, case, person, zero_now, &mut changes)?;
+                    // R-DISCOVER-1: a person found on a list who applies is a lead applied.
+                    for source in LeadSource::ALL {
+                        let key = Lead::key_of(source, &person.id_number);
+                        if let Some((mut lead, old)) = leads.get::<Lead>(&key)?
+                            && lead.applied(today)
+                        {
+                            lead.rev += 1;
+                            changes.push(leads.put(&key, &lead, Some(old))?);
+                        }
+                    }
                 }
                 if zero.is_some() {
                     let tables = (&summaries, &persons, &exits);
@@ -347,6 +361,63 @@ impl Store {
                 None => case.id.to_string(),
             };
             queue.refresh_queue(&summaries, &cases, &changes)?;
+            append_audit(&meta, &audit, stamp, action, target, changes)?;
+            TxResult::Ok(new)
+        });
+        let saved = unwrap_tx(result)?;
+        self.commit()?;
+        Ok(saved)
+    }
+
+    /// Writes a person's recorded categories, changed with `case` (its dated event) from
+    /// the case's version `expected_rev`, with the case's summary and exit findings, as one
+    /// audited action (第(一)条).
+    pub fn put_categories(
+        &self,
+        stamp: &Stamp,
+        case: &AssistanceCase,
+        expected_rev: u64,
+        categories: &[crate::domain::RecordedCategory],
+        action: &str,
+    ) -> Result<AssistanceCase> {
+        let trees = (
+            &self.meta.tree,
+            &self.audit.tree,
+            &self.cases.tree,
+            &self.summaries.tree,
+            &self.persons.tree,
+            &self.exit_index.tree,
+        );
+        let earlier = self.followups(case.id)?;
+        let result = trees.transaction(|(meta, audit, cases, summaries, persons, exits)| {
+            let (meta, audit) = (META.on(meta), AUDIT.on(audit));
+            let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
+            let (persons, exits) = (PERSONS.on(persons), EXIT_INDEX.on(exits));
+            let ck = case.id.to_key();
+            let (stored, old): (AssistanceCase, _) = cases.need(&ck)?;
+            if stored.rev != expected_rev {
+                return abort(StoreError::Conflict {
+                    expected: expected_rev,
+                    found: stored.rev,
+                });
+            }
+            let mut new = case.clone();
+            new.rev = stored.rev + 1;
+            let pk = new.person.to_key();
+            let (mut person, p_old): (Person, _) = persons.need(&pk)?;
+            person.categories = categories.to_vec();
+            person.rev += 1;
+            let (mut summary, s_old): (CaseSummary, _) = summaries.need(&ck)?;
+            summary.rev = new.rev;
+            summary.recorded = person.recorded_categories();
+            let changes = vec![
+                cases.put(&ck, &new, Some(old))?,
+                persons.put(&pk, &person, Some(p_old))?,
+                summaries.put(&ck, &summary, Some(s_old))?,
+            ];
+            let zero = summary.zero_employment_household;
+            exits.refresh_case(&new, &person, zero, &earlier, None)?;
+            let target = format!("{} {}", person.name, person.id_number.masked());
             append_audit(&meta, &audit, stamp, action, target, changes)?;
             TxResult::Ok(new)
         });

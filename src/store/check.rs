@@ -13,7 +13,7 @@ use super::exit_index::EXIT_INDEX;
 use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle, Holds,
-    ID_NUMBERS, IMPORTS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
+    ID_NUMBERS, IMPORTS, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
 };
 use super::{
     AUDIT_HEAD_KEY, COUNTY_KEY, County, DATA_SEQ_KEY, DataSeq, Store, followup_key, pair_key,
@@ -242,12 +242,22 @@ impl Store {
             keep(ACCOUNTS.name(), k, v);
         })?;
         walk.records::<Ledger, _>(&self.ledgers, |_, k, v, _| keep(LEDGERS.name(), k, v))?;
+        let mut lead_keys: HashMap<u64, Vec<u8>> = HashMap::new();
         walk.records::<Lead, _>(&self.leads, |r, k, v, lead| {
             if k != lead.key().as_slice() {
                 r.problem(format!("{} 的键与线索记录不符", key_label(LEADS.name(), k)));
             }
+            if let Some(other) = lead_keys.insert(lead.id, k.to_vec()) {
+                r.problem(format!(
+                    "{} 与 {} 的线索编号相同（{}）",
+                    key_label(LEADS.name(), k),
+                    key_label(LEADS.name(), &other),
+                    lead.id
+                ));
+            }
             keep(LEADS.name(), k, v);
         })?;
+        walk.lead_index(&lead_keys)?;
         walk.pending_imports()?;
         walk.meta(&mut keep)?;
         walk.drafts()?;
@@ -290,7 +300,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 17] {
+    fn trees(&self) -> [&Tree; 18] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -308,12 +318,14 @@ impl Store {
             &self.leads.tree,
             &self.lead_staging.tree,
             &self.imports.tree,
+            &self.lead_ids.tree,
             &self.queue_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 17] = [
+const KNOWN_TREES: [&str; 18] = [
+    LEAD_IDS.name(),
     LEADS.name(),
     LEAD_STAGING.name(),
     IMPORTS.name(),
@@ -420,6 +432,39 @@ impl Walk<'_> {
             }
         }
         self.report.counts.push((META.name().into(), n));
+        Ok(())
+    }
+
+    /// `lead_ids` (lead number → lead key) against the leads, both ways.
+    fn lead_index(&mut self, leads: &HashMap<u64, Vec<u8>>) -> super::Result<()> {
+        let mut n = 0;
+        let mut indexed = 0usize;
+        for kv in self.store.lead_ids.iter() {
+            let (k, v) = kv?;
+            n += 1;
+            self.tick();
+            let id = <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes).ok();
+            match id.and_then(|id| leads.get(&id)) {
+                Some(key) if key.as_slice() == v.as_ref() => indexed += 1,
+                _ => self.report.problem(format!(
+                    "{} 指向不存在或编号不符的线索",
+                    key_label(LEAD_IDS.name(), &k)
+                )),
+            }
+        }
+        self.report.counts.push((LEAD_IDS.name().into(), n));
+        if indexed != leads.len() {
+            for (id, key) in leads {
+                if self.store.lead_ids.get_raw(&id.to_be_bytes())?.as_deref()
+                    != Some(key.as_slice())
+                {
+                    self.report.problem(format!(
+                        "{} 的编号 {id} 不在 lead_ids 中",
+                        key_label(LEADS.name(), key)
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 

@@ -23,7 +23,7 @@ use super::table::{Holds, Table, TxTable};
 use super::{Entry, Result, Stamp, Store, TxResult};
 use crate::domain::exit::{
     EXIT_RULES_REVISION, ExitBasis, ExitBasisV1, ExitReason, Finding, Proposal, StandingFinding,
-    followups_matter, standing_findings, streak_findings,
+    standing_findings, streak_findings,
 };
 use crate::domain::followup::FollowUpAnswers;
 use crate::domain::{
@@ -57,7 +57,7 @@ pub struct ExitEntry {
     pub case: CaseId,
     pub township: TownshipCode,
     pub proposal: Option<Proposal>,
-    /// [`streak_findings`] of the follow-ups when they matter: kept so that a write that
+    /// [`streak_findings`] of the follow-ups: kept so that a write that
     /// does not touch the follow-ups (the household's zero employment moving) need not
     /// read them.
     pub streaks: Vec<Finding>,
@@ -185,14 +185,15 @@ fn derive(
     })
 }
 
-/// The streaks of a case's follow-ups, oldest contact first, when they can matter.
+/// The streaks of a case's follow-ups, oldest contact first, for a recognised case. Every
+/// recognised case's follow-ups are read: since reasons 4 and 10 (refusals, unreachable)
+/// no record of the person tells which can have none.
 fn streaks_of(
     case: &AssistanceCase,
-    person: &Person,
     followups: &[FollowUpAnswers],
     basis: &ExitBasis,
 ) -> Vec<Finding> {
-    if case.status == RecognitionStatus::Recognised && followups_matter(person) {
+    if case.status == RecognitionStatus::Recognised {
         streak_findings(followups, &basis.rules)
     } else {
         Vec::new()
@@ -287,11 +288,7 @@ impl TxTable<'_, ExitIndex> {
         let Some(basis) = self.basis()? else {
             return Ok(());
         };
-        let streaks = if case.status == RecognitionStatus::Recognised && followups_matter(person) {
-            streaks_of(case, person, &answers_with(earlier, saved), &basis)
-        } else {
-            Vec::new()
-        };
+        let streaks = streaks_of(case, &answers_with(earlier, saved), &basis);
         let entry = derive(case, person, zero_household, streaks, &basis);
         self.replace(case.id, entry)
     }
@@ -351,12 +348,14 @@ impl TxTable<'_, ExitIndex> {
 }
 
 /// What F5 lists on a day for an actor, before any row is decoded: the proposals oldest
-/// first, then the findings in case order.
+/// first, then the cases with findings in case order, one entry a case (issue 13: one row
+/// per case).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExitListing {
     pub proposals: Vec<CaseId>,
-    /// Each finding as its case and its place among the case's findings.
-    pub findings: Vec<(CaseId, usize)>,
+    /// Each case with findings due, and the places of those findings among the case's
+    /// findings, in order.
+    pub findings: Vec<(CaseId, Vec<usize>)>,
 }
 
 impl ExitListing {
@@ -382,8 +381,8 @@ impl Store {
         self.exit_index.get(BASIS_KEY)
     }
 
-    /// The findings due on `today` and the proposals waiting, in the townships `covers`
-    /// accepts: range scans over keys, with no case decoded.
+    /// The findings due on `today`, by case, and the proposals waiting, in the townships
+    /// `covers` accepts: range scans over keys, with no case decoded.
     pub fn exit_listing(
         &self,
         today: NaiveDate,
@@ -402,6 +401,7 @@ impl Store {
         let mut end = vec![DUE];
         let next_day = today.succ_opt().unwrap_or(today);
         end.extend_from_slice(&day_key(Some(next_day)));
+        let mut due: Vec<(CaseId, usize)> = Vec::new();
         for kv in self.exit_index.range(vec![DUE]..end) {
             let (k, v) = kv?;
             let mark: ExitMark = EXIT_INDEX.decode(&k, &v)?;
@@ -409,10 +409,16 @@ impl Store {
                 continue;
             }
             if let (Some(case), Some(n)) = (k.get(5..13).and_then(CaseId::from_key), k.get(13)) {
-                listing.findings.push((case, usize::from(*n)));
+                due.push((case, usize::from(*n)));
             }
         }
-        listing.findings.sort_unstable();
+        due.sort_unstable();
+        for (case, n) in due {
+            match listing.findings.last_mut() {
+                Some((last, ns)) if *last == case => ns.push(n),
+                _ => listing.findings.push((case, vec![n])),
+            }
+        }
         Ok(listing)
     }
 
@@ -485,15 +491,12 @@ impl Store {
             let (Some(case), Some(person)) = (self.case(s.case)?, self.person(s.person)?) else {
                 continue;
             };
-            let answers: Vec<FollowUpAnswers> = if followups_matter(&person) {
-                self.followups(s.case)?
-                    .into_iter()
-                    .map(|f| f.answers)
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let streaks = streaks_of(&case, &person, &answers, basis);
+            let answers: Vec<FollowUpAnswers> = self
+                .followups(s.case)?
+                .into_iter()
+                .map(|f| f.answers)
+                .collect();
+            let streaks = streaks_of(&case, &answers, basis);
             if let Some(entry) = derive(&case, &person, s.zero_employment_household, streaks, basis)
             {
                 for (k, mark) in marks_of(&entry) {

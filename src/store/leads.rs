@@ -12,7 +12,8 @@
 use super::audit::{BulkTree, hash_record};
 use super::table::{AUDIT, IMPORTS, LEADS, META};
 use super::{
-    BULK_PART, QueueLogEntry, Result, Stamp, Store, append_entry, bump_data_seq, unwrap_tx,
+    BULK_PART, QueueLogEntry, Result, Stamp, Store, StoreError, abort, append_audit, append_entry,
+    bump_data_seq, unwrap_tx,
 };
 use crate::domain::IdNumber;
 use crate::domain::lead::{Lead, LeadSource};
@@ -40,6 +41,44 @@ impl Store {
     /// The lead from `source`'s lists for this ID number.
     pub fn lead(&self, source: LeadSource, id_number: &IdNumber) -> Result<Option<Lead>> {
         self.leads.get(&Lead::key_of(source, id_number))
+    }
+
+    /// The lead numbered `id`.
+    pub fn lead_by_id(&self, id: u64) -> Result<Option<Lead>> {
+        match self.lead_ids.get_raw(&id.to_be_bytes())? {
+            Some(key) => self.leads.get(&key),
+            None => Ok(None),
+        }
+    }
+
+    /// Saves a lead worked on (its disposition), read at `expected_rev`: one transaction
+    /// with its audit entry, flushed. Returns the lead as saved.
+    pub fn save_lead(&self, stamp: &Stamp, lead: &Lead, expected_rev: u64) -> Result<Lead> {
+        let key = lead.key();
+        let trees = (&self.meta.tree, &self.audit.tree, &self.leads.tree);
+        let saved = unwrap_tx(trees.transaction(|(meta, audit, leads)| {
+            let (meta, audit, leads) = (META.on(meta), AUDIT.on(audit), LEADS.on(leads));
+            let (stored, old): (Lead, _) = leads.need(&key)?;
+            if stored.rev != expected_rev {
+                return abort(StoreError::Conflict {
+                    expected: expected_rev,
+                    found: stored.rev,
+                });
+            }
+            let mut new = lead.clone();
+            new.rev = stored.rev + 1;
+            let change = leads.put(&key, &new, Some(old))?;
+            let target = format!(
+                "{} {} {}",
+                new.name,
+                new.id_number.masked(),
+                new.disposition.label()
+            );
+            append_audit(&meta, &audit, stamp, "处理线索", target, vec![change])?;
+            Ok(new)
+        }))?;
+        self.commit()?;
+        Ok(saved)
     }
 
     /// Every lead, by source then ID number.
@@ -119,10 +158,13 @@ impl Store {
         let prefix = import.to_be_bytes();
         loop {
             let mut publish = Batch::default();
+            let mut index = Batch::default();
             let mut unstage = Batch::default();
             let mut n = 0;
             for kv in self.lead_staging.scan_prefix(prefix).take(BULK_PART) {
                 let (k, v) = kv?;
+                let lead: Lead = LEADS.decode(&k[8..], &v)?;
+                index.insert(&lead.id.to_be_bytes(), &k[8..]);
                 publish.insert(&k[8..], v);
                 unstage.remove(k);
                 n += 1;
@@ -131,6 +173,7 @@ impl Store {
                 break;
             }
             // Published before unstaged: a crash between the two repeats the publish.
+            self.lead_ids.apply_batch(index)?;
             self.leads.apply_batch(publish)?;
             self.lead_staging.apply_batch(unstage)?;
         }
@@ -183,6 +226,7 @@ mod tests {
         let id =
             IdNumber::compose("360731", NaiveDate::from_ymd_opt(1980, 3, 1).unwrap(), seq).unwrap();
         Lead {
+            id: u64::from(seq),
             source: LeadSource::Dibao,
             sex: id.sex(),
             id_number: id,

@@ -49,8 +49,8 @@ use sled::{Batch, Db, Transactional};
 use std::path::{Path, PathBuf};
 use table::{
     ACCOUNTS, AUDIT, CASES, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
-    HouseholdCases, ID_NUMBERS, IMPORTS, IdNumbers, LEAD_STAGING, LEADS, LEDGERS, META, Meta,
-    PERSONS, SUMMARIES, TxTable,
+    HouseholdCases, ID_NUMBERS, IMPORTS, IdNumbers, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS,
+    LeadIds, META, Meta, PERSONS, SUMMARIES, TxTable,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +155,7 @@ pub struct Store {
     leads: Handle<Lead>,
     lead_staging: Handle<Lead>,
     imports: Handle<ImportMarker>,
+    lead_ids: Handle<LeadIds>,
     queue_index: Handle<QueueIndex>,
     /// The audit head number last written to the anchor file, and why the anchor may not
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
@@ -336,6 +337,7 @@ impl Store {
             leads: LEADS.open(&db)?,
             lead_staging: LEAD_STAGING.open(&db)?,
             imports: IMPORTS.open(&db)?,
+            lead_ids: LEAD_IDS.open(&db)?,
             queue_index: QUEUE_INDEX.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             group: group_commit::GroupCommit::default(),
@@ -580,6 +582,19 @@ impl Store {
 
     pub fn draft(&self, account: &str, case: CaseId) -> Result<Option<FollowUpDraft>> {
         self.drafts.get(&draft_key(account, case))
+    }
+
+    /// How many unsaved forms `account` has waiting (follow-ups and the intake form): what
+    /// the next login mentions, so a kept draft is not forgotten.
+    pub fn drafts_waiting(&self, account: &str) -> Result<u32> {
+        let mut prefix = account.as_bytes().to_vec();
+        prefix.push(0);
+        let mut n = 0u32;
+        for kv in self.drafts.scan_prefix(&prefix) {
+            kv?;
+            n = n.saturating_add(1);
+        }
+        Ok(n)
     }
 
     /// Keeps an unsaved form. Flushed: the caseworker may be about to lose the link.

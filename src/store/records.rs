@@ -64,12 +64,9 @@ versioned! {
     Person => "person" v 1,
     AssistanceCase => "case" v 1,
     CaseSummary => "summary" v 1,
-    FollowUp => "followup" v 1,
-    FollowUpDraft => "draft" v 1,
     County => "county" v 1,
     AuditHead => "audit_head" v 1,
     Account => "account" v 1,
-    IntakeDraft => "intake_draft" v 1,
     Ledger => "ledger" v 1,
     DataSeq => "data_seq" v 1,
     Lead => "lead" v 1,
@@ -142,6 +139,104 @@ impl Versioned for Household {
     fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
         match version {
             1 => payload_of::<HouseholdV1>(payload).map(Household::from),
+            found => Err(CodecError::UnknownVersion {
+                kind: Self::KIND,
+                found,
+                supported: Self::VERSION,
+            }),
+        }
+    }
+}
+
+/// A follow-up as version 1 wrote it: before the contact outcome, every follow-up reached
+/// the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpV1 {
+    pub id: crate::domain::FollowUpId,
+    pub case: crate::domain::CaseId,
+    pub answers: FollowUpAnswersV1,
+    pub recorded_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpAnswersV1 {
+    pub date: NaiveDate,
+    pub method: crate::domain::ContactMethod,
+    pub work_status: crate::domain::WorkStatus,
+    pub employment: Option<crate::domain::followup::Employment>,
+    pub willing_to_work: bool,
+    pub needs: Vec<crate::domain::Need>,
+    pub services: String,
+    pub plan: String,
+    pub next_contact: NaiveDate,
+}
+
+impl From<FollowUpV1> for FollowUp {
+    fn from(v1: FollowUpV1) -> Self {
+        let a = v1.answers;
+        FollowUp {
+            id: v1.id,
+            case: v1.case,
+            answers: crate::domain::followup::FollowUpAnswers {
+                date: a.date,
+                method: a.method,
+                work_status: a.work_status,
+                employment: a.employment,
+                willing_to_work: a.willing_to_work,
+                needs: a.needs,
+                services: a.services,
+                plan: a.plan,
+                next_contact: a.next_contact,
+                outcome: crate::domain::followup::ContactOutcome::Reached,
+            },
+            recorded_by: v1.recorded_by,
+        }
+    }
+}
+
+impl Versioned for FollowUp {
+    const KIND: &'static str = "followup";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => payload_of::<FollowUpV1>(payload).map(FollowUp::from),
+            found => Err(CodecError::UnknownVersion {
+                kind: Self::KIND,
+                found,
+                supported: Self::VERSION,
+            }),
+        }
+    }
+}
+
+/// Version 2 of a follow-up draft has a 联系结果 text after the twelve of version 1; a
+/// version 1 draft is the same list, shorter, and reads back with it empty.
+impl Versioned for FollowUpDraft {
+    const KIND: &'static str = "draft";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => payload_of::<FollowUpDraft>(payload),
+            found => Err(CodecError::UnknownVersion {
+                kind: Self::KIND,
+                found,
+                supported: Self::VERSION,
+            }),
+        }
+    }
+}
+
+/// Version 2 of an intake draft has a 经营财产收入 text after the 21 of version 1; a
+/// version 1 draft is the same list, shorter, and reads back with it empty.
+impl Versioned for IntakeDraft {
+    const KIND: &'static str = "intake_draft";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => payload_of::<IntakeDraft>(payload),
             found => Err(CodecError::UnknownVersion {
                 kind: Self::KIND,
                 found,

@@ -128,6 +128,11 @@ pub(crate) const LEADS: Table<Lead> = Table::new("leads");
 /// Leads of an import not yet made visible, keyed by the import's id and the lead's key.
 pub(crate) const LEAD_STAGING: Table<Lead> = Table::new("lead_staging");
 pub(crate) const IMPORTS: Table<ImportMarker> = Table::new("imports");
+/// A lead's number → its key in `leads` (bare bytes, no envelope).
+pub(crate) const LEAD_IDS: Table<LeadIds> = Table::new("lead_ids");
+
+/// Lead number → lead key.
+pub(crate) enum LeadIds {}
 
 /// A table's open tree: reads decode as what the table holds, and name it when they fail.
 pub(crate) struct Handle<T> {
@@ -348,6 +353,13 @@ impl<T: Versioned> Handle<T> {
             tree: self.table.name.to_string(),
             records: hashes,
         })
+    }
+}
+
+impl Handle<LeadIds> {
+    /// The key in `leads` of the lead with this number.
+    pub(crate) fn get_raw(&self, id: &[u8]) -> Result<Option<sled::IVec>> {
+        Ok(self.tree.get(id)?)
     }
 }
 

@@ -95,7 +95,16 @@ impl App {
             kept: Vec::new(),
             next_id: 0,
         };
-        let start = panes.queue.pane.start(&env(&overview, &theme, size));
+        let mut start = panes.queue.pane.start(&env(&overview, &theme, size));
+        if overview.drafts > 0 {
+            start.push(crate::tui::panes::say(
+                StatusKind::Info,
+                format!(
+                    "有 {} 份草稿未保存：打开对应人员的回访或登记表即可恢复",
+                    overview.drafts
+                ),
+            ));
+        }
         let mut app = Self {
             seen: client.seq(),
             link: Link::Inline(client),

@@ -73,10 +73,12 @@ fn variant(r: &Request) -> usize {
         Request::ImportList(_) => 32,
         Request::LeadStats => 33,
         Request::Leads => 34,
+        Request::DisposeLead { .. } => 35,
+        Request::ChangeCategory { .. } => 36,
     }
 }
 
-const VARIANTS: usize = 35;
+const VARIANTS: usize = 37;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -103,6 +105,17 @@ pub fn every_request() -> Vec<Request> {
             since: 3,
             slice: yuanzhu::service::QueueSlice::FollowUps,
             search: "ljg".into(),
+        },
+        Request::ChangeCategory {
+            case,
+            rev: 4,
+            change: yuanzhu::domain::category_change::CategoryChange::End {
+                category: yuanzhu::domain::Category::Dibao,
+                evidence: yuanzhu::domain::Evidence {
+                    document_no: "于民低退〔2026〕3号".into(),
+                    issued_by: "于都县民政局".into(),
+                },
+            },
         },
         Request::Household {
             household: HouseholdId(3),
@@ -192,9 +205,18 @@ pub fn every_request() -> Vec<Request> {
                 ..Default::default()
             }],
             apply: true,
+            part: 0,
+            more: false,
         }),
         Request::LeadStats,
         Request::Leads,
+        Request::DisposeLead {
+            lead: 9,
+            rev: 1,
+            disposition: yuanzhu::domain::lead::Disposition::Refused,
+            on: today,
+            note: "本人已外出务工，不需要援助".into(),
+        },
     ];
     let mut seen = [false; VARIANTS];
     for r in &all {

@@ -30,6 +30,8 @@ fn text(line: &ratatui::text::Line) -> String {
 fn a_code_key_answers_and_moves_on_past_fields_that_do_not_apply() {
     let mut f = followup();
     f.type_char('2');
+    assert_eq!(f.focus(), Field::Outcome);
+    f.type_char('1'); // 已联系
     assert_eq!(f.focus(), Field::WorkStatus);
     f.type_char('1'); // 未就业: employer, contract, insurance and wage do not apply
     assert_eq!(f.focus(), Field::Willing);
@@ -153,7 +155,27 @@ fn finding_7_a_key_a_code_field_cannot_take_says_why() {
         Some("“9”不是回访方式的选项，请按所列数字")
     );
     assert_eq!(f.type_char('2'), None);
-    assert!(!f.dirty || f.focus() == Field::WorkStatus);
+    assert!(!f.dirty || f.focus() == Field::Outcome);
+}
+
+/// Finding 9 (issue 13): 联系不上 skips what only the person could have said, and saves
+/// as an unreachable contact.
+#[test]
+fn an_unreachable_contact_skips_to_the_plan() {
+    let mut f = followup();
+    f.type_char('1');
+    assert_eq!(f.focus(), Field::Outcome);
+    f.type_char('2'); // 联系不上
+    assert_eq!(f.focus(), Field::Plan);
+    let a = f
+        .draft
+        .validate(&ctx())
+        .expect("an unreachable contact is complete");
+    assert_eq!(
+        a.outcome,
+        crate::domain::followup::ContactOutcome::Unreachable
+    );
+    assert!(a.employment.is_none() && a.needs.is_empty());
 }
 
 #[test]

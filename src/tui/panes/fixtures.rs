@@ -22,6 +22,7 @@ pub fn overview() -> Overview {
         township: Some("欣山镇".into()),
         today: today(),
         settings: Settings::default(),
+        drafts: 0,
     }
 }
 
@@ -81,6 +82,7 @@ pub fn last_followup() -> FollowUpAnswers {
         services: "推荐岗位".into(),
         plan: "继续推荐".into(),
         next_contact: NaiveDate::from_ymd_opt(2026, 11, 12).unwrap_or_default(),
+        outcome: crate::domain::followup::ContactOutcome::Reached,
     }
 }
 
@@ -99,6 +101,11 @@ pub fn form_view(n: u64) -> FormView {
         last: Some(last_followup()),
         last_by: Some("钟经办".into()),
         draft: None,
+        tier_facts: crate::domain::tier::TierFacts {
+            categories: vec![crate::domain::Category::LandLost],
+            in_work: false,
+            near_retirement: false,
+        },
         today: today(),
     }
 }

@@ -1,4 +1,5 @@
-//! 退出审核 (第(五)条): exits waiting for the county, then what the rules found — each with
+//! 退出审核 (第(五)条): exits waiting for the county, then the cases the rules found, one row a
+//! case under its strongest finding with the others in its evidence — each with
 //! its rule and evidence. [`ExitList::propose`] proposes a finding (its evidence, which can
 //! be edited), [`ExitList::approve`] approves a proposal, [`ExitList::return_`] returns one
 //! with a reason (`p`, `a`, `r` in the shipped keymap); the service checks who may. While
@@ -219,7 +220,7 @@ impl ExitList {
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let title = format!(
-            " 退出审核 待审核{} 程序发现{} ",
+            " 退出审核 待审核{}件 程序发现{}件 ",
             self.waiting,
             self.total.saturating_sub(self.waiting)
         );
@@ -227,7 +228,9 @@ impl ExitList {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let w = usize::from(inner.width);
-        let list_height = usize::from(inner.height).saturating_sub(8).max(3);
+        // Below the list: the row's header, three lines of evidence, its other findings,
+        // the keys and a prompt.
+        let list_height = usize::from(inner.height).saturating_sub(9).max(3);
         let mut lines = vec![
             Line::from(vec![
                 Span::raw("  "),
@@ -297,6 +300,17 @@ impl ExitList {
             for e in r.evidence.iter().take(3) {
                 lines.push(Line::from(clip(&format!("  {e}"), w)));
             }
+            if !r.others.is_empty() {
+                let others: Vec<String> = r
+                    .others
+                    .iter()
+                    .map(|f| format!("{}（{}）", f.reason.label(), f.rule))
+                    .collect();
+                lines.push(Line::from(Span::styled(
+                    clip(&format!("  另有发现：{}", others.join("；")), w),
+                    theme.label(),
+                )));
+            }
             let keys = if r.proposed.is_some() {
                 "a 批准退出（取消认定）  r 退回  F3 户档案"
             } else {
@@ -345,6 +359,7 @@ mod tests {
                 rule: "已到法定退休日期".into(),
                 evidence: vec![],
                 proposed: None,
+                others: vec![],
             })
             .collect();
         ExitPage {

@@ -83,6 +83,16 @@ impl FollowupForm {
         self.form.check(&ctx)
     }
 
+    /// 第(四)条: the default rule's tier for the work status being entered (the last known
+    /// one while it is blank), so a person placed in work is suggested 三级 as it is typed.
+    pub fn tier_line(&self) -> String {
+        let mut facts = self.view.tier_facts.clone();
+        if let Some(in_work) = self.form.draft.in_work() {
+            facts.in_work = in_work;
+        }
+        crate::domain::tier::suggestion_line(self.view.tier, &facts)
+    }
+
     /// A conflict resolved: the chosen answers, to be saved against the case as it is now.
     pub fn take_resolution(&mut self, draft: FollowUpDraft, rev: u64) {
         self.view.rev = rev;
@@ -152,12 +162,11 @@ impl FollowupForm {
         lines.push(Line::from(head));
         let last = match &v.last {
             Some(a) => {
-                let mut s = format!(
-                    "上次 {} {} {}",
-                    format_date(a.date),
-                    a.method.label(),
-                    a.work_status.label()
-                );
+                let what = match a.outcome {
+                    crate::domain::followup::ContactOutcome::Reached => a.work_status.label(),
+                    other => other.label(),
+                };
+                let mut s = format!("上次 {} {} {what}", format_date(a.date), a.method.label());
                 if let Some(e) = &a.employment {
                     s.push_str(&format!(" {} {}元", e.employer, e.monthly_wage));
                 }
@@ -178,6 +187,11 @@ impl FollowupForm {
             }
             lines.push(line);
         }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            crate::tui::cells::clip(&self.tier_line(), usize::from(inner.width)),
+            theme.dim(),
+        )));
         frame.render_widget(Paragraph::new(lines), inner);
         let foot = self.form.overflow(&ROWS, usize::from(inner.width), theme);
         crate::tui::form::draw_at_foot(frame, inner, foot);

@@ -263,3 +263,20 @@ fn last_months_visit_after_the_window_is_refused_at_the_date() {
         Some("2026年10月已截止：上月回访只能在本月1日至5日补录")
     );
 }
+
+#[test]
+fn finding_12_a_person_entered_as_placed_in_work_is_suggested_tier_three() {
+    let (o, t) = (overview(), Theme::sixteen());
+    let mut pane = opened_form();
+    let line = |pane: &FollowupPane| pane.form.as_ref().map(Form::tier_line).unwrap_or_default();
+    // Land-lost and out of work, as on file: 二级, the case's own tier.
+    assert_eq!(line(&pane), "建议帮扶等级：二级（未就业），与现等级一致");
+    if let Some(form) = pane.form.as_mut() {
+        form.focus_on(crate::domain::followup_form::Field::WorkStatus);
+    }
+    pane.update(Action::Type('2'), &env(&o, &t));
+    assert_eq!(
+        line(&pane),
+        "建议帮扶等级：三级（已就业，稳岗帮扶），现为二级，可由县级审核调整并写明理由"
+    );
+}

@@ -204,8 +204,33 @@ impl ReviewCase {
         }
     }
 
-    /// Enter: the question answered.
+    /// 第(四)条: the default rule's tier, on its own line while the case is on its way to
+    /// recognition, and once recognised only when the case's tier differs from it.
+    fn suggestion(&self) -> Option<String> {
+        use RecognitionStatus as S;
+        let v = &self.view;
+        let suggested = v.suggested_tier.label();
+        match v.status {
+            S::InNotice | S::AwaitingRecognition | S::InitialReview | S::Applied => Some(format!(
+                "建议帮扶等级：{suggested}（第(四)条默认规则，认定时按 Enter 采用）"
+            )),
+            S::Recognised if v.suggested_tier != v.tier => Some(format!(
+                "建议帮扶等级：{suggested}（第(四)条默认规则），现为{}，可按 {} 调整并写明理由",
+                v.tier.label(),
+                Choice::ChangeTier.key()
+            )),
+            _ => None,
+        }
+    }
+
+    /// Enter: the question answered; at recognition's tier question, the suggested tier.
     pub fn submit(&mut self) -> Outcome {
+        if self.ask == Some(Ask::Tier(Choice::Recognise)) {
+            self.ask = None;
+            return Outcome::Take(Step::Recognise {
+                tier: self.view.suggested_tier,
+            });
+        }
         let Some(Ask::Text(choice, tier, upheld)) = self.ask.clone() else {
             return Outcome::Nothing;
         };
@@ -325,6 +350,9 @@ impl ReviewCase {
                 w,
             )));
         }
+        if let Some(line) = self.suggestion() {
+            lines.push(Line::from(Span::styled(clip(&line, w), theme.dim())));
+        }
         for (i, o) in v.objections.iter().enumerate() {
             let (state, style) = match &o.finding {
                 Some(f) => (format!("已核实：{f}"), theme.dim()),
@@ -378,7 +406,11 @@ impl ReviewCase {
         }
         let question = match &self.ask {
             None => None,
-            Some(Ask::Tier(_)) => Some(format!("帮扶等级（1 一级  2 二级  3 三级）：{}", "")),
+            Some(Ask::Tier(Choice::Recognise)) => Some(format!(
+                "帮扶等级（1 一级  2 二级  3 三级，Enter 采用建议的{}）：",
+                v.suggested_tier.label()
+            )),
+            Some(Ask::Tier(_)) => Some("帮扶等级（1 一级  2 二级  3 三级）：".to_string()),
             Some(Ask::Upheld) => Some("异议是否成立（1 不成立  2 成立，退回初审）：".to_string()),
             Some(Ask::Text(choice, tier, upheld)) => Some(match choice {
                 Choice::Reject => "不予认定的理由：".to_string(),
@@ -416,5 +448,73 @@ fn tier_of(c: char) -> Option<Tier> {
         '2' => Some(Tier::Two),
         '3' => Some(Tier::Three),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CaseId, HouseholdId};
+    use chrono::NaiveDate;
+
+    fn view(status: RecognitionStatus, tier: Tier, suggested: Tier) -> ReviewView {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
+        ReviewView {
+            case: CaseId(1),
+            rev: 1,
+            household: HouseholdId(1),
+            name: "赖春梅".into(),
+            id_masked: "360726********0012".into(),
+            township_name: "欣山镇".into(),
+            status,
+            tier,
+            categories: Vec::new(),
+            applied_on: day,
+            notice: None,
+            recognisable_from: None,
+            suggested_tier: suggested,
+            objections: Vec::new(),
+            history: Vec::new(),
+            packages: Vec::new(),
+            today: day,
+        }
+    }
+
+    #[test]
+    fn finding_12_enter_at_recognition_takes_the_suggested_tier() {
+        let v = view(RecognitionStatus::AwaitingRecognition, Tier::Two, Tier::One);
+        let mut case = ReviewCase::new(v);
+        assert_eq!(
+            case.suggestion().as_deref(),
+            Some("建议帮扶等级：一级（第(四)条默认规则，认定时按 Enter 采用）")
+        );
+        let key = Choice::Recognise.key();
+        assert!(matches!(case.type_char(key), Outcome::Nothing));
+        assert!(matches!(
+            case.submit(),
+            Outcome::Take(Step::Recognise { tier: Tier::One })
+        ));
+        // Another tier is still one key away.
+        assert!(matches!(case.type_char(key), Outcome::Nothing));
+        assert!(matches!(
+            case.type_char('3'),
+            Outcome::Take(Step::Recognise { tier: Tier::Three })
+        ));
+    }
+
+    #[test]
+    fn finding_12_a_recognised_case_off_the_rule_names_the_suggestion() {
+        let same = ReviewCase::new(view(RecognitionStatus::Recognised, Tier::Two, Tier::Two));
+        assert_eq!(same.suggestion(), None);
+        let off = ReviewCase::new(view(RecognitionStatus::Recognised, Tier::Two, Tier::Three));
+        let line = off.suggestion().unwrap_or_default();
+        assert!(
+            line.contains("建议帮扶等级：三级") && line.contains("现为二级"),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!("可按 {} 调整", Choice::ChangeTier.key())),
+            "{line}"
+        );
     }
 }
