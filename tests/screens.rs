@@ -485,7 +485,7 @@ fn exit_review_lists_a_case_once_with_its_other_findings_in_its_evidence() {
         2,
         "a row and its panel: {shown}"
     );
-    assert!(shown.contains("> 线索   刘静芳"), "{shown}");
+    assert!(shown.contains("> 发现   刘静芳"), "{shown}");
     assert!(
         shown.contains("另有发现：其他（不再属于任何一类就业困难人员"),
         "{shown}"

@@ -181,9 +181,9 @@ impl ExitList {
         }
         match self.selected_row() {
             None => Err(ExitOutcome::Say("没有待审核的退出".into())),
-            Some(row) if row.proposed.is_none() => Err(ExitOutcome::Say(
-                "这是程序发现的线索，请先按 p 提出退出".into(),
-            )),
+            Some(row) if row.proposed.is_none() => {
+                Err(ExitOutcome::Say("这是程序的发现，请先按 p 提出退出".into()))
+            }
             Some(_) => Ok(()),
         }
     }
@@ -243,7 +243,7 @@ impl ExitList {
         ];
         if self.total == 0 {
             lines.push(Line::from(Span::styled(
-                "  没有待审核的退出，程序也没有发现线索",
+                "  没有待审核的退出，程序也没有新的发现",
                 theme.dim(),
             )));
         }
@@ -257,7 +257,7 @@ impl ExitList {
             let state = if r.proposed.is_some() {
                 "待审核"
             } else {
-                "线索"
+                "发现"
             };
             lines.push(Line::from(vec![
                 Span::styled(if i == self.selected { "> " } else { "  " }, theme.marker()),
