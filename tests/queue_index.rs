@@ -31,26 +31,14 @@ fn today() -> NaiveDate {
     d(2026, 11, 16)
 }
 
-/// The test's own seeded source (SplitMix64, as the demo's), so a failure replays.
-struct Rng(u64);
+use common::seeded::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+/// Days the walk favours.
+trait EdgeDays {
+    fn edge_day(&mut self) -> NaiveDate;
+}
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn day(&mut self, from: NaiveDate, days: usize) -> NaiveDate {
-        from + chrono::Days::new(self.below(days) as u64)
-    }
-
+impl EdgeDays for Rng {
     /// A day near a month's end or its due-soon day more often than not.
     fn edge_day(&mut self) -> NaiveDate {
         let base = if self.below(3) == 0 {
