@@ -29,6 +29,7 @@ pub mod queue;
 pub mod recognition;
 pub mod retirement;
 pub mod settings;
+pub mod stats;
 pub mod summary;
 pub mod text;
 pub mod tier;
