@@ -12,6 +12,7 @@ pub mod protocol;
 mod queue;
 mod queue_index;
 mod recognition;
+mod stats;
 
 pub use actor::{Actor, Role};
 pub use bootstrap::{OpenError, StoreConfig};
@@ -308,6 +309,12 @@ impl Service {
                 Response::ListImported(self.import_list(actor, import, today)?)
             }
             Request::LeadStats => Response::LeadStats(self.lead_stats(actor, today)?),
+            Request::Stats { month, township } => Response::Stats(Box::new(self.stats(
+                actor,
+                month,
+                township.as_deref(),
+                today,
+            )?)),
             Request::Leads => Response::Leads(self.leads(actor, today)?),
             Request::DisposeLead {
                 lead,

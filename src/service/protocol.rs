@@ -167,6 +167,12 @@ pub enum Request {
         rev: u64,
         change: crate::domain::category_change::CategoryChange,
     },
+    /// 统计 (第(十三)条, R-STAT-1): a month's table by township and the county total, the
+    /// actor's townships or one named township: `yuanzhu stats`.
+    Stats {
+        month: crate::domain::YearMonth,
+        township: Option<String>,
+    },
 }
 
 impl Request {
@@ -211,6 +217,7 @@ impl Request {
             Request::Leads => "查看线索",
             Request::DisposeLead { .. } => "处理线索",
             Request::ChangeCategory { change, .. } => change.label(),
+            Request::Stats { .. } => "查看月度统计",
         }
     }
 
@@ -255,7 +262,8 @@ impl Request {
             | Request::ExitStats
             | Request::Ledger { .. }
             | Request::LeadStats
-            | Request::Leads => false,
+            | Request::Leads
+            | Request::Stats { .. } => false,
         }
     }
 
@@ -289,6 +297,7 @@ impl Request {
             Request::ImportList(_) => matches!(response, R::ListImported(_)),
             Request::LeadStats => matches!(response, R::LeadStats(_)),
             Request::Leads => matches!(response, R::Leads(_)),
+            Request::Stats { .. } => matches!(response, R::Stats(_)),
             Request::DisposeLead { .. } => matches!(response, R::Lead(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
                 matches!(response, R::Ledger(_))
@@ -354,6 +363,7 @@ pub enum Response {
     LeadStats(LeadStats),
     Leads(Vec<LeadRow>),
     Lead(LeadRow),
+    Stats(Box<crate::domain::stats::MonthTable>),
 }
 
 /// A list to import: its source and date (today when not given), the file's name for the

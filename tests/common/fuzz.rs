@@ -75,10 +75,11 @@ fn variant(r: &Request) -> usize {
         Request::Leads => 34,
         Request::DisposeLead { .. } => 35,
         Request::ChangeCategory { .. } => 36,
+        Request::Stats { .. } => 37,
     }
 }
 
-const VARIANTS: usize = 37;
+const VARIANTS: usize = 38;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -216,6 +217,13 @@ pub fn every_request() -> Vec<Request> {
             disposition: yuanzhu::domain::lead::Disposition::Refused,
             on: today,
             note: "本人已外出务工，不需要援助".into(),
+        },
+        Request::Stats {
+            month: yuanzhu::domain::YearMonth {
+                year: 2026,
+                month: 11,
+            },
+            township: Some("梅林镇".into()),
         },
     ];
     let mut seen = [false; VARIANTS];
