@@ -140,6 +140,18 @@ enum Command {
     },
     /// 输出 man 手册页（roff 格式），如 yuanzhu man > /usr/local/share/man/man1/yuanzhu.1
     Man,
+    /// 月度统计：各乡镇及全县在册、新增、退出、就业、援助率（目标90%）、零就业家庭、回访
+    Stats {
+        /// 统计月份，YYYY-MM
+        #[arg(long, value_parser = yuanzhu::service::stats_report::parse_month)]
+        month: yuanzhu::domain::YearMonth,
+        /// 只统计此乡镇（名称或代码）
+        #[arg(long)]
+        township: Option<String>,
+        /// txt（默认）或 csv（UTF-8）
+        #[arg(long, default_value = "txt", value_parser = ["txt", "csv"])]
+        format: String,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -375,6 +387,15 @@ fn run() -> Result<()> {
                 Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).zero_employment()?;
             print_zero_employment(&rows);
             Ok(())
+        }
+        Some(Command::Stats {
+            month,
+            township,
+            format,
+        }) => {
+            let table = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?)
+                .stats(month, township)?;
+            Ok(yuanzhu::service::stats_report::print(&table, &format)?)
         }
         Some(Command::Exits) => {
             let rows = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).exit_stats()?;

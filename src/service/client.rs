@@ -105,6 +105,10 @@ impl Client {
         fn exits(from: u32, count: u32) -> ExitPage =
             Request::Exits { from, count }, Response::Exits(page) => page;
         fn exit_stats() -> Vec<ExitCount> = Request::ExitStats, Response::ExitStats(rows) => rows;
+        /// A month's statistics table (第(十三)条).
+        fn stats(month: crate::domain::YearMonth, township: Option<String>)
+            -> Box<crate::domain::stats::MonthTable> =
+            Request::Stats { month, township }, Response::Stats(table) => table;
         fn case_review(case: CaseId) -> ReviewView =
             Request::CaseReview { case }, Response::CaseReview(view) => view;
         fn ledger(person: PersonId) -> LedgerView =

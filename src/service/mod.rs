@@ -13,6 +13,7 @@ mod queue;
 mod queue_index;
 mod recognition;
 mod stats;
+pub mod stats_report;
 
 pub use actor::{Actor, Role};
 pub use bootstrap::{OpenError, StoreConfig};
