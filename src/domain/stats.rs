@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 /// 第(五)条 (R-KPI-1): the rate's formula, as screens and reports show it.
 pub const RATE_FORMULA: &str = "就业援助率 = 本年内实现就业（含公益性岗位兜底安置）的人数 ÷ \
-本年认定或年初仍在认定期内、有劳动能力和就业意愿且认定时（或年初）未就业的人数；目标 ≥ 90%";
+本年认定或年初仍在认定期内、有劳动能力和就业意愿且认定时（或年初）未就业的人数；目标 ≥ 90%；百分比保留一位小数，舍去不进位（89.96% 记为 89.9%，未达标不会显示为 90.0%）";
 
 /// The target of 第(五)条, in percent.
 pub const RATE_TARGET_PERCENT: u32 = 90;
@@ -94,7 +94,8 @@ impl Contribution {
             .sum()
     }
 
-    /// The rate in tenths of a percent, when the denominator is not empty.
+    /// The rate in tenths of a percent, when the denominator is not empty. Truncated, not
+    /// rounded: a county at 89.96% has not reached the 90% of 第(五)条 and must not read 90.0%.
     pub fn rate_permille(&self) -> Option<u32> {
         (self.rate_denominator > 0).then(|| {
             let p = u64::from(self.rate_numerator) * 1000 / u64::from(self.rate_denominator);
@@ -346,6 +347,21 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_rate_is_truncated_so_a_county_just_short_of_the_target_never_reads_90() {
+        let c = |num, den| Contribution {
+            rate_numerator: num,
+            rate_denominator: den,
+            ..Contribution::default()
+        };
+        // 8,996 of 10,000 is 89.96%: short of 第(五)条's 90%, and shown so.
+        assert_eq!(c(8_996, 10_000).rate_label(), "89.9%");
+        assert_eq!(c(9_000, 10_000).rate_label(), "90.0%");
+        assert_eq!(c(2, 3).rate_label(), "66.6%");
+        assert_eq!(c(0, 0).rate_label(), "—");
+        assert_eq!(c(7, 7).rate_permille(), Some(1000));
     }
 
     fn nov() -> YearMonth {
