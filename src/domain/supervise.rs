@@ -218,8 +218,8 @@ pub fn entry_pace(entries: &[Entry], per_minute: u32) -> Vec<Finding> {
 /// Follow-ups entered outside `hours` (CST) or on a day that is not a working day of
 /// `calendar`: one finding per account and day, listing the entries.
 pub fn entry_hours(entries: &[Entry], hours: DayHours, calendar: &Calendar) -> Vec<Finding> {
-    let mut days: BTreeMap<(String, NaiveDate), Vec<(&Entry, DateTime<FixedOffset>)>> =
-        BTreeMap::new();
+    type ByDay<'a> = BTreeMap<(String, NaiveDate), Vec<(&'a Entry, DateTime<FixedOffset>)>>;
+    let mut days: ByDay = BTreeMap::new();
     for e in entries {
         let t = cst(e.saved_at);
         let day = t.date_naive();
