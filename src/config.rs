@@ -123,6 +123,14 @@ pub struct Rules {
     pub zero_clearance_days: Option<u32>,
     /// Working days to contact a fast-lane lead (民政, 残联 lists) after the list date (3).
     pub fast_lane_contact_days: Option<u32>,
+    /// 监督: months in a row of unchanged follow-ups that make a finding (3).
+    pub supervise_copied_months: Option<u32>,
+    /// 监督: follow-ups one account may enter in a minute (3).
+    pub supervise_followups_per_minute: Option<u32>,
+    /// 监督: hours of a working day (China Standard Time) for entering follow-ups ("08:00-18:00").
+    pub supervise_hours: Option<String>,
+    /// 监督: ID reveals one account may make in a day (20).
+    pub supervise_reveals_per_day: Option<u32>,
     /// "4050": women from this age (40).
     pub age_4050_women: Option<u32>,
     /// "4050": men from this age (50).
@@ -171,7 +179,25 @@ impl Rules {
         if let Some(n) = self.exit_unwilling_followups {
             settings.exit_rules.unwilling_followups = n;
         }
+        if let Some(text) = &self.supervise_hours {
+            settings.supervise_hours =
+                crate::domain::settings::DayHours::parse(text).ok_or_else(|| {
+                    format!("supervise_hours：应写作“08:00-18:00”，开始早于结束，而不是“{text}”")
+                })?;
+        }
         let numbers = [
+            (
+                self.supervise_copied_months,
+                &mut settings.supervise_copied_months,
+            ),
+            (
+                self.supervise_followups_per_minute,
+                &mut settings.supervise_followups_per_minute,
+            ),
+            (
+                self.supervise_reveals_per_day,
+                &mut settings.supervise_reveals_per_day,
+            ),
             (self.due_soon_day, &mut settings.due_soon_day),
             (self.late_entry_days, &mut settings.late_entry_days),
             (self.zero_clearance_days, &mut settings.zero_clearance_days),
@@ -245,6 +271,9 @@ fn rules_key(e: &SettingsError) -> &'static str {
         SettingsError::DibaoCostDeduction(_) => "dibao_cost_deduction_percent",
         SettingsError::DibaoExitYears(_) => "dibao_exit_years / dibao_exit_years_disabled",
         SettingsError::PostPriorityBands(_) => "post_priority_bands",
+        SettingsError::SuperviseCopiedMonths(_) => "supervise_copied_months",
+        SettingsError::SuperviseFollowupsPerMinute(_) => "supervise_followups_per_minute",
+        SettingsError::SuperviseRevealsPerDay(_) => "supervise_reveals_per_day",
     }
 }
 

@@ -152,6 +152,15 @@ enum Command {
         #[arg(long, default_value = "txt", value_parser = ["txt", "csv"])]
         format: String,
     },
+    /// 监督：某月的监督发现，按规则分组，附证据（仅县级审核人员和管理员）
+    Supervise {
+        /// 月份，YYYY-MM
+        #[arg(long, value_parser = yuanzhu::service::stats_report::parse_month)]
+        month: yuanzhu::domain::YearMonth,
+        /// txt（默认）或 csv（UTF-8）
+        #[arg(long, default_value = "txt", value_parser = ["txt", "csv"])]
+        format: String,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -396,6 +405,11 @@ fn run() -> Result<()> {
             let table = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?)
                 .stats(month, township)?;
             Ok(yuanzhu::service::stats_report::print(&table, &format)?)
+        }
+        Some(Command::Supervise { month, format }) => {
+            let mut client = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?);
+            yuanzhu::service::supervise_report::run(&mut client, month, &format)
+                .map_err(|e| anyhow::anyhow!(e))
         }
         Some(Command::Exits) => {
             let rows = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).exit_stats()?;

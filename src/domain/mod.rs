@@ -31,6 +31,7 @@ pub mod retirement;
 pub mod settings;
 pub mod stats;
 pub mod summary;
+pub mod supervise;
 pub mod text;
 pub mod tier;
 pub mod township_list;

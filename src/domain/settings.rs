@@ -65,6 +65,55 @@ pub struct Settings {
     /// R-FAST-1 (第(四)条): working days after a list's date within which a person found
     /// through 民政 or 残联 data is contacted (3).
     pub fast_lane_contact_days: u32,
+    /// 监督 (第(十四)条, R-GOV-1): months in a row of a person's follow-ups with the same
+    /// answers apart from the date that make a finding (3).
+    pub supervise_copied_months: u32,
+    /// 监督: follow-ups one account may enter in one minute; more is a finding (3).
+    pub supervise_followups_per_minute: u32,
+    /// 监督: the hours of a working day (China Standard Time) in which follow-ups are
+    /// entered; one entered outside them, or on a day off, is a finding (08:00–18:00).
+    pub supervise_hours: DayHours,
+    /// 监督: ID numbers one account may reveal in one day; more is a finding (20).
+    pub supervise_reveals_per_day: u32,
+}
+
+/// A span of the day, in minutes from midnight, `start` included and `end` excluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayHours {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl DayHours {
+    /// `"08:00-18:00"`: two times of day, the first before the second.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (a, b) = text.trim().split_once('-')?;
+        let minutes = |t: &str| -> Option<u32> {
+            let (h, m) = t.trim().split_once(':')?;
+            let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+            (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+        };
+        let (start, end) = (minutes(a)?, minutes(b)?);
+        (start < end).then_some(Self { start, end })
+    }
+
+    /// Whether the minute of the day `minute` lies within these hours.
+    pub fn contains(self, minute: u32) -> bool {
+        (self.start..self.end).contains(&minute)
+    }
+}
+
+impl std::fmt::Display for DayHours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.start / 60,
+            self.start % 60,
+            self.end / 60,
+            self.end % 60
+        )
+    }
 }
 
 /// A share as a fraction of whole numbers, so a stored or sent setting is exact (2/3 is
@@ -149,6 +198,13 @@ impl Default for Settings {
                 band2_men: 50,
             },
             fast_lane_contact_days: 3,
+            supervise_copied_months: 3,
+            supervise_followups_per_minute: 3,
+            supervise_hours: DayHours {
+                start: 8 * 60,
+                end: 18 * 60,
+            },
+            supervise_reveals_per_day: 20,
         }
     }
 }
@@ -215,6 +271,15 @@ pub enum SettingsError {
     /// 第(四)条: the fast lane contacts people promptly, within days not weeks.
     #[error("快捷通道联系时限应为 1 至 15 个工作日，而不是 {0}（第(四)条 就业救助快捷通道）")]
     FastLaneContactDays(u32),
+    /// 第(十四)条: copying is seen over some months, not one and not years.
+    #[error("监督：连续照抄回访的月数应为 2 至 12，而不是 {0}（第(十四)条）")]
+    SuperviseCopiedMonths(u32),
+    /// 第(十四)条: a minute holds a few honest entries, never none.
+    #[error("监督：每分钟录入回访的上限应为 1 至 60，而不是 {0}（第(十四)条）")]
+    SuperviseFollowupsPerMinute(u32),
+    /// 第(十四)条: a day's count of ID reveals above which a reviewer looks.
+    #[error("监督：每日查看身份证号的上限应为 1 至 1000，而不是 {0}（第(十四)条）")]
+    SuperviseRevealsPerDay(u32),
 }
 
 impl Settings {
@@ -288,6 +353,21 @@ impl Settings {
         if !(1..=15).contains(&self.fast_lane_contact_days) {
             return Err(SettingsError::FastLaneContactDays(
                 self.fast_lane_contact_days,
+            ));
+        }
+        if !(2..=12).contains(&self.supervise_copied_months) {
+            return Err(SettingsError::SuperviseCopiedMonths(
+                self.supervise_copied_months,
+            ));
+        }
+        if !(1..=60).contains(&self.supervise_followups_per_minute) {
+            return Err(SettingsError::SuperviseFollowupsPerMinute(
+                self.supervise_followups_per_minute,
+            ));
+        }
+        if !(1..=1000).contains(&self.supervise_reveals_per_day) {
+            return Err(SettingsError::SuperviseRevealsPerDay(
+                self.supervise_reveals_per_day,
             ));
         }
         let bands = self.post_priority_bands;

@@ -109,6 +109,10 @@ impl Client {
         fn stats(month: crate::domain::YearMonth, township: Option<String>)
             -> Box<crate::domain::stats::MonthTable> =
             Request::Stats { month, township }, Response::Stats(table) => table;
+        /// A page of a month's 监督 findings (第(十四)条).
+        fn supervise(month: crate::domain::YearMonth, after: Option<String>, limit: u32)
+            -> super::protocol::SupervisePage =
+            Request::Supervise { month, after, limit }, Response::Supervise(page) => page;
         fn case_review(case: CaseId) -> ReviewView =
             Request::CaseReview { case }, Response::CaseReview(view) => view;
         fn ledger(person: PersonId) -> LedgerView =

@@ -14,6 +14,8 @@ mod queue_index;
 mod recognition;
 mod stats;
 pub mod stats_report;
+mod supervise;
+pub mod supervise_report;
 
 pub use actor::{Actor, Role};
 pub use bootstrap::{OpenError, StoreConfig};
@@ -316,6 +318,11 @@ impl Service {
                 township.as_deref(),
                 today,
             )?)),
+            Request::Supervise {
+                month,
+                after,
+                limit,
+            } => Response::Supervise(self.supervise(actor, month, after.as_deref(), limit)?),
             Request::Leads => Response::Leads(self.leads(actor, today)?),
             Request::DisposeLead {
                 lead,

@@ -173,6 +173,13 @@ pub enum Request {
         month: crate::domain::YearMonth,
         township: Option<String>,
     },
+    /// 监督 (第(十四)条, R-GOV-1): the findings dated in a month, paged by key (after the
+    /// key `after`, at most `limit`); reviewers and administrators only: `yuanzhu supervise`.
+    Supervise {
+        month: crate::domain::YearMonth,
+        after: Option<String>,
+        limit: u32,
+    },
 }
 
 impl Request {
@@ -218,6 +225,7 @@ impl Request {
             Request::DisposeLead { .. } => "处理线索",
             Request::ChangeCategory { change, .. } => change.label(),
             Request::Stats { .. } => "查看月度统计",
+            Request::Supervise { .. } => "查看监督发现",
         }
     }
 
@@ -263,7 +271,8 @@ impl Request {
             | Request::Ledger { .. }
             | Request::LeadStats
             | Request::Leads
-            | Request::Stats { .. } => false,
+            | Request::Stats { .. }
+            | Request::Supervise { .. } => false,
         }
     }
 
@@ -298,6 +307,7 @@ impl Request {
             Request::LeadStats => matches!(response, R::LeadStats(_)),
             Request::Leads => matches!(response, R::Leads(_)),
             Request::Stats { .. } => matches!(response, R::Stats(_)),
+            Request::Supervise { .. } => matches!(response, R::Supervise(_)),
             Request::DisposeLead { .. } => matches!(response, R::Lead(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
                 matches!(response, R::Ledger(_))
@@ -364,6 +374,24 @@ pub enum Response {
     Leads(Vec<LeadRow>),
     Lead(LeadRow),
     Stats(Box<crate::domain::stats::MonthTable>),
+    Supervise(SupervisePage),
+}
+
+/// One page of a month's 监督 findings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisePage {
+    pub findings: Vec<SupervisedFinding>,
+    /// The key to ask `after` for the next page; `None` on the last.
+    pub next: Option<String>,
+    /// Findings in the month, all pages.
+    pub total: u32,
+}
+
+/// A finding with its stable key (rule, subject, month).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisedFinding {
+    pub key: String,
+    pub finding: crate::domain::supervise::Finding,
 }
 
 /// A list to import: its source and date (today when not given), the file's name for the

@@ -76,10 +76,11 @@ fn variant(r: &Request) -> usize {
         Request::DisposeLead { .. } => 35,
         Request::ChangeCategory { .. } => 36,
         Request::Stats { .. } => 37,
+        Request::Supervise { .. } => 38,
     }
 }
 
-const VARIANTS: usize = 38;
+const VARIANTS: usize = 39;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -224,6 +225,14 @@ pub fn every_request() -> Vec<Request> {
                 month: 11,
             },
             township: Some("梅林镇".into()),
+        },
+        Request::Supervise {
+            month: yuanzhu::domain::YearMonth {
+                year: 2026,
+                month: 11,
+            },
+            after: Some("copied:张三:2026-11".into()),
+            limit: 50,
         },
     ];
     let mut seen = [false; VARIANTS];
