@@ -14,6 +14,7 @@ mod queue_index;
 mod recognition;
 mod stats;
 pub mod stats_report;
+pub mod stats_workbook;
 
 pub use actor::{Actor, Role};
 pub use bootstrap::{OpenError, StoreConfig};
