@@ -124,3 +124,30 @@ fn xlsx_without_out_is_a_chinese_error_and_csv_still_goes_to_stdout() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("月份,乡镇,"));
 }
+
+#[test]
+fn an_exported_workbook_keeps_the_id_as_18_characters_of_text_and_neutralises_formulas() {
+    use yuanzhu::service::export_file::TableWriter;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.xlsx");
+    let mut w =
+        TableWriter::<Vec<u8>>::xlsx(&file, "援助台账", &["身份证号", "姓名"], &[0]).unwrap();
+    w.row(&[
+        "360121199001011234".into(),
+        "=HYPERLINK(\"http://x\")".into(),
+    ])
+    .unwrap();
+    w.row(&["36012119900101123X".into(), "+1".into()]).unwrap();
+    w.finish().unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["援助台账".to_string()]);
+    let range = wb.worksheet_range("援助台账").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(text(&rows[0][0]), "身份证号");
+    match &rows[1][0] {
+        Data::String(s) => assert_eq!(s, "360121199001011234"),
+        other => panic!("the ID is not text: {other:?}"),
+    }
+    assert_eq!(text(&rows[1][1]), "'=HYPERLINK(\"http://x\")");
+    assert_eq!(text(&rows[2][1]), "'+1");
+}

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod bootstrap;
 pub mod client;
 mod exits;
+pub mod export_file;
 mod leads;
 mod ledger;
 pub mod protocol;
