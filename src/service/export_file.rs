@@ -27,7 +27,7 @@ pub enum ExportFileError {
 /// A table being written: the header first, then rows as pages arrive.
 pub enum TableWriter<W: Write> {
     /// CSV with a BOM.
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     /// One sheet, saved to `path` by [`TableWriter::finish`].
     Xlsx {
         book: Box<Workbook>,
@@ -44,7 +44,7 @@ impl<W: Write> TableWriter<W> {
         out.write_all(BOM)?;
         let mut w = csv::WriterBuilder::new().from_writer(out);
         w.write_record(header.iter().map(|h| csv_cell(h).into_owned()))?;
-        Ok(TableWriter::Csv(w))
+        Ok(TableWriter::Csv(Box::new(w)))
     }
 
     /// A workbook with one sheet named `sheet`; `text_cols` are the ID columns (written as
