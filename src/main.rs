@@ -148,9 +148,12 @@ enum Command {
         /// 只统计此乡镇（名称或代码）
         #[arg(long)]
         township: Option<String>,
-        /// txt（默认）或 csv（UTF-8）
-        #[arg(long, default_value = "txt", value_parser = ["txt", "csv"])]
+        /// txt（默认）、csv（UTF-8）或 xlsx（工作簿，须加 --out）
+        #[arg(long, default_value = "txt", value_parser = ["txt", "csv", "xlsx"])]
         format: String,
+        /// 输出文件（xlsx 必须指定；txt、csv 不指定时写到标准输出）
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// 监督：某月的监督发现，按规则分组，附证据（仅县级审核人员和管理员）
     Supervise {
@@ -401,10 +404,18 @@ fn run() -> Result<()> {
             month,
             township,
             format,
+            out,
         }) => {
+            if format == "xlsx" && out.is_none() {
+                bail!(yuanzhu::service::stats_workbook::WorkbookError::NoOut);
+            }
             let table = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?)
                 .stats(month, township)?;
-            Ok(yuanzhu::service::stats_report::print(&table, &format)?)
+            Ok(yuanzhu::service::stats_report::write(
+                &table,
+                &format,
+                out.as_deref(),
+            )?)
         }
         Some(Command::Supervise { month, format }) => {
             let mut client = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?);

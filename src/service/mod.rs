@@ -6,6 +6,7 @@ pub mod actor;
 pub mod bootstrap;
 pub mod client;
 mod exits;
+pub mod export_file;
 mod leads;
 mod ledger;
 pub mod protocol;
@@ -14,6 +15,7 @@ mod queue_index;
 mod recognition;
 mod stats;
 pub mod stats_report;
+pub mod stats_workbook;
 mod supervise;
 pub mod supervise_report;
 

@@ -165,6 +165,31 @@ pub enum PrintError {
     Io(#[from] io::Error),
     #[error("写出 CSV 失败：{0}")]
     Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Workbook(#[from] super::stats_workbook::WorkbookError),
+}
+
+/// `yuanzhu stats` as `txt`, `csv` or `xlsx`: to `out` when given, else to standard output
+/// (`xlsx` needs `out`).
+pub fn write(
+    table: &MonthTable,
+    format: &str,
+    out: Option<&std::path::Path>,
+) -> Result<(), PrintError> {
+    if format == "xlsx" {
+        return Ok(super::stats_workbook::save(table, out)?);
+    }
+    let Some(path) = out else {
+        return print(table, format);
+    };
+    let mut file = io::BufWriter::new(std::fs::File::create(path)?);
+    if format == "csv" {
+        write_csv(table, &mut file)?;
+    } else {
+        write_txt(table, &mut file)?;
+    }
+    file.flush()?;
+    Ok(())
 }
 
 /// `yuanzhu stats` to standard output, as `txt` or `csv`.
