@@ -229,12 +229,26 @@ impl Pane for StatsPane {
             frame.render_widget(Paragraph::new(lines), inner);
             return;
         };
-        let rows = table
+        let all: Vec<(&str, &Contribution)> = table
             .rows
             .iter()
             .map(|r| (r.name.as_str(), &r.counts))
-            .chain(std::iter::once(("全县合计", &table.total)));
-        for (i, (name, c)) in rows.enumerate() {
+            .chain(std::iter::once(("全县合计", &table.total)))
+            .collect();
+        // Header, the rate's heading and the formula's three lines are fixed; the table and
+        // the bars share the rest. When every bar does not fit (the county), the selected
+        // row's bar alone is drawn and the table scrolls.
+        let height = usize::from(inner.height);
+        let fixed = 5;
+        let all_bars = all.len() + table.rows.len() + fixed <= height;
+        let bars: Vec<(&str, &Contribution)> = if all_bars {
+            all[..table.rows.len()].to_vec()
+        } else {
+            all.get(self.selected).copied().into_iter().collect()
+        };
+        let shown = height.saturating_sub(fixed + bars.len()).max(1);
+        let offset = self.selected.saturating_sub(shown.saturating_sub(1));
+        for (i, (name, c)) in all.iter().enumerate().skip(offset).take(shown) {
             let mut spans = vec![
                 Span::styled(if i == self.selected { "> " } else { "  " }, theme.marker()),
                 Span::raw(fit(name, NAME)),
@@ -261,13 +275,13 @@ impl Pane for StatsPane {
             ),
             theme.label(),
         )));
-        for r in &table.rows {
+        for (name, c) in bars {
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                Span::raw(fit(&r.name, NAME)),
-                Span::raw(bar(r.counts.rate_permille())),
+                Span::raw(fit(name, NAME)),
+                Span::raw(bar(c.rate_permille())),
                 Span::raw(" "),
-                Span::raw(r.counts.rate_label()),
+                Span::raw(c.rate_label()),
             ]));
         }
         lines.push(Line::from(Span::styled(RATE_FORMULA, theme.dim())));
