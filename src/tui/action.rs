@@ -85,6 +85,12 @@ pub enum Action {
     ShowLeads,
     /// On the leads screen: record what contacting the selected lead found.
     DisposeLead,
+    /// F8: 统计, the month's figures by township (第(十三)条).
+    ShowStats,
+    /// On the statistics screen: the month before.
+    PrevMonth,
+    /// On the statistics screen: the month after.
+    NextMonth,
     /// Go ahead with a step that cannot be undone, as described on screen.
     Confirm,
     /// Do not take the step after all.
@@ -128,7 +134,7 @@ impl Edit {
 impl Action {
     /// Every action a keymap file may bind, in the order the shipped keymap's comment
     /// lists them: what the file parser accepts and what error messages name.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 48] = [
         Action::Help,
         Action::ShowQueue,
         Action::ShowHousehold,
@@ -174,6 +180,9 @@ impl Action {
         Action::Cancel,
         Action::ShowLeads,
         Action::DisposeLead,
+        Action::ShowStats,
+        Action::PrevMonth,
+        Action::NextMonth,
     ];
 
     /// The snake_case name a keymap file uses (`copy_last`); `None` for the actions no file
@@ -236,6 +245,9 @@ impl Action {
             Action::ReturnExit => "退回",
             Action::ShowLeads => "线索",
             Action::DisposeLead => "处理线索",
+            Action::ShowStats => "统计",
+            Action::PrevMonth => "上月",
+            Action::NextMonth => "下月",
             Action::Confirm => "确认",
             Action::Cancel => "取消",
             Action::Type(_) => "输入",
@@ -298,7 +310,10 @@ mod tests {
             | Action::Confirm
             | Action::Cancel
             | Action::ShowLeads
-            | Action::DisposeLead => true,
+            | Action::DisposeLead
+            | Action::ShowStats
+            | Action::PrevMonth
+            | Action::NextMonth => true,
         }
     }
 

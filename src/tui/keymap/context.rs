@@ -25,10 +25,12 @@ pub enum Context {
     Leads,
     /// The leads screen while it asks for a disposition's note: letters type.
     LeadNote,
+    /// 统计 (第(十三)条): the month's figures by township.
+    Stats,
 }
 
 impl Context {
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 17] = [
         Context::Global,
         Context::Queue,
         Context::Search,
@@ -45,6 +47,7 @@ impl Context {
         Context::Help,
         Context::Leads,
         Context::LeadNote,
+        Context::Stats,
     ];
 
     /// The table name in a keymap file (`[queue]`).
@@ -66,6 +69,7 @@ impl Context {
             Context::Help => "help",
             Context::Leads => "leads",
             Context::LeadNote => "lead_note",
+            Context::Stats => "stats",
         }
     }
 
@@ -88,6 +92,7 @@ impl Context {
             Context::Help => "帮助",
             Context::Leads => "线索",
             Context::LeadNote => "线索处理",
+            Context::Stats => "统计",
         }
     }
 

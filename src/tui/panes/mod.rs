@@ -22,6 +22,7 @@ pub mod leads;
 pub mod ledger;
 pub mod queue;
 pub mod review;
+pub mod stats;
 
 use super::action::Action;
 use super::keymap::Context;
@@ -132,6 +133,7 @@ pub enum PaneKind {
     Exits,
     Ledger,
     Leads,
+    Stats,
 }
 
 /// One screen.

@@ -116,7 +116,8 @@ fn contexts_have_file_names_and_chinese_titles() {
             "confirm",
             "help",
             "leads",
-            "lead_note"
+            "lead_note",
+            "stats"
         ]
     );
     let titles: Vec<&str> = Context::ALL.iter().map(|c| c.title()).collect();
@@ -138,7 +139,8 @@ fn contexts_have_file_names_and_chinese_titles() {
             "确认",
             "帮助",
             "线索",
-            "线索处理"
+            "线索处理",
+            "统计"
         ]
     );
 }

@@ -484,6 +484,11 @@ impl Pane for QueuePane {
             Action::ShowExits => {
                 effects = vec![Effect::Open(Box::new(super::exits::ExitsPane::opening()))]
             }
+            Action::ShowStats => {
+                effects = vec![Effect::Open(Box::new(super::stats::StatsPane::opening(
+                    env.overview.today,
+                )))]
+            }
             Action::ShowLeads => {
                 effects = vec![Effect::Open(Box::new(super::leads::LeadsPane::opening()))]
             }
