@@ -1,6 +1,7 @@
 //! 统计 (第(十三)条, R-STAT-1; 第(五)条, R-KPI-1) on a small demo store: the county total is
 //! the sum of its townships and agrees with a count made by hand over the store's cases;
-//! a township caseworker sees only their township; `yuanzhu stats` prints the table.
+//! follow-ups due and done match a count over the follow-ups themselves; a township
+//! caseworker sees only their township; `yuanzhu stats` prints the table.
 
 // Fixture helpers outside #[test] bodies, which clippy's allow-*-in-tests does not
 // reach: a panic there is the test failing, as it is inside one.
@@ -85,6 +86,45 @@ fn the_county_total_is_the_sum_of_townships_and_agrees_with_a_hand_count() {
     assert_eq!(t.by_status.iter().sum::<u32>(), t.at_end);
     assert!(t.rate_numerator <= t.rate_denominator);
     assert!(t.followups_done + t.followups_overdue <= t.followups_due);
+
+    // Follow-ups by hand, decoding every follow-up (the table reads the summaries' months
+    // instead): November is running (as of the 16th), October is over.
+    for (m, over) in [(month, false), (YearMonth::new(2026, 10).unwrap(), true)] {
+        let as_of = today().min(m.last_day());
+        let (mut due, mut done) = (0, 0);
+        for s in store.summaries().unwrap() {
+            let case = store.case(s.case).unwrap().unwrap();
+            let exit = case.events.iter().find_map(|e| match e.kind {
+                CaseEventKind::Exited { .. } => Some(e.date),
+                _ => None,
+            });
+            if !case
+                .recognised_on
+                .is_some_and(|on| on <= as_of && exit.is_none_or(|d| d > as_of))
+            {
+                continue;
+            }
+            due += 1;
+            let visited = store.followups(s.case).unwrap().iter().any(|f| {
+                let day = f.answers.date;
+                day >= m.first_day() && day <= as_of
+            });
+            done += u32::from(visited);
+        }
+        let t = stats(&service, &county, m).unwrap().total;
+        assert!(
+            done > 0 && done < due,
+            "{m:?}: the demo has visited and unvisited cases"
+        );
+        assert_eq!((t.followups_due, t.followups_done), (due, done), "{m:?}");
+        if over {
+            assert_eq!(
+                t.followups_overdue,
+                due - done,
+                "{m:?}: a month over owes every visit"
+            );
+        }
+    }
     let zero_now = store
         .households()
         .unwrap()

@@ -152,12 +152,38 @@ pub fn work_status_on(case: &AssistanceCase, now: WorkStatus, day: NaiveDate) ->
     status.unwrap_or(now)
 }
 
-/// One case's contribution to `month`'s figures. `followup_days` are the days of the
-/// case's follow-ups; `today` bounds the current month's follow-up figures.
+/// What a case's follow-ups say, as its summary already keeps it: the months with at least
+/// one follow-up, ascending, and the last contact. The table reads these instead of decoding
+/// every follow-up of the county.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FollowupHistory {
+    pub covered: Vec<YearMonth>,
+    pub last_contact: Option<NaiveDate>,
+}
+
+impl FollowupHistory {
+    /// The history of follow-ups held on `days`, in any order.
+    pub fn from_days(days: &[NaiveDate]) -> Self {
+        let mut covered: Vec<YearMonth> = days.iter().map(|d| YearMonth::of(*d)).collect();
+        covered.sort();
+        covered.dedup();
+        Self {
+            covered,
+            last_contact: days.iter().max().copied(),
+        }
+    }
+}
+
+/// One case's contribution to `month`'s figures. `followups` is what the case's follow-ups
+/// say; `today` bounds the current month's follow-up figures.
+///
+/// A month already over needs only whether it was covered. For the month running, the
+/// history is read as of today: a follow-up dated later in the month (entry does not allow
+/// future dates) would count as done.
 pub fn case_contribution(
     case: &AssistanceCase,
     person: PersonFacts,
-    followup_days: &[NaiveDate],
+    followups: &FollowupHistory,
     interval_days: Option<u32>,
     due_soon_day: u32,
     month: YearMonth,
@@ -230,15 +256,16 @@ pub fn case_contribution(
     let as_of = today.min(last);
     if as_of >= first && recognised_at_end_of(case, as_of) {
         c.followups_due = 1;
-        let mut covered: Vec<YearMonth> = followup_days
+        let up_to = YearMonth::of(as_of);
+        let covered: Vec<YearMonth> = followups
+            .covered
             .iter()
-            .filter(|d| **d <= as_of)
-            .map(|d| YearMonth::of(*d))
+            .copied()
+            .filter(|m| *m <= up_to)
             .collect();
-        covered.sort();
-        covered.dedup();
-        let last_contact = followup_days.iter().filter(|d| **d <= as_of).max().copied();
-        let done = covered.contains(&month);
+        // Used only while the month runs (as_of is today); a month over is judged by `done`.
+        let last_contact = followups.last_contact.filter(|d| *d <= as_of);
+        let done = covered.binary_search(&month).is_ok();
         c.followups_done = u32::from(done);
         let status = followup_due(
             recognised_on,
@@ -401,7 +428,15 @@ mod tests {
     }
 
     fn of(c: &AssistanceCase, p: PersonFacts, followups: &[NaiveDate]) -> Contribution {
-        case_contribution(c, p, followups, None, 20, nov(), d(2026, 12, 2))
+        case_contribution(
+            c,
+            p,
+            &FollowupHistory::from_days(followups),
+            None,
+            20,
+            nov(),
+            d(2026, 12, 2),
+        )
     }
 
     fn change(day: NaiveDate, from: WorkStatus, to: WorkStatus) -> (NaiveDate, CaseEventKind) {
@@ -433,7 +468,7 @@ mod tests {
         let next = case_contribution(
             &k,
             able(WorkStatus::Unemployed),
-            &[],
+            &FollowupHistory::default(),
             None,
             20,
             dec,
@@ -445,7 +480,7 @@ mod tests {
         let before = case_contribution(
             &k,
             able(WorkStatus::Unemployed),
-            &[],
+            &FollowupHistory::default(),
             None,
             20,
             oct,
@@ -502,7 +537,7 @@ mod tests {
         let c = case_contribution(
             &k,
             able(WorkStatus::PublicWelfarePost),
-            &[],
+            &FollowupHistory::default(),
             None,
             20,
             aug,
@@ -597,7 +632,46 @@ mod tests {
             (1, 0, 1)
         );
         // The month still running, last month covered: due, not overdue yet.
-        let running = case_contribution(&k, p, &[d(2026, 10, 3)], None, 20, nov(), d(2026, 11, 10));
+        let running = case_contribution(
+            &k,
+            p,
+            &FollowupHistory::from_days(&[d(2026, 10, 3)]),
+            None,
+            20,
+            nov(),
+            d(2026, 11, 10),
+        );
         assert_eq!((running.followups_due, running.followups_overdue), (1, 0));
+    }
+
+    #[test]
+    fn a_month_over_is_judged_by_its_own_visits_not_by_later_ones() {
+        let days = [d(2026, 12, 1), d(2026, 9, 5), d(2026, 9, 20)];
+        let h = FollowupHistory::from_days(&days);
+        let sep = YearMonth::new(2026, 9).unwrap();
+        let oct = YearMonth::new(2026, 10).unwrap();
+        let dec = YearMonth::new(2026, 12).unwrap();
+        assert_eq!(h.covered, vec![sep, dec]);
+        assert_eq!(h.last_contact, Some(d(2026, 12, 1)));
+        let k = case(d(2026, 8, 1), vec![]);
+        let p = able(WorkStatus::Unemployed);
+        // October, read in December: nothing in October, so it owes its visit, though a
+        // later contact exists.
+        let c = case_contribution(&k, p, &h, None, 20, oct, d(2026, 12, 2));
+        assert_eq!(
+            (c.followups_due, c.followups_done, c.followups_overdue),
+            (1, 0, 1)
+        );
+        let c = case_contribution(&k, p, &h, None, 20, sep, d(2026, 12, 2));
+        assert_eq!(
+            (c.followups_due, c.followups_done, c.followups_overdue),
+            (1, 1, 0)
+        );
+        // December running on the 2nd: visited on the 1st.
+        let c = case_contribution(&k, p, &h, None, 20, dec, d(2026, 12, 2));
+        assert_eq!(
+            (c.followups_due, c.followups_done, c.followups_overdue),
+            (1, 1, 0)
+        );
     }
 }

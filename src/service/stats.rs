@@ -2,7 +2,9 @@
 //! (`yuanzhu stats`), with the rate against the 90% target (第(五)条, R-KPI-1).
 
 use super::{Actor, Result, Service, ServiceError};
-use crate::domain::stats::{MonthTable, PersonFacts, case_contribution, household_contribution};
+use crate::domain::stats::{
+    FollowupHistory, MonthTable, PersonFacts, case_contribution, household_contribution,
+};
 use crate::domain::{TownshipCode, YearMonth};
 use chrono::NaiveDate;
 
@@ -10,7 +12,8 @@ impl Service {
     /// The month's table over the townships the actor covers (a township caseworker: their
     /// own; reviewers and administrators: the county), or one named township.
     ///
-    /// Computed by walking every case and household: a full scan, acceptable for this
+    /// Computed by walking every case summary (with its case and person) and household, but
+    /// no follow-up: a full scan, acceptable for this
     /// report request and never for a key press. The next step is counters kept per
     /// township and month at save time: each write adds, in its transaction, the
     /// difference of the case's [`crate::domain::stats::Contribution`] before and after.
@@ -58,11 +61,12 @@ impl Service {
             let (Some(case), Some(person)) = (db.case(s.case)?, db.person(s.person)?) else {
                 continue;
             };
-            let days: Vec<NaiveDate> = db
-                .followups(case.id)?
-                .iter()
-                .map(|f| f.answers.date)
-                .collect();
+            // The summary keeps the months covered and the last contact, in the same
+            // transaction as each follow-up: no follow-up is decoded here.
+            let followups = FollowupHistory {
+                covered: s.covered,
+                last_contact: s.last_contact,
+            };
             let facts = PersonFacts {
                 able_to_work: person.labour.can_work(),
                 willing_to_work: person.willing_to_work,
@@ -71,7 +75,7 @@ impl Service {
             let c = case_contribution(
                 &case,
                 facts,
-                &days,
+                &followups,
                 self.settings.tier(case.tier).interval_days,
                 self.settings.due_soon_day,
                 month,
