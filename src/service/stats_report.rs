@@ -22,54 +22,82 @@ pub fn parse_month(s: &str) -> Result<crate::domain::YearMonth, String> {
 /// A column: its header and how a row's value is written.
 type Column = (String, Box<dyn Fn(&Contribution) -> String>);
 
-/// The columns: header and value of a row.
-fn columns() -> Vec<Column> {
-    let mut cols: Vec<Column> = vec![
-        ("月初在册".into(), Box::new(|c| c.at_start.to_string())),
-        ("本月新增".into(), Box::new(|c| c.new.to_string())),
-        (
-            "本月退出".into(),
-            Box::new(|c| c.exited_total().to_string()),
-        ),
-        ("月末在册".into(), Box::new(|c| c.at_end.to_string())),
-        ("月末在岗".into(), Box::new(|c| c.in_work().to_string())),
-    ];
+/// The columns by measure group, as the workbook's sheets
+/// ([`super::stats_workbook::SHEETS`]) split them.
+fn groups() -> Vec<(&'static str, Vec<Column>)> {
+    let mut work: Vec<Column> = vec![("月末在岗".into(), Box::new(|c| c.in_work().to_string()))];
     for (i, s) in WorkStatus::ALL.iter().enumerate() {
-        cols.push((
+        work.push((
             s.label().into(),
             Box::new(move |c| c.by_status[i].to_string()),
         ));
     }
-    cols.extend::<Vec<Column>>(vec![
+    vec![
         (
-            "本年帮扶就业".into(),
-            Box::new(|c| c.helped_this_year.to_string()),
+            "在册与进出",
+            vec![
+                ("月初在册".into(), Box::new(|c| c.at_start.to_string())),
+                ("本月新增".into(), Box::new(|c| c.new.to_string())),
+                (
+                    "本月退出".into(),
+                    Box::new(|c| c.exited_total().to_string()),
+                ),
+                ("月末在册".into(), Box::new(|c| c.at_end.to_string())),
+            ],
+        ),
+        ("就业状态", work),
+        (
+            "援助率",
+            vec![
+                (
+                    "本年帮扶就业".into(),
+                    Box::new(|c| c.helped_this_year.to_string()),
+                ),
+                (
+                    "援助率分子".into(),
+                    Box::new(|c| c.rate_numerator.to_string()),
+                ),
+                (
+                    "援助率分母".into(),
+                    Box::new(|c| c.rate_denominator.to_string()),
+                ),
+                ("援助率".into(), Box::new(|c| c.rate_label())),
+            ],
         ),
         (
-            "援助率分子".into(),
-            Box::new(|c| c.rate_numerator.to_string()),
+            "零就业家庭",
+            vec![
+                ("零就业月末".into(), Box::new(|c| c.zero_at_end.to_string())),
+                ("零就业新增".into(), Box::new(|c| c.zero_found.to_string())),
+                (
+                    "零就业清零".into(),
+                    Box::new(|c| c.zero_cleared.to_string()),
+                ),
+                (
+                    "超期未清零".into(),
+                    Box::new(|c| c.zero_past_deadline.to_string()),
+                ),
+            ],
         ),
         (
-            "援助率分母".into(),
-            Box::new(|c| c.rate_denominator.to_string()),
+            "回访",
+            vec![
+                ("应回访".into(), Box::new(|c| c.followups_due.to_string())),
+                ("已回访".into(), Box::new(|c| c.followups_done.to_string())),
+                ("逾期".into(), Box::new(|c| c.followups_overdue.to_string())),
+            ],
         ),
-        ("援助率".into(), Box::new(|c| c.rate_label())),
-        ("零就业月末".into(), Box::new(|c| c.zero_at_end.to_string())),
-        ("零就业新增".into(), Box::new(|c| c.zero_found.to_string())),
-        (
-            "零就业清零".into(),
-            Box::new(|c| c.zero_cleared.to_string()),
-        ),
-        (
-            "超期未清零".into(),
-            Box::new(|c| c.zero_past_deadline.to_string()),
-        ),
-        ("应回访".into(), Box::new(|c| c.followups_due.to_string())),
-        ("已回访".into(), Box::new(|c| c.followups_done.to_string())),
-        ("逾期".into(), Box::new(|c| c.followups_overdue.to_string())),
-    ]);
-    cols
+    ]
 }
+
+/// Every column, in the groups' order: the CSV's columns.
+fn columns() -> Vec<Column> {
+    groups().into_iter().flat_map(|(_, cols)| cols).collect()
+}
+
+/// The width of a terminal the text table is laid out for: a group wider than this is
+/// split into blocks, each repeating the township column.
+pub const TXT_WIDTH: usize = 80;
 
 fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
@@ -93,29 +121,65 @@ fn month_label(table: &MonthTable) -> String {
     table.month.map(|m| m.label()).unwrap_or_default()
 }
 
-/// The aligned text table, the exits by reason, and the formula.
+/// The aligned text table, one block per measure group, each at most [`TXT_WIDTH`] cells
+/// wide; then the exits by reason, and the formula.
 pub fn write_txt(table: &MonthTable, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "{} 就业援助月度统计", month_label(table))?;
-    let cols = columns();
     let rows = rows(table);
-    let name_w = rows
+    let names: Vec<String> = rows
         .iter()
-        .map(|(n, _)| width(&for_terminal(n)))
+        .map(|(n, _)| for_terminal(n).into_owned())
+        .collect();
+    let name_w = names
+        .iter()
+        .map(|n| width(n))
         .chain([width("乡镇")])
         .max()
         .unwrap_or(4)
         + 2;
-    let mut line = pad("乡镇", name_w);
-    for (h, _) in &cols {
-        line.push_str(&pad(h, width(h) + 2));
-    }
-    writeln!(out, "{}", line.trim_end())?;
-    for (name, c) in &rows {
-        let mut line = pad(&for_terminal(name), name_w);
-        for (h, f) in &cols {
-            line.push_str(&pad(&f(c), width(h) + 2));
+    for (group, cols) in groups() {
+        // Each column as wide as its header or its widest value, plus two spaces.
+        let cells: Vec<(String, Vec<String>, usize)> = cols
+            .iter()
+            .map(|(h, f)| {
+                let values: Vec<String> = rows.iter().map(|(_, c)| f(c)).collect();
+                let w = values.iter().map(|v| width(v)).chain([width(h)]).max();
+                (h.clone(), values, w.unwrap_or(0) + 2)
+            })
+            .collect();
+        let mut blocks: Vec<&[(String, Vec<String>, usize)]> = Vec::new();
+        let mut rest = &cells[..];
+        while !rest.is_empty() {
+            let mut used = name_w;
+            // At least one column a block, however narrow the terminal.
+            let n = rest
+                .iter()
+                .take_while(|(_, _, w)| {
+                    used += w;
+                    used - 2 <= TXT_WIDTH
+                })
+                .count()
+                .max(1);
+            let (block, tail) = rest.split_at(n);
+            blocks.push(block);
+            rest = tail;
         }
-        writeln!(out, "{}", line.trim_end())?;
+        for block in blocks {
+            writeln!(out)?;
+            writeln!(out, "【{group}】")?;
+            let mut line = pad("乡镇", name_w);
+            for (h, _, w) in block {
+                line.push_str(&pad(h, *w));
+            }
+            writeln!(out, "{}", line.trim_end())?;
+            for (r, name) in names.iter().enumerate() {
+                let mut line = pad(name, name_w);
+                for (_, values, w) in block {
+                    line.push_str(&pad(values.get(r).map_or("", |v| v.as_str()), *w));
+                }
+                writeln!(out, "{}", line.trim_end())?;
+            }
+        }
     }
     writeln!(out)?;
     writeln!(out, "本月退出（全县，按原因）：")?;
@@ -202,4 +266,64 @@ pub fn print(table: &MonthTable, format: &str) -> Result<(), PrintError> {
         write_txt(table, &mut out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{TownshipCode, YearMonth};
+
+    fn table(name: &str) -> MonthTable {
+        let month = YearMonth::new(2026, 11).unwrap();
+        let mut table = MonthTable::new(month);
+        let code = TownshipCode("360731100".into());
+        table.township(&code, name);
+        let c = Contribution {
+            at_start: 123_456,
+            at_end: 123_456,
+            rate_numerator: 8_996,
+            rate_denominator: 10_000,
+            followups_due: 99_999,
+            ..Contribution::default()
+        };
+        table.add(&code, name, &c);
+        table
+    }
+
+    fn txt(table: &MonthTable) -> String {
+        let mut out = Vec::new();
+        write_txt(table, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_text_table_fits_80_columns_in_groups_even_with_a_long_township_name() {
+        for name in ["贡江镇", "一个名字特别长的乡镇街道办事处"] {
+            let out = txt(&table(name));
+            for line in out.lines().filter(|l| !l.starts_with("就业援助率 =")) {
+                assert!(width(line) <= TXT_WIDTH, "{} cells: {line}", width(line));
+            }
+            for (group, cols) in groups() {
+                assert!(out.contains(&format!("【{group}】")), "{out}");
+                for (h, _) in cols {
+                    assert!(out.contains(&h), "{h} missing:\n{out}");
+                }
+            }
+            assert!(out.contains("89.9%"), "{out}");
+            assert!(out.contains(name) && out.contains("全县合计"), "{out}");
+        }
+    }
+
+    #[test]
+    fn the_csv_keeps_every_column_in_one_row_per_township() {
+        let mut out = Vec::new();
+        write_csv(&table("贡江镇"), &mut out).unwrap();
+        let csv = String::from_utf8(out).unwrap();
+        let header = csv.lines().next().unwrap();
+        assert_eq!(
+            header.split(',').count(),
+            2 + columns().len() + ExitReason::ALL.len()
+        );
+        assert!(header.starts_with("月份,乡镇,月初在册,本月新增,本月退出,月末在册,月末在岗"));
+    }
 }
