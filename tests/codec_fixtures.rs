@@ -319,6 +319,16 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         list_date: d(2026, 11, 18),
         leads: 49_999,
     });
+    fixture(
+        yuanzhu::domain::supervise::disposition::FindingDisposition {
+            key: "copied_followups:刘春花（案7）:2026-11".into(),
+            rev: 2,
+            verdict: yuanzhu::domain::supervise::disposition::Verdict::FalseAlarm,
+            note: "本人每月情况确实未变，已电话核实".into(),
+            by: "shenhe".into(),
+            on: d(2026, 12, 2),
+        },
+    );
     // A fixed revision: the golden bytes stay what they are as the rules move on.
     fixture(yuanzhu::domain::exit::ExitBasis {
         revision: 2,

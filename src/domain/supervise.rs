@@ -437,5 +437,7 @@ pub fn reveals_per_day(reveals: &[Reveal], per_day: u32) -> Vec<Finding> {
         .collect()
 }
 
+pub mod disposition;
+
 #[cfg(test)]
 mod tests;

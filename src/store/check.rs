@@ -12,8 +12,8 @@ use super::codec::{Versioned, decode};
 use super::exit_index::EXIT_INDEX;
 use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
 use super::table::{
-    ACCOUNTS, AUDIT, CASES, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle, Holds,
-    ID_NUMBERS, IMPORTS, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
+    ACCOUNTS, AUDIT, CASES, DISPOSITIONS, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
+    Holds, ID_NUMBERS, IMPORTS, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
 };
 use super::{
     AUDIT_HEAD_KEY, COUNTY_KEY, County, DATA_SEQ_KEY, DataSeq, Store, followup_key, pair_key,
@@ -22,6 +22,7 @@ use crate::domain::followup_form::FollowUpDraft;
 use crate::domain::intake::IntakeDraft;
 use crate::domain::lead::Lead;
 use crate::domain::ledger::Ledger;
+use crate::domain::supervise::disposition::FindingDisposition;
 use crate::domain::{
     Account, AssistanceCase, CaseId, CaseSummary, FollowUp, Household, HouseholdId, Person,
     PersonId,
@@ -33,8 +34,9 @@ use std::collections::{BTreeMap, HashMap};
 const LISTED: usize = 200;
 
 /// The trees whose every write is an audit entry: their records must match the chain.
-const AUDITED: [&str; 8] = [
+const AUDITED: [&str; 9] = [
     LEADS.name(),
+    DISPOSITIONS.name(),
     PERSONS.name(),
     HOUSEHOLDS.name(),
     CASES.name(),
@@ -242,6 +244,15 @@ impl Store {
             keep(ACCOUNTS.name(), k, v);
         })?;
         walk.records::<Ledger, _>(&self.ledgers, |_, k, v, _| keep(LEDGERS.name(), k, v))?;
+        walk.records::<FindingDisposition, _>(&self.dispositions, |r, k, v, d| {
+            if k != d.key.as_bytes() {
+                r.problem(format!(
+                    "{} 的键与处置记录的发现编号不符",
+                    key_label(DISPOSITIONS.name(), k)
+                ));
+            }
+            keep(DISPOSITIONS.name(), k, v);
+        })?;
         let mut lead_keys: HashMap<u64, Vec<u8>> = HashMap::new();
         walk.records::<Lead, _>(&self.leads, |r, k, v, lead| {
             if k != lead.key().as_slice() {
@@ -300,7 +311,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 18] {
+    fn trees(&self) -> [&Tree; 19] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -316,6 +327,7 @@ impl Store {
             &self.ledgers.tree,
             &self.exit_index.tree,
             &self.leads.tree,
+            &self.dispositions.tree,
             &self.lead_staging.tree,
             &self.imports.tree,
             &self.lead_ids.tree,
@@ -324,9 +336,10 @@ impl Store {
     }
 }
 
-const KNOWN_TREES: [&str; 18] = [
+const KNOWN_TREES: [&str; 19] = [
     LEAD_IDS.name(),
     LEADS.name(),
+    DISPOSITIONS.name(),
     LEAD_STAGING.name(),
     IMPORTS.name(),
     META.name(),

@@ -11,6 +11,7 @@ pub mod backup;
 mod cases;
 pub mod check;
 pub mod codec;
+mod dispositions;
 mod exit_index;
 mod group_commit;
 mod io_error;
@@ -48,8 +49,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Db, Transactional};
 use std::path::{Path, PathBuf};
 use table::{
-    ACCOUNTS, AUDIT, CASES, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
-    HouseholdCases, ID_NUMBERS, IMPORTS, IdNumbers, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS,
+    ACCOUNTS, AUDIT, CASES, DISPOSITIONS, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS,
+    Handle, HouseholdCases, ID_NUMBERS, IMPORTS, IdNumbers, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS,
     LeadIds, META, Meta, PERSONS, SUMMARIES, TxTable,
 };
 
@@ -153,6 +154,7 @@ pub struct Store {
     ledgers: Handle<Ledger>,
     exit_index: Handle<ExitIndex>,
     leads: Handle<Lead>,
+    dispositions: Handle<crate::domain::supervise::disposition::FindingDisposition>,
     lead_staging: Handle<Lead>,
     imports: Handle<ImportMarker>,
     lead_ids: Handle<LeadIds>,
@@ -335,6 +337,7 @@ impl Store {
             ledgers: LEDGERS.open(&db)?,
             exit_index: EXIT_INDEX.open(&db)?,
             leads: LEADS.open(&db)?,
+            dispositions: DISPOSITIONS.open(&db)?,
             lead_staging: LEAD_STAGING.open(&db)?,
             imports: IMPORTS.open(&db)?,
             lead_ids: LEAD_IDS.open(&db)?,

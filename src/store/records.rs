@@ -70,6 +70,7 @@ versioned! {
     Ledger => "ledger" v 1,
     DataSeq => "data_seq" v 1,
     Lead => "lead" v 1,
+    crate::domain::supervise::disposition::FindingDisposition => "finding_disposition" v 1,
     ImportMarker => "import" v 1,
 }
 

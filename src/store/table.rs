@@ -125,6 +125,9 @@ pub(crate) const ACCOUNTS: Table<Account> = Table::new("accounts");
 pub(crate) const AUDIT: Table<AuditEntry> = Table::new("audit");
 pub(crate) const LEDGERS: Table<Ledger> = Table::new("ledgers");
 pub(crate) const LEADS: Table<Lead> = Table::new("leads");
+/// 监督 findings' dispositions, by the finding's key.
+pub(crate) const DISPOSITIONS: Table<crate::domain::supervise::disposition::FindingDisposition> =
+    Table::new("supervise_dispositions");
 /// Leads of an import not yet made visible, keyed by the import's id and the lead's key.
 pub(crate) const LEAD_STAGING: Table<Lead> = Table::new("lead_staging");
 pub(crate) const IMPORTS: Table<ImportMarker> = Table::new("imports");
