@@ -164,6 +164,20 @@ enum Command {
         #[arg(long, default_value = "txt", value_parser = ["txt", "csv"])]
         format: String,
     },
+    /// 处置监督发现：已核实或误报（误报须写明理由；仅县级审核人员和管理员，记入审计）
+    SuperviseDispose {
+        /// 发现编号：yuanzhu supervise 列出的编号（规则:对象:年-月）
+        key: String,
+        /// 已核实 或 误报
+        #[arg(value_parser = yuanzhu::domain::supervise::disposition::Verdict::parse)]
+        verdict: yuanzhu::domain::supervise::disposition::Verdict,
+        /// 说明（误报必填）
+        #[arg(long, default_value = "")]
+        note: String,
+        /// 改动已有处置时，填 yuanzhu supervise 列出的版本号（第N版的 N）
+        #[arg(long, default_value_t = 0)]
+        rev: u64,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -421,6 +435,19 @@ fn run() -> Result<()> {
             let mut client = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?);
             yuanzhu::service::supervise_report::run(&mut client, month, &format)
                 .map_err(|e| anyhow::anyhow!(e))
+        }
+        Some(Command::SuperviseDispose {
+            key,
+            verdict,
+            note,
+            rev,
+        }) => {
+            let mut client = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?);
+            let done =
+                yuanzhu::service::supervise_report::dispose(&mut client, &key, verdict, &note, rev)
+                    .map_err(|e| anyhow::anyhow!(e))?;
+            println!("{done}");
+            Ok(())
         }
         Some(Command::Exits) => {
             let rows = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?).exit_stats()?;

@@ -113,6 +113,14 @@ impl Client {
         fn supervise(month: crate::domain::YearMonth, after: Option<String>, limit: u32)
             -> super::protocol::SupervisePage =
             Request::Supervise { month, after, limit }, Response::Supervise(page) => page;
+        /// A 监督 finding disposed of, over its disposition's version `rev` (0: the first).
+        fn dispose_finding(
+            key: String,
+            rev: u64,
+            verdict: crate::domain::supervise::disposition::Verdict,
+            note: String
+        ) -> crate::domain::supervise::disposition::FindingDisposition =
+            Request::DisposeFinding { key, rev, verdict, note }, Response::Disposed(d) => d;
         fn case_review(case: CaseId) -> ReviewView =
             Request::CaseReview { case }, Response::CaseReview(view) => view;
         fn ledger(person: PersonId) -> LedgerView =

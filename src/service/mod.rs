@@ -325,6 +325,12 @@ impl Service {
                 after,
                 limit,
             } => Response::Supervise(self.supervise(actor, month, after.as_deref(), limit)?),
+            Request::DisposeFinding {
+                key,
+                rev,
+                verdict,
+                note,
+            } => Response::Disposed(self.dispose_finding(actor, &key, rev, verdict, &note, today)?),
             Request::Leads => Response::Leads(self.leads(actor, today)?),
             Request::DisposeLead {
                 lead,

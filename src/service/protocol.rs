@@ -180,6 +180,14 @@ pub enum Request {
         after: Option<String>,
         limit: u32,
     },
+    /// 监督: a reviewer's disposition (已核实 / 误报) of the finding with this key, over the
+    /// disposition's version `rev` (0 for the first); audited. Answered by `Disposed`.
+    DisposeFinding {
+        key: String,
+        rev: u64,
+        verdict: crate::domain::supervise::disposition::Verdict,
+        note: String,
+    },
 }
 
 impl Request {
@@ -226,6 +234,7 @@ impl Request {
             Request::ChangeCategory { change, .. } => change.label(),
             Request::Stats { .. } => "查看月度统计",
             Request::Supervise { .. } => "查看监督发现",
+            Request::DisposeFinding { .. } => "处置监督发现",
         }
     }
 
@@ -250,7 +259,7 @@ impl Request {
             | Request::ChangeCategory { .. }
             | Request::ReAnchor { .. } => true,
             Request::ImportList(i) => i.apply,
-            Request::DisposeLead { .. } => true,
+            Request::DisposeLead { .. } | Request::DisposeFinding { .. } => true,
             Request::Overview
             | Request::QueuePage(_)
             | Request::QueueChanges { .. }
@@ -309,6 +318,7 @@ impl Request {
             Request::Stats { .. } => matches!(response, R::Stats(_)),
             Request::Supervise { .. } => matches!(response, R::Supervise(_)),
             Request::DisposeLead { .. } => matches!(response, R::Lead(_)),
+            Request::DisposeFinding { .. } => matches!(response, R::Disposed(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
                 matches!(response, R::Ledger(_))
             }
@@ -375,6 +385,8 @@ pub enum Response {
     Lead(LeadRow),
     Stats(Box<crate::domain::stats::MonthTable>),
     Supervise(SupervisePage),
+    /// The disposition as saved.
+    Disposed(crate::domain::supervise::disposition::FindingDisposition),
 }
 
 /// One page of a month's 监督 findings.
@@ -392,6 +404,8 @@ pub struct SupervisePage {
 pub struct SupervisedFinding {
     pub key: String,
     pub finding: crate::domain::supervise::Finding,
+    /// A reviewer's disposition, once given.
+    pub disposition: Option<crate::domain::supervise::disposition::FindingDisposition>,
 }
 
 /// A list to import: its source and date (today when not given), the file's name for the

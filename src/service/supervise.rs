@@ -6,11 +6,17 @@
 //! follow-up's saved-at time (entry pace and hours), the policy records' payment targets
 //! and paid months, proposal and decision accounts, and the audit log's RevealId entries
 //! read per day.
+//!
+//! A reviewer disposes of a finding (已核实 / 误报) by its key; the disposition is kept in
+//! its own tree (`store::dispositions`), audited, and shown with the finding.
 
 use super::protocol::{SupervisePage, SupervisedFinding};
 use super::{Actor, Result, Service, ServiceError};
+use crate::domain::supervise::disposition::{FindingDisposition, Verdict};
 use crate::domain::supervise::{Contact, ContactKind, copied_followups, shared_contacts};
+use crate::domain::text::for_terminal;
 use crate::domain::{Role, YearMonth};
+use chrono::NaiveDate;
 
 /// The most findings one page carries.
 pub const SUPERVISE_PAGE_MAX: u32 = 200;
@@ -25,6 +31,76 @@ impl Service {
         after: Option<&str>,
         limit: u32,
     ) -> Result<SupervisePage> {
+        let rows = self.findings(actor, month)?;
+        let total = rows.len();
+        let limit = limit.clamp(1, SUPERVISE_PAGE_MAX) as usize;
+        let mut page: Vec<_> = rows
+            .into_iter()
+            .filter(|r| after.is_none_or(|a| r.key.as_str() > a))
+            .take(limit + 1)
+            .collect();
+        let more = page.len() > limit;
+        page.truncate(limit);
+        let next = if more {
+            page.last().map(|r| r.key.clone())
+        } else {
+            None
+        };
+        let db = self.db()?;
+        for row in &mut page {
+            row.disposition = db.disposition(&row.key)?;
+        }
+        Ok(SupervisePage {
+            findings: page,
+            next,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// 监督: a reviewer's disposition of a finding of the actor's scope, over version `rev`
+    /// of its disposition (0 for the first). The finding must be one the rules find today
+    /// for its month: a key typed wrong is refused, not stored.
+    pub(super) fn dispose_finding(
+        &self,
+        actor: &Actor,
+        key: &str,
+        rev: u64,
+        verdict: Verdict,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<FindingDisposition> {
+        if actor.role == Role::TownshipCaseworker {
+            return Err(ServiceError::Denied(
+                "监督：只有县级审核人员和管理员可以处置监督发现".into(),
+            ));
+        }
+        let disposition = FindingDisposition::new(key, verdict, note, &actor.user, today)
+            .map_err(ServiceError::Refused)?;
+        let month = key_month(&disposition.key).ok_or_else(|| {
+            ServiceError::Refused(format!(
+                "发现编号：“{}”不以月份（YYYY-MM）结尾",
+                for_terminal(&disposition.key)
+            ))
+        })?;
+        let found = self
+            .findings(actor, month)?
+            .into_iter()
+            .any(|r| r.key == disposition.key);
+        if !found {
+            return Err(ServiceError::NotFound(format!(
+                "监督发现“{}”（请按 yuanzhu supervise --month {} 列出的编号填写）",
+                for_terminal(&disposition.key),
+                format_args!("{:04}-{:02}", month.year, month.month)
+            )));
+        }
+        Ok(self
+            .db()?
+            .save_disposition(&super::stamp(actor), &disposition, rev)?)
+    }
+
+    /// Every finding dated in `month` over the actor's townships, by key, each once.
+    /// Reviewers and administrators only.
+    fn findings(&self, actor: &Actor, month: YearMonth) -> Result<Vec<SupervisedFinding>> {
         if actor.role == Role::TownshipCaseworker {
             return Err(ServiceError::Denied(
                 "监督：只有县级审核人员和管理员可以查看监督发现".into(),
@@ -71,28 +147,21 @@ impl Service {
             .map(|f| SupervisedFinding {
                 key: f.key(),
                 finding: f,
+                disposition: None,
             })
             .collect();
         rows.sort_by(|a, b| a.key.cmp(&b.key));
         rows.dedup_by(|a, b| a.key == b.key);
-        let total = rows.len();
-        let limit = limit.clamp(1, SUPERVISE_PAGE_MAX) as usize;
-        let mut page: Vec<_> = rows
-            .into_iter()
-            .filter(|r| after.is_none_or(|a| r.key.as_str() > a))
-            .take(limit + 1)
-            .collect();
-        let more = page.len() > limit;
-        page.truncate(limit);
-        let next = if more {
-            page.last().map(|r| r.key.clone())
-        } else {
-            None
-        };
-        Ok(SupervisePage {
-            findings: page,
-            next,
-            total: u32::try_from(total).unwrap_or(u32::MAX),
-        })
+        Ok(rows)
     }
+}
+
+/// The month a finding's key ends with (`rule:subject:YYYY-MM`).
+fn key_month(key: &str) -> Option<YearMonth> {
+    let (_, m) = key.rsplit_once(':')?;
+    let (y, mo) = m.split_once('-')?;
+    if y.len() != 4 || mo.len() != 2 {
+        return None;
+    }
+    YearMonth::new(y.parse().ok()?, mo.parse().ok()?)
 }

@@ -77,10 +77,11 @@ fn variant(r: &Request) -> usize {
         Request::ChangeCategory { .. } => 36,
         Request::Stats { .. } => 37,
         Request::Supervise { .. } => 38,
+        Request::DisposeFinding { .. } => 39,
     }
 }
 
-const VARIANTS: usize = 39;
+const VARIANTS: usize = 40;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -233,6 +234,12 @@ pub fn every_request() -> Vec<Request> {
             },
             after: Some("copied:张三:2026-11".into()),
             limit: 50,
+        },
+        Request::DisposeFinding {
+            key: "copied_followups:张三（案7）:2026-11".into(),
+            rev: 1,
+            verdict: yuanzhu::domain::supervise::disposition::Verdict::FalseAlarm,
+            note: "已电话核实，本人情况确实未变".into(),
         },
     ];
     let mut seen = [false; VARIANTS];
