@@ -173,7 +173,20 @@ fn a_disposition_is_audited_stays_with_its_finding_and_changes_only_over_what_wa
     assert_eq!((second.rev, second.verdict), (2, Verdict::FalseAlarm));
 
     // A key the rules do not find, or with no month, is refused and not stored.
-    for bad in ["copied_followups:无此人:2026-11", "no month here"] {
+    // A copied key is checked against its case alone: a wrong case number, or the right
+    // case under another name, or the right key in another month, is not a finding.
+    let renamed = match key.split_once('（') {
+        Some((head, tail)) if head.starts_with("copied:") => format!("copied:某某（{tail}"),
+        _ => "copied:某某（案1）:2026-11".to_string(),
+    };
+    let other_month = key.replace(":2026-11", ":2026-10");
+    for bad in [
+        "copied_followups:无此人:2026-11",
+        "no month here",
+        "copied:谢某（案999999）:2026-11",
+        renamed.as_str(),
+        other_month.as_str(),
+    ] {
         let e = dispose(&service, &county, bad, 0, Verdict::Verified, "").unwrap_err();
         assert!(
             matches!(e, ServiceError::NotFound(_) | ServiceError::Refused(_)),

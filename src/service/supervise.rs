@@ -13,7 +13,9 @@
 use super::protocol::{SupervisePage, SupervisedFinding};
 use super::{Actor, Result, Service, ServiceError};
 use crate::domain::supervise::disposition::{FindingDisposition, Verdict};
-use crate::domain::supervise::{Contact, ContactKind, copied_followups, shared_contacts};
+use crate::domain::supervise::{
+    Contact, ContactKind, Finding, Rule, copied_followups, shared_contacts,
+};
 use crate::domain::text::for_terminal;
 use crate::domain::{Role, YearMonth};
 use chrono::NaiveDate;
@@ -82,11 +84,7 @@ impl Service {
                 for_terminal(&disposition.key)
             ))
         })?;
-        let found = self
-            .findings(actor, month)?
-            .into_iter()
-            .any(|r| r.key == disposition.key);
-        if !found {
+        if !self.finds(actor, &disposition.key, month)? {
             return Err(ServiceError::NotFound(format!(
                 "监督发现“{}”（请按 yuanzhu supervise --month {} 列出的编号填写）",
                 for_terminal(&disposition.key),
@@ -119,19 +117,7 @@ impl Service {
                 kind: ContactKind::Phone,
                 value: s.phone.clone(),
             });
-            let answers: Vec<_> = db
-                .followups(s.case)?
-                .into_iter()
-                .map(|f| f.answers)
-                .filter(|a| YearMonth::of(a.date) <= month)
-                .collect();
-            let subject = format!("{}（案{}）", s.name, s.case.0);
-            findings.extend(copied_followups(
-                &s.township,
-                &subject,
-                &answers,
-                self.settings.supervise_copied_months,
-            ));
+            findings.extend(self.copied(&db, &s, month)?);
         }
         // Households are distinct records; one household's members sharing a phone is
         // not a finding, so contacts are keyed by household.
@@ -153,6 +139,54 @@ impl Service {
         rows.sort_by(|a, b| a.key.cmp(&b.key));
         rows.dedup_by(|a, b| a.key == b.key);
         Ok(rows)
+    }
+
+    /// One case's copied-follow-up findings, over its follow-ups up to `month`.
+    fn copied(
+        &self,
+        db: &crate::store::Store,
+        s: &crate::domain::CaseSummary,
+        month: YearMonth,
+    ) -> Result<Vec<Finding>> {
+        let answers: Vec<_> = db
+            .followups(s.case)?
+            .into_iter()
+            .map(|f| f.answers)
+            .filter(|a| YearMonth::of(a.date) <= month)
+            .collect();
+        let subject = format!("{}（案{}）", s.name, s.case.0);
+        Ok(copied_followups(
+            &s.township,
+            &subject,
+            &answers,
+            self.settings.supervise_copied_months,
+        ))
+    }
+
+    /// Whether the rules find the finding with this key in `month`. A copied-follow-up key
+    /// names its case (`…（案N）`), so only that case is read; the other rules' keys are
+    /// looked for among the month's findings.
+    fn finds(&self, actor: &Actor, key: &str, month: YearMonth) -> Result<bool> {
+        let case = key
+            .strip_prefix(Rule::CopiedFollowups.code())
+            .and_then(|k| k.strip_prefix(':'))
+            .and_then(|k| k.rsplit_once("（案"))
+            .and_then(|(_, tail)| tail.split_once('）'))
+            .and_then(|(n, _)| n.parse::<u64>().ok());
+        if let Some(case) = case {
+            let db = self.db()?;
+            let Some(s) = db.summary(crate::domain::CaseId(case))? else {
+                return Ok(false);
+            };
+            if !actor.covers(&s.township) {
+                return Ok(false);
+            }
+            return Ok(self
+                .copied(&db, &s, month)?
+                .iter()
+                .any(|f| YearMonth::of(f.date) == month && f.key() == key));
+        }
+        Ok(self.findings(actor, month)?.iter().any(|r| r.key == key))
     }
 }
 
