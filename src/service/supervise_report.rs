@@ -11,7 +11,7 @@ use crate::domain::text::{csv_cell, for_terminal};
 use std::io::{self, Write};
 
 /// Findings asked for per page.
-const PAGE: u32 = 100;
+const PAGE: u32 = super::supervise::SUPERVISE_PAGE_MAX;
 /// Pages fetched at most (a month's findings beyond this are cut, and the report says so).
 const PAGES_MAX: usize = 100;
 
