@@ -14,6 +14,7 @@ mod queue;
 mod queue_index;
 mod recognition;
 mod stats;
+pub mod stats_people;
 pub mod stats_report;
 pub mod stats_workbook;
 mod supervise;
@@ -325,6 +326,21 @@ impl Service {
                 after,
                 limit,
             } => Response::Supervise(self.supervise(actor, month, after.as_deref(), limit)?),
+            Request::StatsPeople {
+                month,
+                township,
+                measure,
+                after,
+                limit,
+            } => Response::StatsPeople(self.stats_people(
+                actor,
+                month,
+                township.as_ref(),
+                measure,
+                after.as_deref(),
+                limit,
+                today,
+            )?),
             Request::Leads => Response::Leads(self.leads(actor, today)?),
             Request::DisposeLead {
                 lead,

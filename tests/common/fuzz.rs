@@ -77,10 +77,11 @@ fn variant(r: &Request) -> usize {
         Request::ChangeCategory { .. } => 36,
         Request::Stats { .. } => 37,
         Request::Supervise { .. } => 38,
+        Request::StatsPeople { .. } => 39,
     }
 }
 
-const VARIANTS: usize = 39;
+const VARIANTS: usize = 40;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -232,6 +233,18 @@ pub fn every_request() -> Vec<Request> {
                 month: 11,
             },
             after: Some("copied:张三:2026-11".into()),
+            limit: 50,
+        },
+        Request::StatsPeople {
+            month: yuanzhu::domain::YearMonth {
+                year: 2026,
+                month: 11,
+            },
+            township: Some(yuanzhu::domain::TownshipCode("360731101".into())),
+            measure: yuanzhu::domain::stats_measure::Measure::Status(
+                yuanzhu::domain::WorkStatus::Flexible,
+            ),
+            after: Some("360731101:赖春梅:c00000000000000000007".into()),
             limit: 50,
         },
     ];
