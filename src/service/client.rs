@@ -121,6 +121,16 @@ impl Client {
             note: String
         ) -> crate::domain::supervise::disposition::FindingDisposition =
             Request::DisposeFinding { key, rev, verdict, note }, Response::Disposed(d) => d;
+        /// A page of the people counted in one figure of a month's table (第(十三)条).
+        fn stats_people(
+            month: crate::domain::YearMonth,
+            township: Option<crate::domain::TownshipCode>,
+            measure: crate::domain::stats_measure::Measure,
+            after: Option<String>,
+            limit: u32
+        ) -> super::protocol::StatsPeoplePage =
+            Request::StatsPeople { month, township, measure, after, limit },
+            Response::StatsPeople(page) => page;
         fn case_review(case: CaseId) -> ReviewView =
             Request::CaseReview { case }, Response::CaseReview(view) => view;
         fn ledger(person: PersonId) -> LedgerView =

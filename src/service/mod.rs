@@ -14,6 +14,7 @@ mod queue;
 mod queue_index;
 mod recognition;
 mod stats;
+pub mod stats_people;
 pub mod stats_report;
 pub mod stats_workbook;
 mod supervise;
@@ -331,6 +332,21 @@ impl Service {
                 verdict,
                 note,
             } => Response::Disposed(self.dispose_finding(actor, &key, rev, verdict, &note, today)?),
+            Request::StatsPeople {
+                month,
+                township,
+                measure,
+                after,
+                limit,
+            } => Response::StatsPeople(self.stats_people(
+                actor,
+                month,
+                township.as_ref(),
+                measure,
+                after.as_deref(),
+                limit,
+                today,
+            )?),
             Request::Leads => Response::Leads(self.leads(actor, today)?),
             Request::DisposeLead {
                 lead,

@@ -188,6 +188,17 @@ pub enum Request {
         verdict: crate::domain::supervise::disposition::Verdict,
         note: String,
     },
+    /// 统计 drilled down: the people (or, for the zero-employment figures, the households)
+    /// counted in one figure of a month's table, for one township or the actor's county,
+    /// paged by key (after the key `after`, at most `limit`, capped at
+    /// [`super::stats_people::STATS_PEOPLE_PAGE_MAX`]).
+    StatsPeople {
+        month: crate::domain::YearMonth,
+        township: Option<TownshipCode>,
+        measure: crate::domain::stats_measure::Measure,
+        after: Option<String>,
+        limit: u32,
+    },
 }
 
 impl Request {
@@ -235,6 +246,7 @@ impl Request {
             Request::Stats { .. } => "查看月度统计",
             Request::Supervise { .. } => "查看监督发现",
             Request::DisposeFinding { .. } => "处置监督发现",
+            Request::StatsPeople { .. } => "查看统计名单",
         }
     }
 
@@ -281,7 +293,8 @@ impl Request {
             | Request::LeadStats
             | Request::Leads
             | Request::Stats { .. }
-            | Request::Supervise { .. } => false,
+            | Request::Supervise { .. }
+            | Request::StatsPeople { .. } => false,
         }
     }
 
@@ -317,6 +330,7 @@ impl Request {
             Request::Leads => matches!(response, R::Leads(_)),
             Request::Stats { .. } => matches!(response, R::Stats(_)),
             Request::Supervise { .. } => matches!(response, R::Supervise(_)),
+            Request::StatsPeople { .. } => matches!(response, R::StatsPeople(_)),
             Request::DisposeLead { .. } => matches!(response, R::Lead(_)),
             Request::DisposeFinding { .. } => matches!(response, R::Disposed(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
@@ -387,6 +401,34 @@ pub enum Response {
     Supervise(SupervisePage),
     /// The disposition as saved.
     Disposed(crate::domain::supervise::disposition::FindingDisposition),
+    StatsPeople(StatsPeoplePage),
+}
+
+/// One page of the people counted in a figure of the month's table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsPeoplePage {
+    pub people: Vec<StatsPerson>,
+    /// The key to ask `after` for the next page; `None` on the last.
+    pub next: Option<String>,
+    /// Counted in the figure, all pages: the figure itself.
+    pub total: u32,
+}
+
+/// A person counted in a figure (or a household, for the zero-employment figures), named
+/// as the queue names them: the ID number masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsPerson {
+    /// Stable across pages: township, name, then the case's (or household's) id.
+    pub key: String,
+    /// `None` for a household counted in a zero-employment figure.
+    pub case: Option<CaseId>,
+    pub household: HouseholdId,
+    pub name: String,
+    pub id_masked: String,
+    pub township: TownshipCode,
+    pub township_name: String,
+    /// Why the figure counts them (本月已访, 退出：…).
+    pub reason: String,
 }
 
 /// One page of a month's 监督 findings.

@@ -91,6 +91,10 @@ pub enum Action {
     PrevMonth,
     /// On the statistics screen: the month after.
     NextMonth,
+    /// On the statistics screen: the next figure of the group, the one Enter lists.
+    NextFigure,
+    /// On the statistics screen: the figure before.
+    PrevFigure,
     /// Go ahead with a step that cannot be undone, as described on screen.
     Confirm,
     /// Do not take the step after all.
@@ -134,7 +138,7 @@ impl Edit {
 impl Action {
     /// Every action a keymap file may bind, in the order the shipped keymap's comment
     /// lists them: what the file parser accepts and what error messages name.
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 50] = [
         Action::Help,
         Action::ShowQueue,
         Action::ShowHousehold,
@@ -183,6 +187,8 @@ impl Action {
         Action::ShowStats,
         Action::PrevMonth,
         Action::NextMonth,
+        Action::NextFigure,
+        Action::PrevFigure,
     ];
 
     /// The snake_case name a keymap file uses (`copy_last`); `None` for the actions no file
@@ -248,6 +254,8 @@ impl Action {
             Action::ShowStats => "统计",
             Action::PrevMonth => "上月",
             Action::NextMonth => "下月",
+            Action::NextFigure => "下一个数字",
+            Action::PrevFigure => "上一个数字",
             Action::Confirm => "确认",
             Action::Cancel => "取消",
             Action::Type(_) => "输入",
@@ -313,7 +321,9 @@ mod tests {
             | Action::DisposeLead
             | Action::ShowStats
             | Action::PrevMonth
-            | Action::NextMonth => true,
+            | Action::NextMonth
+            | Action::NextFigure
+            | Action::PrevFigure => true,
         }
     }
 

@@ -78,10 +78,11 @@ fn variant(r: &Request) -> usize {
         Request::Stats { .. } => 37,
         Request::Supervise { .. } => 38,
         Request::DisposeFinding { .. } => 39,
+        Request::StatsPeople { .. } => 40,
     }
 }
 
-const VARIANTS: usize = 40;
+const VARIANTS: usize = 41;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -240,6 +241,18 @@ pub fn every_request() -> Vec<Request> {
             rev: 1,
             verdict: yuanzhu::domain::supervise::disposition::Verdict::FalseAlarm,
             note: "已电话核实，本人情况确实未变".into(),
+        },
+        Request::StatsPeople {
+            month: yuanzhu::domain::YearMonth {
+                year: 2026,
+                month: 11,
+            },
+            township: Some(yuanzhu::domain::TownshipCode("360731101".into())),
+            measure: yuanzhu::domain::stats_measure::Measure::Status(
+                yuanzhu::domain::WorkStatus::Flexible,
+            ),
+            after: Some("360731101:赖春梅:c00000000000000000007".into()),
+            limit: 50,
         },
     ];
     let mut seen = [false; VARIANTS];

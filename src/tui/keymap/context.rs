@@ -27,10 +27,12 @@ pub enum Context {
     LeadNote,
     /// 统计 (第(十三)条): the month's figures by township.
     Stats,
+    /// The statistics screen while it lists the people counted in one figure.
+    StatsPeople,
 }
 
 impl Context {
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 18] = [
         Context::Global,
         Context::Queue,
         Context::Search,
@@ -48,6 +50,7 @@ impl Context {
         Context::Leads,
         Context::LeadNote,
         Context::Stats,
+        Context::StatsPeople,
     ];
 
     /// The table name in a keymap file (`[queue]`).
@@ -70,6 +73,7 @@ impl Context {
             Context::Leads => "leads",
             Context::LeadNote => "lead_note",
             Context::Stats => "stats",
+            Context::StatsPeople => "stats_people",
         }
     }
 
@@ -93,6 +97,7 @@ impl Context {
             Context::Leads => "线索",
             Context::LeadNote => "线索处理",
             Context::Stats => "统计",
+            Context::StatsPeople => "统计名单",
         }
     }
 

@@ -117,7 +117,8 @@ fn contexts_have_file_names_and_chinese_titles() {
             "help",
             "leads",
             "lead_note",
-            "stats"
+            "stats",
+            "stats_people"
         ]
     );
     let titles: Vec<&str> = Context::ALL.iter().map(|c| c.title()).collect();
@@ -140,7 +141,8 @@ fn contexts_have_file_names_and_chinese_titles() {
             "帮助",
             "线索",
             "线索处理",
-            "统计"
+            "统计",
+            "统计名单"
         ]
     );
 }

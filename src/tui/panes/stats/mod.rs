@@ -1,8 +1,11 @@
 //! 统计 (第(十三)条 统计监测, R-STAT-1), F8 or `m` in the queue: the chosen month's figures
 //! by township with the county total, one group of figures at a time (Tab changes it), and
 //! the rate of 第(五)条 (R-KPI-1) by township as bars against the 90% line. `[` and `]`
-//! change the month; it opens on the session's month.
+//! change the month; it opens on the session's month. ← and → choose a figure of the group
+//! in the selected row, and Enter lists the people it counts ([`people`]); Esc there comes
+//! back to the table as it was.
 
+mod people;
 #[cfg(test)]
 mod tests;
 
@@ -10,10 +13,12 @@ use super::{Effect, Env, Pane, PaneKind};
 use crate::domain::YearMonth;
 use crate::domain::followup::WorkStatus;
 use crate::domain::stats::{Contribution, MonthTable, RATE_FORMULA, RATE_TARGET_PERCENT};
+use crate::domain::stats_measure::Measure;
 use crate::service::{Request, Response, ServiceError};
 use crate::tui::action::Action;
 use crate::tui::cells::{clip, fit};
 use crate::tui::keymap::Context;
+use people::PeopleList;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -34,6 +39,10 @@ pub struct StatsPane {
     table: Option<MonthTable>,
     selected: usize,
     group: usize,
+    /// The figure of the group chosen in the selected row: what Enter lists.
+    figure: usize,
+    /// The people of the chosen figure, while they are listed.
+    people: Option<PeopleList>,
 }
 
 const FOOTER: &[(Action, &str)] = &[
@@ -41,7 +50,17 @@ const FOOTER: &[(Action, &str)] = &[
     (Action::PrevMonth, "上月"),
     (Action::NextMonth, "下月"),
     (Action::NextField, "换一组"),
+    (Action::Open, "名单"),
     (Action::Back, ""),
+    (Action::Quit, ""),
+];
+
+const PEOPLE_FOOTER: &[(Action, &str)] = &[
+    (Action::Help, ""),
+    (Action::PageDown, ""),
+    (Action::PageUp, ""),
+    (Action::Open, "户档案"),
+    (Action::Back, "统计表"),
     (Action::Quit, ""),
 ];
 
@@ -53,7 +72,36 @@ impl StatsPane {
             table: None,
             selected: 0,
             group: 0,
+            figure: 0,
+            people: None,
         }
+    }
+
+    /// The list of the chosen figure in the selected row, and the request for its first page.
+    fn drill(&mut self, env: &Env) -> Vec<Effect> {
+        let Some(table) = &self.table else {
+            return Vec::new();
+        };
+        let (township, place, counts) = match table.rows.get(self.selected) {
+            Some(r) => (Some(r.township.clone()), r.name.clone(), &r.counts),
+            None => (None, "全县合计".to_string(), &table.total),
+        };
+        let Some(measure) = measures(self.group).get(self.figure).copied() else {
+            return Vec::new();
+        };
+        let figure = figures(self.group, counts)
+            .get(self.figure)
+            .cloned()
+            .unwrap_or_default();
+        let (list, effects) =
+            PeopleList::opening(self.month, township, place, measure, figure, env);
+        self.people = Some(list);
+        effects
+    }
+
+    fn set_group(&mut self, group: usize) {
+        self.group = group;
+        self.figure = self.figure.min(measures(group).len().saturating_sub(1));
     }
 
     fn ask(&self) -> Vec<Effect> {
@@ -121,6 +169,54 @@ fn figures(group: usize, c: &Contribution) -> Vec<String> {
     }
 }
 
+/// The figure each column of a group counts, in the order of [`figures`].
+fn measures(group: usize) -> Vec<Measure> {
+    match group {
+        0 => vec![
+            Measure::AtStart,
+            Measure::New,
+            Measure::Exited,
+            Measure::AtEnd,
+        ],
+        1 => {
+            let mut m = vec![Measure::InWork];
+            m.extend(WorkStatus::ALL.iter().map(|s| Measure::Status(*s)));
+            m
+        }
+        2 => vec![
+            Measure::Rate,
+            Measure::RateNumerator,
+            Measure::RateDenominator,
+            Measure::HelpedThisYear,
+        ],
+        3 => vec![
+            Measure::ZeroAtEnd,
+            Measure::ZeroFound,
+            Measure::ZeroCleared,
+            Measure::ZeroPastDeadline,
+        ],
+        _ => vec![
+            Measure::FollowupsDue,
+            Measure::FollowupsDone,
+            Measure::FollowupsOverdue,
+        ],
+    }
+}
+
+/// A column's text in `col` cells; when `style` is given, on the text and not its padding
+/// (an underline under the figure only, in the monochrome theme).
+fn cell(text: &str, col: usize, style: Option<ratatui::style::Style>) -> Vec<Span<'static>> {
+    let padded = fit(text, col);
+    match style {
+        None => vec![Span::raw(padded)],
+        Some(style) => {
+            let shown = padded.trim_end().to_string();
+            let pad = padded[shown.len()..].to_string();
+            vec![Span::styled(shown, style), Span::raw(pad)]
+        }
+    }
+}
+
 /// The column width for a group: status names are wider than counts.
 fn column(group: usize) -> usize {
     if group == 1 { 9 } else { 10 }
@@ -146,7 +242,11 @@ impl Pane for StatsPane {
     }
 
     fn context(&self) -> Context {
-        Context::Stats
+        if self.people.is_some() {
+            Context::StatsPeople
+        } else {
+            Context::Stats
+        }
     }
 
     fn start(&mut self, _env: &Env) -> Vec<Effect> {
@@ -154,14 +254,33 @@ impl Pane for StatsPane {
     }
 
     fn update(&mut self, action: Action, env: &Env) -> Vec<Effect> {
+        if let Some(list) = &mut self.people {
+            return match action {
+                Action::Up => list.up(),
+                Action::Down => list.down(),
+                Action::PageUp => list.page_up(),
+                Action::PageDown => list.page_down(),
+                Action::Open | Action::ShowHousehold => list.open(),
+                Action::Back => {
+                    self.people = None;
+                    Vec::new()
+                }
+                Action::ShowQueue => vec![Effect::CloseToQueue],
+                _ => Vec::new(),
+            };
+        }
         let at = self.selected as isize;
+        let last_figure = measures(self.group).len().saturating_sub(1);
         match action {
             Action::Up => self.move_to(at - 1),
             Action::Down => self.move_to(at + 1),
             Action::First => self.move_to(0),
             Action::Last => self.move_to(isize::MAX),
-            Action::NextField => self.group = (self.group + 1) % GROUPS.len(),
-            Action::PrevField => self.group = (self.group + GROUPS.len() - 1) % GROUPS.len(),
+            Action::NextField => self.set_group((self.group + 1) % GROUPS.len()),
+            Action::PrevField => self.set_group((self.group + GROUPS.len() - 1) % GROUPS.len()),
+            Action::NextFigure => self.figure = (self.figure + 1).min(last_figure),
+            Action::PrevFigure => self.figure = self.figure.saturating_sub(1),
+            Action::Open => return self.drill(env),
             Action::PrevMonth => {
                 self.month = self.month.prev();
                 return self.ask();
@@ -184,6 +303,22 @@ impl Pane for StatsPane {
         answer: Result<Response, ServiceError>,
         _env: &Env,
     ) -> Vec<Effect> {
+        if let Some(list) = &mut self.people
+            && list.waits_for(&asked)
+        {
+            match answer {
+                Ok(Response::StatsPeople(page)) => list.arrived(page),
+                Ok(_) => list.failed(),
+                Err(e) => {
+                    list.failed();
+                    if list.page.is_none() {
+                        self.people = None;
+                    }
+                    return vec![super::failed("读取统计名单失败", &e)];
+                }
+            }
+            return Vec::new();
+        }
         match (asked, answer) {
             (Request::Stats { month, .. }, Ok(Response::Stats(table))) if month == self.month => {
                 self.table = Some(*table);
@@ -199,10 +334,18 @@ impl Pane for StatsPane {
     }
 
     fn footer(&self) -> &'static [(Action, &'static str)] {
-        FOOTER
+        if self.people.is_some() {
+            PEOPLE_FOOTER
+        } else {
+            FOOTER
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, env: &Env) {
+        if let Some(list) = &self.people {
+            list.render(frame, area, env);
+            return;
+        }
         let theme = env.theme;
         let groups: Vec<String> = GROUPS
             .iter()
@@ -222,7 +365,9 @@ impl Pane for StatsPane {
         let w = usize::from(inner.width);
         let col = column(self.group);
         let mut head = vec![Span::raw("  "), Span::raw(fit("乡镇", NAME))];
-        head.extend(heading(self.group).iter().map(|h| Span::raw(fit(h, col))));
+        for (k, h) in heading(self.group).iter().enumerate() {
+            head.extend(cell(h, col, (k == self.figure).then(|| theme.focus())));
+        }
         let mut lines = vec![Line::from(head).style(theme.label())];
         let Some(table) = &self.table else {
             lines.push(Line::from(Span::styled("  读取中…", theme.dim())));
@@ -253,11 +398,12 @@ impl Pane for StatsPane {
                 Span::styled(if i == self.selected { "> " } else { "  " }, theme.marker()),
                 Span::raw(fit(name, NAME)),
             ];
-            spans.extend(
-                figures(self.group, c)
-                    .iter()
-                    .map(|f| Span::raw(fit(f, col))),
-            );
+            // The chosen figure is marked in the selected row only: moving it redraws two
+            // cells' worth, not the row.
+            for (k, f) in figures(self.group, c).iter().enumerate() {
+                let chosen = i == self.selected && k == self.figure;
+                spans.extend(cell(f, col, chosen.then(|| theme.focus())));
+            }
             let line = Line::from(spans);
             lines.push(if i == table.rows.len() {
                 line.style(theme.label())

@@ -172,3 +172,199 @@ fn the_month_table_and_the_rate_bars_at_80_by_24_in_both_themes() {
     assert!(mono.contains("95.0%"), "{mono}");
     assert!(mono.contains("—"), "{mono}");
 }
+
+fn person(n: u64, name: &str, township: &str, reason: &str) -> crate::service::StatsPerson {
+    crate::service::StatsPerson {
+        key: format!("360726101:{name}:c{n:020}"),
+        case: Some(crate::domain::CaseId(n)),
+        household: crate::domain::HouseholdId(100 + n),
+        name: name.into(),
+        id_masked: "360726********0012".into(),
+        township: TownshipCode("360726101".into()),
+        township_name: township.into(),
+        reason: reason.into(),
+    }
+}
+
+fn rate_page(after: Option<&str>) -> crate::service::StatsPeoplePage {
+    let names = ["赖春梅", "钟小军", "刘桂英", "黄志强", "欧阳明华"];
+    let people: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let reason = if i < 3 {
+                "已就业（计入分子），月末灵活就业"
+            } else {
+                "尚未实现就业"
+            };
+            person(i as u64 + 1, name, "孔田镇", reason)
+        })
+        .collect();
+    match after {
+        // Ten in all: the first page, then a second of the same five again, renumbered.
+        None => crate::service::StatsPeoplePage {
+            next: people.last().map(|p| p.key.clone()),
+            people,
+            total: 10,
+        },
+        Some(_) => crate::service::StatsPeoplePage {
+            people: people
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut p)| {
+                    p.key = format!("360726101:z:c{:020}", i + 6);
+                    p.case = Some(crate::domain::CaseId(i as u64 + 6));
+                    p
+                })
+                .collect(),
+            next: None,
+            total: 10,
+        },
+    }
+}
+
+/// The pane on 孔田镇's rate, its people asked for: the request it sent.
+fn drilled(pane: &mut StatsPane) -> Request {
+    press(pane, Action::Down);
+    press(pane, Action::NextField);
+    press(pane, Action::NextField);
+    let sent = press(pane, Action::Open);
+    let asked = asked(&sent);
+    assert_eq!(asked.len(), 1, "{sent:?}");
+    asked[0].clone()
+}
+
+fn answer_people(pane: &mut StatsPane, asked: Request, page: crate::service::StatsPeoplePage) {
+    let (o, t) = (overview(), Theme::sixteen());
+    let more = pane.answer(asked, Ok(Response::StatsPeople(page)), &env(&o, &t));
+    assert!(more.is_empty(), "{more:?}");
+}
+
+#[test]
+fn left_and_right_choose_the_figure_and_enter_asks_for_its_people() {
+    let mut pane = opened();
+    press(&mut pane, Action::Down);
+    press(&mut pane, Action::NextFigure);
+    press(&mut pane, Action::NextFigure);
+    press(&mut pane, Action::NextFigure);
+    press(&mut pane, Action::NextFigure);
+    assert_eq!(pane.figure, 3, "stops at the group's last figure");
+    let sent = press(&mut pane, Action::Open);
+    assert!(matches!(
+        asked(&sent).as_slice(),
+        [Request::StatsPeople {
+            township: Some(TownshipCode(code)),
+            measure: Measure::AtEnd,
+            after: None,
+            ..
+        }] if code == "360726101"
+    ));
+    assert_eq!(pane.context(), Context::StatsPeople);
+    press(&mut pane, Action::Back);
+    assert_eq!(pane.context(), Context::Stats);
+    // The county total lists the actor's townships; a shorter group keeps the figure in it.
+    press(&mut pane, Action::Last);
+    for _ in 0..4 {
+        press(&mut pane, Action::NextField);
+    }
+    assert_eq!(pane.figure, 2);
+    let sent = press(&mut pane, Action::Open);
+    assert!(matches!(
+        asked(&sent).as_slice(),
+        [Request::StatsPeople {
+            township: None,
+            measure: Measure::FollowupsOverdue,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn every_group_has_a_measure_per_figure_and_each_reads_the_figure_shown() {
+    let c = counts(12, 2, 19, 20);
+    for group in 0..GROUPS.len() {
+        let shown = figures(group, &c);
+        let m = measures(group);
+        assert_eq!(m.len(), shown.len(), "group {group}");
+        assert_eq!(heading(group).len(), shown.len(), "group {group}");
+        for (measure, figure) in m.iter().zip(&shown) {
+            if *measure != Measure::Rate {
+                assert_eq!(measure.count(&c).to_string(), *figure, "{measure:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_list_pages_through_the_server_and_esc_comes_back_to_the_table_as_it_was() {
+    let mut pane = opened();
+    let first = drilled(&mut pane);
+    assert!(matches!(
+        &first,
+        Request::StatsPeople {
+            measure: Measure::Rate,
+            ..
+        }
+    ));
+    answer_people(&mut pane, first, rate_page(None));
+    for _ in 0..4 {
+        assert!(press(&mut pane, Action::Down).is_empty());
+    }
+    // ↓ on the page's last row asks for the next page after its last key.
+    let sent = press(&mut pane, Action::Down);
+    let next = asked(&sent)[0].clone();
+    assert!(matches!(&next, Request::StatsPeople { after: Some(_), .. }));
+    answer_people(&mut pane, next, rate_page(Some("x")));
+    let list = pane.people.as_ref().unwrap_or_else(|| panic!("listed"));
+    assert_eq!((list.selected, list.starts.len()), (0, 2));
+    // The last page: PgDn goes to its last row and asks nothing.
+    assert!(press(&mut pane, Action::PageDown).is_empty());
+    // ↑ on the first row asks for the page before, and lands on its last row.
+    let sent = press(&mut pane, Action::PageUp);
+    let back = asked(&sent)[0].clone();
+    assert!(matches!(&back, Request::StatsPeople { after: None, .. }));
+    answer_people(&mut pane, back, rate_page(None));
+    let list = pane.people.as_ref().unwrap_or_else(|| panic!("listed"));
+    assert_eq!((list.selected, list.starts.len()), (4, 1));
+    // Enter opens the selected person's household, as the queue does.
+    let sent = press(&mut pane, Action::Open);
+    assert_eq!(
+        crate::tui::panes::fixtures::opened(&sent),
+        vec![crate::tui::panes::PaneKind::Household]
+    );
+    press(&mut pane, Action::Back);
+    assert!(pane.people.is_none());
+    assert_eq!((pane.selected, pane.group, pane.figure), (1, 2, 0));
+}
+
+#[test]
+fn the_people_list_at_80_by_24_in_both_themes() {
+    let mut pane = opened();
+    let asked = drilled(&mut pane);
+    answer_people(&mut pane, asked, rate_page(None));
+    press(&mut pane, Action::Down);
+    let shown = screen(&pane, &Theme::sixteen());
+    insta::assert_snapshot!("stats_people_rate_sixteen", shown);
+    assert!(
+        shown.contains("孔田镇") && shown.contains("欧阳明华"),
+        "{shown}"
+    );
+    assert!(shown.contains("第 1/2 页"), "{shown}");
+    let mono = screen(&pane, &Theme::mono());
+    insta::assert_snapshot!("stats_people_rate_mono", mono);
+    assert!(mono.contains("> 钟小军"), "{mono}");
+}
+
+#[test]
+fn an_empty_figure_says_so_in_a_line() {
+    let mut pane = opened();
+    let asked = drilled(&mut pane);
+    answer_people(&mut pane, asked, crate::service::StatsPeoplePage::default());
+    let shown = screen(&pane, &Theme::mono());
+    assert!(shown.contains("没有可列出的人"), "{shown}");
+    let sent = press(&mut pane, Action::Open);
+    assert_eq!(
+        crate::tui::panes::fixtures::said(&sent),
+        vec![(crate::tui::panes::StatusKind::Info, "没有选中的人员")]
+    );
+}
