@@ -113,6 +113,11 @@ impl Client {
         fn supervise(month: crate::domain::YearMonth, after: Option<String>, limit: u32)
             -> super::protocol::SupervisePage =
             Request::Supervise { month, after, limit }, Response::Supervise(page) => page;
+        /// A page of a month's export (issue 15).
+        fn export(kind: ExportKind, month: crate::domain::YearMonth, after: Option<String>,
+            limit: u32, unmasked: bool, file: String) -> ExportPage =
+            Request::Export { kind, month, after, limit, unmasked, file },
+            Response::ExportPage(page) => page;
         fn case_review(case: CaseId) -> ReviewView =
             Request::CaseReview { case }, Response::CaseReview(view) => view;
         fn ledger(person: PersonId) -> LedgerView =

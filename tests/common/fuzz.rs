@@ -77,10 +77,11 @@ fn variant(r: &Request) -> usize {
         Request::ChangeCategory { .. } => 36,
         Request::Stats { .. } => 37,
         Request::Supervise { .. } => 38,
+        Request::Export { .. } => 39,
     }
 }
 
-const VARIANTS: usize = 39;
+const VARIANTS: usize = 40;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -233,6 +234,17 @@ pub fn every_request() -> Vec<Request> {
             },
             after: Some("copied:张三:2026-11".into()),
             limit: 50,
+        },
+        Request::Export {
+            kind: yuanzhu::service::ExportKind::FollowUps,
+            month: yuanzhu::domain::YearMonth {
+                year: 2026,
+                month: 11,
+            },
+            after: Some("0000000000000007:e0000".into()),
+            limit: 500,
+            unmasked: true,
+            file: "/home/guanli/2026-11 回访.xlsx".into(),
         },
     ];
     let mut seen = [false; VARIANTS];
