@@ -6,7 +6,7 @@
 
 use super::client::Client;
 use super::export_file::{ExportFileError, TableWriter};
-use super::protocol::ExportKind;
+use super::protocol::{ExportKind, ExportPage};
 use super::{EXPORT_PAGE_MAX, ServiceError};
 use crate::domain::YearMonth;
 use crate::store::check::Progress;
@@ -34,7 +34,7 @@ impl ExportArgs<'_> {
 pub enum ExportError {
     #[error(transparent)]
     File(#[from] ExportFileError),
-    #[error("{0}")]
+    #[error(transparent)]
     Service(#[from] ServiceError),
     #[error("导出中断：服务返回的续页位置没有前进（{0}），请重试或联系管理员")]
     Stuck(String),
@@ -47,8 +47,14 @@ pub fn run(
     progress: &mut dyn Progress,
 ) -> Result<u64, ExportError> {
     let header = args.kind.header();
+    if args.format == "xlsx" && args.out.is_none() {
+        return Err(ExportFileError::NoOut.into());
+    }
+    // Asked before anything is written: a refusal leaves no header on the terminal and no
+    // file behind.
+    let file = args.out.map(named).unwrap_or_default();
+    let first = ask(client, args, None, &file)?;
     match (args.format, args.out) {
-        ("xlsx", None) => Err(ExportFileError::NoOut.into()),
         ("xlsx", Some(out)) => {
             let w = TableWriter::<std::io::Sink>::xlsx(
                 out,
@@ -56,13 +62,13 @@ pub fn run(
                 header,
                 args.kind.id_columns(),
             )?;
-            pump(client, args, &named(out), w, progress)
+            pump(client, args, first, &file, w, progress)
         }
         (_, Some(out)) => {
             let part = part_path(out);
-            let file = std::fs::File::create(&part).map_err(ExportFileError::from)?;
-            let w = TableWriter::csv(std::io::BufWriter::new(file), header)?;
-            let rows = pump(client, args, &named(out), w, progress);
+            let handle = std::fs::File::create(&part).map_err(ExportFileError::from)?;
+            let w = TableWriter::csv(std::io::BufWriter::new(handle), header)?;
+            let rows = pump(client, args, first, &file, w, progress);
             match rows {
                 Ok(n) => {
                     std::fs::rename(&part, out).map_err(ExportFileError::from)?;
@@ -76,7 +82,7 @@ pub fn run(
         }
         (_, None) => {
             let w = TableWriter::csv(std::io::stdout().lock(), header)?;
-            pump(client, args, "", w, progress)
+            pump(client, args, first, &file, w, progress)
         }
     }
 }
@@ -95,27 +101,36 @@ fn part_path(out: &Path) -> PathBuf {
     out.with_file_name(name)
 }
 
+fn ask(
+    client: &mut Client,
+    args: &ExportArgs<'_>,
+    after: Option<String>,
+    file: &str,
+) -> Result<ExportPage, ExportError> {
+    Ok(client.export(
+        args.kind,
+        args.month,
+        after,
+        args.page,
+        args.unmasked,
+        file.to_string(),
+    )?)
+}
+
+/// Writes `first` and the pages after it.
 fn pump<W: Write>(
     client: &mut Client,
     args: &ExportArgs<'_>,
+    first: ExportPage,
     file: &str,
     mut w: TableWriter<W>,
     progress: &mut dyn Progress,
 ) -> Result<u64, ExportError> {
+    progress.total(first.records);
+    let mut page = first;
     let mut after: Option<String> = None;
     let (mut rows, mut scanned) = (0u64, 0u64);
     loop {
-        let page = client.export(
-            args.kind,
-            args.month,
-            after.clone(),
-            args.page,
-            args.unmasked,
-            file.to_string(),
-        )?;
-        if after.is_none() {
-            progress.total(page.records);
-        }
         scanned += page.scanned;
         progress.done(scanned);
         for r in &page.rows {
@@ -129,6 +144,7 @@ fn pump<W: Write>(
             Some(next) => after = Some(next),
             None => break,
         }
+        page = ask(client, args, after.clone(), file)?;
     }
     w.finish()?;
     Ok(rows)
