@@ -358,3 +358,57 @@ fn an_administrators_unmasked_export_has_full_ids_and_an_audit_entry_naming_the_
     );
     assert!(entry.target.contains("回访记录"), "{}", entry.target);
 }
+
+#[test]
+fn a_page_stops_at_the_scan_bound_and_the_next_goes_on_from_there() {
+    use yuanzhu::service::{EXPORT_SCAN_MAX, Response};
+    let dir = tempfile::tempdir().unwrap();
+    // Enough follow-ups that one page cannot walk them all.
+    let service = Arc::new(Service::new(
+        common::demo_store(&dir.path().join("db"), 600, today()),
+        Today::Fixed(today()),
+        Settings::default(),
+    ));
+    let store = service.store_for_tests().unwrap();
+    let own = store.county().unwrap().unwrap().townships[0].clone();
+    let worker = actor("jingban", Role::TownshipCaseworker, Some(own.code.clone()));
+    let request = Request::Export {
+        kind: ExportKind::FollowUps,
+        month: month(ExportKind::FollowUps),
+        after: None,
+        limit: 500,
+        unmasked: false,
+        file: String::new(),
+    };
+    let Response::ExportPage(first) = service.handle(&worker, request).unwrap().body else {
+        panic!("not a page");
+    };
+    assert_eq!(first.scanned, EXPORT_SCAN_MAX);
+    assert!(first.rows.len() < 500, "{}", first.rows.len());
+    assert!(first.next.as_deref().is_some_and(|k| k.ends_with(":~")));
+    let (big, small) = (dir.path().join("big.csv"), dir.path().join("small.csv"));
+    let n = export(
+        &service,
+        &worker,
+        ExportKind::FollowUps,
+        "csv",
+        &big,
+        false,
+        500,
+    )
+    .unwrap();
+    export(
+        &service,
+        &worker,
+        ExportKind::FollowUps,
+        "csv",
+        &small,
+        false,
+        9,
+    )
+    .unwrap();
+    assert!(n > first.rows.len() as u64);
+    let rows = csv_rows(&big);
+    assert_eq!(rows, csv_rows(&small));
+    assert!(rows[1..].iter().all(|r| r[0] == own.name));
+}
