@@ -181,7 +181,7 @@ pub enum Request {
         limit: u32,
     },
     /// 导出 (issue 15): a page of a month's table of one kind, in stable key order (after the
-    /// key `after`, at most `limit` rows, capped at [`EXPORT_PAGE_MAX`]); names and ID
+    /// key `after`, at most `limit` rows, capped at [`super::EXPORT_PAGE_MAX`]); names and ID
     /// numbers masked unless an administrator asks `unmasked`, which is an audit entry naming
     /// `file`, where the rows go: `yuanzhu export`.
     Export {
