@@ -178,6 +178,24 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         rev: u64,
     },
+    /// 导出某月的援助台账、回访记录、线索或审计记录为 CSV 或 XLSX（姓名、身份证号默认打码）
+    Export {
+        /// ledger（援助台账）、followups（回访记录）、leads（线索）或 audit（审计记录）
+        #[arg(value_parser = ["ledger", "followups", "leads", "audit"])]
+        kind: String,
+        /// 月份，YYYY-MM
+        #[arg(long, value_parser = yuanzhu::service::stats_report::parse_month)]
+        month: yuanzhu::domain::YearMonth,
+        /// csv（UTF-8，带 BOM）或 xlsx（工作簿，须加 --out）
+        #[arg(long, value_parser = ["csv", "xlsx"])]
+        format: String,
+        /// 输出文件（xlsx 必须指定；csv 不指定时写到标准输出）
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 不打码：完整的姓名和身份证号（仅管理员；每次导出记入审计，写明文件）
+        #[arg(long)]
+        unmasked: bool,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -447,6 +465,41 @@ fn run() -> Result<()> {
                 yuanzhu::service::supervise_report::dispose(&mut client, &key, verdict, &note, rev)
                     .map_err(|e| anyhow::anyhow!(e))?;
             println!("{done}");
+            Ok(())
+        }
+        Some(Command::Export {
+            kind,
+            month,
+            format,
+            out,
+            unmasked,
+        }) => {
+            use yuanzhu::service::export_pages::{ExportArgs, run};
+            let kind = yuanzhu::service::ExportKind::parse(&kind)
+                .with_context(|| format!("未知的导出类型“{kind}”"))?;
+            if format == "xlsx" && out.is_none() {
+                bail!(yuanzhu::service::export_file::ExportFileError::NoOut);
+            }
+            let mut client = Client::new(reach(&cli, &config, &front, &data_dir(&cli)?)?);
+            let args = ExportArgs {
+                kind,
+                month,
+                format: &format,
+                out: out.as_deref(),
+                unmasked,
+                page: ExportArgs::PAGE,
+            };
+            let mut bar = yuanzhu::progress::Bar::new("导出");
+            let rows = run(&mut client, &args, &mut bar);
+            bar.finish();
+            let rows = rows?;
+            match &out {
+                Some(out) => eprintln!("已导出 {rows} 行到 {}", out.display()),
+                None => eprintln!("已导出 {rows} 行"),
+            }
+            if unmasked {
+                eprintln!("本次导出未打码，已记入审计");
+            }
             Ok(())
         }
         Some(Command::Exits) => {

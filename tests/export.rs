@@ -151,3 +151,45 @@ fn an_exported_workbook_keeps_the_id_as_18_characters_of_text_and_neutralises_fo
     assert_eq!(text(&rows[1][1]), "'=HYPERLINK(\"http://x\")");
     assert_eq!(text(&rows[2][1]), "'+1");
 }
+
+#[test]
+fn export_writes_csv_with_a_bom_to_stdout_and_a_refusal_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let run = runner(d);
+    run(&["demo", "--households", "10"]);
+    let o = run(&[
+        "--as",
+        "jingban",
+        "export",
+        "followups",
+        "--month",
+        "2026-11",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.starts_with(yuanzhu::service::export_file::BOM));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("乡镇,姓名,身份证号,回访日期"), "{out}");
+    assert!(out.contains("**********"), "IDs masked: {out}");
+    let o = run(&[
+        "--as",
+        "jingban",
+        "export",
+        "followups",
+        "--month",
+        "2026-11",
+        "--format",
+        "csv",
+        "--unmasked",
+    ]);
+    assert!(!o.status.success());
+    assert!(o.stdout.is_empty(), "no header before the refusal");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("只有管理员"));
+    let o = run(&[
+        "--as", "guanli", "export", "leads", "--month", "2026-11", "--format", "xlsx",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--out"));
+}

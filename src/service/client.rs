@@ -131,6 +131,11 @@ impl Client {
         ) -> super::protocol::StatsPeoplePage =
             Request::StatsPeople { month, township, measure, after, limit },
             Response::StatsPeople(page) => page;
+        /// A page of a month's export (issue 15).
+        fn export(kind: ExportKind, month: crate::domain::YearMonth, after: Option<String>,
+            limit: u32, unmasked: bool, file: String) -> ExportPage =
+            Request::Export { kind, month, after, limit, unmasked, file },
+            Response::ExportPage(page) => page;
         fn case_review(case: CaseId) -> ReviewView =
             Request::CaseReview { case }, Response::CaseReview(view) => view;
         fn ledger(person: PersonId) -> LedgerView =

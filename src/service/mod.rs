@@ -6,7 +6,9 @@ pub mod actor;
 pub mod bootstrap;
 pub mod client;
 mod exits;
+mod export;
 pub mod export_file;
+pub mod export_pages;
 mod leads;
 mod ledger;
 pub mod protocol;
@@ -23,6 +25,7 @@ pub mod supervise_report;
 pub use actor::{Actor, Role};
 pub use bootstrap::{OpenError, StoreConfig};
 pub use client::Client;
+pub use export::{EXPORT_PAGE_MAX, EXPORT_SCAN_MAX};
 pub use protocol::*;
 pub use recognition::HELD_ELSEWHERE;
 
@@ -345,6 +348,25 @@ impl Service {
                 measure,
                 after.as_deref(),
                 limit,
+                today,
+            )?),
+            Request::Export {
+                kind,
+                month,
+                after,
+                limit,
+                unmasked,
+                file,
+            } => Response::ExportPage(self.export(
+                actor,
+                &export::ExportQuery {
+                    kind,
+                    month,
+                    after: after.as_deref(),
+                    limit,
+                    unmasked,
+                    file: &file,
+                },
                 today,
             )?),
             Request::Leads => Response::Leads(self.leads(actor, today)?),

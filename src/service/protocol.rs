@@ -199,6 +199,18 @@ pub enum Request {
         after: Option<String>,
         limit: u32,
     },
+    /// 导出 (issue 15): a page of a month's table of one kind, in stable key order (after the
+    /// key `after`, at most `limit` rows, capped at [`super::EXPORT_PAGE_MAX`]); names and ID
+    /// numbers masked unless an administrator asks `unmasked`, which is an audit entry naming
+    /// `file`, where the rows go: `yuanzhu export`.
+    Export {
+        kind: ExportKind,
+        month: crate::domain::YearMonth,
+        after: Option<String>,
+        limit: u32,
+        unmasked: bool,
+        file: String,
+    },
 }
 
 impl Request {
@@ -247,6 +259,8 @@ impl Request {
             Request::Supervise { .. } => "查看监督发现",
             Request::DisposeFinding { .. } => "处置监督发现",
             Request::StatsPeople { .. } => "查看统计名单",
+            Request::Export { unmasked: true, .. } => "导出完整信息",
+            Request::Export { .. } => "导出",
         }
     }
 
@@ -272,6 +286,7 @@ impl Request {
             | Request::ReAnchor { .. } => true,
             Request::ImportList(i) => i.apply,
             Request::DisposeLead { .. } | Request::DisposeFinding { .. } => true,
+            Request::Export { unmasked, .. } => *unmasked,
             Request::Overview
             | Request::QueuePage(_)
             | Request::QueueChanges { .. }
@@ -331,6 +346,7 @@ impl Request {
             Request::Stats { .. } => matches!(response, R::Stats(_)),
             Request::Supervise { .. } => matches!(response, R::Supervise(_)),
             Request::StatsPeople { .. } => matches!(response, R::StatsPeople(_)),
+            Request::Export { .. } => matches!(response, R::ExportPage(_)),
             Request::DisposeLead { .. } => matches!(response, R::Lead(_)),
             Request::DisposeFinding { .. } => matches!(response, R::Disposed(_)),
             Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
@@ -402,6 +418,7 @@ pub enum Response {
     /// The disposition as saved.
     Disposed(crate::domain::supervise::disposition::FindingDisposition),
     StatsPeople(StatsPeoplePage),
+    ExportPage(ExportPage),
 }
 
 /// One page of the people counted in a figure of the month's table.
@@ -429,6 +446,34 @@ pub struct StatsPerson {
     pub township_name: String,
     /// Why the figure counts them (本月已访, 退出：…).
     pub reason: String,
+}
+
+/// What `yuanzhu export` writes: a month's table of one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// 援助台账: posts held, policies in force and dibao linkage of the month.
+    Ledger,
+    /// 回访: the follow-ups dated in the month.
+    FollowUps,
+    /// 线索: leads found or seen again on a list dated in the month.
+    Leads,
+    /// 审计记录: the `audit show` lines of the month (reviewers and administrators).
+    Audit,
+}
+
+/// The longest key a page may be asked to continue after (the keys are far shorter).
+pub const EXPORT_KEY_MAX: usize = 200;
+
+/// One page of an export: its rows (cells in the kind's header order), the key to ask
+/// `after` for the next page (`None` on the last), and how far the walk has come.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportPage {
+    pub rows: Vec<Vec<String>>,
+    pub next: Option<String>,
+    /// Records of the walked tree this page passed (a client adds them up).
+    pub scanned: u64,
+    /// Records in the walked tree (counted on the first page only; 0 on the others).
+    pub records: u64,
 }
 
 /// One page of a month's 监督 findings.

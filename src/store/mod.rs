@@ -19,6 +19,7 @@ mod leads;
 pub mod open_guard;
 mod queue_index;
 pub mod records;
+pub mod scan;
 mod table;
 
 use crate::domain::followup::FollowUpAnswers;

@@ -79,10 +79,11 @@ fn variant(r: &Request) -> usize {
         Request::Supervise { .. } => 38,
         Request::DisposeFinding { .. } => 39,
         Request::StatsPeople { .. } => 40,
+        Request::Export { .. } => 41,
     }
 }
 
-const VARIANTS: usize = 41;
+const VARIANTS: usize = 42;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -253,6 +254,17 @@ pub fn every_request() -> Vec<Request> {
             ),
             after: Some("360731101:赖春梅:c00000000000000000007".into()),
             limit: 50,
+        },
+        Request::Export {
+            kind: yuanzhu::service::ExportKind::FollowUps,
+            month: yuanzhu::domain::YearMonth {
+                year: 2026,
+                month: 11,
+            },
+            after: Some("0000000000000007:e0000".into()),
+            limit: 500,
+            unmasked: true,
+            file: "/home/guanli/2026-11 回访.xlsx".into(),
         },
     ];
     let mut seen = [false; VARIANTS];
