@@ -148,11 +148,19 @@ fn a_full_disk_refuses_saves_in_words_and_saves_resume_once_space_returns() {
         "{text}"
     );
 
-    // While the disk is full, the store is opened again and reads are served.
-    std::thread::sleep(Duration::from_millis(1100));
-    let read = c.call(Request::QueuePage(
-        yuanzhu::service::QueueQuery::follow_ups(),
-    ));
+    // While the disk is full, the store is opened again and reads are served. The reopen
+    // waits a second after the failed write; on a loaded machine it can take longer, so
+    // the read is retried until a deadline rather than tried once after a fixed sleep.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let read = loop {
+        std::thread::sleep(Duration::from_millis(300));
+        let read = c.call(Request::QueuePage(
+            yuanzhu::service::QueueQuery::follow_ups(),
+        ));
+        if read.is_ok() || Instant::now() > deadline {
+            break read;
+        }
+    };
     assert!(read.is_ok(), "{read:?}");
 
     std::fs::write(ctl.join("free"), "").unwrap();
