@@ -218,10 +218,6 @@ fn mask_ids_in(text: &str) -> String {
     out
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) || !s.is_ascii() {
         return None;
@@ -255,9 +251,7 @@ fn yes(b: bool) -> String {
 }
 
 fn township_name(county: Option<&County>, t: &TownshipCode) -> String {
-    county
-        .map(|c| c.township_name(t).to_string())
-        .unwrap_or_else(|| t.0.clone())
+    super::leads::township_name(Some(t), county)
 }
 
 /// Walks `scan` from its start, keeping the rows after `after`, until `limit` rows or
@@ -276,7 +270,7 @@ fn walk<V>(
             Found::Rows(rows) => rows,
             Found::Past => return Ok(page),
         };
-        let record_key = hex(&key);
+        let record_key = super::hex(&key);
         for (place, cells) in rows {
             let row_key = format!("{record_key}:{place}");
             if after.is_some_and(|a| row_key.as_str() <= a) {

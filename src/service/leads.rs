@@ -285,7 +285,9 @@ fn lead_row(l: &Lead, county: Option<&crate::store::County>, today: NaiveDate) -
     }
 }
 
-fn township_name(
+/// A township's name from the county (its code when the county is not on file), or
+/// 未分配 for none.
+pub(super) fn township_name(
     township: Option<&crate::domain::TownshipCode>,
     county: Option<&crate::store::County>,
 ) -> String {

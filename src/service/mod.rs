@@ -842,7 +842,23 @@ impl Service {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Cuts `rows` — in key order, at most `limit + 1` of them after the previous page's key —
+/// to one page, and gives the key to ask `after` for the next (`None` on the last page).
+pub(super) fn cut_page<T>(
+    rows: &mut Vec<T>,
+    limit: usize,
+    key: impl Fn(&T) -> &str,
+) -> Option<String> {
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    if more {
+        rows.last().map(|r| key(r).to_string())
+    } else {
+        None
+    }
+}
+
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

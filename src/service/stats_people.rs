@@ -119,13 +119,7 @@ impl Service {
                 Ok(())
             },
         )?;
-        let more = page.len() > limit;
-        page.truncate(limit);
-        let next = if more {
-            page.last().map(|r| r.key.clone())
-        } else {
-            None
-        };
+        let next = super::cut_page(&mut page, limit, |r| &r.key);
         Ok(StatsPeoplePage {
             people: page,
             next,

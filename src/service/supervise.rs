@@ -41,13 +41,7 @@ impl Service {
             .filter(|r| after.is_none_or(|a| r.key.as_str() > a))
             .take(limit + 1)
             .collect();
-        let more = page.len() > limit;
-        page.truncate(limit);
-        let next = if more {
-            page.last().map(|r| r.key.clone())
-        } else {
-            None
-        };
+        let next = super::cut_page(&mut page, limit, |r| &r.key);
         let db = self.db()?;
         for row in &mut page {
             row.disposition = db.disposition(&row.key)?;
