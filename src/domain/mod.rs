@@ -30,6 +30,7 @@ pub mod recognition;
 pub mod retirement;
 pub mod settings;
 pub mod stats;
+pub mod stats_entries;
 pub mod stats_measure;
 pub mod summary;
 pub mod supervise;
