@@ -215,9 +215,14 @@ fn a_store_without_kept_findings_builds_them_on_first_open_and_check_accepts_it(
     let service = Service::new(store, Today::Fixed(today()), Settings::default());
     let store = service.store_for_tests().unwrap();
     assert!(store.exit_basis().unwrap().is_some());
-    let built = store.audit_entries(before + 1).unwrap();
+    // Opening builds the kept findings and the statistics' counters, one entry each.
+    let built: Vec<_> = store
+        .audit_entries(before + 1)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "建立退出审核索引")
+        .collect();
     assert_eq!(built.len(), 1);
-    assert_eq!(built[0].action, "建立退出审核索引");
     assert!(!built[0].bulk[0].records.is_empty(), "each record's hash");
     let report = store.check(&mut ()).unwrap();
     assert!(report.is_sound(), "{:?}", report.problems);

@@ -224,7 +224,7 @@ fn step(store: &Store, rng: &mut Rng) {
         }
     };
     store
-        .put_case_step(&stamp(), &new, case.rev, action)
+        .put_case_step(&stamp(), &new, case.rev, action, stamp().at.date_naive())
         .unwrap();
 }
 

@@ -285,7 +285,7 @@ pub fn generate(
             } else {
                 &township_stamp
             };
-            current = store.put_case_step(who, &current, rev, label)?;
+            current = store.put_case_step(who, &current, rev, label, today)?;
         }
     }
     Ok(())

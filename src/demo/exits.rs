@@ -56,7 +56,7 @@ pub fn generate(
             )
             .is_ok()
         {
-            store.put_case_step(&caseworker, &case, rev, "提出退出")?;
+            store.put_case_step(&caseworker, &case, rev, "提出退出", today)?;
         }
     }
     Ok(())

@@ -247,7 +247,7 @@ impl Service {
         c.propose_exit(reason, evidence, &actor.user, actor.role, today)
             .map_err(ServiceError::Refused)?;
         self.db()?
-            .put_case_step(&stamp(actor), &c, rev, "提出退出")?;
+            .put_case_step(&stamp(actor), &c, rev, "提出退出", today)?;
         Ok(())
     }
 
@@ -269,7 +269,8 @@ impl Service {
         } else {
             "退回退出申请"
         };
-        self.db()?.put_case_step(&stamp(actor), &c, rev, action)?;
+        self.db()?
+            .put_case_step(&stamp(actor), &c, rev, action, today)?;
         Ok(())
     }
 

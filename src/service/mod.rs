@@ -101,6 +101,11 @@ impl Service {
         if let Err(e) = service.prepare_exit_index() {
             eprintln!("退出审核索引未能建立：{e}");
         }
+        // Built before the first write, so that a month closing from then on keeps the
+        // figures it closed with; a failure is met again by the first 统计 request.
+        if let Err(e) = service.prepare_stats_index() {
+            eprintln!("统计索引未能建立：{e}");
+        }
         service
     }
 
@@ -825,7 +830,7 @@ impl Service {
     /// `check` with its progress shown (offline, on a terminal); the caller has made sure
     /// the actor may run it.
     pub fn check(&self, progress: &mut dyn crate::store::check::Progress) -> Result<CheckView> {
-        let r = self.db()?.check(progress)?;
+        let r = self.db()?.check_on(progress, self.today.date())?;
         let (entries, head) = r
             .chain
             .as_ref()

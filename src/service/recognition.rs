@@ -507,7 +507,9 @@ impl Service {
         };
         c.take(step, actor.role, &rules)
             .map_err(ServiceError::Refused)?;
-        let saved = self.db()?.put_case_step(&stamp(actor), &c, rev, label)?;
+        let saved = self
+            .db()?
+            .put_case_step(&stamp(actor), &c, rev, label, today)?;
         Ok((saved.rev, saved.status))
     }
 

@@ -1,13 +1,17 @@
 //! 第(十三)条 统计监测 (R-STAT-1): a month's table by township and for the county
 //! (`yuanzhu stats`), with the rate against the 90% target (第(五)条, R-KPI-1).
 
+use super::queue_index::Plan;
 use super::{Actor, Result, Service, ServiceError};
 use crate::domain::stats::{
     Contribution, FollowupHistory, MonthTable, PersonFacts, case_contribution,
     household_contribution,
 };
+use crate::domain::stats_entries::figures;
 use crate::domain::{CaseSummary, Household, TownshipCode, YearMonth};
+use crate::store::StatsBasis;
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
 /// What the walk over the month hands on: one case (with its summary) or one household,
 /// and what it adds to the month's figures.
@@ -25,7 +29,54 @@ pub(super) enum Counted<'a> {
 impl Service {
     /// The month's table over the townships the actor covers (a township caseworker: their
     /// own; reviewers and administrators: the county), or one named township.
+    ///
+    /// Read from the counters kept at save time (`store::stats_index`): a few hundred
+    /// counters added up, whatever the county's size. The running month's overdue come from
+    /// the queue's index, since the date moves them with no write.
     pub(super) fn stats(
+        &self,
+        actor: &Actor,
+        month: YearMonth,
+        township: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<MonthTable> {
+        let (county, wanted) = self.stats_scope(actor, township)?;
+        let store = self.stats_store()?;
+        let counters = store.stats_counters(&wanted)?;
+        let mut names: BTreeMap<TownshipCode, String> = county
+            .townships
+            .iter()
+            .filter(|t| wanted(&t.code))
+            .map(|t| (t.code.clone(), t.name.clone()))
+            .collect();
+        for code in counters.keys() {
+            names
+                .entry(code.clone())
+                .or_insert_with(|| county.township_name(code).to_string());
+        }
+        let queue = if month == YearMonth::of(today) {
+            Some(self.queue_store()?)
+        } else {
+            None
+        };
+        let mut table = MonthTable::new(month);
+        for (code, name) in &names {
+            let list = counters.get(code).map(Vec::as_slice).unwrap_or_default();
+            let mut c = figures(list.iter().map(|(m, t)| (*m, t)), month, today);
+            if let Some(queue) = &queue {
+                let plan = Plan::new(queue, &|t: &TownshipCode| t == code, today, &self.settings)?;
+                c.followups_overdue = plan.counts().overdue;
+            }
+            table.township(code, name);
+            table.add(code, name, &c);
+        }
+        Ok(table)
+    }
+
+    /// The month's table computed by walking every case and household, as the counters'
+    /// oracle: the tests compare the two. Not an API.
+    #[doc(hidden)]
+    pub fn stats_by_walk(
         &self,
         actor: &Actor,
         month: YearMonth,
@@ -37,25 +88,47 @@ impl Service {
         Ok(table)
     }
 
-    /// Walks every case and household of the townships the actor covers (or of the one
-    /// named), adding each contribution to `table` and handing it to `visit`: the table
-    /// and whatever `visit` collects come from the same contributions, so a figure and the
-    /// people listed under it cannot disagree.
-    ///
-    /// Computed by walking every case summary (with its case and person) and household, but
-    /// no follow-up: a full scan, acceptable for a report request and never for a key
-    /// press. The next step is counters kept per township and month at save time: each
-    /// write adds, in its transaction, the difference of the case's
-    /// [`crate::domain::stats::Contribution`] before and after.
-    pub(super) fn walk_month(
+    /// [`Service::stats`] as on `today`, for the tests that compare it with the walk on
+    /// days other than the service's own. Not an API.
+    #[doc(hidden)]
+    pub fn stats_on(
         &self,
         actor: &Actor,
         month: YearMonth,
         township: Option<&str>,
         today: NaiveDate,
-        table: &mut MonthTable,
-        mut visit: impl FnMut(&crate::store::County, Counted<'_>) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<MonthTable> {
+        self.stats(actor, month, township, today)
+    }
+
+    pub(super) fn prepare_stats_index(&self) -> Result<()> {
+        self.stats_store().map(|_| ())
+    }
+
+    /// The store, its statistics built under this service's settings first if they are
+    /// not (a store of the previous version, a county just loaded, a restored backup,
+    /// changed settings). Built with writes held off, so none slips between the build's
+    /// read and its batch.
+    fn stats_store(&self) -> Result<std::sync::Arc<crate::store::Store>> {
+        let store = self.db()?;
+        let basis = StatsBasis::new(
+            self.settings.zero_clearance_days,
+            self.settings.late_entry_days,
+        );
+        if store.stats_basis()? != Some(basis) {
+            let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
+            store.ensure_stats_index(&basis, &super::exits::system_stamp())?;
+        }
+        Ok(store)
+    }
+
+    /// The county, and which townships the actor asks for: those they cover, or the one
+    /// named (by name or code) if they cover it.
+    fn stats_scope(
+        &self,
+        actor: &Actor,
+        township: Option<&str>,
+    ) -> Result<(crate::store::County, impl Fn(&TownshipCode) -> bool + use<>)> {
         let county = self
             .db()?
             .county()?
@@ -79,8 +152,34 @@ impl Service {
                 county.township_name(code)
             )));
         }
-        let wanted =
-            |code: &TownshipCode| actor.covers(code) && only.as_ref().is_none_or(|o| o == code);
+        let actor = actor.clone();
+        let wanted = move |code: &TownshipCode| {
+            actor.covers(code) && only.as_ref().is_none_or(|o| o == code)
+        };
+        Ok((county, wanted))
+    }
+
+    /// Walks every case and household of the townships the actor covers (or of the one
+    /// named), adding each contribution to `table` and handing it to `visit`: the table
+    /// and whatever `visit` collects come from the same contributions, so the people
+    /// listed under a figure are exactly those it counts. (The table [`Service::stats`]
+    /// shows reads the counters, which equal this walk for every open month; a closed
+    /// month keeps the figures it closed with, which a change dated in it later moves
+    /// away from what this walk finds today.)
+    ///
+    /// Computed by walking every case summary (with its case and person) and household, but
+    /// no follow-up: a full scan, for the list of persons behind a figure and as the oracle
+    /// the counters are tested against; the table itself reads the counters.
+    pub(super) fn walk_month(
+        &self,
+        actor: &Actor,
+        month: YearMonth,
+        township: Option<&str>,
+        today: NaiveDate,
+        table: &mut MonthTable,
+        mut visit: impl FnMut(&crate::store::County, Counted<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let (county, wanted) = self.stats_scope(actor, township)?;
         for t in county.townships.iter().filter(|t| wanted(&t.code)) {
             table.township(&t.code, &t.name);
         }

@@ -5,6 +5,7 @@
 use super::audit::Change;
 use super::exit_index::{EXIT_INDEX, ExitIndex};
 use super::queue_index::QUEUE_INDEX;
+use super::stats_index::STATS_INDEX;
 use super::table::{
     AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, LEADS,
     META, PERSONS, SUMMARIES, TxTable,
@@ -137,6 +138,7 @@ impl Store {
             &self.exit_index.tree,
             &self.leads.tree,
             &self.queue_index.tree,
+            &self.stats_index.tree,
         );
         let (hid, household_cases) = match &registration.household {
             HouseholdPlan::New(h) => (h.id, Vec::new()),
@@ -156,6 +158,7 @@ impl Store {
                 exits,
                 leads,
                 queue,
+                stats,
             )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
@@ -163,7 +166,7 @@ impl Store {
                 let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
                 let (drafts, exits) = (DRAFTS.on(drafts), EXIT_INDEX.on(exits));
                 let leads = LEADS.on(leads);
-                let queue = QUEUE_INDEX.on(queue);
+                let (queue, stats) = (QUEUE_INDEX.on(queue), STATS_INDEX.on(stats));
                 let person = &registration.person;
                 let id_key = person.id_number.as_str().as_bytes();
                 if let Some(existing) = id_numbers.person_key(id_key)?
@@ -219,6 +222,8 @@ impl Store {
                 };
                 let target = format!("{} {}", person.name, person.id_number.masked());
                 queue.refresh_queue(&summaries, &cases, &changes)?;
+                let tables = (&cases, &summaries, &persons, &households);
+                stats.refresh_stats(tables, &changes, today)?;
                 let seq = append_audit(&meta, &audit, stamp, action, target, changes)?;
                 Ok(Registered {
                     person: person.id,
@@ -256,15 +261,29 @@ impl Store {
             &self.drafts.tree,
             &self.exit_index.tree,
             &self.queue_index.tree,
+            &self.stats_index.tree,
         );
         let household_cases = self.household_cases(person.household)?;
         let result = trees.transaction(
-            |(meta, audit, persons, households, cases, summaries, hc, drafts, exits, queue)| {
+            |(
+                meta,
+                audit,
+                persons,
+                households,
+                cases,
+                summaries,
+                hc,
+                drafts,
+                exits,
+                queue,
+                stats,
+            )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (hc, drafts) = (HOUSEHOLD_CASES.on(hc), DRAFTS.on(drafts));
                 let (exits, queue) = (EXIT_INDEX.on(exits), QUEUE_INDEX.on(queue));
+                let stats = STATS_INDEX.on(stats);
                 let pk = person.id.to_key();
                 let (_, person_old): (Person, _) = persons.need(&pk)?;
                 let hk = person.household.to_key();
@@ -292,6 +311,8 @@ impl Store {
                 remove_intake_draft(&drafts, draft_of)?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
                 queue.refresh_queue(&summaries, &cases, &changes)?;
+                let tables = (&cases, &summaries, &persons, &households);
+                stats.refresh_stats(tables, &changes, today)?;
                 let seq = append_audit(&meta, &audit, stamp, "再次申请", target, changes)?;
                 Ok(Registered {
                     person: person.id,
@@ -308,13 +329,15 @@ impl Store {
     }
 
     /// Writes `case`, changed by a review step from the version `expected_rev`, with its
-    /// summary, as one audited action.
+    /// summary, as one audited action. `today` is the service's day, which decides the
+    /// months already closed to the statistics.
     pub fn put_case_step(
         &self,
         stamp: &Stamp,
         case: &AssistanceCase,
         expected_rev: u64,
         action: &str,
+        today: NaiveDate,
     ) -> Result<AssistanceCase> {
         let trees = (
             &self.meta.tree,
@@ -324,13 +347,17 @@ impl Store {
             &self.persons.tree,
             &self.exit_index.tree,
             &self.queue_index.tree,
+            &self.stats_index.tree,
+            &self.households.tree,
         );
         let earlier = self.followups(case.id)?;
-        let result = trees.transaction(|(meta, audit, cases, summaries, persons, exits, queue)| {
+        let result = trees.transaction(|tx| {
+            let (meta, audit, cases, summaries, persons, exits, queue, stats, households) = tx;
             let (meta, audit) = (META.on(meta), AUDIT.on(audit));
             let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
             let (persons, exits) = (PERSONS.on(persons), EXIT_INDEX.on(exits));
-            let queue = QUEUE_INDEX.on(queue);
+            let (queue, stats) = (QUEUE_INDEX.on(queue), STATS_INDEX.on(stats));
+            let households = HOUSEHOLDS.on(households);
             let ck = case.id.to_key();
             let (stored, old): (AssistanceCase, _) = cases.need(&ck)?;
             if stored.rev != expected_rev {
@@ -361,6 +388,8 @@ impl Store {
                 None => case.id.to_string(),
             };
             queue.refresh_queue(&summaries, &cases, &changes)?;
+            let tables = (&cases, &summaries, &persons, &households);
+            stats.refresh_stats(tables, &changes, today)?;
             append_audit(&meta, &audit, stamp, action, target, changes)?;
             TxResult::Ok(new)
         });

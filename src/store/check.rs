@@ -11,6 +11,7 @@ use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
 use super::exit_index::EXIT_INDEX;
 use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
+use super::stats_index::STATS_INDEX;
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DISPOSITIONS, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
     Holds, ID_NUMBERS, IMPORTS, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
@@ -154,8 +155,22 @@ impl Walk<'_> {
 }
 
 impl Store {
-    /// Reads and judges the whole store (see the module's documentation).
+    /// Reads and judges the whole store (see the module's documentation), the statistics'
+    /// open months taken as of today by the clock, in China Standard Time.
     pub fn check(&self, progress: &mut dyn Progress) -> super::Result<CheckReport> {
+        let cst = chrono::FixedOffset::east_opt(8 * 3600);
+        let now = chrono::Utc::now();
+        let today = cst.map_or(now.date_naive(), |o| now.with_timezone(&o).date_naive());
+        self.check_on(progress, today)
+    }
+
+    /// [`Store::check`] with the statistics' open months those of `today` (the service's
+    /// day, which may be fixed by `--today`).
+    pub fn check_on(
+        &self,
+        progress: &mut dyn Progress,
+        today: chrono::NaiveDate,
+    ) -> super::Result<CheckReport> {
         let mut total = 0u64;
         for tree in self.trees() {
             total += tree.len() as u64;
@@ -296,6 +311,16 @@ impl Store {
             walk.report.problem(p);
         }
 
+        let stats = self.check_stats_index(today)?;
+        walk.read += stats.count;
+        walk.report
+            .counts
+            .push((STATS_INDEX.name().into(), stats.count));
+        walk.report.warnings.extend(stats.warnings);
+        for p in stats.problems {
+            walk.report.problem(p);
+        }
+
         let report = &mut walk.report;
         against_audit(report, &primary, audited, legacy_bulk);
         households_hold_their_members(report, &households, &persons);
@@ -311,7 +336,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 19] {
+    fn trees(&self) -> [&Tree; 20] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -332,11 +357,12 @@ impl Store {
             &self.imports.tree,
             &self.lead_ids.tree,
             &self.queue_index.tree,
+            &self.stats_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 19] = [
+const KNOWN_TREES: [&str; 20] = [
     LEAD_IDS.name(),
     LEADS.name(),
     DISPOSITIONS.name(),
@@ -356,6 +382,7 @@ const KNOWN_TREES: [&str; 19] = [
     LEDGERS.name(),
     EXIT_INDEX.name(),
     QUEUE_INDEX.name(),
+    STATS_INDEX.name(),
 ];
 
 impl Walk<'_> {

@@ -20,6 +20,7 @@ pub mod open_guard;
 mod queue_index;
 pub mod records;
 pub mod scan;
+mod stats_index;
 mod table;
 
 use crate::domain::followup::FollowUpAnswers;
@@ -48,6 +49,8 @@ use queue_index::{QUEUE_INDEX, QueueIndex};
 pub use records::{County, DataSeq, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Db, Transactional};
+use stats_index::{STATS_INDEX, StatsIndex};
+pub use stats_index::{STATS_REVISION, StatsBasis, TownshipCounters};
 use std::path::{Path, PathBuf};
 use table::{
     ACCOUNTS, AUDIT, CASES, DISPOSITIONS, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS,
@@ -160,6 +163,7 @@ pub struct Store {
     imports: Handle<ImportMarker>,
     lead_ids: Handle<LeadIds>,
     queue_index: Handle<QueueIndex>,
+    stats_index: Handle<StatsIndex>,
     /// The audit head number last written to the anchor file, and why the anchor may not
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
     /// re-anchors: while that is set, the store takes no writes.
@@ -343,6 +347,7 @@ impl Store {
             imports: IMPORTS.open(&db)?,
             lead_ids: LEAD_IDS.open(&db)?,
             queue_index: QUEUE_INDEX.open(&db)?,
+            stats_index: STATS_INDEX.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             group: group_commit::GroupCommit::default(),
             deferred: std::sync::atomic::AtomicBool::new(false),
@@ -778,6 +783,8 @@ impl Store {
     /// `household_cases` and `summaries`, are checked against those records instead).
     pub fn load(&self, load: &Load, stamp: &Stamp, what: &str) -> Result<u64> {
         let file_queue = self.queue_index_takes_load()?;
+        // The statistics follow records written one by one; these are built again whole.
+        self.drop_stats_basis()?;
         let bulk = vec![
             put_bulk_in_parts(
                 &self.persons,
@@ -865,6 +872,7 @@ impl Store {
             &self.drafts.tree,
             &self.exit_index.tree,
             &self.queue_index.tree,
+            &self.stats_index.tree,
         );
         let household_cases: Vec<CaseId> = match self.case(case_id)? {
             Some(c) => self.household_cases(c.household)?,
@@ -882,12 +890,14 @@ impl Store {
                 drafts,
                 exits,
                 queue,
+                stats,
             )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
                 let (followups, drafts) = (FOLLOWUPS.on(followups), DRAFTS.on(drafts));
                 let (exits, queue) = (EXIT_INDEX.on(exits), QUEUE_INDEX.on(queue));
+                let stats = STATS_INDEX.on(stats);
                 let ck = case_id.to_key();
                 let (mut case, case_old): (AssistanceCase, _) = cases.need(&ck)?;
                 if case.rev != expected_rev {
@@ -953,6 +963,8 @@ impl Store {
                 drafts.remove(&draft_key(draft_of, case_id))?;
                 let target = format!("{} {}", person.name, person.id_number.masked());
                 queue.refresh_queue(&summaries, &cases, &changes)?;
+                let tables = (&cases, &summaries, &persons, &households);
+                stats.refresh_stats(tables, &changes, today)?;
                 let seq = append_audit(&meta, &audit, stamp, "保存回访", target, changes)?;
                 Ok(FollowUpSaved {
                     followup,
