@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::stats::MonthTable;
+use yuanzhu::domain::stats_measure::Measure;
 use yuanzhu::domain::{CaseId, RecognitionStatus, Settings, Tier, YearMonth};
-use yuanzhu::service::{Request, Response, Service, StoreConfig, Today};
+use yuanzhu::service::{Request, Response, Service, StatsPeoplePage, StoreConfig, Today};
 
 type Res<T> = anyhow::Result<T>;
 
@@ -42,19 +43,21 @@ fn main() -> Res<()> {
         }
     }
     println!(
-        "| households | sled open | first table | month table (median of {RUNS}) | the walk it replaced | follow-up save (median of {RUNS}) | table after the saves | rows |"
+        "| households | sled open | first table | month table (median of {RUNS}) | the walk it replaced | follow-up save (median of {RUNS}) | table after the saves | drill-down page (median of {RUNS}) | the walk's page | rows |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
         let m = measure(&dir, n)?;
         println!(
-            "| {n} | {} ms | {} ms | {:.1} ms | {} ms | {:.1} ms | {:.1} ms | {} townships |",
+            "| {n} | {} ms | {} ms | {:.1} ms | {} ms | {:.1} ms | {:.1} ms | {} ms | {} ms | {} townships |",
             m.open.as_millis(),
             m.first.as_millis(),
             m.table.as_secs_f64() * 1e3,
             m.walk.as_millis(),
             m.save.as_secs_f64() * 1e3,
             m.after.as_secs_f64() * 1e3,
+            m.page.as_millis(),
+            m.walk_page.as_millis(),
             m.rows
         );
     }
@@ -68,6 +71,8 @@ struct Measured {
     walk: Duration,
     save: Duration,
     after: Duration,
+    page: Duration,
+    walk_page: Duration,
     rows: usize,
 }
 
@@ -188,7 +193,41 @@ fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
         moved == service.stats_by_walk(&actor, month, None, today)?,
         "after the saves the counters disagree with the walk"
     );
+    // A page of the drill-down (the rate's persons, 50 a page, as the pane asks), beside
+    // the walk it replaced.
+    let people = |after: Option<String>| -> Res<StatsPeoplePage> {
+        let request = Request::StatsPeople {
+            month,
+            township: None,
+            measure: Measure::Rate,
+            after,
+            limit: 50,
+        };
+        match service.handle(&actor, request)?.body {
+            Response::StatsPeople(page) => Ok(page),
+            _ => anyhow::bail!("unexpected reply"),
+        }
+    };
+    let mut pages = Vec::new();
+    let mut from = None;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let p = people(from.clone())?;
+        pages.push(t.elapsed());
+        from = p.next;
+    }
+    pages.sort();
+    let t = Instant::now();
+    let walked =
+        service.stats_people_by_walk(&actor, month, None, Measure::Rate, None, 50, today)?;
+    let walk_page = t.elapsed();
+    anyhow::ensure!(
+        walked == people(None)?,
+        "the drill-down disagrees with the walk"
+    );
     Ok(Measured {
+        page: pages[RUNS / 2],
+        walk_page,
         open,
         first,
         table: times[RUNS / 2],

@@ -354,5 +354,22 @@ pub fn figures<'a>(
     c
 }
 
+/// One case's or household's figures for `month` from its own entries (as [`figures`] reads
+/// a township's counters): what the full computation gives it, the running month's overdue
+/// left at 0 as there.
+pub fn record_figures(entries: &[Entry], month: YearMonth, today: NaiveDate) -> Contribution {
+    let mut months: BTreeMap<YearMonth, Tally> = BTreeMap::new();
+    for e in entries.iter().filter(|e| e.month <= month) {
+        if let Some(v) = months
+            .entry(e.month)
+            .or_insert([0; slot::COUNT])
+            .get_mut(usize::from(e.slot))
+        {
+            *v += i64::from(e.delta);
+        }
+    }
+    figures(months.iter().map(|(m, t)| (*m, t)), month, today)
+}
+
 #[cfg(test)]
 mod tests;

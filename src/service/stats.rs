@@ -109,7 +109,7 @@ impl Service {
     /// not (a store of the previous version, a county just loaded, a restored backup,
     /// changed settings). Built with writes held off, so none slips between the build's
     /// read and its batch.
-    fn stats_store(&self) -> Result<std::sync::Arc<crate::store::Store>> {
+    pub(super) fn stats_store(&self) -> Result<std::sync::Arc<crate::store::Store>> {
         let store = self.db()?;
         let basis = StatsBasis::new(
             self.settings.zero_clearance_days,
@@ -124,7 +124,7 @@ impl Service {
 
     /// The county, and which townships the actor asks for: those they cover, or the one
     /// named (by name or code) if they cover it.
-    fn stats_scope(
+    pub(super) fn stats_scope(
         &self,
         actor: &Actor,
         township: Option<&str>,
@@ -159,6 +159,40 @@ impl Service {
         Ok((county, wanted))
     }
 
+    /// One case's contribution to `month`, computed from its case, person and summary (none
+    /// if the case or person is missing).
+    pub(super) fn case_contribution_of(
+        &self,
+        db: &crate::store::Store,
+        s: &CaseSummary,
+        month: YearMonth,
+        today: NaiveDate,
+    ) -> Result<Option<Contribution>> {
+        let (Some(case), Some(person)) = (db.case(s.case)?, db.person(s.person)?) else {
+            return Ok(None);
+        };
+        // The summary keeps the months covered and the last contact, in the same
+        // transaction as each follow-up: no follow-up is decoded here.
+        let followups = FollowupHistory {
+            covered: s.covered.clone(),
+            last_contact: s.last_contact,
+        };
+        let facts = PersonFacts {
+            able_to_work: person.labour.can_work(),
+            willing_to_work: person.willing_to_work,
+            work_status: person.work_status,
+        };
+        Ok(Some(case_contribution(
+            &case,
+            facts,
+            &followups,
+            self.settings.tier(case.tier).interval_days,
+            self.settings.due_soon_day,
+            month,
+            today,
+        )))
+    }
+
     /// Walks every case and household of the townships the actor covers (or of the one
     /// named), adding each contribution to `table` and handing it to `visit`: the table
     /// and whatever `visit` collects come from the same contributions, so the people
@@ -188,30 +222,10 @@ impl Service {
             if !wanted(&s.township) {
                 continue;
             }
-            let (Some(case), Some(person)) = (db.case(s.case)?, db.person(s.person)?) else {
+            let Some(c) = self.case_contribution_of(&db, &s, month, today)? else {
                 continue;
             };
-            // The summary keeps the months covered and the last contact, in the same
-            // transaction as each follow-up: no follow-up is decoded here.
-            let followups = FollowupHistory {
-                covered: s.covered.clone(),
-                last_contact: s.last_contact,
-            };
-            let facts = PersonFacts {
-                able_to_work: person.labour.can_work(),
-                willing_to_work: person.willing_to_work,
-                work_status: person.work_status,
-            };
-            let c = case_contribution(
-                &case,
-                facts,
-                &followups,
-                self.settings.tier(case.tier).interval_days,
-                self.settings.due_soon_day,
-                month,
-                today,
-            );
-            table.add(&case.township, county.township_name(&case.township), &c);
+            table.add(&s.township, county.township_name(&s.township), &c);
             visit(
                 &county,
                 Counted::Case {

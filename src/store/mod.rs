@@ -49,8 +49,8 @@ use queue_index::{QUEUE_INDEX, QueueIndex};
 pub use records::{County, DataSeq, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Db, Transactional};
+pub use stats_index::{CaseStats, HouseholdStats, STATS_REVISION, StatsBasis, TownshipCounters};
 use stats_index::{STATS_INDEX, StatsIndex};
-pub use stats_index::{STATS_REVISION, StatsBasis, TownshipCounters};
 use std::path::{Path, PathBuf};
 use table::{
     ACCOUNTS, AUDIT, CASES, DISPOSITIONS, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS,

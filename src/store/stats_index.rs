@@ -57,7 +57,8 @@ const COUNTER: u8 = b't';
 const BASIS_KEY: &[u8] = b"basis";
 
 /// The revision of how entries are made: a tree of another revision is built again.
-pub const STATS_REVISION: u32 = 1;
+/// 2: each kept case and household holds the name the drill-down's list sorts by.
+pub const STATS_REVISION: u32 = 2;
 
 /// What the entries were made with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,12 +84,17 @@ impl StatsBasis {
 pub struct CaseStats {
     pub township: TownshipCode,
     pub person: PersonId,
+    /// The person's name, as the summary holds it: the drill-down's list sorts by it.
+    pub name: String,
     pub entries: Vec<Entry>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdStats {
     pub township: TownshipCode,
+    /// The first member, who names the household in the drill-down's list, and their name.
+    pub first: Option<PersonId>,
+    pub name: String,
     pub entries: Vec<Entry>,
 }
 
@@ -115,11 +121,11 @@ impl MonthCounter {
 
 impl Versioned for CaseStats {
     const KIND: &'static str = "stats_case";
-    const VERSION: u16 = 1;
+    const VERSION: u16 = 2;
 }
 impl Versioned for HouseholdStats {
     const KIND: &'static str = "stats_household";
-    const VERSION: u16 = 1;
+    const VERSION: u16 = 2;
 }
 impl Versioned for PersonCases {
     const KIND: &'static str = "stats_person";
@@ -237,7 +243,9 @@ impl TxTable<'_, StatsIndex> {
         changes: &[Change],
         today: NaiveDate,
     ) -> TxResult<()> {
-        let Some(basis) = self.basis()? else {
+        // Not built, or built by another revision (its records may be of another shape):
+        // it is built whole before it is next read.
+        let Some(basis) = self.basis()?.filter(|b| b.revision == STATS_REVISION) else {
             return Ok(());
         };
         let first_open = first_open_month(today, basis.late_entry_days);
@@ -250,9 +258,14 @@ impl TxTable<'_, StatsIndex> {
                 homes.extend(HouseholdId::from_key(&c.key));
             } else if c.tree == PERSONS.name()
                 && let Some(p) = PersonId::from_key(&c.key)
-                && let Some((pc, _)) = self.get::<PersonCases>(&tagged(PERSON, p.to_key()))?
             {
-                touched.extend(pc.cases);
+                if let Some((pc, _)) = self.get::<PersonCases>(&tagged(PERSON, p.to_key()))? {
+                    touched.extend(pc.cases);
+                }
+                // The household's name in the list is its first member's.
+                if let Some((person, _)) = persons.get::<Person>(&p.to_key())? {
+                    homes.insert(person.household);
+                }
             }
         }
         let mut moves = Moves::default();
@@ -262,14 +275,15 @@ impl TxTable<'_, StatsIndex> {
             let new = match cases.get::<AssistanceCase>(&case.to_key())? {
                 None => None,
                 Some((c, _)) => {
-                    let covered = summaries
+                    let (covered, name) = summaries
                         .get::<CaseSummary>(&case.to_key())?
-                        .map(|(s, _)| s.covered)
+                        .map(|(s, _)| (s.covered, s.name))
                         .unwrap_or_default();
                     match persons.get::<Person>(&c.person.to_key())? {
                         Some((p, _)) => Some(CaseStats {
                             township: c.township.clone(),
                             person: c.person,
+                            name,
                             entries: case_entries(&c, facts_of(&p), &covered),
                         }),
                         None => None,
@@ -296,12 +310,22 @@ impl TxTable<'_, StatsIndex> {
         for home in homes {
             let key = tagged(HOUSEHOLD, home.to_key());
             let old: Option<(HouseholdStats, _)> = self.get(&key)?;
-            let new = households
-                .get::<Household>(&home.to_key())?
-                .map(|(h, _)| HouseholdStats {
-                    township: h.township.clone(),
-                    entries: household_entries(&h, basis.zero_clearance_days),
-                });
+            let new = match households.get::<Household>(&home.to_key())? {
+                None => None,
+                Some((h, _)) => {
+                    let first = h.members.first().copied();
+                    let name = match first {
+                        Some(p) => persons.get::<Person>(&p.to_key())?.map(|(p, _)| p.name),
+                        None => None,
+                    };
+                    Some(HouseholdStats {
+                        township: h.township.clone(),
+                        first,
+                        name: name.unwrap_or_default(),
+                        entries: household_entries(&h, basis.zero_clearance_days),
+                    })
+                }
+            };
             let old_stats = old.as_ref().map(|(s, _)| s);
             if old_stats == new.as_ref() {
                 continue;
@@ -392,6 +416,38 @@ impl Store {
         Ok(out)
     }
 
+    /// Every kept case's figures record (`e` ‖ case), in case order, handed to `visit`: the
+    /// drill-down's list reads these small records rather than each case, its summary and
+    /// its person.
+    pub fn stats_cases(
+        &self,
+        mut visit: impl FnMut(CaseId, CaseStats) -> Result<()>,
+    ) -> Result<()> {
+        for kv in self.stats_index.scan_prefix([CASE]) {
+            let (k, v) = kv?;
+            let Some(id) = k.get(1..).and_then(CaseId::from_key) else {
+                continue;
+            };
+            visit(id, STATS_INDEX.decode(&k, &v)?)?;
+        }
+        Ok(())
+    }
+
+    /// Every kept household's figures record (`h` ‖ household), as [`Store::stats_cases`].
+    pub fn stats_households(
+        &self,
+        mut visit: impl FnMut(HouseholdId, HouseholdStats) -> Result<()>,
+    ) -> Result<()> {
+        for kv in self.stats_index.scan_prefix([HOUSEHOLD]) {
+            let (k, v) = kv?;
+            let Some(id) = k.get(1..).and_then(HouseholdId::from_key) else {
+                continue;
+            };
+            visit(id, STATS_INDEX.decode(&k, &v)?)?;
+        }
+        Ok(())
+    }
+
     /// Every record `stats_index` should hold under `basis` when built from the records
     /// (no month closed): what a build writes and what `check` compares the tree against.
     pub fn expected_stats_index(
@@ -419,6 +475,7 @@ impl Store {
             let stats = CaseStats {
                 township: case.township.clone(),
                 person: case.person,
+                name: s.name.clone(),
                 entries: case_entries(&case, facts_of(&person), &s.covered),
             };
             moves.replace(None, Some((&stats.township, &stats.entries)), none_closed);
@@ -426,8 +483,15 @@ impl Store {
             out.insert(tagged(CASE, case.id.to_key()), encode(&stats));
         }
         for h in self.households()? {
+            let first = h.members.first().copied();
+            let name = match first {
+                Some(p) => self.person(p)?.map(|p| p.name),
+                None => None,
+            };
             let stats = HouseholdStats {
                 township: h.township.clone(),
+                first,
+                name: name.unwrap_or_default(),
                 entries: household_entries(&h, basis.zero_clearance_days),
             };
             moves.replace(None, Some((&stats.township, &stats.entries)), none_closed);
