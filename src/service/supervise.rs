@@ -136,12 +136,24 @@ impl Service {
     }
 
     /// One case's copied-follow-up findings, over its follow-ups up to `month`.
+    ///
+    /// A finding dated in `month` ends a run of follow-ups in that many months in a row, so
+    /// a case whose summary does not show a follow-up in each of them (most cases, in a
+    /// month) is passed over with none of its follow-ups read.
     fn copied(
         &self,
         db: &crate::store::Store,
         s: &crate::domain::CaseSummary,
         month: YearMonth,
     ) -> Result<Vec<Finding>> {
+        let run = self.settings.supervise_copied_months;
+        let mut m = month;
+        for _ in 0..run {
+            if s.covered.binary_search(&m).is_err() {
+                return Ok(Vec::new());
+            }
+            m = m.prev();
+        }
         let answers: Vec<_> = db
             .followups(s.case)?
             .into_iter()
