@@ -7,6 +7,7 @@
 
 mod anchor;
 pub mod audit;
+mod audit_time;
 pub mod backup;
 mod cases;
 pub mod check;

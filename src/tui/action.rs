@@ -95,6 +95,12 @@ pub enum Action {
     NextFigure,
     /// On the statistics screen: the figure before.
     PrevFigure,
+    /// F9: 监督, the month's supervision findings (第(十四)条), for county reviewers.
+    ShowSupervise,
+    /// On the supervision screen: dispose of the selected finding as 已核实, with a note.
+    MarkVerified,
+    /// On the supervision screen: dispose of the selected finding as 误报, with its reason.
+    MarkFalseAlarm,
     /// Go ahead with a step that cannot be undone, as described on screen.
     Confirm,
     /// Do not take the step after all.
@@ -138,7 +144,7 @@ impl Edit {
 impl Action {
     /// Every action a keymap file may bind, in the order the shipped keymap's comment
     /// lists them: what the file parser accepts and what error messages name.
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 53] = [
         Action::Help,
         Action::ShowQueue,
         Action::ShowHousehold,
@@ -189,6 +195,9 @@ impl Action {
         Action::NextMonth,
         Action::NextFigure,
         Action::PrevFigure,
+        Action::ShowSupervise,
+        Action::MarkVerified,
+        Action::MarkFalseAlarm,
     ];
 
     /// The snake_case name a keymap file uses (`copy_last`); `None` for the actions no file
@@ -256,6 +265,9 @@ impl Action {
             Action::NextMonth => "下月",
             Action::NextFigure => "下一个数字",
             Action::PrevFigure => "上一个数字",
+            Action::ShowSupervise => "监督",
+            Action::MarkVerified => "已核实",
+            Action::MarkFalseAlarm => "误报",
             Action::Confirm => "确认",
             Action::Cancel => "取消",
             Action::Type(_) => "输入",
@@ -323,7 +335,10 @@ mod tests {
             | Action::PrevMonth
             | Action::NextMonth
             | Action::NextFigure
-            | Action::PrevFigure => true,
+            | Action::PrevFigure
+            | Action::ShowSupervise
+            | Action::MarkVerified
+            | Action::MarkFalseAlarm => true,
         }
     }
 

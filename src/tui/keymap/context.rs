@@ -29,10 +29,14 @@ pub enum Context {
     Stats,
     /// The statistics screen while it lists the people counted in one figure.
     StatsPeople,
+    /// 监督 (第(十四)条): the month's supervision findings.
+    Supervise,
+    /// The supervision screen while it asks for a disposition's note: letters type.
+    SuperviseNote,
 }
 
 impl Context {
-    pub const ALL: [Context; 18] = [
+    pub const ALL: [Context; 20] = [
         Context::Global,
         Context::Queue,
         Context::Search,
@@ -51,6 +55,8 @@ impl Context {
         Context::LeadNote,
         Context::Stats,
         Context::StatsPeople,
+        Context::Supervise,
+        Context::SuperviseNote,
     ];
 
     /// The table name in a keymap file (`[queue]`).
@@ -74,6 +80,8 @@ impl Context {
             Context::LeadNote => "lead_note",
             Context::Stats => "stats",
             Context::StatsPeople => "stats_people",
+            Context::Supervise => "supervise",
+            Context::SuperviseNote => "supervise_note",
         }
     }
 
@@ -98,6 +106,8 @@ impl Context {
             Context::LeadNote => "线索处理",
             Context::Stats => "统计",
             Context::StatsPeople => "统计名单",
+            Context::Supervise => "监督",
+            Context::SuperviseNote => "监督处置",
         }
     }
 
@@ -117,6 +127,7 @@ impl Context {
                 | Context::ExitNote
                 | Context::Entry
                 | Context::LeadNote
+                | Context::SuperviseNote
         )
     }
 

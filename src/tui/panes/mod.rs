@@ -23,6 +23,7 @@ pub mod ledger;
 pub mod queue;
 pub mod review;
 pub mod stats;
+pub mod supervise;
 
 use super::action::Action;
 use super::keymap::Context;
@@ -134,6 +135,7 @@ pub enum PaneKind {
     Ledger,
     Leads,
     Stats,
+    Supervise,
 }
 
 /// One screen.

@@ -118,7 +118,9 @@ fn contexts_have_file_names_and_chinese_titles() {
             "leads",
             "lead_note",
             "stats",
-            "stats_people"
+            "stats_people",
+            "supervise",
+            "supervise_note"
         ]
     );
     let titles: Vec<&str> = Context::ALL.iter().map(|c| c.title()).collect();
@@ -142,7 +144,9 @@ fn contexts_have_file_names_and_chinese_titles() {
             "线索",
             "线索处理",
             "统计",
-            "统计名单"
+            "统计名单",
+            "监督",
+            "监督处置"
         ]
     );
 }

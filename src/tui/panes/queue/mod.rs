@@ -492,6 +492,19 @@ impl Pane for QueuePane {
             Action::ShowLeads => {
                 effects = vec![Effect::Open(Box::new(super::leads::LeadsPane::opening()))]
             }
+            Action::ShowSupervise => {
+                effects = match crate::domain::Role::parse(&env.overview.role) {
+                    Some(crate::domain::Role::CountyReviewer | crate::domain::Role::Admin) => {
+                        vec![Effect::Open(Box::new(
+                            super::supervise::SupervisePane::opening(env.overview.today, env),
+                        ))]
+                    }
+                    _ => vec![say(
+                        StatusKind::Error,
+                        "监督：只有县级审核人员和管理员可以查看监督发现",
+                    )],
+                }
+            }
             Action::ViewFollowUps => effects = self.set_view(QueueView::FollowUps, env),
             Action::ViewInitialReview => effects = self.set_view(QueueView::InitialReview, env),
             Action::ViewNotice => effects = self.set_view(QueueView::InNotice, env),
