@@ -1,11 +1,9 @@
 //! 监督 (第(十四)条, R-GOV-1): a month's findings for county reviewers, paged by key.
 //!
-//! Rules run here today: follow-ups copied unchanged (over each case's follow-ups) and one
-//! phone across households (over the case summaries). The other rules of
-//! [`crate::domain::supervise`] need inputs the store does not hand over yet: a
-//! follow-up's saved-at time (entry pace and hours), the policy records' payment targets
-//! and paid months, proposal and decision accounts, and the audit log's RevealId entries
-//! read per day.
+//! Rules run here: follow-ups copied unchanged (over the follow-ups of the cases whose
+//! summaries show a run of months), one phone across households (over the case
+//! summaries), and the audit log's rules — entry pace and hours, ID reveals per day,
+//! decisions by their proposer — over the month's audit entries (`supervise_audit`).
 //!
 //! A reviewer disposes of a finding (已核实 / 误报) by its key; the disposition is kept in
 //! its own tree (`store::dispositions`), audited, and shown with the finding.
