@@ -392,7 +392,15 @@ impl Service {
             )?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
             Request::AddLedgerEntry { person, rev, entry } => {
-                Response::Ledger(self.add_entry(actor, person, rev, &entry, today)?)
+                Response::Ledger(self.add_entry(actor, person, rev, &entry, None, today)?)
+            }
+            Request::AddPayment {
+                person,
+                rev,
+                policy,
+                entry,
+            } => {
+                Response::Ledger(self.add_entry(actor, person, rev, &entry, Some(policy), today)?)
             }
             Request::ProposeExit {
                 case,
