@@ -6,13 +6,19 @@
 //!
 //! What a payment is not: a bank transfer. The tool records that the subsidy was paid
 //! through the system to a 社会保障卡 or a unit's bank account; it moves no money.
+//!
+//! Also here: the supervision rule over unit accounts (R-SUPERVISE-1), since it reads the
+//! payment targets and nothing else of the ledger.
 
 use super::form::{format_date, parse_date, parse_month, parse_yuan};
+use super::ids::TownshipCode;
 use super::ledger::{LedgerDraft, LedgerField, PaidTo, PolicyRecord};
+use super::supervise::{Finding, Rule};
 use super::text::clean_line;
 use super::year_month::YearMonth;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One payment of a policy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +222,84 @@ pub fn check_payment(
     }
 }
 
+/// A household's use of a unit account: a policy record or payment naming it, with the
+/// unit the person works for as the ledger and follow-ups know it (none when neither a
+/// post nor a follow-up names an employer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnitAccountUse {
+    pub household: String,
+    pub township: TownshipCode,
+    pub account: String,
+    pub unit: Option<String>,
+}
+
+/// R-SUPERVISE-1 (第(十四)条): one unit account across unrelated households. A unit's
+/// account is the employer's, so its many employees share it by right; a 社保卡, by
+/// contrast, is personal, and [`super::supervise::shared_contacts`] flags any two
+/// households on one. A unit account is flagged only when two or more households name it
+/// and either the units its users work for differ (one account, two employers), or one
+/// of its households has no one on record working for a unit at all (nothing explains
+/// why their subsidy went to an employer's account). One finding per account, dated
+/// `as_of`, keyed like a shared contact (`shared:unit…`).
+pub fn shared_unit_accounts(uses: &[UnitAccountUse], as_of: NaiveDate) -> Vec<Finding> {
+    type Users = BTreeMap<String, (TownshipCode, Option<String>)>;
+    let mut by_account: BTreeMap<String, Users> = BTreeMap::new();
+    for u in uses {
+        let account = u.account.trim();
+        if account.is_empty() {
+            continue;
+        }
+        let unit = u
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let users = by_account.entry(account.to_string()).or_default();
+        let kept = users
+            .entry(u.household.clone())
+            .or_insert((u.township.clone(), None));
+        if kept.1.is_none() {
+            kept.1 = unit;
+        }
+    }
+    by_account
+        .into_iter()
+        .filter(|(_, users)| users.len() > 1)
+        .filter_map(|(account, users)| {
+            let units: BTreeSet<&str> = users.values().filter_map(|(_, u)| u.as_deref()).collect();
+            let without: Vec<&str> = users
+                .iter()
+                .filter(|(_, (_, u))| u.is_none())
+                .map(|(h, _)| h.as_str())
+                .collect();
+            let why = if units.len() > 1 {
+                format!(
+                    "其使用人分属不同单位：{}",
+                    units.iter().copied().collect::<Vec<_>>().join("、")
+                )
+            } else if !without.is_empty() {
+                format!("其中家庭 {} 无人在用人单位就业", without.join("、"))
+            } else {
+                return None;
+            };
+            let township = users.values().next()?.0.clone();
+            let list: Vec<&str> = users.keys().map(String::as_str).collect();
+            Some(Finding {
+                rule: Rule::SharedContact,
+                township,
+                subject: format!("unit{account}"),
+                evidence: format!(
+                    "单位账户 {account} 出现在 {} 个不同家庭：{}；{why}",
+                    users.len(),
+                    list.join("、")
+                ),
+                date: as_of,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,5 +441,41 @@ mod tests {
             e.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
             [LedgerField::PayTo, LedgerField::Card]
         );
+    }
+
+    fn used(h: &str, account: &str, unit: Option<&str>) -> UnitAccountUse {
+        UnitAccountUse {
+            household: h.into(),
+            township: TownshipCode("360731100".into()),
+            account: account.into(),
+            unit: unit.map(String::from),
+        }
+    }
+
+    #[test]
+    fn a_unit_account_shared_by_one_units_employees_is_not_a_finding() {
+        let as_of = day(2026, 11, 30);
+        let staff = [
+            used("1", "6222", Some("长征村委会")),
+            used("2", "6222", Some("长征村委会")),
+            used("3", "6222", Some("长征村委会")),
+        ];
+        assert!(shared_unit_accounts(&staff, as_of).is_empty());
+        // One household alone is never a finding, whoever it works for.
+        assert!(shared_unit_accounts(&[used("1", "7000", None)], as_of).is_empty());
+        let two_units = [
+            used("1", "6222", Some("长征村委会")),
+            used("2", "6222", Some("某鞋厂")),
+        ];
+        let found = shared_unit_accounts(&two_units, as_of);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].key(), "shared:unit6222:2026-11");
+        assert!(found[0].evidence.contains("不同单位"), "{found:?}");
+        let nobody = [
+            used("1", "6222", Some("长征村委会")),
+            used("2", "6222", None),
+        ];
+        let found = shared_unit_accounts(&nobody, as_of);
+        assert!(found[0].evidence.contains("家庭 2 无人"), "{found:?}");
     }
 }

@@ -20,6 +20,7 @@ pub mod stats_people;
 pub mod stats_report;
 pub mod stats_workbook;
 mod supervise;
+mod supervise_pay;
 pub mod supervise_report;
 
 pub use actor::{Actor, Role};

@@ -121,6 +121,7 @@ impl Service {
             }
         }
         findings.extend(shared_contacts(&contacts, month.last_day()));
+        findings.extend(self.payment_findings(actor, month)?);
         findings.retain(|f| YearMonth::of(f.date) == month);
         let mut rows: Vec<SupervisedFinding> = findings
             .into_iter()
