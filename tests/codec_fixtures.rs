@@ -186,6 +186,74 @@ fn ledger() -> yuanzhu::domain::ledger::Ledger {
     l
 }
 
+/// The ledger as version 2 keeps it: a flexible-employment SI subsidy with its approval
+/// month, the benefit months it was checked against, and two payments (the lump sum up to
+/// approval, then a month).
+fn ledger_v2() -> yuanzhu::domain::ledger::Ledger {
+    use yuanzhu::domain::ledger::{PaidTo, PolicyKind, PolicyRecord};
+    use yuanzhu::domain::payment::Payment;
+    use yuanzhu::domain::policy::flexible_si_months;
+    let ym = |m| YearMonth::new(2026, m).unwrap();
+    let card = || PaidTo::Card("362100000000000001".into());
+    let mut l = ledger();
+    l.rev = 3;
+    l.policies.push(PolicyRecord {
+        kind: PolicyKind::SocialInsurance,
+        from: ym(3),
+        to: ym(12),
+        amount: 4200,
+        paid_to: card(),
+        months: Some(flexible_si_months(2026, 3, 12, ym(6), &[ym(1), ym(2)]).unwrap()),
+        approved: Some(ym(6)),
+        benefit_months: vec![ym(1), ym(2)],
+        payments: vec![
+            Payment {
+                on: d(2026, 6, 25),
+                amount: 1680,
+                from: ym(3),
+                to: ym(6),
+                paid_to: card(),
+            },
+            Payment {
+                on: d(2026, 7, 24),
+                amount: 420,
+                from: ym(7),
+                to: ym(7),
+                paid_to: card(),
+            },
+        ],
+    });
+    l
+}
+
+/// The version 1 shape of [`ledger_v2`]'s policy, as bytes of version 1: what a store
+/// written before payments were kept holds.
+fn ledger_v1_bytes_with_a_policy() -> Vec<u8> {
+    use yuanzhu::store::ledger_v1::{LedgerV1, PolicyRecordV1};
+    let l = ledger_v2();
+    let v1 = LedgerV1 {
+        person: l.person,
+        rev: l.rev,
+        posts: l.posts.clone(),
+        policies: l
+            .policies
+            .iter()
+            .map(|p| PolicyRecordV1 {
+                kind: p.kind,
+                from: p.from,
+                to: p.to,
+                amount: p.amount,
+                paid_to: p.paid_to.clone(),
+                months: p.months.clone(),
+            })
+            .collect(),
+        dibao: l.dibao.clone(),
+    };
+    let mut bytes = vec![yuanzhu::store::codec::MAGIC, 0, 1];
+    bytes.extend(bincode::serde::encode_to_vec(&v1, bincode::config::standard()).unwrap());
+    bytes
+}
+
 fn county() -> County {
     County {
         name: "于都县（演示）".into(),
@@ -301,7 +369,7 @@ fn every_record_type_decodes_from_its_golden_bytes() {
     });
     fixture(draft());
     fixture(intake_draft_v3());
-    fixture(ledger());
+    fixture(ledger_v2());
     fixture(county());
     fixture(audit_entry());
     fixture(Account {
@@ -369,6 +437,26 @@ fn older_versions_upgrade_as_they_are_read() {
         assert_eq!(now.get(IntakeField::Name), "刘春花");
         assert_eq!(now.get(IntakeField::BusinessIncome), "1");
     }
+    // A ledger of version 1 reads back as it was entered, its policies with no payments
+    // and no benefit months (none were kept then).
+    let bytes = std::fs::read(dir.join("ledger_v1.bin")).unwrap();
+    assert_eq!(u16::from_be_bytes([bytes[1], bytes[2]]), 1);
+    let ledger: yuanzhu::domain::ledger::Ledger = decode(&bytes).unwrap();
+    assert_eq!(ledger, self::ledger());
+    let upgraded: yuanzhu::domain::ledger::Ledger =
+        decode(&ledger_v1_bytes_with_a_policy()).unwrap();
+    let mut expected = ledger_v2();
+    for p in &mut expected.policies {
+        p.approved = None;
+        p.benefit_months.clear();
+        p.payments.clear();
+    }
+    assert_eq!(upgraded, expected);
+    // The SI subsidy's approval month still follows from its lump sum.
+    assert_eq!(
+        upgraded.policies[0].approved_month(),
+        YearMonth::new(2026, 6)
+    );
     let bytes = std::fs::read(dir.join("household_v1.bin")).unwrap();
     let household: Household = decode(&bytes).unwrap();
     assert_eq!(household, household_v1());

@@ -119,6 +119,57 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
     let view = add(&service, &worker, &view, EntryKind::Policy, &subsidy).unwrap();
     let months = view.ledger.policies[0].months.clone().unwrap();
     assert_eq!((months.lump_sum.len(), months.monthly.len()), (4, 6));
+    // The months of benefit it was checked against, and its approval, stay on the record.
+    let feb = yuanzhu::domain::YearMonth::new(2026, 2).unwrap();
+    assert_eq!(view.ledger.policies[0].benefit_months, [feb]);
+    assert_eq!(
+        view.ledger.policies[0].approved,
+        yuanzhu::domain::YearMonth::new(2026, 6)
+    );
+
+    // 登记补贴发放: the lump sum up to approval, over the ledger's rev, on the policy named.
+    let lump = [
+        "2026-11-16",
+        "1600",
+        "2026-03",
+        "2026-06",
+        "362100000000000001",
+        "",
+    ];
+    let payment = |rev: u64, policy: u32| Request::AddPayment {
+        person,
+        rev,
+        policy,
+        entry: LedgerDraft::typed(EntryKind::Payment, &lump),
+    };
+    assert!(matches!(
+        service.handle(&worker, payment(view.ledger.rev - 1, 0)),
+        Err(ServiceError::Conflict(_))
+    ));
+    assert!(matches!(
+        service.handle(&worker, payment(view.ledger.rev, 7)),
+        Err(ServiceError::NotFound(_))
+    ));
+    let as_entry = Request::AddLedgerEntry {
+        person,
+        rev: view.ledger.rev,
+        entry: LedgerDraft::typed(EntryKind::Payment, &lump),
+    };
+    assert!(matches!(
+        service.handle(&worker, as_entry),
+        Err(ServiceError::Refused(_))
+    ));
+    let view = match service
+        .handle(&worker, payment(view.ledger.rev, 0))
+        .unwrap()
+        .body
+    {
+        Response::Ledger(v) => v,
+        other => panic!("unexpected reply {other:?}"),
+    };
+    let paid = &view.ledger.policies[0].payments;
+    assert_eq!(paid.len(), 1);
+    assert_eq!((paid[0].amount, paid[0].months().len()), (1600, 4));
     let view = add(
         &service,
         &worker,
@@ -182,7 +233,7 @@ fn posts_policies_and_dibao_go_into_the_ledger_by_the_rules() {
         other => panic!("{other:?}"),
     };
     let actions: Vec<&str> = log.iter().map(|l| l.action.as_str()).collect();
-    for a in ["安置公益性岗位", "享受政策", "低保联动"] {
+    for a in ["安置公益性岗位", "享受政策", "登记补贴发放", "低保联动"] {
         assert!(actions.contains(&a), "{a} missing: {actions:?}");
     }
 }

@@ -533,6 +533,45 @@ fn the_ledger_form_shows_its_problems_beside_the_fields() {
 }
 
 #[test]
+fn a_payment_is_entered_on_the_selected_policy_filled_from_its_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    key(&mut app, KeyCode::Enter); // the first person's household
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('f'));
+    let none = screen(&app, 80, 24);
+    assert!(none.contains("台账中还没有政策"), "{none}");
+    key(&mut app, KeyCode::Char('z')); // 享受政策: a training subsidy to the card
+    field(&mut app, "4");
+    field(&mut app, "2026-09");
+    field(&mut app, "2026-12");
+    field(&mut app, "1200");
+    field(&mut app, "362100000000000001");
+    ctrl(&mut app, 's');
+    key(&mut app, KeyCode::Char('f')); // 登记补贴发放
+    let form = screen(&app, 80, 24);
+    assert!(form.contains("— 登记补贴发放 —"), "{form}");
+    assert!(
+        form.contains("2026-11-16") && form.contains("1200"),
+        "{form}"
+    );
+    insta::assert_snapshot!(form);
+    ctrl(&mut app, 's');
+    let saved = screen(&app, 80, 24);
+    assert!(saved.contains("已记入台账：登记补贴发放"), "{saved}");
+    assert!(saved.contains("已发放 1 次共 1200 元"), "{saved}");
+    // Nothing is left to pay: a second payment is refused beside its amount.
+    key(&mut app, KeyCode::Char('f'));
+    ctrl(&mut app, 's');
+    let over = screen(&app, 80, 24);
+    assert!(over.contains("发放金额应大于 0"), "{over}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::F(1));
+    let help = screen(&app, 80, 24);
+    assert!(help.contains("登记选中政策的补贴发放"), "{help}");
+}
+
+#[test]
 fn a_county_reviewer_approves_one_exit_and_returns_another_in_f5() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());

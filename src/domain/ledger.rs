@@ -9,6 +9,7 @@ use super::form::{
     parse_yuan, pick_coded, position,
 };
 use super::ids::PersonId;
+use super::payment::{Payment, check_payment};
 use super::policy::{SubsidyMonths, flexible_si_months};
 use super::post::{Placement, PostExitReason, PostType, check_placement};
 use super::retirement::NEAR_RETIREMENT_YEARS;
@@ -71,6 +72,15 @@ pub struct PolicyRecord {
     pub paid_to: PaidTo,
     /// For the social insurance subsidy: the approval month's split (R-POL-SI).
     pub months: Option<SubsidyMonths>,
+    /// The month it was approved, when typed (required for the SI subsidy). Records of
+    /// version 1 did not keep it.
+    pub approved: Option<YearMonth>,
+    /// The months of unemployment benefit the entry was checked against (第(九)条: no SI
+    /// subsidy while drawing benefit), kept so supervision can check payments against
+    /// them later. Empty for records of version 1.
+    pub benefit_months: Vec<YearMonth>,
+    /// Its payments, each dated (R-GOV-1): one or more, never above `amount` in all.
+    pub payments: Vec<Payment>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +137,8 @@ pub enum EntryKind {
     EndPost,
     Policy,
     Dibao,
+    /// 登记补贴发放: a payment of a policy already in the ledger.
+    Payment,
 }
 
 impl EntryKind {
@@ -136,6 +148,7 @@ impl EntryKind {
             EntryKind::EndPost => "公益性岗位退出",
             EntryKind::Policy => "享受政策",
             EntryKind::Dibao => "低保联动",
+            EntryKind::Payment => "登记补贴发放",
         }
     }
 
@@ -169,6 +182,14 @@ impl EntryKind {
                 F::GradualUntil,
                 F::Note,
             ],
+            EntryKind::Payment => &[
+                F::PaidOn,
+                F::Amount,
+                F::PayFrom,
+                F::PayTo,
+                F::Card,
+                F::UnitAccount,
+            ],
         }
     }
 }
@@ -201,6 +222,10 @@ pub enum LedgerField {
     /// subsidy's cap (R-POL-SI-2); last in the policy form, so older drafts keep their
     /// fields' places.
     Contributions,
+    /// 登记补贴发放's date and the months it pays for.
+    PaidOn,
+    PayFrom,
+    PayTo,
 }
 
 impl LedgerField {
@@ -229,6 +254,9 @@ impl LedgerField {
             F::GradualUntil => "渐退至",
             F::Note => "说明",
             F::Contributions => "实缴社保费(元)",
+            F::PaidOn => "发放日期",
+            F::PayFrom => "所属起始月份",
+            F::PayTo => "所属结束月份",
         }
     }
 
@@ -237,10 +265,10 @@ impl LedgerField {
     pub fn kind(self) -> FieldKind {
         use LedgerField as F;
         match self {
-            F::PostStart | F::PostEnd | F::EndedOn | F::DibaoOn | F::GradualUntil => {
+            F::PostStart | F::PostEnd | F::EndedOn | F::DibaoOn | F::GradualUntil | F::PaidOn => {
                 FieldKind::Date
             }
-            F::PolicyFrom | F::PolicyTo | F::Approved => FieldKind::Month,
+            F::PolicyFrom | F::PolicyTo | F::Approved | F::PayFrom | F::PayTo => FieldKind::Month,
             F::PostSubsidy | F::InsuranceSubsidy | F::Amount | F::Deduction | F::Contributions => {
                 FieldKind::Yuan
             }
@@ -300,6 +328,7 @@ impl LedgerDraft {
             EntryKind::EndPost => d.set(LedgerField::EndedOn, format_date(today)),
             EntryKind::Dibao => d.set(LedgerField::DibaoOn, format_date(today)),
             EntryKind::Policy => d.set(LedgerField::Approved, YearMonth::of(today).to_string()),
+            EntryKind::Payment => d.set(LedgerField::PaidOn, format_date(today)),
         }
         d
     }
@@ -363,6 +392,11 @@ pub enum Entry {
     EndPost(NaiveDate, PostExitReason),
     Policy(PolicyRecord),
     Dibao(DibaoRecord),
+    /// A payment of the ledger's policy number `policy` (from 0).
+    Payment {
+        policy: u32,
+        payment: Payment,
+    },
 }
 
 /// What the checks need besides the typed text.
@@ -378,6 +412,17 @@ pub struct EntryContext {
     pub si_first_month: Option<YearMonth>,
     /// A disabled person's dibao gradual exit runs longer (R-DIBAO-1).
     pub disabled: bool,
+    /// For a payment: the policy it pays, and today.
+    pub paying: Option<Paying>,
+}
+
+/// The policy a payment is entered against: its place in the ledger, the record, and the
+/// day the payment may be dated by at the latest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paying {
+    pub index: u32,
+    pub policy: PolicyRecord,
+    pub today: NaiveDate,
 }
 
 /// The settings the ledger's checks read (DOMAIN.md's table), copied from [`Settings`].
@@ -426,6 +471,7 @@ impl EntryContext {
             si_months_before: si.iter().map(|p| months_between(p.from, p.to)).sum(),
             si_first_month: si.iter().map(|p| p.from).min(),
             disabled,
+            paying: None,
         }
     }
 }
@@ -594,19 +640,28 @@ pub fn check_entry(draft: &LedgerDraft, ctx: &EntryContext) -> Result<Entry, Err
                 }
             };
             let mut months = None;
+            let mut benefits: Vec<YearMonth> = get(F::BenefitMonths)
+                .split([',', '，', ' ', '、'])
+                .filter(|s| !s.trim().is_empty())
+                .filter_map(|s| match parse_month(s) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        errors.push((F::BenefitMonths, e.to_string()));
+                        None
+                    }
+                })
+                .collect();
+            benefits.sort();
+            benefits.dedup();
+            // Only the SI subsidy needs its approval month; another policy keeps it when
+            // typed, so its payments can be checked against it.
+            let mut approved = match get(F::Approved).trim() {
+                "" => None,
+                _ if kind == Some(PolicyKind::SocialInsurance) => None,
+                _ => month(F::Approved, &mut errors),
+            };
             if let (Some(PolicyKind::SocialInsurance), Some(from), Some(to)) = (kind, from, to) {
-                let approved = month(F::Approved, &mut errors);
-                let benefits: Vec<YearMonth> = get(F::BenefitMonths)
-                    .split([',', '，', ' ', '、'])
-                    .filter(|s| !s.trim().is_empty())
-                    .filter_map(|s| match parse_month(s) {
-                        Ok(m) => Some(m),
-                        Err(e) => {
-                            errors.push((F::BenefitMonths, e.to_string()));
-                            None
-                        }
-                    })
-                    .collect();
+                approved = month(F::Approved, &mut errors);
                 let (f, t) = (from.first_day(), to.first_day());
                 if f.year() != t.year() {
                     errors.push((
@@ -652,6 +707,9 @@ pub fn check_entry(draft: &LedgerDraft, ctx: &EntryContext) -> Result<Entry, Err
                         amount,
                         paid_to,
                         months,
+                        approved,
+                        benefit_months: benefits,
+                        payments: Vec::new(),
                     }))
                 }
                 _ => None,
@@ -729,6 +787,16 @@ pub fn check_entry(draft: &LedgerDraft, ctx: &EntryContext) -> Result<Entry, Err
                 _ => None,
             }
         }
+        EntryKind::Payment => {
+            let Some(paying) = &ctx.paying else {
+                return Err(vec![(F::PaidOn, "请先选中要发放的政策".into())]);
+            };
+            let payment = check_payment(draft, &paying.policy, paying.today)?;
+            Some(Entry::Payment {
+                policy: paying.index,
+                payment,
+            })
+        }
     };
     match entry {
         Some(e) if errors.is_empty() => Ok(e),
@@ -760,6 +828,18 @@ impl Ledger {
             }
             Entry::Policy(p) => self.policies.push(p),
             Entry::Dibao(d) => self.dibao.push(d),
+            Entry::Payment { policy, payment } => {
+                let Some(p) = usize::try_from(policy)
+                    .ok()
+                    .and_then(|i| self.policies.get_mut(i))
+                else {
+                    return Err("台账中没有这项政策".into());
+                };
+                if p.paid() + u64::from(payment.amount) > u64::from(p.amount) {
+                    return Err("累计发放超过批准金额".into());
+                }
+                p.payments.push(payment);
+            }
         }
         Ok(())
     }

@@ -21,6 +21,7 @@ pub mod intake;
 pub mod lead;
 pub mod ledger;
 pub mod name_search;
+pub mod payment;
 pub mod person;
 pub mod phone;
 pub mod policy;

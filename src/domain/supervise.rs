@@ -7,8 +7,9 @@
 //! with the finding it was given to.
 //!
 //! What the stored records do not hold yet, and the rules therefore cannot look at:
-//! - a policy payment records the months it covers, but not the date it was paid: "paid
-//!   after exit" compares the covered month with the exit's month;
+//! - a policy's payments are dated and name the months they cover (ledger version 2);
+//!   "paid after exit" compares a payment's date with the exit's. Policy records of
+//!   version 1 kept no payments, so they give this rule nothing to look at;
 //! - a post's pay months are not stored month by month; only the months a caller passes
 //!   in are checked;
 //! - households' kinship across household records is not stored: any two distinct
@@ -336,10 +337,14 @@ pub struct Payment {
     /// 社会保险补贴, 公益性岗位补贴, …
     pub what: String,
     pub month: YearMonth,
+    /// The day it was paid, when recorded (a policy's payment); a post's months are not.
+    pub paid_on: Option<NaiveDate>,
 }
 
-/// Months paid after the month of the person's exit, or in a month the person drew
-/// unemployment benefit: one finding per such month.
+/// Months paid after the person's exit (a dated payment: paid after the exit's day; an
+/// undated month: after the exit's month), or in a month the person drew unemployment
+/// benefit. A dated payment's finding is dated by its payment and lists every month it
+/// covers that is wrong; an undated month is a finding of its own.
 pub fn paid_while_ineligible(
     township: &TownshipCode,
     person: &str,
@@ -348,10 +353,14 @@ pub fn paid_while_ineligible(
     benefit_months: &[YearMonth],
 ) -> Vec<Finding> {
     let exit_month = exit.map(YearMonth::of);
-    payments
+    let after_exit = |p: &Payment| match (p.paid_on, exit) {
+        (Some(on), Some(exit)) => on > exit,
+        _ => exit_month.is_some_and(|e| p.month > e),
+    };
+    let found: Vec<Finding> = payments
         .iter()
         .filter_map(|p| {
-            let why = if exit_month.is_some_and(|e| p.month > e) {
+            let why = if after_exit(p) {
                 format!(
                     "退出（{}）之后",
                     exit.map(|d| d.to_string()).unwrap_or_default()
@@ -361,15 +370,37 @@ pub fn paid_while_ineligible(
             } else {
                 return None;
             };
+            let paid = p
+                .paid_on
+                .map(|d| format!("（{d} 发放）"))
+                .unwrap_or_default();
             Some(Finding {
                 rule: Rule::PaidWhileIneligible,
                 township: township.clone(),
                 subject: person.to_string(),
-                evidence: format!("{} {} 的{}发放于{why}", person, p.month.label(), p.what),
-                date: p.month.first_day(),
+                evidence: format!(
+                    "{} {} 的{}{paid}发放于{why}",
+                    person,
+                    p.month.label(),
+                    p.what
+                ),
+                date: p.paid_on.unwrap_or_else(|| p.month.first_day()),
             })
         })
-        .collect()
+        .collect();
+    // One finding per key: a payment covering several months, or two payments of one
+    // month, are one thing for the reviewer to look at.
+    let mut merged: Vec<Finding> = Vec::new();
+    for f in found {
+        match merged.iter_mut().find(|m| m.key() == f.key()) {
+            Some(m) => {
+                m.evidence.push('；');
+                m.evidence.push_str(&f.evidence);
+            }
+            None => merged.push(f),
+        }
+    }
+    merged
 }
 
 /// A recognition or exit with who proposed and who decided it.

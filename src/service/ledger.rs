@@ -3,7 +3,7 @@
 
 use super::{Actor, LedgerView, Result, Role, Service, ServiceError, stamp};
 use crate::domain::PersonId;
-use crate::domain::ledger::{EntryContext, EntryKind, LedgerDraft, check_entry};
+use crate::domain::ledger::{EntryContext, EntryKind, LedgerDraft, Paying, check_entry};
 use crate::domain::post::{holder_annual_income, post_exit_triggers};
 use crate::domain::retirement::retirement_date;
 use chrono::NaiveDate;
@@ -48,12 +48,16 @@ impl Service {
         })
     }
 
+    /// An entry typed into one of the ledger's forms, over version `rev` of the ledger. A
+    /// payment (登记补贴发放) names the policy it pays, by its place in the ledger; no other
+    /// entry does.
     pub(super) fn add_entry(
         &self,
         actor: &Actor,
         person: PersonId,
         rev: u64,
         entry: &LedgerDraft,
+        policy: Option<u32>,
         today: NaiveDate,
     ) -> Result<LedgerView> {
         if actor.role == Role::Admin {
@@ -72,7 +76,28 @@ impl Service {
                 "此人的台账刚被他人修改，请重新打开后再填写".into(),
             ));
         }
-        let ctx = EntryContext::new(
+        let paying = match (kind, policy) {
+            (EntryKind::Payment, Some(index)) => {
+                let policy = usize::try_from(index)
+                    .ok()
+                    .and_then(|i| ledger.policies.get(i))
+                    .ok_or_else(|| {
+                        ServiceError::NotFound("台账中没有这项政策，请重新打开台账".into())
+                    })?;
+                Some(Paying {
+                    index,
+                    policy: policy.clone(),
+                    today,
+                })
+            }
+            (EntryKind::Payment, None) | (_, Some(_)) => {
+                return Err(ServiceError::Refused(
+                    "补贴发放须在选中的政策上登记（台账中按 f）".into(),
+                ));
+            }
+            (_, None) => None,
+        };
+        let mut ctx = EntryContext::new(
             summary
                 .as_ref()
                 .map(|s| s.status)
@@ -84,6 +109,7 @@ impl Service {
                 .iter()
                 .any(|c| c.category == crate::domain::Category::Disabled),
         );
+        ctx.paying = paying;
         let entry = check_entry(entry, &ctx).map_err(ServiceError::InvalidEntry)?;
         ledger.add(entry).map_err(ServiceError::Refused)?;
         let target = format!("{} {}", p.name, p.id_number.masked());

@@ -21,6 +21,7 @@ pub mod stats_report;
 pub mod stats_workbook;
 mod supervise;
 mod supervise_audit;
+mod supervise_pay;
 pub mod supervise_report;
 
 pub use actor::{Actor, Role};
@@ -393,7 +394,15 @@ impl Service {
             )?),
             Request::Ledger { person } => Response::Ledger(self.ledger(actor, person, today)?),
             Request::AddLedgerEntry { person, rev, entry } => {
-                Response::Ledger(self.add_entry(actor, person, rev, &entry, today)?)
+                Response::Ledger(self.add_entry(actor, person, rev, &entry, None, today)?)
+            }
+            Request::AddPayment {
+                person,
+                rev,
+                policy,
+                entry,
+            } => {
+                Response::Ledger(self.add_entry(actor, person, rev, &entry, Some(policy), today)?)
             }
             Request::ProposeExit {
                 case,

@@ -127,6 +127,14 @@ pub enum Request {
         rev: u64,
         entry: LedgerDraft,
     },
+    /// 登记补贴发放: a payment of the ledger's policy number `policy` (from 0), typed into
+    /// an [`crate::domain::ledger::EntryKind::Payment`] form, against the ledger's `rev`.
+    AddPayment {
+        person: PersonId,
+        rev: u64,
+        policy: u32,
+        entry: LedgerDraft,
+    },
     /// The county's decision on a proposed exit; `note` is the reason for returning it.
     DecideExit {
         case: CaseId,
@@ -246,6 +254,7 @@ impl Request {
             Request::ExitStats => "查看退出统计",
             Request::Ledger { .. } => "查看援助台账",
             Request::AddLedgerEntry { entry, .. } => entry.kind().title(),
+            Request::AddPayment { .. } => "登记补贴发放",
             Request::ProposeExit { .. } => "提出退出",
             Request::DecideExit { approve: true, .. } => "批准退出",
             Request::DecideExit { .. } => "退回退出申请",
@@ -282,6 +291,7 @@ impl Request {
             | Request::ProposeExit { .. }
             | Request::DecideExit { .. }
             | Request::AddLedgerEntry { .. }
+            | Request::AddPayment { .. }
             | Request::ChangeCategory { .. }
             | Request::ReAnchor { .. } => true,
             Request::ImportList(i) => i.apply,
@@ -349,7 +359,9 @@ impl Request {
             Request::Export { .. } => matches!(response, R::ExportPage(_)),
             Request::DisposeLead { .. } => matches!(response, R::Lead(_)),
             Request::DisposeFinding { .. } => matches!(response, R::Disposed(_)),
-            Request::Ledger { .. } | Request::AddLedgerEntry { .. } => {
+            Request::Ledger { .. }
+            | Request::AddLedgerEntry { .. }
+            | Request::AddPayment { .. } => {
                 matches!(response, R::Ledger(_))
             }
             Request::SaveDraft { .. }

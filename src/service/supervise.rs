@@ -3,7 +3,9 @@
 //! Rules run here: follow-ups copied unchanged (over the follow-ups of the cases whose
 //! summaries show a run of months), one phone across households (over the case
 //! summaries), and the audit log's rules — entry pace and hours, ID reveals per day,
-//! decisions by their proposer — over the month's audit entries (`supervise_audit`).
+//! decisions by their proposer — over the month's audit entries (`supervise_audit`), and
+//! the payment rules — paid while ineligible, one card or unit account across households —
+//! over the ledgers' policy records and their dated payments (`supervise_pay`).
 //!
 //! A reviewer disposes of a finding (已核实 / 误报) by its key; the disposition is kept in
 //! its own tree (`store::dispositions`), audited, and shown with the finding.
@@ -120,6 +122,7 @@ impl Service {
         }
         findings.extend(shared_contacts(&contacts, month.last_day()));
         findings.extend(self.audit_findings(actor, month)?);
+        findings.extend(self.payment_findings(actor, month)?);
         findings.retain(|f| YearMonth::of(f.date) == month);
         let mut rows: Vec<SupervisedFinding> = findings
             .into_iter()

@@ -17,6 +17,7 @@ mod exit_index;
 mod group_commit;
 mod io_error;
 mod leads;
+pub mod ledger_v1;
 pub mod open_guard;
 mod queue_index;
 pub mod records;

@@ -67,7 +67,6 @@ versioned! {
     County => "county" v 1,
     AuditHead => "audit_head" v 1,
     Account => "account" v 1,
-    Ledger => "ledger" v 1,
     DataSeq => "data_seq" v 1,
     Lead => "lead" v 1,
     crate::domain::supervise::disposition::FindingDisposition => "finding_disposition" v 1,
@@ -240,6 +239,25 @@ impl Versioned for IntakeDraft {
     fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
         match version {
             1 | 2 => payload_of::<IntakeDraft>(payload),
+            found => Err(CodecError::UnknownVersion {
+                kind: Self::KIND,
+                found,
+                supported: Self::VERSION,
+            }),
+        }
+    }
+}
+
+/// Version 2 of a ledger keeps on each policy record its approval month, the months of
+/// unemployment benefit it was checked against and its dated payments (issue 15, item 2);
+/// a version 1 ledger reads back with none of them (`store::ledger_v1`).
+impl Versioned for Ledger {
+    const KIND: &'static str = "ledger";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => payload_of::<super::ledger_v1::LedgerV1>(payload).map(Ledger::from),
             found => Err(CodecError::UnknownVersion {
                 kind: Self::KIND,
                 found,

@@ -75,6 +75,8 @@ pub enum Action {
     EndPost,
     AddPolicy,
     AddDibao,
+    /// 登记补贴发放: a payment of the policy selected in the ledger.
+    AddPayment,
     /// On the exits screen: propose the selected finding as an exit, its evidence editable.
     ProposeExit,
     /// On the exits screen: approve the selected proposal (认定取消).
@@ -144,7 +146,7 @@ impl Edit {
 impl Action {
     /// Every action a keymap file may bind, in the order the shipped keymap's comment
     /// lists them: what the file parser accepts and what error messages name.
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Action::Help,
         Action::ShowQueue,
         Action::ShowHousehold,
@@ -183,6 +185,7 @@ impl Action {
         Action::EndPost,
         Action::AddPolicy,
         Action::AddDibao,
+        Action::AddPayment,
         Action::ProposeExit,
         Action::ApproveExit,
         Action::ReturnExit,
@@ -255,6 +258,7 @@ impl Action {
             Action::EndPost => "岗位退出",
             Action::AddPolicy => "享受政策",
             Action::AddDibao => "低保联动",
+            Action::AddPayment => "补贴发放",
             Action::ProposeExit => "提出退出",
             Action::ApproveExit => "批准退出",
             Action::ReturnExit => "退回",
@@ -324,6 +328,7 @@ mod tests {
             | Action::EndPost
             | Action::AddPolicy
             | Action::AddDibao
+            | Action::AddPayment
             | Action::ProposeExit
             | Action::ApproveExit
             | Action::ReturnExit

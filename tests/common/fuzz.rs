@@ -80,10 +80,11 @@ fn variant(r: &Request) -> usize {
         Request::DisposeFinding { .. } => 39,
         Request::StatsPeople { .. } => 40,
         Request::Export { .. } => 41,
+        Request::AddPayment { .. } => 42,
     }
 }
 
-const VARIANTS: usize = 42;
+const VARIANTS: usize = 43;
 
 /// One request of every variant, with text in every string field.
 pub fn every_request() -> Vec<Request> {
@@ -191,6 +192,12 @@ pub fn every_request() -> Vec<Request> {
             person: PersonId(5),
             rev: 1,
             entry: LedgerDraft::typed(EntryKind::Policy, &["2026-11-01", "社保补贴", "300"]),
+        },
+        Request::AddPayment {
+            person: PersonId(5),
+            rev: 1,
+            policy: 0,
+            entry: LedgerDraft::typed(EntryKind::Payment, &["2026-11-01", "300", "2026-11"]),
         },
         Request::DecideExit {
             case,

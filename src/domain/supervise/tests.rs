@@ -191,6 +191,7 @@ fn paid_after_exit_or_with_benefit() {
     let pay = |m| Payment {
         what: "社会保险补贴".into(),
         month: ym(m),
+        paid_on: None,
     };
     // Paid in the exit's own month: not a finding; the month after is.
     let exit = Some(day(2026, 6, 15));
@@ -203,6 +204,18 @@ fn paid_after_exit_or_with_benefit() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].date, day(2026, 4, 1));
     assert!(paid_while_ineligible(&town(), "张三", &[pay(3)], None, &[ym(4)]).is_empty());
+    // A dated payment: its day against the exit's, whatever months it covers.
+    let dated = |m, on| Payment {
+        paid_on: Some(on),
+        ..pay(m)
+    };
+    let on_exit = [dated(5, day(2026, 6, 15))];
+    assert!(paid_while_ineligible(&town(), "张三", &on_exit, exit, &[]).is_empty());
+    let late = [dated(5, day(2026, 6, 16)), dated(6, day(2026, 6, 16))];
+    let found = paid_while_ineligible(&town(), "张三", &late, exit, &[]);
+    assert_eq!(found.len(), 1, "one payment, one finding: {found:?}");
+    assert_eq!(found[0].date, day(2026, 6, 16));
+    assert!(found[0].evidence.contains("2026年5月") && found[0].evidence.contains("2026年6月"));
 }
 
 #[test]

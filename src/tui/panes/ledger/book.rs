@@ -2,7 +2,8 @@
 //! with what ends the post now held; and the small forms that add to it — typed field by
 //! field, problems shown beside their field.
 
-use crate::domain::ledger::{DibaoKind, EntryKind, LedgerDraft, LedgerField, PaidTo};
+use crate::domain::ledger::{DibaoKind, EntryKind, LedgerDraft, LedgerField, PaidTo, PolicyRecord};
+use crate::domain::payment::payment_draft;
 use crate::service::LedgerView;
 use crate::tui::cells::clip;
 use crate::tui::form::{FormState, RowLayout};
@@ -15,6 +16,8 @@ use ratatui::widgets::Paragraph;
 /// One entry form under the ledger: its [`FormState`], reached through `Deref`.
 pub(super) struct EntryForm {
     form: FormState<LedgerDraft>,
+    /// For 登记补贴发放: the policy paid, by its place in the ledger.
+    pub(super) policy: Option<u32>,
 }
 
 impl std::ops::Deref for EntryForm {
@@ -49,6 +52,15 @@ impl EntryForm {
             .unwrap_or(LedgerField::PostType);
         Self {
             form: FormState::new(LedgerDraft::blank(kind, today), first),
+            policy: None,
+        }
+    }
+
+    /// 登记补贴发放 for the ledger's policy number `index`, filled from its record.
+    pub fn payment(index: u32, policy: &PolicyRecord, today: chrono::NaiveDate) -> Self {
+        Self {
+            form: FormState::new(payment_draft(policy, today), LedgerField::PaidOn),
+            policy: Some(index),
         }
     }
 
@@ -60,11 +72,26 @@ impl EntryForm {
 pub(super) struct LedgerBook {
     pub(super) view: LedgerView,
     pub(super) form: Option<EntryForm>,
+    /// The policy `f` pays, marked `>` in the list.
+    pub(super) selected: usize,
 }
 
 impl LedgerBook {
     pub fn new(view: LedgerView) -> Self {
-        Self { view, form: None }
+        Self {
+            view,
+            form: None,
+            selected: 0,
+        }
+    }
+
+    /// Moves the policy marker by one, staying on the list.
+    pub fn select(&mut self, down: bool) {
+        let last = self.view.ledger.policies.len().saturating_sub(1);
+        self.selected = match down {
+            true => (self.selected + 1).min(last),
+            false => self.selected.saturating_sub(1),
+        };
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -113,7 +140,9 @@ impl LedgerBook {
         if v.ledger.policies.is_empty() {
             lines.push(Line::from(Span::styled("  （无）", theme.dim())));
         }
-        for p in &v.ledger.policies {
+        for (i, p) in v.ledger.policies.iter().enumerate() {
+            // A marker, not a highlighted row: moving it redraws two cells.
+            let mark = if i == self.selected { ">" } else { " " };
             let to = match &p.paid_to {
                 PaidTo::Card(c) => format!("社保卡 {c}"),
                 PaidTo::UnitAccount(a) => format!("单位账户 {a}"),
@@ -131,7 +160,7 @@ impl LedgerBook {
                 .unwrap_or_default();
             lines.push(Line::from(clip(
                 &format!(
-                    "  {} {}至{} {}元 发放至{to}{split}",
+                    "{mark} {} {}至{} {}元 发放至{to}{split}",
                     p.kind.label(),
                     p.from.label(),
                     p.to.label(),
@@ -139,6 +168,23 @@ impl LedgerBook {
                 ),
                 w,
             )));
+            if let Some(last) = p.payments.last() {
+                lines.push(Line::from(Span::styled(
+                    clip(
+                        &format!(
+                            "    已发放 {} 次共 {} 元，最近 {} {}元（{}至{}）",
+                            p.payments.len(),
+                            p.paid(),
+                            last.on.format("%Y-%m-%d"),
+                            last.amount,
+                            last.from.label(),
+                            last.to.label()
+                        ),
+                        w,
+                    ),
+                    theme.dim(),
+                )));
+            }
         }
         lines.push(Line::from(Span::styled("低保联动", theme.label())));
         if v.ledger.dibao.is_empty() {
@@ -161,7 +207,7 @@ impl LedgerBook {
             None => {
                 lines.push(Line::from(""));
                 lines.push(Line::from(Span::styled(
-                    "g 安置公益性岗位  x 岗位退出  z 享受政策  b 低保联动",
+                    "g 安置公益性岗位  x 岗位退出  z 享受政策  b 低保联动  f 补贴发放",
                     theme.focus(),
                 )));
             }

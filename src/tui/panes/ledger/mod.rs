@@ -39,6 +39,14 @@ impl LedgerPane {
         }
     }
 
+    /// A ledger read or saved: shown with the policy marker where it was.
+    fn show(&mut self, view: crate::service::LedgerView) {
+        let selected = self.ledger.as_ref().map_or(0, |l| l.selected);
+        let mut book = Ledger::new(view);
+        book.selected = selected.min(book.view.ledger.policies.len().saturating_sub(1));
+        self.ledger = Some(book);
+    }
+
     fn form(&mut self) -> Option<&mut EntryForm> {
         self.ledger.as_mut().and_then(|l| l.form.as_mut())
     }
@@ -50,10 +58,19 @@ impl LedgerPane {
         let Some(form) = &ledger.form else {
             return Vec::new();
         };
-        let ask = Effect::Ask(Request::AddLedgerEntry {
-            person: self.person,
-            rev: ledger.view.ledger.rev,
-            entry: form.draft.clone(),
+        let rev = ledger.view.ledger.rev;
+        let ask = Effect::Ask(match form.policy {
+            Some(policy) => Request::AddPayment {
+                person: self.person,
+                rev,
+                policy,
+                entry: form.draft.clone(),
+            },
+            None => Request::AddLedgerEntry {
+                person: self.person,
+                rev,
+                entry: form.draft.clone(),
+            },
         });
         // Ending a post stops its subsidies: final once recorded.
         if form.draft.kind() == EntryKind::EndPost {
@@ -64,6 +81,26 @@ impl LedgerPane {
             return vec![super::confirm(what, vec![ask])];
         }
         vec![ask]
+    }
+}
+
+impl LedgerPane {
+    /// 登记补贴发放 on the selected policy, filled from its record.
+    fn open_payment(&mut self, env: &Env) -> Vec<Effect> {
+        let Some(ledger) = &mut self.ledger else {
+            return Vec::new();
+        };
+        let Some(policy) = ledger.view.ledger.policies.get(ledger.selected) else {
+            return vec![say(
+                StatusKind::Info,
+                "台账中还没有政策：先按 z 登记享受的政策，再登记发放",
+            )];
+        };
+        let Ok(index) = u32::try_from(ledger.selected) else {
+            return Vec::new();
+        };
+        ledger.form = Some(EntryForm::payment(index, policy, env.overview.today));
+        Vec::new()
     }
 }
 
@@ -108,6 +145,13 @@ impl Pane for LedgerPane {
             Action::EndPost => EntryKind::EndPost,
             Action::AddPolicy => EntryKind::Policy,
             Action::AddDibao => EntryKind::Dibao,
+            Action::Up | Action::Down => {
+                if let Some(ledger) = &mut self.ledger {
+                    ledger.select(action == Action::Down);
+                }
+                return Vec::new();
+            }
+            Action::AddPayment => return self.open_payment(env),
             Action::Back | Action::ShowHousehold => return vec![Effect::Close],
             Action::ShowQueue => return vec![Effect::CloseToQueue],
             Action::ShowExits => {
@@ -132,20 +176,26 @@ impl Pane for LedgerPane {
     ) -> Vec<Effect> {
         match (asked, answer) {
             (Request::Ledger { .. }, Ok(Response::Ledger(view))) => {
-                self.ledger = Some(Ledger::new(view));
+                self.show(view);
                 Vec::new()
             }
             (Request::Ledger { .. }, Err(e)) => {
                 vec![say(StatusKind::Error, e.to_string()), Effect::Close]
             }
-            (Request::AddLedgerEntry { entry, .. }, Ok(Response::Ledger(view))) => {
-                self.ledger = Some(Ledger::new(view));
+            (
+                Request::AddLedgerEntry { entry, .. } | Request::AddPayment { entry, .. },
+                Ok(Response::Ledger(view)),
+            ) => {
+                self.show(view);
                 vec![say(
                     StatusKind::Ok,
                     format!("已记入台账：{}", entry.kind().title()),
                 )]
             }
-            (Request::AddLedgerEntry { .. }, Err(ServiceError::InvalidEntry(errors))) => {
+            (
+                Request::AddLedgerEntry { .. } | Request::AddPayment { .. },
+                Err(ServiceError::InvalidEntry(errors)),
+            ) => {
                 let first = errors
                     .first()
                     .map(|(field, m)| format!("{}：{m}", field.label()))
@@ -159,7 +209,9 @@ impl Pane for LedgerPane {
                     format!("有 {n} 项需要修改，未保存。{first}"),
                 )]
             }
-            (Request::AddLedgerEntry { .. }, Err(e)) => vec![super::failed("未保存", &e)],
+            (Request::AddLedgerEntry { .. } | Request::AddPayment { .. }, Err(e)) => {
+                vec![super::failed("未保存", &e)]
+            }
             _ => Vec::new(),
         }
     }
