@@ -17,10 +17,9 @@
 //! `check` compares the whole tree against [`Store::expected_exit_index`], the full
 //! computation kept as the oracle.
 
-use super::audit::{BulkTree, hash_record};
 use super::codec::{CodecError, Versioned, encode, payload_of};
 use super::table::{Holds, Table, TxTable};
-use super::{Entry, Result, Stamp, Store, TxResult};
+use super::{Result, Stamp, Store, TxResult};
 use crate::domain::exit::{
     EXIT_RULES_REVISION, ExitBasis, ExitBasisV1, ExitReason, Finding, Proposal, StandingFinding,
     standing_findings, streak_findings,
@@ -527,37 +526,13 @@ impl Store {
         let records = self.expected_exit_index(basis, &mut |n| {
             eprint!("\r退出审核索引：已读 {n}/{total} 件");
         })?;
-        let mut batch = sled::Batch::default();
-        for kv in self.exit_index.iter() {
-            let (k, _) = kv?;
-            if !records.contains_key(k.as_ref()) {
-                batch.remove(k);
-            }
-        }
-        let mut hashes = Vec::with_capacity(records.len());
-        for (k, v) in &records {
-            hashes.push((k.clone(), hash_record(v)));
-            batch.insert(k.as_slice(), v.as_slice());
-        }
-        self.exit_index.apply_batch(batch)?;
         let entries = records.keys().filter(|k| k.first() == Some(&ENTRY)).count();
-        if self.anchor_fault().is_none() {
-            let bulk = BulkTree {
-                tree: EXIT_INDEX.name().to_string(),
-                records: hashes,
-            };
-            let target = format!("{entries} 件认定中案件");
-            self.audit_bulk(
-                Entry::AuditOnly,
-                stamp,
-                "建立退出审核索引",
-                target,
-                Vec::new(),
-                vec![bulk],
-            )?;
-        } else {
-            self.flush()?;
-        }
+        self.replace_derived(
+            (&self.exit_index, EXIT_INDEX.name()),
+            &records,
+            stamp,
+            ("建立退出审核索引", format!("{entries} 件认定中案件")),
+        )?;
         eprintln!(
             "\r退出审核索引已建立：{entries} 件认定中案件，用时 {:.1} 秒",
             started.elapsed().as_secs_f64()

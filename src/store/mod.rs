@@ -12,6 +12,7 @@ pub mod backup;
 mod cases;
 pub mod check;
 pub mod codec;
+mod derived;
 mod dispositions;
 mod exit_index;
 mod group_commit;

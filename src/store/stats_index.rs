@@ -23,10 +23,10 @@
 //! `check` compares the entries record by record with [`Store::expected_stats_index`], and
 //! the open months' figures read from the counters with those read from the expected ones.
 
-use super::audit::{BulkTree, Change, hash_record};
+use super::audit::Change;
 use super::codec::{Versioned, encode};
 use super::table::{CASES, HOUSEHOLDS, Holds, PERSONS, SUMMARIES, Table, TxTable};
-use super::{Entry as AuditEntryKind, Result, Stamp, Store, TxResult};
+use super::{Result, Stamp, Store, TxResult};
 use crate::domain::stats::PersonFacts;
 use crate::domain::stats_entries::{
     Entry, Tally, case_entries, clamp, difference, figures, first_open_month, household_entries,
@@ -419,28 +419,31 @@ impl Store {
     /// Every kept case's figures record (`e` ‖ case), in case order, handed to `visit`: the
     /// drill-down's list reads these small records rather than each case, its summary and
     /// its person.
-    pub fn stats_cases(
-        &self,
-        mut visit: impl FnMut(CaseId, CaseStats) -> Result<()>,
-    ) -> Result<()> {
-        for kv in self.stats_index.scan_prefix([CASE]) {
-            let (k, v) = kv?;
-            let Some(id) = k.get(1..).and_then(CaseId::from_key) else {
-                continue;
-            };
-            visit(id, STATS_INDEX.decode(&k, &v)?)?;
-        }
-        Ok(())
+    pub fn stats_cases(&self, visit: impl FnMut(CaseId, CaseStats) -> Result<()>) -> Result<()> {
+        self.stats_records(CASE, CaseId::from_key, visit)
     }
 
     /// Every kept household's figures record (`h` ‖ household), as [`Store::stats_cases`].
     pub fn stats_households(
         &self,
-        mut visit: impl FnMut(HouseholdId, HouseholdStats) -> Result<()>,
+        visit: impl FnMut(HouseholdId, HouseholdStats) -> Result<()>,
     ) -> Result<()> {
-        for kv in self.stats_index.scan_prefix([HOUSEHOLD]) {
+        self.stats_records(HOUSEHOLD, HouseholdId::from_key, visit)
+    }
+
+    fn stats_records<I, T>(
+        &self,
+        tag: u8,
+        id_of: fn(&[u8]) -> Option<I>,
+        mut visit: impl FnMut(I, T) -> Result<()>,
+    ) -> Result<()>
+    where
+        StatsIndex: Holds<T>,
+        T: Versioned + serde::de::DeserializeOwned,
+    {
+        for kv in self.stats_index.scan_prefix([tag]) {
             let (k, v) = kv?;
-            let Some(id) = k.get(1..).and_then(HouseholdId::from_key) else {
+            let Some(id) = k.get(1..).and_then(id_of) else {
                 continue;
             };
             visit(id, STATS_INDEX.decode(&k, &v)?)?;
@@ -529,35 +532,12 @@ impl Store {
         let records = self.expected_stats_index(basis, &mut |n| {
             eprint!("\r统计索引：已读 {n}/{total} 件");
         })?;
-        let mut batch = sled::Batch::default();
-        for kv in self.stats_index.iter() {
-            let (k, _) = kv?;
-            if !records.contains_key(k.as_ref()) {
-                batch.remove(k);
-            }
-        }
-        let mut hashes = Vec::with_capacity(records.len());
-        for (k, v) in &records {
-            hashes.push((k.clone(), hash_record(v)));
-            batch.insert(k.as_slice(), v.as_slice());
-        }
-        self.stats_index.apply_batch(batch)?;
-        if self.anchor_fault().is_none() {
-            let bulk = BulkTree {
-                tree: STATS_INDEX.name().to_string(),
-                records: hashes,
-            };
-            self.audit_bulk(
-                AuditEntryKind::AuditOnly,
-                stamp,
-                "建立统计索引",
-                format!("{total} 件案件"),
-                Vec::new(),
-                vec![bulk],
-            )?;
-        } else {
-            self.flush()?;
-        }
+        self.replace_derived(
+            (&self.stats_index, STATS_INDEX.name()),
+            &records,
+            stamp,
+            ("建立统计索引", format!("{total} 件案件")),
+        )?;
         eprintln!(
             "\r统计索引已建立：{total} 件案件，用时 {:.1} 秒",
             started.elapsed().as_secs_f64()
