@@ -153,6 +153,15 @@ impl CaseEventKind {
 }
 
 impl AssistanceCase {
+    /// The day the case's exit was approved, and why (an exit cancels the recognition, so
+    /// a case has at most one; a person who comes back has a new case).
+    pub fn exit(&self) -> Option<(NaiveDate, super::exit::ExitReason)> {
+        self.events.iter().find_map(|e| match e.kind {
+            CaseEventKind::Exited { reason } => Some((e.date, reason)),
+            _ => None,
+        })
+    }
+
     /// Keeps a change of work status, learned at a follow-up, as a dated event.
     pub fn track_work_status(&mut self, from: WorkStatus, to: WorkStatus, day: NaiveDate) {
         if from != to {

@@ -113,6 +113,15 @@ pub struct Ledger {
     pub dibao: Vec<DibaoRecord>,
 }
 
+impl PostRecord {
+    /// The last day the post is held: the day it ended, or the placement's planned end.
+    pub fn held_until(&self) -> NaiveDate {
+        self.ended
+            .as_ref()
+            .map_or(self.placement.end, |(on, _)| *on)
+    }
+}
+
 impl Ledger {
     pub fn new(person: PersonId) -> Self {
         Self {

@@ -122,16 +122,9 @@ pub struct PersonFacts {
     pub work_status: WorkStatus,
 }
 
-fn exit_of(case: &AssistanceCase) -> Option<(NaiveDate, ExitReason)> {
-    case.events.iter().find_map(|e| match e.kind {
-        CaseEventKind::Exited { reason } => Some((e.date, reason)),
-        _ => None,
-    })
-}
-
 /// Recognised at the end of `day`.
 fn recognised_at_end_of(case: &AssistanceCase, day: NaiveDate) -> bool {
-    let exit = exit_of(case).map(|(d, _)| d);
+    let exit = case.exit().map(|(d, _)| d);
     case.recognised_on.is_some_and(|on| on <= day) && exit.is_none_or(|d| d > day)
 }
 
@@ -200,7 +193,7 @@ pub fn case_contribution(
     let day_before = first.pred_opt().unwrap_or(first);
     c.at_start = u32::from(recognised_at_end_of(case, day_before));
     c.new = u32::from(recognised_on >= first);
-    let exited = exit_of(case).filter(|(d, _)| *d >= first && *d <= last);
+    let exited = case.exit().filter(|(d, _)| *d >= first && *d <= last);
     if let Some(i) = exited.and_then(|(_, r)| ExitReason::ALL.iter().position(|x| *x == r)) {
         c.exited[i] = 1;
     }

@@ -421,7 +421,7 @@ impl Service {
         let mut rows = Vec::new();
         for (i, post) in l.posts.iter().enumerate() {
             let pl = &post.placement;
-            let end = post.ended.map(|(d, _)| d).unwrap_or(pl.end);
+            let end = post.held_until();
             if pl.start > month.last_day() || end < month.first_day() {
                 continue;
             }

@@ -14,7 +14,7 @@ use super::{Actor, Result, Service, ServiceError};
 use crate::domain::stats::{Contribution, MonthTable};
 use crate::domain::stats_entries::record_figures;
 use crate::domain::stats_measure::Measure;
-use crate::domain::{TownshipCode, YearMonth};
+use crate::domain::{PersonId, TownshipCode, YearMonth};
 use chrono::NaiveDate;
 
 /// The most people one page carries.
@@ -60,10 +60,15 @@ impl Service {
         let limit = limit.clamp(1, STATS_PEOPLE_PAGE_MAX) as usize;
         let (county, wanted) = self.stats_scope(actor, township.map(|t| t.0.as_str()))?;
         let store = self.stats_store()?;
-        // The page's (and one more's) keys with what the list shows of them.
-        let mut page: Vec<(String, u64, TownshipCode, Contribution)> = Vec::new();
+        // The page's (and one more's) keys with what the list shows of them: the record's
+        // id, its township, its figures, and for a household the member who names it.
+        let mut page: Vec<(String, u64, TownshipCode, Contribution, Option<PersonId>)> = Vec::new();
         let mut total: u32 = 0;
-        let mut keep = |key: String, id: u64, township: &TownshipCode, c: Contribution| {
+        let mut keep = |key: String,
+                        id: u64,
+                        township: &TownshipCode,
+                        c: Contribution,
+                        first: Option<PersonId>| {
             let n = measure.count(&c);
             if n == 0 {
                 return;
@@ -74,7 +79,7 @@ impl Service {
             }
             let at = page.partition_point(|r| r.0 < key);
             if at <= limit {
-                page.insert(at, (key, id, township.clone(), c));
+                page.insert(at, (key, id, township.clone(), c, first));
                 page.truncate(limit + 1);
             }
         };
@@ -82,7 +87,8 @@ impl Service {
             store.stats_households(|id, h| {
                 if wanted(&h.township) {
                     let c = record_figures(&h.entries, month, today);
-                    keep(key(&h.township, &h.name, 'h', id.0), id.0, &h.township, c);
+                    let k = key(&h.township, &h.name, 'h', id.0);
+                    keep(k, id.0, &h.township, c, h.first);
                 }
                 Ok(())
             })?;
@@ -90,22 +96,25 @@ impl Service {
             store.stats_cases(|id, s| {
                 if wanted(&s.township) {
                     let c = record_figures(&s.entries, month, today);
-                    keep(key(&s.township, &s.name, 'c', id.0), id.0, &s.township, c);
+                    keep(
+                        key(&s.township, &s.name, 'c', id.0),
+                        id.0,
+                        &s.township,
+                        c,
+                        None,
+                    );
                 }
                 Ok(())
             })?;
         }
         let mut people = Vec::with_capacity(page.len());
-        for (key, id, township, c) in page {
+        for (key, id, township, c, first) in page {
             let township_name = county.township_name(&township).to_string();
             let reason = measure.reason(&c);
             if measure.counts_households() {
                 let household = crate::domain::HouseholdId(id);
-                let first = match store.household(household)? {
-                    Some(h) => match h.members.first() {
-                        Some(p) => store.person(*p)?,
-                        None => None,
-                    },
+                let first = match first {
+                    Some(p) => store.person(p)?,
                     None => None,
                 };
                 let (name, id_masked) = first.map_or((String::new(), String::new()), |p| {

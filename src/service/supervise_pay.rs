@@ -24,7 +24,7 @@ use crate::domain::payment::{UnitAccountUse, shared_unit_accounts};
 use crate::domain::supervise::{
     Contact, ContactKind, Finding, Payment, paid_while_ineligible, shared_contacts,
 };
-use crate::domain::{CaseEventKind, CaseSummary, RecognitionStatus, YearMonth};
+use crate::domain::{CaseSummary, RecognitionStatus, YearMonth};
 use crate::store::Store;
 use std::collections::BTreeSet;
 
@@ -86,13 +86,7 @@ fn paid_after_exit_or_on_benefit(
     month: YearMonth,
 ) -> Result<Vec<Finding>> {
     let exit = match s.status {
-        RecognitionStatus::Exited => db.case(s.case)?.and_then(|c| {
-            c.events
-                .iter()
-                .rev()
-                .find(|e| matches!(e.kind, CaseEventKind::Exited { .. }))
-                .map(|e| e.date)
-        }),
+        RecognitionStatus::Exited => db.case(s.case)?.and_then(|c| c.exit()).map(|(d, _)| d),
         _ => None,
     };
     let mut benefit: Vec<YearMonth> = ledger
@@ -113,11 +107,7 @@ fn paid_after_exit_or_on_benefit(
         }
     }
     for post in &ledger.posts {
-        let until = post
-            .ended
-            .as_ref()
-            .map_or(post.placement.end, |(on, _)| *on);
-        let last = YearMonth::of(until).min(month);
+        let last = YearMonth::of(post.held_until()).min(month);
         let mut m = YearMonth::of(post.placement.start);
         while m <= last {
             paid.push(Payment {

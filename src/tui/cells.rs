@@ -93,6 +93,36 @@ pub fn input_view(input: &tui_input::Input, room: usize) -> (String, usize) {
     )
 }
 
+/// A one-line note edited by `action`: a character typed, an edit key, or a paste (its
+/// control characters dropped), never past `max_chars` characters. False when the action
+/// is not an edit of a line, for the caller to handle.
+pub fn edit_line(
+    input: &mut tui_input::Input,
+    action: &crate::tui::action::Action,
+    max_chars: usize,
+) -> bool {
+    use crate::tui::action::Action;
+    use tui_input::InputRequest;
+    let room = max_chars.saturating_sub(input.value().chars().count());
+    match action {
+        Action::Type(c) => {
+            if !c.is_control() && room > 0 {
+                input.handle(InputRequest::InsertChar(*c));
+            }
+        }
+        Action::Edit(edit) => {
+            input.handle(edit.request());
+        }
+        Action::Paste(text) => {
+            for c in crate::domain::text::clean_line(text, room).chars() {
+                input.handle(InputRequest::InsertChar(c));
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 /// The dispositions a caseworker records here: 已申请 is recorded by the registration itself.
 const CHOICES: [Disposition; 4] = [
@@ -142,20 +142,9 @@ impl Pane for LeadsPane {
                     self.asking = None;
                     self.input = Input::default();
                 }
-                Action::Type(c)
-                    if !c.is_control() && self.input.value().chars().count() < NOTE_CHARS =>
-                {
-                    self.input.handle(InputRequest::InsertChar(c));
+                other => {
+                    crate::tui::cells::edit_line(&mut self.input, &other, NOTE_CHARS);
                 }
-                Action::Edit(edit) => {
-                    self.input.handle(edit.request());
-                }
-                Action::Paste(text) => {
-                    for c in crate::domain::text::clean_line(&text, NOTE_CHARS).chars() {
-                        self.input.handle(InputRequest::InsertChar(c));
-                    }
-                }
-                _ => {}
             }
             return Vec::new();
         }

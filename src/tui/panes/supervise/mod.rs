@@ -15,13 +15,13 @@ use crate::domain::supervise::disposition::{NOTE_MAX_CHARS, Verdict};
 use crate::service::protocol::{SupervisePage, SupervisedFinding};
 use crate::service::{Request, Response, ServiceError};
 use crate::tui::action::Action;
-use crate::tui::cells::{clip, fit, input_view, width};
+use crate::tui::cells::{clip, edit_line, fit, input_view, width};
 use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 /// Lines under the list: the evidence (wrapped), the disposition, the note line.
 const BELOW: usize = 6;
@@ -205,21 +205,9 @@ impl SupervisePane {
                 self.asking = None;
                 self.input = Input::default();
             }
-            Action::Type(c)
-                if !c.is_control() && self.input.value().chars().count() < NOTE_MAX_CHARS =>
-            {
-                self.input.handle(InputRequest::InsertChar(c));
+            other => {
+                edit_line(&mut self.input, &other, NOTE_MAX_CHARS);
             }
-            Action::Edit(edit) => {
-                self.input.handle(edit.request());
-            }
-            Action::Paste(text) => {
-                let room = NOTE_MAX_CHARS.saturating_sub(self.input.value().chars().count());
-                for c in crate::domain::text::clean_line(&text, room).chars() {
-                    self.input.handle(InputRequest::InsertChar(c));
-                }
-            }
-            _ => {}
         }
         Vec::new()
     }
