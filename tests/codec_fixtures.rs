@@ -298,7 +298,7 @@ fn audit_entry_v1() -> AuditEntryV1 {
 }
 
 fn lead() -> yuanzhu::domain::lead::Lead {
-    use yuanzhu::domain::lead::{Disposition, Lead, LeadSource, RowFacts};
+    use yuanzhu::domain::lead::{Disposition, DispositionStep, Lead, LeadSource, RowFacts};
     let id_number = IdNumber::compose("360731", d(1983, 5, 4), 88).unwrap();
     Lead {
         id: 41,
@@ -324,6 +324,16 @@ fn lead() -> yuanzhu::domain::lead::Lead {
         contact_deadline: Some(d(2026, 11, 23)),
         disposition: Disposition::Refused,
         disposition_on: Some(d(2026, 11, 20)),
+        history: vec![
+            DispositionStep {
+                on: d(2026, 11, 19),
+                disposition: Disposition::Contacted,
+            },
+            DispositionStep {
+                on: d(2026, 11, 20),
+                disposition: Disposition::Refused,
+            },
+        ],
         note: "本人已外出务工".into(),
         person: Some(PersonId(7)),
         rev: 3,
@@ -457,6 +467,13 @@ fn older_versions_upgrade_as_they_are_read() {
         upgraded.policies[0].approved_month(),
         YearMonth::new(2026, 6)
     );
+    // A lead of version 1 kept only its latest disposition: that is its one step now.
+    let bytes = std::fs::read(dir.join("lead_v1.bin")).unwrap();
+    assert_eq!(u16::from_be_bytes([bytes[1], bytes[2]]), 1);
+    let old: yuanzhu::domain::lead::Lead = decode(&bytes).unwrap();
+    let mut expected = lead();
+    expected.history.remove(0);
+    assert_eq!(old, expected);
     let bytes = std::fs::read(dir.join("household_v1.bin")).unwrap();
     let household: Household = decode(&bytes).unwrap();
     assert_eq!(household, household_v1());

@@ -47,9 +47,10 @@ fn the_monthly_workbook_has_a_sheet_per_group_a_county_row_and_the_formula() {
     let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        yuanzhu::service::stats_workbook::SHEETS
+        yuanzhu::service::stats_workbook::sheets()
+            .into_iter()
             .map(String::from)
-            .to_vec()
+            .collect::<Vec<_>>()
     );
     let headers = [
         (

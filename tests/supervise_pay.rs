@@ -310,7 +310,14 @@ fn a_post_held_after_the_exit_is_a_finding_and_one_ended_with_it_is_not() {
         });
         let rev = l.rev;
         store
-            .put_ledger(&stamp, &l, rev, "测试", s.name.clone())
+            .put_ledger(
+                &stamp,
+                &l,
+                rev,
+                "测试",
+                s.name.clone(),
+                stamp.at.date_naive(),
+            )
             .unwrap();
     }
     let found = findings(&service, december());

@@ -94,7 +94,8 @@ pub fn generate(store: &Store, county: &County, stamp: &Stamp) -> Result<(), Sto
             }
             let target = format!("{} {}", person.name, person.id_number.masked());
             let rev = ledger.rev;
-            ledger = store.put_ledger(&caseworker, &ledger, rev, kind.title(), target)?;
+            let today = caseworker.at.date_naive();
+            ledger = store.put_ledger(&caseworker, &ledger, rev, kind.title(), target, today)?;
         }
     }
     Ok(())

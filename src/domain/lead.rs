@@ -124,6 +124,13 @@ impl Disposition {
     }
 }
 
+/// One disposition of a lead, dated as the caseworker dated it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispositionStep {
+    pub on: NaiveDate,
+    pub disposition: Disposition,
+}
+
 /// The row's own facts, as the list states them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowFacts {
@@ -174,6 +181,10 @@ pub struct Lead {
     pub contact_deadline: Option<NaiveDate>,
     pub disposition: Disposition,
     pub disposition_on: Option<NaiveDate>,
+    /// Every disposition given, in the order given, each with its day: what the month's
+    /// statistics read (第(十三)条), since a lead contacted in one month and applying in
+    /// the next counts as 已联系 at the first month's end. Empty for a lead still as found.
+    pub history: Vec<DispositionStep>,
     pub note: String,
     /// Already in the ledger when found: then this is a data-comparison note to confirm
     /// (“民政低保名单 2026-11 有此人”), never a change of the person's categories.
@@ -263,6 +274,7 @@ impl Lead {
         }
         self.disposition = disposition;
         self.disposition_on = Some(on);
+        self.history.push(DispositionStep { on, disposition });
         self.note = note.to_string();
         Ok(())
     }
@@ -275,6 +287,10 @@ impl Lead {
         }
         self.disposition = Disposition::Applied;
         self.disposition_on = Some(on);
+        self.history.push(DispositionStep {
+            on,
+            disposition: Disposition::Applied,
+        });
         true
     }
 }
@@ -619,6 +635,7 @@ fn check_row(raw: &RawRow, ctx: &ListContext<'_>, problems: &mut Vec<RowProblem>
         contact_deadline,
         disposition: Disposition::ToContact,
         disposition_on: None,
+        history: Vec::new(),
         note: String::new(),
         person: None,
         rev: 1,

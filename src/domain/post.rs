@@ -11,7 +11,7 @@ use super::settings::PostPriorityBands;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PostType {
     /// 城镇公益性岗位
     Urban,
@@ -20,6 +20,8 @@ pub enum PostType {
 }
 
 impl PostType {
+    pub const ALL: [PostType; 2] = [PostType::Urban, PostType::RuralPartTime];
+
     pub fn label(self) -> &'static str {
         match self {
             PostType::Urban => "城镇公益性岗位",

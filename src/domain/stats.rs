@@ -54,19 +54,33 @@ pub struct Contribution {
     pub followups_done: u32,
     /// Of them, overdue (the month over without one, or last month missed).
     pub followups_overdue: u32,
+    /// Holding a public-welfare post on the month's last day (as its record says: ended, or
+    /// its planned end), by [`crate::domain::post::PostType::ALL`] (R-POST-1).
+    pub on_post: [u32; 2],
+    /// Persons paid a policy in the month (a dated payment, R-GOV-1), by
+    /// [`crate::domain::ledger::PolicyKind::ALL`].
+    pub paid_persons: [u32; 5],
+    /// Yuan paid in the month, by [`crate::domain::ledger::PolicyKind::ALL`].
+    pub paid_yuan: [u64; 5],
+    /// Persons paid in the month to a 社会保障卡, and the yuan.
+    pub to_card_persons: u32,
+    pub to_card_yuan: u64,
+    /// Persons paid in the month to a unit's bank account, and the yuan.
+    pub to_unit_persons: u32,
+    pub to_unit_yuan: u64,
+    /// Leads found on the lists dated in the month, by [`crate::domain::lead::LeadSource::ALL`] (R-DISCOVER-1).
+    pub leads_found: [u32; 6],
+    /// Leads found by the month's end, by their disposition then ([`crate::domain::lead::Disposition::ALL`]).
+    pub leads_at_end: [u32; 5],
 }
 
 impl Contribution {
     pub fn add(&mut self, other: &Contribution) {
         self.at_start += other.at_start;
         self.new += other.new;
-        for (a, b) in self.exited.iter_mut().zip(other.exited) {
-            *a += b;
-        }
+        sum(&mut self.exited, &other.exited);
         self.at_end += other.at_end;
-        for (a, b) in self.by_status.iter_mut().zip(other.by_status) {
-            *a += b;
-        }
+        sum(&mut self.by_status, &other.by_status);
         self.helped_this_year += other.helped_this_year;
         self.rate_denominator += other.rate_denominator;
         self.rate_numerator += other.rate_numerator;
@@ -77,6 +91,20 @@ impl Contribution {
         self.followups_due += other.followups_due;
         self.followups_done += other.followups_done;
         self.followups_overdue += other.followups_overdue;
+        sum(&mut self.on_post, &other.on_post);
+        sum(&mut self.paid_persons, &other.paid_persons);
+        sum(&mut self.paid_yuan, &other.paid_yuan);
+        self.to_card_persons += other.to_card_persons;
+        self.to_card_yuan += other.to_card_yuan;
+        self.to_unit_persons += other.to_unit_persons;
+        self.to_unit_yuan += other.to_unit_yuan;
+        sum(&mut self.leads_found, &other.leads_found);
+        sum(&mut self.leads_at_end, &other.leads_at_end);
+    }
+
+    /// Leads found by the month's end, every disposition.
+    pub fn leads_total(&self) -> u32 {
+        self.leads_at_end.iter().sum()
     }
 
     /// Exited in the month, all reasons.
@@ -109,6 +137,12 @@ impl Contribution {
             Some(p) => format!("{}.{}%", p / 10, p % 10),
             None => "—".into(),
         }
+    }
+}
+
+fn sum<T: Copy + std::ops::AddAssign, const N: usize>(a: &mut [T; N], b: &[T; N]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += *y;
     }
 }
 
@@ -308,7 +342,7 @@ pub fn household_contribution(
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthTable {
     pub month: Option<YearMonth>,
-    /// Townships in code order, each with its name.
+    /// Townships in code order, each with its name; 未分配 (leads with no township) last.
     pub rows: Vec<TownshipRow>,
     pub total: Contribution,
 }
@@ -330,9 +364,11 @@ impl MonthTable {
 
     /// Adds a township's row (empty) so it shows even with nothing to count.
     pub fn township(&mut self, township: &TownshipCode, name: &str) -> &mut Contribution {
+        // 未分配 (the leads' empty code) after every township.
+        let order = |t: &TownshipCode| (t.0.is_empty(), t.0.clone());
         let at = match self
             .rows
-            .binary_search_by(|r| r.township.0.cmp(&township.0))
+            .binary_search_by(|r| order(&r.township).cmp(&order(township)))
         {
             Ok(at) => at,
             Err(at) => {

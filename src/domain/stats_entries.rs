@@ -24,9 +24,12 @@
 
 use super::case::AssistanceCase;
 use super::household::Household;
+use super::lead::Lead;
+use super::ledger::Ledger;
 use super::stats::{
     Contribution, FollowupHistory, PersonFacts, case_contribution, household_contribution,
 };
+use super::stats_ledger::{lead_contribution, lead_months, ledger_contribution, ledger_months};
 use super::year_month::YearMonth;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -51,7 +54,20 @@ pub mod slot {
     pub const ZERO_CLEARED: usize = 26;
     pub const ZERO_PAST_DEADLINE: usize = 27;
     pub const FOLLOWUPS_DONE: usize = 28;
-    pub const COUNT: usize = 29;
+    /// Two slots, one per [`crate::domain::post::PostType::ALL`].
+    pub const ON_POST: usize = 29;
+    /// Five slots each, one per [`crate::domain::ledger::PolicyKind::ALL`].
+    pub const PAID_PERSONS: usize = 31;
+    pub const PAID_YUAN: usize = 36;
+    pub const TO_CARD_PERSONS: usize = 41;
+    pub const TO_CARD_YUAN: usize = 42;
+    pub const TO_UNIT_PERSONS: usize = 43;
+    pub const TO_UNIT_YUAN: usize = 44;
+    /// Six slots, one per [`crate::domain::lead::LeadSource::ALL`].
+    pub const LEADS_FOUND: usize = 45;
+    /// Five slots, one per [`crate::domain::lead::Disposition::ALL`].
+    pub const LEADS_AT_END: usize = 51;
+    pub const COUNT: usize = 56;
 }
 
 /// One township's counters for one month: the sum of its cases' and households' entries.
@@ -70,6 +86,8 @@ pub fn kind(s: usize) -> Kind {
     match s {
         AT_END | ELIGIBLE | ZERO_AT_END | ZERO_PAST_DEADLINE => Kind::Stock,
         x if (BY_STATUS..BY_STATUS + 6).contains(&x) => Kind::Stock,
+        x if (ON_POST..ON_POST + 2).contains(&x) => Kind::Stock,
+        x if (LEADS_AT_END..LEADS_AT_END + 5).contains(&x) => Kind::Stock,
         HELPED | NEW_DENOMINATOR | NUMERATOR => Kind::YearFlow,
         _ => Kind::Flow,
     }
@@ -101,7 +119,34 @@ fn values(c: &Contribution) -> Tally {
     t[slot::ZERO_CLEARED] = i64::from(c.zero_cleared);
     t[slot::ZERO_PAST_DEADLINE] = i64::from(c.zero_past_deadline);
     t[slot::FOLLOWUPS_DONE] = i64::from(c.followups_done);
+    put(&mut t, slot::ON_POST, &c.on_post);
+    put(&mut t, slot::PAID_PERSONS, &c.paid_persons);
+    put(&mut t, slot::PAID_YUAN, &c.paid_yuan);
+    t[slot::TO_CARD_PERSONS] = i64::from(c.to_card_persons);
+    t[slot::TO_CARD_YUAN] = yuan(c.to_card_yuan);
+    t[slot::TO_UNIT_PERSONS] = i64::from(c.to_unit_persons);
+    t[slot::TO_UNIT_YUAN] = yuan(c.to_unit_yuan);
+    put(&mut t, slot::LEADS_FOUND, &c.leads_found);
+    put(&mut t, slot::LEADS_AT_END, &c.leads_at_end);
     t
+}
+
+fn yuan(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Copies a figure's columns into the slots from `at`.
+fn put<T: Copy + Into<u64>>(t: &mut Tally, at: usize, values: &[T]) {
+    for (i, v) in values.iter().enumerate() {
+        if let Some(x) = t.get_mut(at + i) {
+            *x = yuan((*v).into());
+        }
+    }
+}
+
+/// The slots from `at` read back into a figure's columns.
+fn take<const N: usize>(t: &Tally, at: usize) -> [i64; N] {
+    std::array::from_fn(|i| t.get(at + i).copied().unwrap_or(0))
 }
 
 /// Turns month-by-month values into entries: flows as they are, stocks and year flows as
@@ -222,18 +267,45 @@ pub fn household_entries(household: &Household, zero_clearance_days: u32) -> Vec
         .unwrap_or(first)
         .checked_add_days(Days::new(u64::from(zero_clearance_days) + 31))
         .unwrap_or(NaiveDate::MAX);
-    let end = YearMonth::of(last);
+    entries_over(YearMonth::of(first), YearMonth::of(last), |m| {
+        household_contribution(household, zero_clearance_days, m)
+    })
+}
+
+/// Entries over `first..=last` from a month's contribution, for the records with no
+/// denominator carried across years (households, ledgers and leads): beyond `last` they stand still.
+fn entries_over(
+    first: YearMonth,
+    last: YearMonth,
+    of: impl Fn(YearMonth) -> Contribution,
+) -> Vec<Entry> {
     let mut d = Differ::new();
-    let mut m = YearMonth::of(first);
+    let mut m = first;
     loop {
-        let c = household_contribution(household, zero_clearance_days, m);
-        d.month(m, values(&c));
-        if m >= end {
+        d.month(m, values(&of(m)));
+        if m >= last {
             break;
         }
         m = m.next();
     }
     d.entries()
+}
+
+/// One person's ledger's entries: its posts and dated payments (R-POST-1, R-GOV-1).
+pub fn ledger_entries(ledger: &Ledger) -> Vec<Entry> {
+    match ledger_months(ledger) {
+        None => Vec::new(),
+        Some((first, last)) => entries_over(first, last, |m| ledger_contribution(ledger, m)),
+    }
+}
+
+/// One lead's entries (R-DISCOVER-1).
+pub fn lead_entries(lead: &Lead) -> Vec<Entry> {
+    if lead.person.is_some() {
+        return Vec::new();
+    }
+    let (first, last) = lead_months(lead);
+    entries_over(first, last, |m| lead_contribution(lead, m))
 }
 
 /// The first month whose late-entry window has not ended on `today` (第(五)条 每月回访;
@@ -287,6 +359,10 @@ pub fn difference(old: &[Entry], new: &[Entry]) -> BTreeMap<(YearMonth, usize), 
 
 fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+fn amount(n: i64) -> u64 {
+    u64::try_from(n.max(0)).unwrap_or(0)
 }
 
 /// A month's figures from a township's counters, in month order (months after `month` are
@@ -344,6 +420,15 @@ pub fn figures<'a>(
     for (i, n) in c.by_status.iter_mut().enumerate() {
         *n = count(stock[slot::BY_STATUS + i]);
     }
+    c.on_post = take(&stock, slot::ON_POST).map(count);
+    c.paid_persons = take(&own, slot::PAID_PERSONS).map(count);
+    c.paid_yuan = take(&own, slot::PAID_YUAN).map(amount);
+    c.to_card_persons = count(own[slot::TO_CARD_PERSONS]);
+    c.to_card_yuan = amount(own[slot::TO_CARD_YUAN]);
+    c.to_unit_persons = count(own[slot::TO_UNIT_PERSONS]);
+    c.to_unit_yuan = amount(own[slot::TO_UNIT_YUAN]);
+    c.leads_found = take(&own, slot::LEADS_FOUND).map(count);
+    c.leads_at_end = take(&stock, slot::LEADS_AT_END).map(count);
     if today >= month.first_day() {
         c.followups_due = c.at_end;
         c.followups_done = count(own[slot::FOLLOWUPS_DONE]);

@@ -5,6 +5,9 @@
 
 use super::exit::ExitReason;
 use super::followup::WorkStatus;
+use super::lead::{Disposition, LeadSource};
+use super::ledger::PolicyKind;
+use super::post::PostType;
 use super::stats::Contribution;
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +35,37 @@ pub enum Measure {
     FollowupsDue,
     FollowupsDone,
     FollowupsOverdue,
+    /// On a public-welfare post of this type at the month's end (R-POST-1).
+    OnPost(PostType),
+    /// Paid this policy in the month: its persons (the yuan column lists the same people).
+    Paid(PolicyKind),
+    PaidToCard,
+    PaidToUnit,
+    /// Leads found on this source's lists dated in the month (R-DISCOVER-1).
+    LeadsFound(LeadSource),
+    LeadsFoundAll,
+    /// Leads with this disposition at the month's end.
+    LeadsAt(Disposition),
+    LeadsAll,
+}
+
+/// What a figure counts, and so which kept records its list reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counts {
+    Cases,
+    /// 零就业家庭.
+    Households,
+    /// Persons, by their ledger's posts and payments.
+    Ledgers,
+    Leads,
+}
+
+fn at<T: PartialEq>(all: &[T], x: &T) -> usize {
+    all.iter().position(|y| y == x).unwrap_or(usize::MAX)
+}
+
+fn read<T: Copy + Default, const N: usize>(values: [T; N], i: usize) -> T {
+    values.get(i).copied().unwrap_or_default()
 }
 
 impl Measure {
@@ -57,18 +91,38 @@ impl Measure {
             Measure::FollowupsDue => c.followups_due,
             Measure::FollowupsDone => c.followups_done,
             Measure::FollowupsOverdue => c.followups_overdue,
+            Measure::OnPost(p) => read(c.on_post, at(&PostType::ALL, &p)),
+            Measure::Paid(k) => read(c.paid_persons, at(&PolicyKind::ALL, &k)),
+            Measure::PaidToCard => c.to_card_persons,
+            Measure::PaidToUnit => c.to_unit_persons,
+            Measure::LeadsFound(s) => read(c.leads_found, at(&LeadSource::ALL, &s)),
+            Measure::LeadsFoundAll => c.leads_found.iter().sum(),
+            Measure::LeadsAt(d) => read(c.leads_at_end, at(&Disposition::ALL, &d)),
+            Measure::LeadsAll => c.leads_total(),
+        }
+    }
+
+    /// Which records the figure counts.
+    pub fn counts(self) -> Counts {
+        match self {
+            Measure::ZeroAtEnd
+            | Measure::ZeroFound
+            | Measure::ZeroCleared
+            | Measure::ZeroPastDeadline => Counts::Households,
+            Measure::OnPost(_) | Measure::Paid(_) | Measure::PaidToCard | Measure::PaidToUnit => {
+                Counts::Ledgers
+            }
+            Measure::LeadsFound(_)
+            | Measure::LeadsFoundAll
+            | Measure::LeadsAt(_)
+            | Measure::LeadsAll => Counts::Leads,
+            _ => Counts::Cases,
         }
     }
 
     /// Whether the figure counts households (零就业家庭) rather than persons.
     pub fn counts_households(self) -> bool {
-        matches!(
-            self,
-            Measure::ZeroAtEnd
-                | Measure::ZeroFound
-                | Measure::ZeroCleared
-                | Measure::ZeroPastDeadline
-        )
+        self.counts() == Counts::Households
     }
 
     /// The figure's name, as the list's title says it.
@@ -91,6 +145,14 @@ impl Measure {
             Measure::FollowupsDue => "本月应访",
             Measure::FollowupsDone => "本月已访",
             Measure::FollowupsOverdue => "回访逾期",
+            Measure::OnPost(p) => p.label(),
+            Measure::Paid(k) => k.label(),
+            Measure::PaidToCard => "发放至社会保障卡",
+            Measure::PaidToUnit => "发放至单位账户",
+            Measure::LeadsFound(s) => s.label(),
+            Measure::LeadsFoundAll => "本月新发现线索",
+            Measure::LeadsAt(d) => d.label(),
+            Measure::LeadsAll => "线索（月末）",
         }
     }
 
@@ -148,6 +210,29 @@ impl Measure {
                 } else {
                     "本月待访".into()
                 }
+            }
+            Measure::OnPost(p) => format!("月末在{}", p.label()),
+            Measure::Paid(k) => {
+                let i = at(&PolicyKind::ALL, &k);
+                format!("本月发放{} {} 元", k.label(), read(c.paid_yuan, i))
+            }
+            Measure::PaidToCard => format!("本月发放至社会保障卡 {} 元", c.to_card_yuan),
+            Measure::PaidToUnit => format!("本月发放至单位账户 {} 元", c.to_unit_yuan),
+            Measure::LeadsFound(_)
+            | Measure::LeadsFoundAll
+            | Measure::LeadsAt(_)
+            | Measure::LeadsAll => {
+                let source = LeadSource::ALL
+                    .iter()
+                    .zip(c.leads_found)
+                    .find(|(_, n)| *n > 0)
+                    .map(|(s, _)| format!("本月{}名单发现，", s.label()));
+                let now = Disposition::ALL
+                    .iter()
+                    .zip(c.leads_at_end)
+                    .find(|(_, n)| *n > 0)
+                    .map_or("", |(d, _)| d.label());
+                format!("{}月末{now}", source.unwrap_or_default())
             }
         }
     }

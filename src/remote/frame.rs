@@ -21,7 +21,7 @@ use std::io::{self, Read, Write};
 /// (`ImportList` .. `DisposeLead`) and `Settings.fast_lane_contact_days` (issue 14). 10:
 /// `Queue`, the whole queue in one reply, is gone (a front asks `QueuePage`): every later
 /// variant's index moved down one; `ExitRow.others`, a case's other findings.
-pub const PROTOCOL_VERSION: u16 = 10;
+pub const PROTOCOL_VERSION: u16 = 11;
 
 /// The largest request the server reads: a follow-up draft is a few hundred bytes.
 pub const MAX_REQUEST: usize = 1024 * 1024;

@@ -262,7 +262,7 @@ impl Service {
         }
         lead.dispose(disposition, on, note, today)
             .map_err(|e| ServiceError::Refused(e.to_string()))?;
-        let saved = store.save_lead(&stamp(actor), &lead, rev)?;
+        let saved = store.save_lead(&stamp(actor), &lead, rev, today)?;
         Ok(lead_row(&saved, store.county()?.as_ref(), today))
     }
 }

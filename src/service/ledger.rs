@@ -114,7 +114,7 @@ impl Service {
         ledger.add(entry).map_err(ServiceError::Refused)?;
         let target = format!("{} {}", p.name, p.id_number.masked());
         self.db()?
-            .put_ledger(&stamp(actor), &ledger, rev, kind.title(), target)?;
+            .put_ledger(&stamp(actor), &ledger, rev, kind.title(), target, today)?;
         self.ledger(actor, person, today)
     }
 }

@@ -449,9 +449,11 @@ pub struct StatsPeoplePage {
 pub struct StatsPerson {
     /// Stable across pages: township, name, then the case's (or household's) id.
     pub key: String,
-    /// `None` for a household counted in a zero-employment figure.
+    /// `None` for a household counted in a zero-employment figure, a person counted by
+    /// their ledger and a lead.
     pub case: Option<CaseId>,
-    pub household: HouseholdId,
+    /// `None` for a lead (线索), who has no household on file.
+    pub household: Option<HouseholdId>,
     pub name: String,
     pub id_masked: String,
     pub township: TownshipCode,

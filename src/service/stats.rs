@@ -8,8 +8,9 @@ use crate::domain::stats::{
     household_contribution,
 };
 use crate::domain::stats_entries::figures;
+use crate::domain::stats_ledger::{lead_contribution, ledger_contribution};
 use crate::domain::{CaseSummary, Household, TownshipCode, YearMonth};
-use crate::store::StatsBasis;
+use crate::store::{StatsBasis, UNASSIGNED};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -24,6 +25,26 @@ pub(super) enum Counted<'a> {
         household: &'a Household,
         contribution: &'a Contribution,
     },
+    /// A person counted by their ledger, with their household.
+    Ledger {
+        person: &'a crate::domain::Person,
+        household: &'a Household,
+        contribution: &'a Contribution,
+    },
+    Lead {
+        lead: &'a crate::domain::lead::Lead,
+        contribution: &'a Contribution,
+    },
+}
+
+/// The name a township's row goes by: the county's, or 未分配 for the leads no township
+/// was found for.
+pub(super) fn township_label(county: &crate::store::County, code: &TownshipCode) -> String {
+    if code.0 == UNASSIGNED {
+        "未分配".to_string()
+    } else {
+        county.township_name(code).to_string()
+    }
 }
 
 impl Service {
@@ -52,7 +73,7 @@ impl Service {
         for code in counters.keys() {
             names
                 .entry(code.clone())
-                .or_insert_with(|| county.township_name(code).to_string());
+                .or_insert_with(|| township_label(&county, code));
         }
         let queue = if month == YearMonth::of(today) {
             Some(self.queue_store()?)
@@ -244,6 +265,51 @@ impl Service {
                 &county,
                 Counted::Household {
                     household: &h,
+                    contribution: &c,
+                },
+            )?;
+        }
+        for ledger in db.all_ledgers()? {
+            let Some(person) = db.person(ledger.person)? else {
+                continue;
+            };
+            let Some(h) = db.household(person.household)? else {
+                continue;
+            };
+            if !wanted(&h.township) {
+                continue;
+            }
+            let c = ledger_contribution(&ledger, month);
+            if c == Contribution::default() {
+                continue;
+            }
+            table.add(&h.township, county.township_name(&h.township), &c);
+            visit(
+                &county,
+                Counted::Ledger {
+                    person: &person,
+                    household: &h,
+                    contribution: &c,
+                },
+            )?;
+        }
+        for lead in db.all_leads()? {
+            let township = lead
+                .township
+                .clone()
+                .unwrap_or_else(|| TownshipCode(UNASSIGNED.to_string()));
+            if !wanted(&township) {
+                continue;
+            }
+            let c = lead_contribution(&lead, month);
+            if c == Contribution::default() {
+                continue;
+            }
+            table.add(&township, &township_label(&county, &township), &c);
+            visit(
+                &county,
+                Counted::Lead {
+                    lead: &lead,
                     contribution: &c,
                 },
             )?;

@@ -9,12 +9,22 @@
 //! differ, as they should (the list is who, the table is what was reported).
 
 use super::protocol::{StatsPeoplePage, StatsPerson};
-use super::stats::Counted;
+use super::stats::{Counted as Walked, township_label};
 use super::{Actor, Result, Service, ServiceError};
 use crate::domain::stats::{Contribution, MonthTable};
 use crate::domain::stats_entries::record_figures;
-use crate::domain::stats_measure::Measure;
-use crate::domain::{PersonId, TownshipCode, YearMonth};
+use crate::domain::stats_measure::{Counts, Measure};
+use crate::domain::{CaseId, HouseholdId, PersonId, TownshipCode, YearMonth};
+
+/// A kept record a figure counts, as the page holds it until its people are read.
+enum Counted {
+    Case(CaseId),
+    /// With the member who names it.
+    Household(HouseholdId, Option<PersonId>),
+    /// A person by their ledger, in their household.
+    Ledger(PersonId, HouseholdId),
+    Lead(u64),
+}
 use chrono::NaiveDate;
 
 /// The most people one page carries.
@@ -60,15 +70,11 @@ impl Service {
         let limit = limit.clamp(1, STATS_PEOPLE_PAGE_MAX) as usize;
         let (county, wanted) = self.stats_scope(actor, township.map(|t| t.0.as_str()))?;
         let store = self.stats_store()?;
-        // The page's (and one more's) keys with what the list shows of them: the record's
-        // id, its township, its figures, and for a household the member who names it.
-        let mut page: Vec<(String, u64, TownshipCode, Contribution, Option<PersonId>)> = Vec::new();
+        // The page's (and one more's) keys with what the list shows of them: the record,
+        // its township and its figures.
+        let mut page: Vec<(String, Counted, TownshipCode, Contribution)> = Vec::new();
         let mut total: u32 = 0;
-        let mut keep = |key: String,
-                        id: u64,
-                        township: &TownshipCode,
-                        c: Contribution,
-                        first: Option<PersonId>| {
+        let mut keep = |key: String, what: Counted, township: &TownshipCode, c: Contribution| {
             let n = measure.count(&c);
             if n == 0 {
                 return;
@@ -79,80 +85,113 @@ impl Service {
             }
             let at = page.partition_point(|r| r.0 < key);
             if at <= limit {
-                page.insert(at, (key, id, township.clone(), c, first));
+                page.insert(at, (key, what, township.clone(), c));
                 page.truncate(limit + 1);
             }
         };
-        if measure.counts_households() {
-            store.stats_households(|id, h| {
+        let figures =
+            |entries: &[crate::domain::stats_entries::Entry]| record_figures(entries, month, today);
+        match measure.counts() {
+            Counts::Households => store.stats_households(|id, h| {
                 if wanted(&h.township) {
-                    let c = record_figures(&h.entries, month, today);
                     let k = key(&h.township, &h.name, 'h', id.0);
-                    keep(k, id.0, &h.township, c, h.first);
-                }
-                Ok(())
-            })?;
-        } else {
-            store.stats_cases(|id, s| {
-                if wanted(&s.township) {
-                    let c = record_figures(&s.entries, month, today);
                     keep(
-                        key(&s.township, &s.name, 'c', id.0),
-                        id.0,
-                        &s.township,
-                        c,
-                        None,
+                        k,
+                        Counted::Household(id, h.first),
+                        &h.township,
+                        figures(&h.entries),
                     );
                 }
                 Ok(())
-            })?;
+            })?,
+            Counts::Cases => store.stats_cases(|id, s| {
+                if wanted(&s.township) {
+                    let k = key(&s.township, &s.name, 'c', id.0);
+                    keep(k, Counted::Case(id), &s.township, figures(&s.entries));
+                }
+                Ok(())
+            })?,
+            Counts::Ledgers => store.stats_ledgers(|person, l| {
+                if wanted(&l.township) {
+                    let k = key(&l.township, &l.name, 'g', person.0);
+                    let what = Counted::Ledger(person, l.household);
+                    keep(k, what, &l.township, figures(&l.entries));
+                }
+                Ok(())
+            })?,
+            Counts::Leads => store.stats_leads(|_, l| {
+                if wanted(&l.township) {
+                    let k = key(&l.township, &l.name, 'l', l.lead);
+                    keep(k, Counted::Lead(l.lead), &l.township, figures(&l.entries));
+                }
+                Ok(())
+            })?,
         }
         let mut people = Vec::with_capacity(page.len());
-        for (key, id, township, c, first) in page {
-            let township_name = county.township_name(&township).to_string();
+        for (key, what, township, c) in page {
+            let township_name = township_label(&county, &township);
             let reason = measure.reason(&c);
-            if measure.counts_households() {
-                let household = crate::domain::HouseholdId(id);
-                let first = match first {
-                    Some(p) => store.person(p)?,
-                    None => None,
-                };
-                let (name, id_masked) = first.map_or((String::new(), String::new()), |p| {
-                    (p.name.clone(), p.id_number.masked())
-                });
-                people.push(StatsPerson {
-                    key,
-                    case: None,
-                    household,
-                    name: format!("{name}户"),
-                    id_masked,
-                    township,
-                    township_name,
-                    reason,
-                });
-            } else {
-                let case = crate::domain::CaseId(id);
-                let Some(s) = store.summary(case)? else {
-                    continue;
-                };
-                // The running month's reason may be 逾期未访, which the date decides and
-                // the entries do not hold: the page's own cases are computed in full.
-                let reason = if month == YearMonth::of(today) {
-                    self.case_contribution_of(&store, &s, month, today)?
-                        .map_or(reason, |c| measure.reason(&c))
-                } else {
-                    reason
-                };
-                people.push(StatsPerson {
-                    key,
-                    case: Some(case),
-                    household: s.household,
-                    name: s.name.clone(),
-                    id_masked: s.id_number.masked(),
-                    township,
-                    township_name,
-                    reason,
-                });
+            let row = |name: String, id_masked: String, case, household| StatsPerson {
+                key: key.clone(),
+                case,
+                household,
+                name,
+                id_masked,
+                township: township.clone(),
+                township_name: township_name.clone(),
+                reason: reason.clone(),
+            };
+            match what {
+                Counted::Household(household, first) => {
+                    let first = match first {
+                        Some(p) => store.person(p)?,
+                        None => None,
+                    };
+                    let (name, id_masked) = first.map_or((String::new(), String::new()), |p| {
+                        (p.name.clone(), p.id_number.masked())
+                    });
+                    people.push(row(format!("{name}户"), id_masked, None, Some(household)));
+                }
+                Counted::Case(case) => {
+                    let Some(s) = store.summary(case)? else {
+                        continue;
+                    };
+                    // The running month's reason may be 逾期未访, which the date decides and
+                    // the entries do not hold: the page's own cases are computed in full.
+                    let reason = if month == YearMonth::of(today) {
+                        self.case_contribution_of(&store, &s, month, today)?
+                            .map_or(reason.clone(), |c| measure.reason(&c))
+                    } else {
+                        reason.clone()
+                    };
+                    people.push(StatsPerson {
+                        reason,
+                        ..row(
+                            s.name.clone(),
+                            s.id_number.masked(),
+                            Some(case),
+                            Some(s.household),
+                        )
+                    });
+                }
+                Counted::Ledger(person, household) => {
+                    let Some(p) = store.person(person)? else {
+                        continue;
+                    };
+                    people.push(row(
+                        p.name.clone(),
+                        p.id_number.masked(),
+                        None,
+                        Some(household),
+                    ));
+                }
+                Counted::Lead(id) => {
+                    let Some(l) = store.lead_by_id(id)? else {
+                        continue;
+                    };
+                    let name = format!("{}（{}）", l.name, l.source.label());
+                    people.push(row(name, l.id_number.masked(), None, None));
+                }
             }
         }
         let next = super::cut_page(&mut people, limit, |r| &r.key);
@@ -207,36 +246,33 @@ impl Service {
             today,
             &mut table,
             |county, counted| {
-                match counted {
-                    Counted::Case {
-                        summary: s,
-                        contribution: c,
-                    } if !measure.counts_households() => {
-                        let n = measure.count(c);
-                        if n == 0 {
-                            return Ok(());
-                        }
-                        total = total.saturating_add(n);
-                        keep(StatsPerson {
-                            key: key(&s.township, &s.name, 'c', s.case.0),
-                            case: Some(s.case),
-                            household: s.household,
-                            name: s.name.clone(),
-                            id_masked: s.id_number.masked(),
-                            township: s.township.clone(),
-                            township_name: county.township_name(&s.township).to_string(),
-                            reason: measure.reason(c),
-                        });
-                    }
-                    Counted::Household {
-                        household: h,
-                        contribution: c,
-                    } if measure.counts_households() => {
-                        let n = measure.count(c);
-                        if n == 0 {
-                            return Ok(());
-                        }
-                        total = total.saturating_add(n);
+                let c = match &counted {
+                    Walked::Case { contribution, .. }
+                    | Walked::Household { contribution, .. }
+                    | Walked::Ledger { contribution, .. }
+                    | Walked::Lead { contribution, .. } => *contribution,
+                };
+                let n = measure.count(c);
+                let counts = match &counted {
+                    Walked::Case { .. } => Counts::Cases,
+                    Walked::Household { .. } => Counts::Households,
+                    Walked::Ledger { .. } => Counts::Ledgers,
+                    Walked::Lead { .. } => Counts::Leads,
+                };
+                if n == 0 || counts != measure.counts() {
+                    return Ok(());
+                }
+                total = total.saturating_add(n);
+                let (key, case, household, name, id_masked, township) = match counted {
+                    Walked::Case { summary: s, .. } => (
+                        key(&s.township, &s.name, 'c', s.case.0),
+                        Some(s.case),
+                        Some(s.household),
+                        s.name.clone(),
+                        s.id_number.masked(),
+                        s.township.clone(),
+                    ),
+                    Walked::Household { household: h, .. } => {
                         let first = match h.members.first() {
                             Some(p) => db.person(*p)?,
                             None => None,
@@ -244,19 +280,50 @@ impl Service {
                         let (name, id_masked) = first.map_or((String::new(), String::new()), |p| {
                             (p.name.clone(), p.id_number.masked())
                         });
-                        keep(StatsPerson {
-                            key: key(&h.township, &name, 'h', h.id.0),
-                            case: None,
-                            household: h.id,
-                            name: format!("{name}户"),
+                        (
+                            key(&h.township, &name, 'h', h.id.0),
+                            None,
+                            Some(h.id),
+                            format!("{name}户"),
                             id_masked,
-                            township: h.township.clone(),
-                            township_name: county.township_name(&h.township).to_string(),
-                            reason: measure.reason(c),
-                        });
+                            h.township.clone(),
+                        )
                     }
-                    _ => {}
-                }
+                    Walked::Ledger {
+                        person, household, ..
+                    } => (
+                        key(&household.township, &person.name, 'g', person.id.0),
+                        None,
+                        Some(household.id),
+                        person.name.clone(),
+                        person.id_number.masked(),
+                        household.township.clone(),
+                    ),
+                    Walked::Lead { lead, .. } => {
+                        let township = lead
+                            .township
+                            .clone()
+                            .unwrap_or_else(|| TownshipCode(crate::store::UNASSIGNED.into()));
+                        (
+                            key(&township, &lead.name, 'l', lead.id),
+                            None,
+                            None,
+                            format!("{}（{}）", lead.name, lead.source.label()),
+                            lead.id_number.masked(),
+                            township,
+                        )
+                    }
+                };
+                keep(StatsPerson {
+                    key,
+                    case,
+                    household,
+                    name,
+                    id_masked,
+                    township_name: township_label(county, &township),
+                    township,
+                    reason: measure.reason(c),
+                });
                 Ok(())
             },
         )?;

@@ -23,7 +23,7 @@ pub fn parse_month(s: &str) -> Result<crate::domain::YearMonth, String> {
 type Column = (String, Box<dyn Fn(&Contribution) -> String>);
 
 /// The columns by measure group, as the workbook's sheets
-/// ([`super::stats_workbook::SHEETS`]) split them.
+/// ([`super::stats_workbook::sheets`]) split them.
 fn groups() -> Vec<(&'static str, Vec<Column>)> {
     let mut work: Vec<Column> = vec![("月末在岗".into(), Box::new(|c| c.in_work().to_string()))];
     for (i, s) in WorkStatus::ALL.iter().enumerate() {
@@ -32,7 +32,7 @@ fn groups() -> Vec<(&'static str, Vec<Column>)> {
             Box::new(move |c| c.by_status[i].to_string()),
         ));
     }
-    vec![
+    let mut groups: Vec<(&'static str, Vec<Column>)> = vec![
         (
             "在册与进出",
             vec![
@@ -87,7 +87,19 @@ fn groups() -> Vec<(&'static str, Vec<Column>)> {
                 ("逾期".into(), Box::new(|c| c.followups_overdue.to_string())),
             ],
         ),
-    ]
+    ];
+    for g in crate::domain::stats_columns::groups() {
+        let cols: Vec<Column> = g
+            .columns
+            .into_iter()
+            .map(|col| -> Column {
+                let header = col.header.clone();
+                (header, Box::new(move |c| col.value(c).text()))
+            })
+            .collect();
+        groups.push((g.sheet, cols));
+    }
+    groups
 }
 
 /// Every column, in the groups' order: the CSV's columns.

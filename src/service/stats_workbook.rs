@@ -1,21 +1,31 @@
 //! `yuanzhu stats --format xlsx --out FILE`: the month's table as a workbook, one sheet per
-//! measure group (在册与进出, 就业状态, 援助率, 零就业家庭, 回访), townships as rows and a
+//! measure group (在册与进出, 就业状态, 援助率, 零就业家庭, 回访, then the ledger's and the
+//! leads' groups of `domain::stats_columns`), townships as rows and a
 //! 全县合计 row, the rate's formula in a cell note and in a line under the table (第(五)条,
 //! R-KPI-1; 第(十三)条, R-STAT-1). The provincial format is not public: this layout is ours.
 
 use crate::domain::exit::ExitReason;
 use crate::domain::followup::WorkStatus;
 use crate::domain::stats::{Contribution, MonthTable, RATE_FORMULA};
+use crate::domain::stats_columns;
 use crate::domain::text::csv_cell;
 use rust_xlsxwriter::{Format, Note, Workbook, Worksheet, XlsxError};
 use std::path::Path;
 
-/// The sheets, in order.
-pub const SHEETS: [&str; 5] = ["在册与进出", "就业状态", "援助率", "零就业家庭", "回访"];
+/// The sheets of cases and households, in order.
+pub const CASE_SHEETS: [&str; 5] = ["在册与进出", "就业状态", "援助率", "零就业家庭", "回访"];
+
+/// Every sheet, in order: the cases' and households', then the ledger's and the leads'.
+pub fn sheets() -> Vec<&'static str> {
+    let mut s = CASE_SHEETS.to_vec();
+    s.extend(stats_columns::groups().iter().map(|g| g.sheet));
+    s
+}
 
 /// How a cell of a row is written.
 enum Value {
     Count(u32),
+    Yuan(u64),
     /// A rate in permille, or none when the denominator is zero.
     Rate(Option<u32>),
 }
@@ -77,11 +87,25 @@ fn columns(sheet: &str) -> Vec<Column> {
             ("零就业清零".into(), count(|c| c.zero_cleared), None),
             ("超期未清零".into(), count(|c| c.zero_past_deadline), None),
         ],
-        _ => vec![
+        "回访" => vec![
             ("应回访".into(), count(|c| c.followups_due), None),
             ("已回访".into(), count(|c| c.followups_done), None),
             ("逾期".into(), count(|c| c.followups_overdue), None),
         ],
+        other => stats_columns::groups()
+            .into_iter()
+            .filter(|g| g.sheet == other)
+            .flat_map(|g| g.columns)
+            .map(|col| {
+                let header = col.header.clone();
+                let value: Box<dyn Fn(&Contribution) -> Value> =
+                    Box::new(move |c| match col.value(c) {
+                        stats_columns::Cell::Count(n) => Value::Count(n),
+                        stats_columns::Cell::Yuan(n) => Value::Yuan(n),
+                    });
+                (header, value, None)
+            })
+            .collect(),
     }
 }
 
@@ -134,6 +158,13 @@ fn sheet(ws: &mut Worksheet, name: &str, table: &MonthTable) -> Result<(), XlsxE
                 Value::Count(v) => {
                     ws.write_number(row, col, v)?;
                 }
+                // Yuan: whole numbers, well within an f64's exact range.
+                Value::Yuan(v) if is_total => {
+                    ws.write_number_with_format(row, col, v as f64, &total_fmt)?;
+                }
+                Value::Yuan(v) => {
+                    ws.write_number(row, col, v as f64)?;
+                }
                 Value::Rate(Some(p)) => {
                     let fmt = if is_total { &pct_total } else { &pct };
                     ws.write_number_with_format(row, col, f64::from(p) / 1000.0, fmt)?;
@@ -156,7 +187,7 @@ fn sheet(ws: &mut Worksheet, name: &str, table: &MonthTable) -> Result<(), XlsxE
 /// The workbook, in memory.
 pub fn workbook(table: &MonthTable) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
-    for name in SHEETS {
+    for name in sheets() {
         let ws = wb.add_worksheet();
         sheet(ws, name, table)?;
     }

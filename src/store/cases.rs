@@ -207,6 +207,7 @@ impl Store {
                         {
                             lead.rev += 1;
                             changes.push(leads.put(&key, &lead, Some(old))?);
+                            stats.refresh_lead_stats(&lead, today)?;
                         }
                     }
                 }

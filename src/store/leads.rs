@@ -10,6 +10,7 @@
 //! Not here: which rows become leads and what they say (domain), who may import (service).
 
 use super::audit::{BulkTree, hash_record};
+use super::stats_index::STATS_INDEX;
 use super::table::{AUDIT, IMPORTS, LEADS, META};
 use super::{
     BULK_PART, QueueLogEntry, Result, Stamp, Store, StoreError, abort, append_audit, append_entry,
@@ -53,11 +54,23 @@ impl Store {
 
     /// Saves a lead worked on (its disposition), read at `expected_rev`: one transaction
     /// with its audit entry, flushed. Returns the lead as saved.
-    pub fn save_lead(&self, stamp: &Stamp, lead: &Lead, expected_rev: u64) -> Result<Lead> {
+    pub fn save_lead(
+        &self,
+        stamp: &Stamp,
+        lead: &Lead,
+        expected_rev: u64,
+        today: NaiveDate,
+    ) -> Result<Lead> {
         let key = lead.key();
-        let trees = (&self.meta.tree, &self.audit.tree, &self.leads.tree);
-        let saved = unwrap_tx(trees.transaction(|(meta, audit, leads)| {
+        let trees = (
+            &self.meta.tree,
+            &self.audit.tree,
+            &self.leads.tree,
+            &self.stats_index.tree,
+        );
+        let saved = unwrap_tx(trees.transaction(|(meta, audit, leads, stats)| {
             let (meta, audit, leads) = (META.on(meta), AUDIT.on(audit), LEADS.on(leads));
+            let stats = STATS_INDEX.on(stats);
             let (stored, old): (Lead, _) = leads.need(&key)?;
             if stored.rev != expected_rev {
                 return abort(StoreError::Conflict {
@@ -68,6 +81,7 @@ impl Store {
             let mut new = lead.clone();
             new.rev = stored.rev + 1;
             let change = leads.put(&key, &new, Some(old))?;
+            stats.refresh_lead_stats(&new, today)?;
             let target = format!(
                 "{} {} {}",
                 new.name,
@@ -115,6 +129,10 @@ impl Store {
         stamp: &Stamp,
         target: String,
     ) -> Result<u64> {
+        // The statistics follow leads written one by one; an import's are counted when
+        // the index is next built whole (dropped first, so a crash at any point after
+        // leaves it to be built).
+        self.drop_stats_basis()?;
         let prefix = import.to_be_bytes();
         let mut records = Vec::new();
         for kv in self.lead_staging.scan_prefix(prefix) {
@@ -243,6 +261,7 @@ mod tests {
             contact_deadline: None,
             disposition: Disposition::ToContact,
             disposition_on: None,
+            history: Vec::new(),
             note: String::new(),
             person: None,
             rev: 1,

@@ -17,6 +17,7 @@ mod dispositions;
 mod exit_index;
 mod group_commit;
 mod io_error;
+pub mod lead_v1;
 mod leads;
 pub mod ledger_v1;
 pub mod open_guard;
@@ -52,7 +53,10 @@ use queue_index::{QUEUE_INDEX, QueueIndex};
 pub use records::{County, DataSeq, Township};
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{Batch, Db, Transactional};
-pub use stats_index::{CaseStats, HouseholdStats, STATS_REVISION, StatsBasis, TownshipCounters};
+pub use stats_index::{
+    CaseStats, HouseholdStats, LeadStats, LedgerStats, STATS_REVISION, StatsBasis,
+    TownshipCounters, UNASSIGNED,
+};
 use stats_index::{STATS_INDEX, StatsIndex};
 use std::path::{Path, PathBuf};
 use table::{
@@ -624,7 +628,13 @@ impl Store {
             .unwrap_or_else(|| Ledger::new(person)))
     }
 
-    /// Writes a ledger read at `expected_rev`, as one audited action on the person.
+    /// Every ledger kept, by person: a full scan, for the statistics' oracle.
+    pub fn all_ledgers(&self) -> Result<Vec<Ledger>> {
+        self.ledgers.all()
+    }
+
+    /// Writes a ledger read at `expected_rev`, as one audited action on the person, its
+    /// statistics moved in the same transaction (`today` decides the months closed).
     pub fn put_ledger(
         &self,
         stamp: &Stamp,
@@ -632,10 +642,20 @@ impl Store {
         expected_rev: u64,
         action: &str,
         target: String,
+        today: NaiveDate,
     ) -> Result<Ledger> {
-        let trees = (&self.meta.tree, &self.audit.tree, &self.ledgers.tree);
-        let result = trees.transaction(|(meta, audit, ledgers)| {
+        let trees = (
+            &self.meta.tree,
+            &self.audit.tree,
+            &self.ledgers.tree,
+            &self.persons.tree,
+            &self.households.tree,
+            &self.stats_index.tree,
+        );
+        let result = trees.transaction(|(meta, audit, ledgers, persons, households, stats)| {
             let (meta, audit, ledgers) = (META.on(meta), AUDIT.on(audit), LEDGERS.on(ledgers));
+            let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
+            let stats = STATS_INDEX.on(stats);
             let key = ledger.person.to_key();
             let old: Option<(Ledger, Vec<u8>)> = ledgers.get(&key)?;
             let found = old.as_ref().map(|(l, _)| l.rev).unwrap_or(0);
@@ -648,6 +668,7 @@ impl Store {
             let mut new = ledger.clone();
             new.rev = found + 1;
             let changes = vec![ledgers.put(&key, &new, old.map(|(_, b)| b))?];
+            stats.refresh_ledger_stats((&persons, &households), &new, today)?;
             append_audit(&meta, &audit, stamp, action, target.clone(), changes)?;
             TxResult::Ok(new)
         });

@@ -68,7 +68,6 @@ versioned! {
     AuditHead => "audit_head" v 1,
     Account => "account" v 1,
     DataSeq => "data_seq" v 1,
-    Lead => "lead" v 1,
     crate::domain::supervise::disposition::FindingDisposition => "finding_disposition" v 1,
     ImportMarker => "import" v 1,
 }
@@ -128,6 +127,22 @@ impl From<HouseholdV1> for Household {
                     },
                 })
                 .collect(),
+        }
+    }
+}
+
+impl Versioned for Lead {
+    const KIND: &'static str = "lead";
+    const VERSION: u16 = 2;
+
+    fn upgrade(version: u16, payload: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            1 => payload_of::<super::lead_v1::LeadV1>(payload).map(Lead::from),
+            found => Err(CodecError::UnknownVersion {
+                kind: Self::KIND,
+                found,
+                supported: Self::VERSION,
+            }),
         }
     }
 }

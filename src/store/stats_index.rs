@@ -10,6 +10,10 @@
 //! - `p` ‖ person → [`PersonCases`]: the cases of a person, so that a write that changes
 //!   only the person (its work status, its ability or will to work) finds every case whose
 //!   figures move with it;
+//! - `g` ‖ person → [`LedgerStats`]: the entries of the person's ledger (posts, dated
+//!   payments), counted in the township of the person's household;
+//! - `l` ‖ lead key → [`LeadStats`]: a lead's entries (found, disposition by month), in its
+//!   township, or 未分配 ([`UNASSIGNED`]);
 //! - `t` ‖ township ‖ 0 ‖ year ‖ month → [`MonthCounter`]: the township's sums for the month;
 //! - `basis`: the settings the entries were made with. A tree without it (a store of the
 //!   previous version, a county just loaded, a restored backup) or with other numbers is
@@ -25,12 +29,14 @@
 
 use super::audit::Change;
 use super::codec::{Versioned, encode};
-use super::table::{CASES, HOUSEHOLDS, Holds, PERSONS, SUMMARIES, Table, TxTable};
+use super::table::{CASES, HOUSEHOLDS, Holds, LEADS, LEDGERS, PERSONS, SUMMARIES, Table, TxTable};
 use super::{Result, Stamp, Store, TxResult};
+use crate::domain::lead::Lead;
+use crate::domain::ledger::Ledger;
 use crate::domain::stats::PersonFacts;
 use crate::domain::stats_entries::{
     Entry, Tally, case_entries, clamp, difference, figures, first_open_month, household_entries,
-    slot,
+    lead_entries, ledger_entries, slot,
 };
 use crate::domain::year_month::YearMonth;
 use crate::domain::{
@@ -47,6 +53,8 @@ impl Holds<HouseholdStats> for StatsIndex {}
 impl Holds<PersonCases> for StatsIndex {}
 impl Holds<MonthCounter> for StatsIndex {}
 impl Holds<StatsBasis> for StatsIndex {}
+impl Holds<LedgerStats> for StatsIndex {}
+impl Holds<LeadStats> for StatsIndex {}
 
 pub(crate) const STATS_INDEX: Table<StatsIndex> = Table::new("stats_index");
 
@@ -54,11 +62,18 @@ const CASE: u8 = b'e';
 const HOUSEHOLD: u8 = b'h';
 const PERSON: u8 = b'p';
 const COUNTER: u8 = b't';
+const LEDGER: u8 = b'g';
+const LEAD: u8 = b'l';
+
+/// The township code the counters of leads with no township are kept under (未分配): no
+/// county's township has an empty code.
+pub const UNASSIGNED: &str = "";
 const BASIS_KEY: &[u8] = b"basis";
 
 /// The revision of how entries are made: a tree of another revision is built again.
 /// 2: each kept case and household holds the name the drill-down's list sorts by.
-pub const STATS_REVISION: u32 = 2;
+/// 3: ledgers (posts, payments) and leads are counted too.
+pub const STATS_REVISION: u32 = 3;
 
 /// What the entries were made with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +114,25 @@ pub struct HouseholdStats {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerStats {
+    /// The township of the person's household.
+    pub township: TownshipCode,
+    pub household: HouseholdId,
+    pub name: String,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadStats {
+    /// The lead's township, or [`UNASSIGNED`].
+    pub township: TownshipCode,
+    /// The lead's number, by which the list names it.
+    pub lead: u64,
+    pub name: String,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonCases {
     pub cases: Vec<CaseId>,
 }
@@ -126,6 +160,14 @@ impl Versioned for CaseStats {
 impl Versioned for HouseholdStats {
     const KIND: &'static str = "stats_household";
     const VERSION: u16 = 2;
+}
+impl Versioned for LedgerStats {
+    const KIND: &'static str = "stats_ledger";
+    const VERSION: u16 = 1;
+}
+impl Versioned for LeadStats {
+    const KIND: &'static str = "stats_lead";
+    const VERSION: u16 = 1;
 }
 impl Versioned for PersonCases {
     const KIND: &'static str = "stats_person";
@@ -179,6 +221,21 @@ fn facts_of(person: &Person) -> PersonFacts {
     }
 }
 
+/// Where a person's ledger is counted: their household's township, the household and the
+/// person's name. None for a person or household not on file.
+fn home_of(
+    persons: &TxTable<Person>,
+    households: &TxTable<Household>,
+    person: PersonId,
+) -> TxResult<Option<(TownshipCode, HouseholdId, String)>> {
+    let Some((p, _)) = persons.get::<Person>(&person.to_key())? else {
+        return Ok(None);
+    };
+    Ok(households
+        .get::<Household>(&p.household.to_key())?
+        .map(|(h, _)| (h.township, h.id, p.name)))
+}
+
 /// Changes to counters, by township and month, before they are written.
 #[derive(Default)]
 struct Moves(BTreeMap<(TownshipCode, YearMonth), Tally>);
@@ -224,9 +281,176 @@ impl Moves {
     }
 }
 
+/// A kept record's township and entries: what the counters add up.
+trait Kept {
+    fn township(&self) -> &TownshipCode;
+    fn entries(&self) -> &[Entry];
+}
+
+macro_rules! kept {
+    ($($t:ty),*) => {
+        $(impl Kept for $t {
+            fn township(&self) -> &TownshipCode {
+                &self.township
+            }
+            fn entries(&self) -> &[Entry] {
+                &self.entries
+            }
+        })*
+    };
+}
+kept!(CaseStats, HouseholdStats, LedgerStats, LeadStats);
+
+fn placed<T: Kept>(s: Option<&T>) -> Option<(&TownshipCode, &[Entry])> {
+    s.map(|s| (s.township(), s.entries()))
+}
+
+fn unassigned() -> TownshipCode {
+    TownshipCode(UNASSIGNED.to_string())
+}
+
+/// A lead's kept record: none for a data-comparison note (a person already in the ledger).
+fn lead_stats_of(lead: &Lead) -> Option<LeadStats> {
+    let entries = lead_entries(lead);
+    (!entries.is_empty()).then(|| LeadStats {
+        township: lead.township.clone().unwrap_or_else(unassigned),
+        lead: lead.id,
+        name: lead.name.clone(),
+        entries,
+    })
+}
+
+fn lead_stats_key(lead: &Lead) -> Vec<u8> {
+    let mut k = vec![LEAD];
+    k.extend_from_slice(&lead.key());
+    k
+}
+
 impl TxTable<'_, StatsIndex> {
     fn basis(&self) -> TxResult<Option<StatsBasis>> {
         Ok(self.get::<StatsBasis>(BASIS_KEY)?.map(|(b, _)| b))
+    }
+
+    /// The basis, when the tree is built by this revision: otherwise it is built whole
+    /// before it is next read, and a write leaves it alone.
+    fn current(&self) -> TxResult<Option<StatsBasis>> {
+        Ok(self.basis()?.filter(|b| b.revision == STATS_REVISION))
+    }
+
+    /// Replaces the kept record at `key` with `new`, its entries' difference into `moves`;
+    /// whether it changed.
+    fn swap<T>(
+        &self,
+        key: &[u8],
+        new: Option<&T>,
+        moves: &mut Moves,
+        first_open: YearMonth,
+    ) -> TxResult<bool>
+    where
+        StatsIndex: Holds<T>,
+        T: Kept + Versioned + PartialEq + serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let old: Option<(T, _)> = self.get(key)?;
+        let old = old.map(|(s, _)| s);
+        if old.as_ref() == new {
+            return Ok(false);
+        }
+        moves.replace(placed(old.as_ref()), placed(new), first_open);
+        match new {
+            Some(s) => self.put_unaudited(key, s)?,
+            None => self.remove(key)?,
+        }
+        Ok(true)
+    }
+
+    /// The counters moved by `moves`; a counter at zero everywhere is removed.
+    fn write_moves(&self, moves: Moves) -> TxResult<()> {
+        for ((township, month), delta) in moves.0 {
+            let key = counter_key(&township, month);
+            let mut tally = self
+                .get::<MonthCounter>(&key)?
+                .map_or([0; slot::COUNT], |(c, _)| c.tally());
+            for (a, d) in tally.iter_mut().zip(delta) {
+                *a += d;
+            }
+            if tally.iter().all(|n| *n == 0) {
+                self.remove(&key)?;
+            } else {
+                let counter = MonthCounter {
+                    tally: tally.to_vec(),
+                };
+                self.put_unaudited(&key, &counter)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A lead written (a disposition given, an application saved): its entries made again
+    /// and the counters moved, in the write's transaction.
+    pub(crate) fn refresh_lead_stats(&self, lead: &Lead, today: NaiveDate) -> TxResult<()> {
+        let Some(basis) = self.current()? else {
+            return Ok(());
+        };
+        let first_open = first_open_month(today, basis.late_entry_days);
+        let mut moves = Moves::default();
+        let new = lead_stats_of(lead);
+        self.swap(&lead_stats_key(lead), new.as_ref(), &mut moves, first_open)?;
+        self.write_moves(moves)
+    }
+
+    /// A ledger written (a post, a policy, a payment): its entries made again and the
+    /// counters moved, in the write's transaction.
+    pub(crate) fn refresh_ledger_stats(
+        &self,
+        (persons, households): (&TxTable<Person>, &TxTable<Household>),
+        ledger: &Ledger,
+        today: NaiveDate,
+    ) -> TxResult<()> {
+        let Some(basis) = self.current()? else {
+            return Ok(());
+        };
+        let first_open = first_open_month(today, basis.late_entry_days);
+        let mut moves = Moves::default();
+        let entries = ledger_entries(ledger);
+        let new =
+            match entries.is_empty() {
+                true => None,
+                false => home_of(persons, households, ledger.person)?.map(
+                    |(township, household, name)| LedgerStats {
+                        township,
+                        household,
+                        name,
+                        entries,
+                    },
+                ),
+            };
+        let key = tagged(LEDGER, ledger.person.to_key());
+        self.swap(&key, new.as_ref(), &mut moves, first_open)?;
+        self.write_moves(moves)
+    }
+
+    /// A person's ledger's figures follow the person to another household or township, and
+    /// their name: its entries stay, its place is read again.
+    fn rehome_ledger(
+        &self,
+        (persons, households): (&TxTable<Person>, &TxTable<Household>),
+        person: PersonId,
+        moves: &mut Moves,
+        first_open: YearMonth,
+    ) -> TxResult<()> {
+        let key = tagged(LEDGER, person.to_key());
+        let Some((old, _)) = self.get::<LedgerStats>(&key)? else {
+            return Ok(());
+        };
+        let new =
+            home_of(persons, households, person)?.map(|(township, household, name)| LedgerStats {
+                township,
+                household,
+                name,
+                entries: old.entries.clone(),
+            });
+        self.swap(&key, new.as_ref(), moves, first_open)?;
+        Ok(())
     }
 
     /// Every case, household and person `changes` wrote, their entries made again and the
@@ -245,12 +469,13 @@ impl TxTable<'_, StatsIndex> {
     ) -> TxResult<()> {
         // Not built, or built by another revision (its records may be of another shape):
         // it is built whole before it is next read.
-        let Some(basis) = self.basis()?.filter(|b| b.revision == STATS_REVISION) else {
+        let Some(basis) = self.current()? else {
             return Ok(());
         };
         let first_open = first_open_month(today, basis.late_entry_days);
         let mut touched: BTreeSet<CaseId> = BTreeSet::new();
         let mut homes: BTreeSet<HouseholdId> = BTreeSet::new();
+        let mut people: BTreeSet<PersonId> = BTreeSet::new();
         for c in changes {
             if c.tree == CASES.name() || c.tree == SUMMARIES.name() {
                 touched.extend(CaseId::from_key(&c.key));
@@ -266,12 +491,12 @@ impl TxTable<'_, StatsIndex> {
                 if let Some((person, _)) = persons.get::<Person>(&p.to_key())? {
                     homes.insert(person.household);
                 }
+                people.insert(p);
             }
         }
         let mut moves = Moves::default();
         for case in touched {
             let key = tagged(CASE, case.to_key());
-            let old: Option<(CaseStats, _)> = self.get(&key)?;
             let new = match cases.get::<AssistanceCase>(&case.to_key())? {
                 None => None,
                 Some((c, _)) => {
@@ -290,29 +515,19 @@ impl TxTable<'_, StatsIndex> {
                     }
                 }
             };
-            let old_stats = old.as_ref().map(|(s, _)| s);
-            if old_stats == new.as_ref() {
-                continue;
-            }
-            moves.replace(
-                old_stats.map(|s| (&s.township, s.entries.as_slice())),
-                new.as_ref().map(|s| (&s.township, s.entries.as_slice())),
-                first_open,
-            );
-            match &new {
-                Some(s) => {
-                    self.put_unaudited(&key, s)?;
-                    self.file_person(s.person, case)?;
-                }
-                None => self.remove(&key)?,
+            if self.swap(&key, new.as_ref(), &mut moves, first_open)?
+                && let Some(s) = &new
+            {
+                self.file_person(s.person, case)?;
             }
         }
         for home in homes {
             let key = tagged(HOUSEHOLD, home.to_key());
-            let old: Option<(HouseholdStats, _)> = self.get(&key)?;
             let new = match households.get::<Household>(&home.to_key())? {
                 None => None,
                 Some((h, _)) => {
+                    // The members' ledgers are counted where the household is.
+                    people.extend(h.members.iter().copied());
                     let first = h.members.first().copied();
                     let name = match first {
                         Some(p) => persons.get::<Person>(&p.to_key())?.map(|(p, _)| p.name),
@@ -326,37 +541,12 @@ impl TxTable<'_, StatsIndex> {
                     })
                 }
             };
-            let old_stats = old.as_ref().map(|(s, _)| s);
-            if old_stats == new.as_ref() {
-                continue;
-            }
-            moves.replace(
-                old_stats.map(|s| (&s.township, s.entries.as_slice())),
-                new.as_ref().map(|s| (&s.township, s.entries.as_slice())),
-                first_open,
-            );
-            match &new {
-                Some(s) => self.put_unaudited(&key, s)?,
-                None => self.remove(&key)?,
-            }
+            self.swap(&key, new.as_ref(), &mut moves, first_open)?;
         }
-        for ((township, month), delta) in moves.0 {
-            let key = counter_key(&township, month);
-            let mut tally = self
-                .get::<MonthCounter>(&key)?
-                .map_or([0; slot::COUNT], |(c, _)| c.tally());
-            for (a, d) in tally.iter_mut().zip(delta) {
-                *a += d;
-            }
-            if tally.iter().all(|n| *n == 0) {
-                self.remove(&key)?;
-            } else {
-                let counter = MonthCounter {
-                    tally: tally.to_vec(),
-                };
-                self.put_unaudited(&key, &counter)?;
-            }
+        for person in people {
+            self.rehome_ledger((persons, households), person, &mut moves, first_open)?;
         }
+        self.write_moves(moves)?;
         Ok(())
     }
 
@@ -421,6 +611,19 @@ impl Store {
     /// its person.
     pub fn stats_cases(&self, visit: impl FnMut(CaseId, CaseStats) -> Result<()>) -> Result<()> {
         self.stats_records(CASE, CaseId::from_key, visit)
+    }
+
+    /// Every kept ledger's figures record (`g` ‖ person), as [`Store::stats_cases`].
+    pub fn stats_ledgers(
+        &self,
+        visit: impl FnMut(PersonId, LedgerStats) -> Result<()>,
+    ) -> Result<()> {
+        self.stats_records(LEDGER, PersonId::from_key, visit)
+    }
+
+    /// Every kept lead's figures record (`l` ‖ lead key), as [`Store::stats_cases`].
+    pub fn stats_leads(&self, visit: impl FnMut(Vec<u8>, LeadStats) -> Result<()>) -> Result<()> {
+        self.stats_records(LEAD, |k| Some(k.to_vec()), visit)
     }
 
     /// Every kept household's figures record (`h` ‖ household), as [`Store::stats_cases`].
@@ -500,6 +703,36 @@ impl Store {
             moves.replace(None, Some((&stats.township, &stats.entries)), none_closed);
             out.insert(tagged(HOUSEHOLD, h.id.to_key()), encode(&stats));
         }
+        for kv in self.ledgers.iter() {
+            let (k, v) = kv?;
+            let ledger: Ledger = LEDGERS.decode(&k, &v)?;
+            let entries = ledger_entries(&ledger);
+            if entries.is_empty() {
+                continue;
+            }
+            let Some(person) = self.person(ledger.person)? else {
+                continue;
+            };
+            let Some(household) = self.household(person.household)? else {
+                continue;
+            };
+            let stats = LedgerStats {
+                township: household.township,
+                household: household.id,
+                name: person.name,
+                entries,
+            };
+            moves.replace(None, placed(Some(&stats)), none_closed);
+            out.insert(tagged(LEDGER, ledger.person.to_key()), encode(&stats));
+        }
+        for kv in self.leads.iter() {
+            let (k, v) = kv?;
+            let lead: Lead = LEADS.decode(&k, &v)?;
+            if let Some(stats) = lead_stats_of(&lead) {
+                moves.replace(None, placed(Some(&stats)), none_closed);
+                out.insert(lead_stats_key(&lead), encode(&stats));
+            }
+        }
         for (person, mut cases) in persons {
             cases.sort_unstable();
             out.insert(
@@ -563,6 +796,11 @@ fn label(key: &[u8]) -> String {
         Some(&CASE) => format!("案件 {} 的统计", id()),
         Some(&HOUSEHOLD) => format!("家庭 {} 的统计", id()),
         Some(&PERSON) => format!("人员 {} 的案件表", id()),
+        Some(&LEDGER) => format!("人员 {} 的台账统计", id()),
+        Some(&LEAD) => format!(
+            "线索 {} 的统计",
+            String::from_utf8_lossy(key.get(2..).unwrap_or_default())
+        ),
         Some(&COUNTER) => match parse_counter_key(key) {
             Some((t, m)) => format!("乡镇 {} {} 的统计合计", t.0, m.label()),
             None => "统计合计".to_string(),

@@ -13,6 +13,7 @@ use super::{Effect, Env, Pane, PaneKind};
 use crate::domain::YearMonth;
 use crate::domain::followup::WorkStatus;
 use crate::domain::stats::{Contribution, MonthTable, RATE_FORMULA, RATE_TARGET_PERCENT};
+use crate::domain::stats_columns;
 use crate::domain::stats_measure::Measure;
 use crate::service::{Request, Response, ServiceError};
 use crate::tui::action::Action;
@@ -24,8 +25,22 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-/// The groups of figures, each fitting 80 columns beside the township's name.
-const GROUPS: [&str; 5] = ["在册", "就业", "援助率", "零就业", "回访"];
+/// The groups of figures of cases and households, each fitting 80 columns beside the
+/// township's name; the ledger's and the leads' follow ([`stats_columns::groups`]).
+const CASE_GROUPS: [&str; 5] = ["在册", "就业", "援助率", "零就业", "回访"];
+
+/// Every group's tab, in order.
+fn tabs() -> Vec<&'static str> {
+    let mut t = CASE_GROUPS.to_vec();
+    t.extend(stats_columns::groups().iter().map(|g| g.tab));
+    t
+}
+
+/// The ledger's or the leads' group shown as tab `group`, if it is one of theirs.
+fn more(group: usize) -> Option<stats_columns::Group> {
+    let i = group.checked_sub(CASE_GROUPS.len())?;
+    stats_columns::groups().into_iter().nth(i)
+}
 
 /// The bar's width in cells for 100%.
 const BAR: usize = 40;
@@ -124,6 +139,9 @@ impl StatsPane {
 
 /// The group's column headings and one row's figures.
 fn heading(group: usize) -> Vec<String> {
+    if let Some(g) = more(group) {
+        return g.columns.iter().map(|c| c.short.clone()).collect();
+    }
     match group {
         0 => ["月初", "新增", "退出", "月末"].map(String::from).to_vec(),
         1 => {
@@ -140,6 +158,9 @@ fn heading(group: usize) -> Vec<String> {
 }
 
 fn figures(group: usize, c: &Contribution) -> Vec<String> {
+    if let Some(g) = more(group) {
+        return g.columns.iter().map(|col| col.value(c).text()).collect();
+    }
     match group {
         0 => [c.at_start, c.new, c.exited_total(), c.at_end]
             .map(|n| n.to_string())
@@ -171,6 +192,9 @@ fn figures(group: usize, c: &Contribution) -> Vec<String> {
 
 /// The figure each column of a group counts, in the order of [`figures`].
 fn measures(group: usize) -> Vec<Measure> {
+    if let Some(g) = more(group) {
+        return g.columns.iter().map(|c| c.measure).collect();
+    }
     match group {
         0 => vec![
             Measure::AtStart,
@@ -276,8 +300,8 @@ impl Pane for StatsPane {
             Action::Down => self.move_to(at + 1),
             Action::First => self.move_to(0),
             Action::Last => self.move_to(isize::MAX),
-            Action::NextField => self.set_group((self.group + 1) % GROUPS.len()),
-            Action::PrevField => self.set_group((self.group + GROUPS.len() - 1) % GROUPS.len()),
+            Action::NextField => self.set_group((self.group + 1) % tabs().len()),
+            Action::PrevField => self.set_group((self.group + tabs().len() - 1) % tabs().len()),
             Action::NextFigure => self.figure = (self.figure + 1).min(last_figure),
             Action::PrevFigure => self.figure = self.figure.saturating_sub(1),
             Action::Open => return self.drill(env),
@@ -347,7 +371,7 @@ impl Pane for StatsPane {
             return;
         }
         let theme = env.theme;
-        let groups: Vec<String> = GROUPS
+        let groups: Vec<String> = tabs()
             .iter()
             .enumerate()
             .map(|(i, g)| {

@@ -4,7 +4,7 @@
 //! page on screen; ↑ at the top and ↓ at the bottom turn the page.
 
 use super::super::{Effect, Env, StatusKind, say};
-use crate::domain::stats_measure::Measure;
+use crate::domain::stats_measure::{Counts, Measure};
 use crate::domain::{TownshipCode, YearMonth};
 use crate::service::{Request, StatsPeoplePage};
 use crate::tui::cells::{clip, fit};
@@ -135,9 +135,15 @@ impl PeopleList {
     /// The selected person's household, opened as the queue opens it.
     pub(super) fn open(&self) -> Vec<Effect> {
         match self.page.as_ref().and_then(|p| p.people.get(self.selected)) {
-            Some(p) => vec![Effect::Open(Box::new(
-                super::super::household::HouseholdPane::opening(p.household, p.case),
-            ))],
+            Some(p) => match p.household {
+                Some(h) => vec![Effect::Open(Box::new(
+                    super::super::household::HouseholdPane::opening(h, p.case),
+                ))],
+                // A lead has no household yet: it is worked on in the 线索 pane.
+                None => vec![Effect::Open(Box::new(
+                    super::super::leads::LeadsPane::opening(),
+                ))],
+            },
             None => vec![say(StatusKind::Info, "没有选中的人员")],
         }
     }
@@ -205,10 +211,10 @@ impl PeopleList {
             frame.render_widget(Paragraph::new(lines), inner);
             return;
         };
-        let unit = if self.measure.counts_households() {
-            "户"
-        } else {
-            "人"
+        let unit = match self.measure.counts() {
+            Counts::Households => "户",
+            Counts::Leads => "条",
+            Counts::Cases | Counts::Ledgers => "人",
         };
         // The pages already turned count even when the total moved between pages.
         let turned = self.starts.len() + usize::from(page.next.is_some());
@@ -237,10 +243,10 @@ impl PeopleList {
             frame.render_widget(Paragraph::new(lines), inner);
             return;
         }
-        let name = if self.measure.counts_households() {
-            "家庭"
-        } else {
-            "姓名"
+        let name = match self.measure.counts() {
+            Counts::Households => "家庭",
+            Counts::Leads => "线索",
+            Counts::Cases | Counts::Ledgers => "姓名",
         };
         lines.push(
             Line::raw(clip(
