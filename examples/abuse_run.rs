@@ -222,7 +222,11 @@ fn main() -> anyhow::Result<()> {
         };
         yuanzhu::demo::generate(
             &store,
-            &yuanzhu::demo::DemoSpec { households, today },
+            &yuanzhu::demo::DemoSpec {
+                households,
+                today,
+                lists: false,
+            },
             &stamp,
         )?;
         store.flush()?;

@@ -152,7 +152,11 @@ fn main() -> anyhow::Result<()> {
     };
     yuanzhu::demo::generate(
         &store,
-        &yuanzhu::demo::DemoSpec { households, today },
+        &yuanzhu::demo::DemoSpec {
+            households,
+            today,
+            lists: false,
+        },
         &stamp,
     )?;
 

@@ -80,6 +80,7 @@ fn main() -> anyhow::Result<()> {
                 &yuanzhu::demo::DemoSpec {
                     households: n,
                     today,
+                    lists: true,
                 },
                 &stamp(),
             )?;

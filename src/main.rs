@@ -63,6 +63,9 @@ enum Command {
         /// 删除并重新生成演示数据
         #[arg(long)]
         reset: bool,
+        /// 生成时不导入演示名单（练习导入本县名单时用）
+        #[arg(long)]
+        no_lists: bool,
     },
     /// 键位文件
     Keymap {
@@ -617,7 +620,11 @@ fn run() -> Result<()> {
                 today.date(),
             )
         }
-        Some(Command::Demo { households, reset }) => {
+        Some(Command::Demo {
+            households,
+            reset,
+            no_lists,
+        }) => {
             let dir = match &cli.data_dir {
                 Some(d) => d.clone(),
                 None => project_dirs()?.data_dir().join("demo"),
@@ -631,7 +638,12 @@ fn run() -> Result<()> {
                 return open_tui(Box::new(backend), &front);
             }
             // Opened once: the handle that found or generated the demo serves the terminal.
-            let demo = prepare_demo(&dir, households, reset, today.date(), front.store)?;
+            let spec = DemoWish {
+                households,
+                reset,
+                lists: !no_lists,
+            };
+            let demo = prepare_demo(&dir, &spec, today.date(), front.store)?;
             let backend: Box<dyn Backend> =
                 match demo.into_service(front.today, front.settings.clone()) {
                     Some(service) => {
@@ -1317,15 +1329,22 @@ fn show_audit(client: &mut Client, person: Option<String>) -> Result<()> {
     Ok(())
 }
 
+/// What `demo` was asked for: the county's size, a reset, and whether it imports lists.
+struct DemoWish {
+    households: Option<u32>,
+    reset: bool,
+    lists: bool,
+}
+
 /// Finds, resets or generates the demo store at `dir`, opened once with `config`; the
 /// handle goes on to serve the terminal.
 fn prepare_demo(
     dir: &Path,
-    households: Option<u32>,
-    reset: bool,
+    wish: &DemoWish,
     today: NaiveDate,
     config: StoreConfig,
 ) -> Result<bootstrap::DemoHandle> {
+    let (households, reset) = (wish.households, wish.reset);
     // A demo made before accounts existed is given the demo's accounts on the way.
     let mut demo = bootstrap::open_demo(dir, config, Some(&login_name()))?;
     if reset && demo.found != DemoStore::Absent {
@@ -1355,11 +1374,15 @@ fn prepare_demo(
                 .with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
             let n = households.unwrap_or(DEFAULT_DEMO_HOUSEHOLDS);
             eprintln!("正在生成演示县：{n} 户……");
+            let spec = yuanzhu::demo::DemoSpec {
+                households: n,
+                today,
+                lists: wish.lists,
+            };
             Ok(bootstrap::generate_demo_into(
                 dir,
                 config,
-                n,
-                today,
+                &spec,
                 &login_name(),
             )?)
         }

@@ -150,6 +150,8 @@ fn demo_dir() -> tempfile::TempDir {
         "demo",
         "--households",
         "5",
+        // The tests import the sample lists into a county with none of its own.
+        "--no-lists",
     ]);
     dir
 }

@@ -75,6 +75,7 @@ fn planted() -> tempfile::TempDir {
     let spec = yuanzhu::demo::DemoSpec {
         households: 5,
         today: day(11, 16),
+        lists: false,
     };
     yuanzhu::demo::generate(&store, &spec, &stamp).unwrap();
     let mut county = store.county().unwrap().unwrap();

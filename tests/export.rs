@@ -194,3 +194,30 @@ fn export_writes_csv_with_a_bom_to_stdout_and_a_refusal_writes_nothing() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--out"));
 }
+
+#[test]
+fn the_ledger_export_lists_each_payment_of_the_month_with_its_date_and_masked_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let run = runner(d);
+    // Enough households for the demo's ledgers paid month by month (one in forty).
+    run(&["demo", "--households", "300"]);
+    let o = run(&[
+        "--as", "guanli", "export", "ledger", "--month", "2026-11", "--format", "csv",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let payments: Vec<&str> = out.lines().filter(|l| l.contains("补贴发放：")).collect();
+    assert!(!payments.is_empty(), "{out}");
+    for line in &payments {
+        // Paid in November (on or before the 16th, the day of the export), to a masked
+        // card or account.
+        assert!(line.contains("发放于 2026-11-"), "{line}");
+        assert!(
+            line.contains("社会保障卡 ") || line.contains("单位账户 "),
+            "{line}"
+        );
+        assert!(line.contains('*'), "the target is masked: {line}");
+    }
+    assert!(out.contains("累计已发放"), "{out}");
+}

@@ -43,7 +43,14 @@ fn a_fast_lane_lead_past_its_contact_deadline_is_shown_overdue() {
     // Generates the demo county, then stops: no terminal here.
     run(
         dir.path(),
-        &["--today", "2026-11-16", "demo", "--households", "5"],
+        &[
+            "--today",
+            "2026-11-16",
+            "demo",
+            "--households",
+            "5",
+            "--no-lists",
+        ],
     );
     let imported = yuanzhu(
         dir.path(),

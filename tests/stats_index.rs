@@ -145,7 +145,7 @@ fn agree(
 fn a_fresh_build_reads_every_month_as_the_walk_does() {
     let dir = tempfile::tempdir().unwrap();
     let service = Service::new(
-        common::demo_store(dir.path(), 60, today()),
+        common::demo_county(dir.path(), 60, today(), true),
         Today::Fixed(today()),
         Settings::default(),
     );

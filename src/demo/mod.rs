@@ -10,6 +10,7 @@ mod applications;
 mod exits;
 mod family;
 mod history;
+mod leads;
 mod ledgers;
 mod names;
 mod rng;
@@ -37,6 +38,9 @@ use std::collections::HashSet;
 pub struct DemoSpec {
     pub households: u32,
     pub today: NaiveDate,
+    /// Whether the agencies' three lists are imported as leads (`demo --no-lists` leaves
+    /// them out, for a county to practise importing its own).
+    pub lists: bool,
 }
 
 /// The audit action of every bulk write of the generator.
@@ -105,7 +109,10 @@ fn households_and_the_rest(
     }
     applications::generate(store, county, spec.households, spec.today, stamp)?;
     exits::generate(store, county, spec.today, stamp)?;
-    ledgers::generate(store, county, stamp)?;
+    ledgers::generate(store, county, spec.today, stamp)?;
+    if spec.lists {
+        leads::generate(store, county, spec.households, spec.today, stamp)?;
+    }
     let accounts: Vec<(Account, Option<u64>)> = demo_accounts(county, &stamp.actor)
         .into_iter()
         .map(|a| (a, None))

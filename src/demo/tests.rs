@@ -22,7 +22,16 @@ fn stamp() -> Stamp {
 
 fn generated(dir: &Path, households: u32, today: NaiveDate) -> Store {
     let store = Store::open(dir, StoreConfig::default()).unwrap();
-    generate(&store, &DemoSpec { households, today }, &stamp()).unwrap();
+    generate(
+        &store,
+        &DemoSpec {
+            households,
+            today,
+            lists: true,
+        },
+        &stamp(),
+    )
+    .unwrap();
     store
 }
 
@@ -111,6 +120,9 @@ fn county_and_audit_are_written_once() {
             "安置公益性岗位",
             "享受政策",
             "低保联动",
+            "登记补贴发放",
+            "导入名单",
+            "处理线索",
         ]
         .contains(&a.as_str())
     }));
@@ -497,6 +509,7 @@ fn the_demo_ledgers_hold_a_post_a_subsidy_and_a_dibao_linkage() {
     let dir = tempfile::tempdir().unwrap();
     let store = generated(dir.path(), 200, today());
     let (mut posts, mut policies, mut dibao) = (0, 0, 0);
+    let (mut to_card, mut to_unit) = (0, 0);
     for s in store.summaries().unwrap() {
         let l = store.ledger(s.person).unwrap();
         posts += l.posts.len();
@@ -507,7 +520,59 @@ fn the_demo_ledgers_hold_a_post_a_subsidy_and_a_dibao_linkage() {
                 let m = p.months.as_ref().unwrap();
                 assert_eq!((m.lump_sum.len(), m.monthly.len()), (5, 7));
             }
+            // Paid through the checks of 登记补贴发放: never after today, never above the
+            // approved total, each within the policy's months.
+            assert!(p.paid() <= u64::from(p.amount), "{p:?}");
+            for x in &p.payments {
+                assert!(x.on <= today() && x.from >= p.from && x.to <= p.to, "{x:?}");
+                match x.paid_to {
+                    crate::domain::ledger::PaidTo::Card(_) => to_card += 1,
+                    crate::domain::ledger::PaidTo::UnitAccount(_) => to_unit += 1,
+                }
+            }
         }
     }
-    assert_eq!((posts, policies, dibao), (1, 2, 1));
+    // The first township's three (a post, two policies, a dibao linkage, nothing paid)
+    // and one in forty recognised persons with a post or a policy paid month by month.
+    assert!(
+        posts > 1 && policies > 2 && dibao == 1,
+        "{posts} {policies} {dibao}"
+    );
+    assert!(
+        to_card > 0 && to_unit > 0,
+        "{to_card} to cards, {to_unit} to units"
+    );
+}
+
+#[test]
+fn the_demo_has_three_lists_of_leads_some_worked_on() {
+    use crate::domain::lead::{Disposition, LeadSource};
+    let dir = tempfile::tempdir().unwrap();
+    let store = generated(dir.path(), 200, today());
+    let leads = store.all_leads().unwrap();
+    for source in [
+        LeadSource::Dibao,
+        LeadSource::Disabled,
+        LeadSource::RegisteredUnemployed,
+    ] {
+        assert!(leads.iter().any(|l| l.source == source), "{source:?}");
+    }
+    assert!(leads.iter().all(|l| l.list_date <= today()));
+    // The fast lane's leads carry a contact deadline; the others none.
+    assert!(
+        leads
+            .iter()
+            .all(|l| l.fast_lane() == l.contact_deadline.is_some())
+    );
+    let worked = leads
+        .iter()
+        .filter(|l| l.disposition != Disposition::ToContact)
+        .count();
+    assert!(
+        worked > 0 && worked < leads.len(),
+        "{worked} of {}",
+        leads.len()
+    );
+    assert!(leads.iter().any(|l| l.township.is_none()), "some 未分配");
+    assert!(leads.iter().all(|l| l.history.len() <= 1));
 }

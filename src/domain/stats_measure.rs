@@ -222,17 +222,14 @@ impl Measure {
             | Measure::LeadsFoundAll
             | Measure::LeadsAt(_)
             | Measure::LeadsAll => {
-                let source = LeadSource::ALL
-                    .iter()
-                    .zip(c.leads_found)
-                    .find(|(_, n)| *n > 0)
-                    .map(|(s, _)| format!("本月{}名单发现，", s.label()));
+                // The list names the lead's source beside this.
+                let found = c.leads_found.iter().any(|n| *n > 0);
                 let now = Disposition::ALL
                     .iter()
                     .zip(c.leads_at_end)
                     .find(|(_, n)| *n > 0)
                     .map_or("", |(d, _)| d.label());
-                format!("{}月末{now}", source.unwrap_or_default())
+                format!("{}月末{now}", if found { "本月名单发现，" } else { "" })
             }
         }
     }

@@ -205,25 +205,27 @@ pub fn demo_store(dir: &Path, accounts_as: Option<&str>) -> Result<DemoStore> {
 pub fn generate_demo_into(
     dir: &Path,
     config: StoreConfig,
-    households: u32,
-    today: NaiveDate,
+    spec: &crate::demo::DemoSpec,
     actor: &str,
 ) -> Result<DemoHandle> {
     let store = Store::open(dir, config)?;
-    crate::demo::generate(
-        &store,
-        &crate::demo::DemoSpec { households, today },
-        &stamp(actor),
-    )?;
+    crate::demo::generate(&store, spec, &stamp(actor))?;
     Ok(DemoHandle {
-        found: DemoStore::Demo { households },
+        found: DemoStore::Demo {
+            households: spec.households,
+        },
         store: Some(store),
     })
 }
 
 /// [`generate_demo_into`] with the default cache, the store closed afterwards.
 pub fn generate_demo(dir: &Path, households: u32, today: NaiveDate, actor: &str) -> Result<()> {
-    generate_demo_into(dir, StoreConfig::default(), households, today, actor)?.close();
+    let spec = crate::demo::DemoSpec {
+        households,
+        today,
+        lists: true,
+    };
+    generate_demo_into(dir, StoreConfig::default(), &spec, actor)?.close();
     Ok(())
 }
 

@@ -392,8 +392,9 @@ impl Service {
         Ok(page)
     }
 
-    /// A ledger's rows of `month`: posts held in it, policies in force, dibao linkage
-    /// recorded in it; none for a person the actor does not cover.
+    /// A ledger's rows of `month`: posts held in it, policies in force or paid in it (with
+    /// what has been paid so far), each payment dated in it, dibao linkage recorded in it;
+    /// none for a person the actor does not cover.
     fn ledger_rows(
         &self,
         actor: &Actor,
@@ -445,25 +446,51 @@ impl Service {
                 ]),
             ));
         }
+        let target = |to: &PaidTo| match to {
+            PaidTo::Card(n) => format!("社会保障卡 {}", mask.number(n)),
+            PaidTo::UnitAccount(n) => format!("单位账户 {}", mask.number(n)),
+        };
         for (i, policy) in l.policies.iter().enumerate() {
-            if policy.from > month || policy.to < month {
+            // A policy shows in the months it covers, and in any month it was paid in.
+            let paid_in_month: Vec<_> = policy
+                .payments
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| YearMonth::of(x.on) == month)
+                .collect();
+            if (policy.from > month || policy.to < month) && paid_in_month.is_empty() {
                 continue;
             }
-            let paid = match &policy.paid_to {
-                PaidTo::Card(n) => format!("社会保障卡 {}", mask.number(n)),
-                PaidTo::UnitAccount(n) => format!("单位账户 {}", mask.number(n)),
-            };
+            let mut note = format!("累计已发放 {} 元", policy.paid());
+            if !policy.benefit_months.is_empty() {
+                let months: Vec<String> = policy.benefit_months.iter().map(|m| m.label()).collect();
+                note.push_str(&format!("；领取失业保险金月份：{}", months.join("、")));
+            }
             rows.push((
                 format!("q{i:04}"),
                 row([
                     policy.kind.label().into(),
-                    paid,
+                    target(&policy.paid_to),
                     policy.from.label(),
                     policy.to.label(),
                     policy.amount.to_string(),
-                    String::new(),
+                    note,
                 ]),
             ));
+            // R-GOV-1: each payment of the month, dated, to where it went.
+            for (j, x) in paid_in_month {
+                rows.push((
+                    format!("q{i:04}f{j:04}"),
+                    row([
+                        format!("补贴发放：{}", policy.kind.label()),
+                        format!("{}，发放于 {}", target(&x.paid_to), date(x.on)),
+                        x.from.label(),
+                        x.to.label(),
+                        x.amount.to_string(),
+                        String::new(),
+                    ]),
+                ));
+            }
         }
         for (i, d) in l.dibao.iter().enumerate() {
             if YearMonth::of(d.on) != month {

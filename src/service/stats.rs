@@ -84,6 +84,10 @@ impl Service {
         for (code, name) in &names {
             let list = counters.get(code).map(Vec::as_slice).unwrap_or_default();
             let mut c = figures(list.iter().map(|(m, t)| (*m, t)), month, today);
+            // 未分配 is a row only in a month its leads count in.
+            if code.0 == UNASSIGNED && c == Contribution::default() {
+                continue;
+            }
             if let Some(queue) = &queue {
                 let plan = Plan::new(queue, &|t: &TownshipCode| t == code, today, &self.settings)?;
                 c.followups_overdue = plan.counts().overdue;
@@ -156,6 +160,8 @@ impl Service {
             .ok_or_else(|| ServiceError::NotFound("县区信息（数据库尚未初始化）".into()))?;
         let only: Option<TownshipCode> = match township {
             None => None,
+            // The leads no township was found for.
+            Some(t) if t == UNASSIGNED || t == "未分配" => Some(TownshipCode(UNASSIGNED.into())),
             Some(t) => Some(
                 county
                     .townships
@@ -170,7 +176,7 @@ impl Service {
         {
             return Err(ServiceError::Denied(format!(
                 "乡镇：无权查看{}的统计",
-                county.township_name(code)
+                township_label(&county, code)
             )));
         }
         let actor = actor.clone();

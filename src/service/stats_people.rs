@@ -189,8 +189,10 @@ impl Service {
                     let Some(l) = store.lead_by_id(id)? else {
                         continue;
                     };
-                    let name = format!("{}（{}）", l.name, l.source.label());
-                    people.push(row(name, l.id_number.masked(), None, None));
+                    people.push(StatsPerson {
+                        reason: format!("{}：{reason}", l.source.label()),
+                        ..row(l.name.clone(), l.id_number.masked(), None, None)
+                    });
                 }
             }
         }
@@ -263,6 +265,7 @@ impl Service {
                     return Ok(());
                 }
                 total = total.saturating_add(n);
+                let mut reason = measure.reason(c);
                 let (key, case, household, name, id_masked, township) = match counted {
                     Walked::Case { summary: s, .. } => (
                         key(&s.township, &s.name, 'c', s.case.0),
@@ -304,11 +307,12 @@ impl Service {
                             .township
                             .clone()
                             .unwrap_or_else(|| TownshipCode(crate::store::UNASSIGNED.into()));
+                        reason = format!("{}：{reason}", lead.source.label());
                         (
                             key(&township, &lead.name, 'l', lead.id),
                             None,
                             None,
-                            format!("{}（{}）", lead.name, lead.source.label()),
+                            lead.name.clone(),
                             lead.id_number.masked(),
                             township,
                         )
@@ -322,7 +326,7 @@ impl Service {
                     id_masked,
                     township_name: township_label(county, &township),
                     township,
-                    reason: measure.reason(c),
+                    reason,
                 });
                 Ok(())
             },

@@ -40,6 +40,16 @@ fn binary() -> std::path::PathBuf {
 
 /// A demo county of `households` households at `today` in a fresh store at `dir`.
 pub fn demo_store(dir: &Path, households: u32, today: chrono::NaiveDate) -> yuanzhu::store::Store {
+    demo_county(dir, households, today, false)
+}
+
+/// [`demo_store`], with the demo's three lists imported as leads when `lists`.
+pub fn demo_county(
+    dir: &Path,
+    households: u32,
+    today: chrono::NaiveDate,
+    lists: bool,
+) -> yuanzhu::store::Store {
     use yuanzhu::store::{Stamp, Store, StoreConfig};
     let store = Store::open(dir, StoreConfig::default()).expect("open store");
     // The OS user the PTY tests run the program as, so it has the demo's account.
@@ -49,7 +59,11 @@ pub fn demo_store(dir: &Path, households: u32, today: chrono::NaiveDate) -> yuan
     };
     yuanzhu::demo::generate(
         &store,
-        &yuanzhu::demo::DemoSpec { households, today },
+        &yuanzhu::demo::DemoSpec {
+            households,
+            today,
+            lists,
+        },
         &stamp,
     )
     .expect("generate demo");

@@ -241,9 +241,10 @@ fn cell(text: &str, col: usize, style: Option<ratatui::style::Style>) -> Vec<Spa
     }
 }
 
-/// The column width for a group: status names are wider than counts.
+/// The column width for a group: ten cells, nine for a group of seven figures so it fits
+/// 80 columns beside the township's name.
 fn column(group: usize) -> usize {
-    if group == 1 { 9 } else { 10 }
+    if heading(group).len() >= 7 { 9 } else { 10 }
 }
 
 /// A bar of the rate (40 cells, 2.5% each), `#` up to it and `.` after, with `|` on the target: legible without

@@ -235,8 +235,13 @@ impl PeopleList {
             lines.push(Line::raw(""));
             lines.push(Line::raw(clip(
                 &format!(
-                    "  {}本月此项为 0，没有可列出的{unit}。按 Esc 返回统计表。",
-                    self.place
+                    "  {}本月此项为 0，没有可列出的{}。按 Esc 返回统计表。",
+                    self.place,
+                    match self.measure.counts() {
+                        Counts::Households => "家庭",
+                        Counts::Leads => "线索",
+                        Counts::Cases | Counts::Ledgers => "人员",
+                    }
                 ),
                 w,
             )));
