@@ -19,10 +19,11 @@
 //! household records is not stored, so any two households are taken as unrelated.
 
 use super::{Actor, Result, Service};
-use crate::domain::ledger::{Ledger, PaidTo};
+use crate::domain::ledger::{Ledger, PaidTo, employer_of_followups};
 use crate::domain::payment::{UnitAccountUse, shared_unit_accounts};
 use crate::domain::supervise::{
-    Contact, ContactKind, Finding, Payment, paid_while_ineligible, shared_contacts,
+    Contact, ContactKind, Finding, benefit_months, paid_months, paid_while_ineligible,
+    shared_contacts,
 };
 use crate::domain::{CaseSummary, RecognitionStatus, YearMonth};
 use crate::store::Store;
@@ -48,9 +49,7 @@ impl Service {
             findings.extend(paid_after_exit_or_on_benefit(&db, &s, &ledger, month)?);
             let household = format!("{}户", s.household.0);
             let mut unit: Option<Option<String>> = None;
-            for target in ledger.policies.iter().flat_map(|p| {
-                std::iter::once(&p.paid_to).chain(p.payments.iter().map(|x| &x.paid_to))
-            }) {
+            for target in ledger.payment_targets() {
                 match target {
                     PaidTo::Card(card) => cards.push(Contact {
                         household: household.clone(),
@@ -78,7 +77,8 @@ impl Service {
     }
 }
 
-/// One person's payments and post months against their exit and benefit months.
+/// One person's payments and post months, up to `month`, against their exit and benefit
+/// months.
 fn paid_after_exit_or_on_benefit(
     db: &Store,
     s: &CaseSummary,
@@ -89,56 +89,23 @@ fn paid_after_exit_or_on_benefit(
         RecognitionStatus::Exited => db.case(s.case)?.and_then(|c| c.exit()).map(|(d, _)| d),
         _ => None,
     };
-    let mut benefit: Vec<YearMonth> = ledger
-        .policies
-        .iter()
-        .flat_map(|p| p.benefit_months.iter().copied())
-        .collect();
-    benefit.sort();
-    benefit.dedup();
-    let mut paid = Vec::new();
-    for p in &ledger.policies {
-        for pay in &p.payments {
-            paid.extend(pay.months().into_iter().map(|m| Payment {
-                what: p.kind.label().to_string(),
-                month: m,
-                paid_on: Some(pay.on),
-            }));
-        }
-    }
-    for post in &ledger.posts {
-        let last = YearMonth::of(post.held_until()).min(month);
-        let mut m = YearMonth::of(post.placement.start);
-        while m <= last {
-            paid.push(Payment {
-                what: format!("公益性岗位补贴（{}）", post.placement.employer),
-                month: m,
-                paid_on: None,
-            });
-            m = m.next();
-        }
-    }
     let subject = format!("{}（案{}）", s.name, s.case.0);
     Ok(paid_while_ineligible(
         &s.township,
         &subject,
-        &paid,
+        &paid_months(ledger, Some(month)),
         exit,
-        &benefit,
+        &benefit_months(ledger),
     ))
 }
 
 /// The unit the person works for: their newest post's employer, else the employer of
 /// their newest follow-up that names one.
 fn unit_of(db: &Store, s: &CaseSummary, ledger: &Ledger) -> Result<Option<String>> {
-    if let Some(post) = ledger.posts.last() {
-        return Ok(Some(post.placement.employer.clone()));
-    }
-    let mut followups = db.followups(s.case)?;
-    followups.sort_by_key(|f| f.answers.date);
-    Ok(followups
+    let answers: Vec<_> = db
+        .followups(s.case)?
         .into_iter()
-        .rev()
-        .find_map(|f| f.answers.employment.map(|e| e.employer))
-        .filter(|e| !e.trim().is_empty()))
+        .map(|f| f.answers)
+        .collect();
+    Ok(ledger.unit_worked_for(employer_of_followups(&answers)))
 }

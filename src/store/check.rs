@@ -12,6 +12,7 @@ use super::codec::{Versioned, decode};
 use super::exit_index::EXIT_INDEX;
 use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
 use super::stats_index::STATS_INDEX;
+use super::supervise_index::SUPERVISE_INDEX;
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DISPOSITIONS, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
     Holds, ID_NUMBERS, IMPORTS, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
@@ -321,6 +322,16 @@ impl Store {
             walk.report.problem(p);
         }
 
+        let watch = self.check_supervise_index()?;
+        walk.read += watch.count;
+        walk.report
+            .counts
+            .push((SUPERVISE_INDEX.name().into(), watch.count));
+        walk.report.warnings.extend(watch.warnings);
+        for p in watch.problems {
+            walk.report.problem(p);
+        }
+
         let report = &mut walk.report;
         against_audit(report, &primary, audited, legacy_bulk);
         households_hold_their_members(report, &households, &persons);
@@ -336,7 +347,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 20] {
+    fn trees(&self) -> [&Tree; 21] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -358,11 +369,12 @@ impl Store {
             &self.lead_ids.tree,
             &self.queue_index.tree,
             &self.stats_index.tree,
+            &self.supervise_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 20] = [
+const KNOWN_TREES: [&str; 21] = [
     LEAD_IDS.name(),
     LEADS.name(),
     DISPOSITIONS.name(),
@@ -383,6 +395,7 @@ const KNOWN_TREES: [&str; 20] = [
     EXIT_INDEX.name(),
     QUEUE_INDEX.name(),
     STATS_INDEX.name(),
+    SUPERVISE_INDEX.name(),
 ];
 
 impl Walk<'_> {

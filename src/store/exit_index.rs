@@ -238,7 +238,7 @@ fn approved(old: &AssistanceCase, new: &AssistanceCase) -> Vec<(NaiveDate, ExitR
 }
 
 /// A case's follow-ups, oldest contact first, with one just being saved.
-fn answers_with(earlier: &[FollowUp], saved: Option<&FollowUp>) -> Vec<FollowUpAnswers> {
+pub(crate) fn answers_with(earlier: &[FollowUp], saved: Option<&FollowUp>) -> Vec<FollowUpAnswers> {
     let mut all: Vec<&FollowUp> = earlier.iter().chain(saved).collect();
     all.sort_by_key(|f| (f.answers.date, f.id));
     all.into_iter().map(|f| f.answers.clone()).collect()

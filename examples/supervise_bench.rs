@@ -1,0 +1,246 @@
+//! 监督 (第(十四)条) at county scale: how long a month's findings take at 2k and 50k
+//! households, and what a follow-up save and a payment save cost, in the same run.
+//!
+//! The findings are read from what is kept at save time (`store::supervise_index`) plus the
+//! month's audit entries; a save keeps that index in its own transaction, so the save's
+//! figure is what the index costs a caseworker. Opening a store without the index (the
+//! county just generated, or after an upgrade) builds it once: the first request's figure
+//! includes nothing of that, the open says how long on standard error. Each run works on
+//! a copy of the kept county, so its saves never change the next run's.
+//!
+//! `cargo run --release --example supervise_bench [-- --dir DIR --sizes 2000,50000]`. Demo
+//! counties are generated once into `DIR/s<households>` and reused (the same layout as
+//! `stats_bench`, so one `--dir` serves both).
+
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
+use yuanzhu::domain::ledger::{EntryKind, LedgerDraft};
+use yuanzhu::domain::{CaseSummary, RecognitionStatus, Settings, YearMonth};
+use yuanzhu::service::{Actor, Request, Response, Service, StoreConfig, Today};
+
+type Res<T> = anyhow::Result<T>;
+
+const RUNS: usize = 5;
+
+fn main() -> Res<()> {
+    let mut args = std::env::args().skip(1);
+    let mut dir = std::env::temp_dir().join("yuanzhu-stats");
+    let mut sizes = vec![2_000u32, 50_000];
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--dir" => dir = PathBuf::from(args.next().unwrap_or_default()),
+            "--sizes" => {
+                sizes = args
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|s| s.parse().ok())
+                    .collect()
+            }
+            other => anyhow::bail!("unknown argument {other}"),
+        }
+    }
+    println!(
+        "| households | open | month's findings (median of {RUNS}) | findings | follow-up save (median of {RUNS}) | payment save (median of {RUNS}) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for n in sizes {
+        let m = measure(&dir, n)?;
+        println!(
+            "| {n} | {} ms | {:.1} ms | {} | {:.1} ms | {:.1} ms |",
+            m.open.as_millis(),
+            m.findings.as_secs_f64() * 1e3,
+            m.count,
+            m.followup.as_secs_f64() * 1e3,
+            m.payment.as_secs_f64() * 1e3,
+        );
+    }
+    Ok(())
+}
+
+struct Measured {
+    open: Duration,
+    findings: Duration,
+    count: u32,
+    followup: Duration,
+    payment: Duration,
+}
+
+fn measure(root: &Path, households: u32) -> Res<Measured> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
+    let dir = root.join(format!("s{households}"));
+    if !dir.exists() {
+        eprintln!("生成演示县 {households} 户……");
+        let t = Instant::now();
+        yuanzhu::service::bootstrap::generate_demo(
+            &dir,
+            households,
+            today,
+            &yuanzhu::remote::login_name(),
+        )?;
+        eprintln!("生成用时 {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let run = root.join(format!("s{households}-sup"));
+    if run.exists() {
+        std::fs::remove_dir_all(&run)?;
+    }
+    copy_dir(&dir, &run)?;
+    let anchor = yuanzhu::store::Store::anchor_path(&dir);
+    if anchor.exists() {
+        std::fs::copy(&anchor, yuanzhu::store::Store::anchor_path(&run))?;
+    }
+    let m = measure_in(&run, today);
+    std::fs::remove_dir_all(&run)?;
+    let _ = std::fs::remove_file(yuanzhu::store::Store::anchor_path(&run));
+    // The copy the open guard made of a store whose files it did not close itself.
+    let _ = std::fs::remove_dir_all(root.join(format!("s{households}-sup.open-copy")));
+    m
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Res<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The month's first page, as the 监督 pane asks for it; its total.
+fn findings(service: &Service, actor: &Actor, month: YearMonth) -> Res<u32> {
+    let request = Request::Supervise {
+        month,
+        after: None,
+        limit: 50,
+    };
+    match service.handle(actor, request)?.body {
+        Response::Supervise(page) => Ok(page.total),
+        _ => anyhow::bail!("unexpected reply"),
+    }
+}
+
+fn ledger_rev(service: &Service, actor: &Actor, s: &CaseSummary) -> Res<u64> {
+    match service
+        .handle(actor, Request::Ledger { person: s.person })?
+        .body
+    {
+        Response::Ledger(v) => Ok(v.ledger.rev),
+        _ => anyhow::bail!("unexpected reply"),
+    }
+}
+
+fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
+    let t = Instant::now();
+    let service = Service::open(
+        dir,
+        StoreConfig::default(),
+        Today::Fixed(today),
+        Settings::default(),
+    )?;
+    let open = t.elapsed();
+    let actor = service.actor_for(yuanzhu::demo::DEMO_REVIEWER)?;
+    let month = YearMonth::of(today);
+    let count = findings(&service, &actor, month)?;
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        findings(&service, &actor, month)?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    // Recognised persons to visit and pay, spread over the county.
+    let people: Vec<CaseSummary> = service
+        .store_for_tests()?
+        .summaries()?
+        .into_iter()
+        .filter(|s| s.status == RecognitionStatus::Recognised)
+        .step_by(997)
+        .take(RUNS)
+        .collect();
+    let mut followups = Vec::new();
+    let mut payments = Vec::new();
+    for (n, s) in people.iter().enumerate() {
+        let rev = match service
+            .handle(&actor, Request::FollowUpForm { case: s.case })?
+            .body
+        {
+            Response::FollowUpForm(view) => view.rev,
+            _ => anyhow::bail!("unexpected reply"),
+        };
+        let t = Instant::now();
+        service.handle(
+            &actor,
+            Request::SaveFollowUp {
+                case: s.case,
+                rev,
+                draft: visit(today, s.tier, n),
+            },
+        )?;
+        followups.push(t.elapsed());
+        // A policy to pay (not timed), then its payment (timed).
+        let card = format!("3607{n:014}");
+        let rev = ledger_rev(&service, &actor, s)?;
+        let values = [
+            "4", "2026-10", "2026-11", "300", &card, "", "2026-10", "", "",
+        ];
+        service.handle(
+            &actor,
+            Request::AddLedgerEntry {
+                person: s.person,
+                rev,
+                entry: LedgerDraft::typed(EntryKind::Policy, &values),
+            },
+        )?;
+        let (rev, policy) = match service
+            .handle(&actor, Request::Ledger { person: s.person })?
+            .body
+        {
+            Response::Ledger(v) => (v.ledger.rev, v.ledger.policies.len().saturating_sub(1)),
+            _ => anyhow::bail!("unexpected reply"),
+        };
+        let values = ["2026-11-10", "300", "2026-11", "2026-11", &card, ""];
+        let t = Instant::now();
+        service.handle(
+            &actor,
+            Request::AddPayment {
+                person: s.person,
+                rev,
+                policy: u32::try_from(policy)?,
+                entry: LedgerDraft::typed(EntryKind::Payment, &values),
+            },
+        )?;
+        payments.push(t.elapsed());
+    }
+    followups.sort();
+    payments.sort();
+    Ok(Measured {
+        open,
+        findings: times[RUNS / 2],
+        count,
+        followup: followups[followups.len() / 2],
+        payment: payments[payments.len() / 2],
+    })
+}
+
+/// A phone visit finding the person still out of work and willing (the scale bench's).
+fn visit(today: NaiveDate, tier: yuanzhu::domain::Tier, n: usize) -> FollowUpDraft {
+    let ctx = FormContext {
+        today,
+        recognised_on: None,
+        tier,
+        late_entry_days: Settings::default().late_entry_days,
+    };
+    let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
+    d.press_code(Field::Method, '2');
+    d.press_code(Field::WorkStatus, '1');
+    d.press_code(Field::Willing, '1');
+    d.set(Field::Plan, format!("第{n}次电话回访，推荐本地岗位"));
+    d
+}
