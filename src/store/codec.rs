@@ -78,6 +78,33 @@ pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
     }
 }
 
+/// The leading fields of a record of `T` (of this or an older version whose leading fields
+/// are the same), decoded as `L` without reading the rest: a record's number and time
+/// read from an audit entry that holds the hashes of a whole bulk write, say.
+pub fn leading_fields<T: Versioned, L: DeserializeOwned>(bytes: &[u8]) -> Result<L, CodecError> {
+    let (&magic, rest) = bytes.split_first().ok_or(CodecError::TooShort)?;
+    if magic != MAGIC {
+        return Err(CodecError::BadMagic(magic));
+    }
+    let version_bytes: [u8; 2] = rest
+        .get(..2)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(CodecError::TooShort)?;
+    let version = u16::from_be_bytes(version_bytes);
+    if version > T::VERSION {
+        return Err(CodecError::UnknownVersion {
+            kind: T::KIND,
+            found: version,
+            supported: T::VERSION,
+        });
+    }
+    let (value, _) = decode_bounded(&rest[2..]).map_err(|e| CodecError::Payload {
+        kind: T::KIND,
+        detail: describe(&e),
+    })?;
+    Ok(value)
+}
+
 /// The largest payload a record may have. The biggest legitimate ones are the bulk audit
 /// entries of an import or a demo chunk (a hash per record written), a few MiB.
 pub const MAX_RECORD: usize = 256 * 1024 * 1024;
