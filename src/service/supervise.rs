@@ -1,11 +1,13 @@
 //! 监督 (第(十四)条, R-GOV-1): a month's findings for county reviewers, paged by key.
 //!
-//! Rules run here: follow-ups copied unchanged (over the follow-ups of the cases whose
-//! summaries show a run of months), one phone across households (over the case
-//! summaries), and the audit log's rules — entry pace and hours, ID reveals per day,
-//! decisions by their proposer — over the month's audit entries (`supervise_audit`), and
-//! the payment rules — paid while ineligible, one card or unit account across households —
-//! over the ledgers' policy records and their dated payments (`supervise_pay`).
+//! The rules over the records — follow-ups copied unchanged, one phone, 社保卡 or unit
+//! account across households, paid while ineligible — are kept at save time
+//! (`store::supervise_index`): a month reads that month's kept findings and the values two
+//! households or more hold. The audit log's rules — entry pace and hours, ID reveals per
+//! day, decisions by their proposer — read the month's audit entries once per request
+//! (`supervise_audit`). So a month costs its findings and its activity, not the county.
+//! The walk the index replaced stays as [`Service::supervise_by_walk`] (with
+//! `supervise_pay`), the oracle the tests compare it with.
 //!
 //! A reviewer disposes of a finding (已核实 / 误报) by its key; the disposition is kept in
 //! its own tree (`store::dispositions`), audited, and shown with the finding.

@@ -4,7 +4,8 @@
 //! or exits decided by their proposer — fed from the month's audit entries
 //! ([`crate::store::Store::audit_between`]), so a month costs that month's entries.
 //!
-//! The audit actions read here are the labels the writes give their entries: 保存回访 (a
+//! The audit actions read here are the labels the writes give their entries, each defined
+//! once in [`crate::domain::audit_action`]: 保存回访 (a
 //! follow-up), 查看完整身份证号 and 导出完整信息 (an ID revealed; an unmasked export counts
 //! as one reveal per page exported, under the exporter's own township, or the county's code
 //! for a county account), 初审通过并公示 (the township's proposal of a recognition), 认定
@@ -12,7 +13,8 @@
 //! proposer is the case's pending exit just before it).
 //!
 //! Keys name the account and the minute or day (pace, hours, reveals) or the case and what
-//! was decided (self-decided), so a disposition stays with the one finding it was given to.
+//! was decided (self-decided), as the domain's rules make them, so a disposition stays with
+//! the one finding it was given to.
 //!
 //! Not here: follow-ups written by a bulk load (the demo, an upgrade) carry no entry of
 //! their own and are not judged; a recognition whose initial review is older than the

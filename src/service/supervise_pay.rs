@@ -1,5 +1,6 @@
 //! 监督 over the ledger's payments (第(十四)条, R-GOV-1, R-SUPERVISE-1): the two rules that
-//! read policy records and posts, run by [`Service::findings`] for the reviewed month.
+//! read policy records and posts, run by the walk ([`Service::supervise_by_walk`]) for the
+//! reviewed month.
 //!
 //! - 退出后或领取失业金期间发放补贴 (PaidWhileIneligible): a policy's payment dated after
 //!   the person's exit (the case's exit event), a payment covering a month some policy
@@ -14,8 +15,10 @@
 //!   household with no one working for a unit). The unit a person works for is the
 //!   employer of their newest post, else of their newest follow-up in work.
 //!
-//! Like the other rules this walks the case summaries of the actor's townships and reads
-//! each one's ledger: a person with a ledger but no case is not looked at. Kinship across
+//! This is the walk over the case summaries of the actor's townships, each one's ledger
+//! read, that `store::supervise_index` replaced: kept as the oracle of
+//! [`Service::supervise_by_walk`]. Both take a person's first case as the one their ledger
+//! is read for, and a person with a ledger but no case is not looked at. Kinship across
 //! household records is not stored, so any two households are taken as unrelated.
 
 use super::{Actor, Result, Service};
@@ -30,8 +33,8 @@ use crate::store::Store;
 use std::collections::BTreeSet;
 
 impl Service {
-    /// The payment rules' findings over the actor's townships; [`Service::findings`] keeps
-    /// those dated in `month`.
+    /// The payment rules' findings over the actor's townships, by the walk;
+    /// [`Service::supervise_by_walk`] keeps those dated in `month`.
     pub(super) fn payment_findings(&self, actor: &Actor, month: YearMonth) -> Result<Vec<Finding>> {
         let db = self.db()?;
         let mut findings = Vec::new();
