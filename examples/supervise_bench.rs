@@ -14,10 +14,14 @@
 //! counties are generated once into `DIR/s<households>` and reused (the same layout as
 //! `stats_bench`, so one `--dir` serves both).
 
+#[path = "shared/county.rs"]
+mod county;
+#[path = "shared/visit.rs"]
+mod visit;
+
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::ledger::{EntryKind, LedgerDraft};
 use yuanzhu::domain::{CaseSummary, RecognitionStatus, Settings, YearMonth};
 use yuanzhu::service::{Actor, Request, Response, Service, StoreConfig, Today};
@@ -74,47 +78,7 @@ struct Measured {
 
 fn measure(root: &Path, households: u32) -> Res<Measured> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
-    let dir = root.join(format!("s{households}"));
-    if !dir.exists() {
-        eprintln!("生成演示县 {households} 户……");
-        let t = Instant::now();
-        yuanzhu::service::bootstrap::generate_demo(
-            &dir,
-            households,
-            today,
-            &yuanzhu::remote::login_name(),
-        )?;
-        eprintln!("生成用时 {:.1} s", t.elapsed().as_secs_f64());
-    }
-    let run = root.join(format!("s{households}-sup"));
-    if run.exists() {
-        std::fs::remove_dir_all(&run)?;
-    }
-    copy_dir(&dir, &run)?;
-    let anchor = yuanzhu::store::Store::anchor_path(&dir);
-    if anchor.exists() {
-        std::fs::copy(&anchor, yuanzhu::store::Store::anchor_path(&run))?;
-    }
-    let m = measure_in(&run, today);
-    std::fs::remove_dir_all(&run)?;
-    let _ = std::fs::remove_file(yuanzhu::store::Store::anchor_path(&run));
-    // The copy the open guard made of a store whose files it did not close itself.
-    let _ = std::fs::remove_dir_all(root.join(format!("s{households}-sup.open-copy")));
-    m
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Res<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        let target = to.join(e.file_name());
-        if e.file_type()?.is_dir() {
-            copy_dir(&e.path(), &target)?;
-        } else {
-            std::fs::copy(e.path(), target)?;
-        }
-    }
-    Ok(())
+    county::on_copy(root, households, "sup", today, |run| measure_in(run, today))
 }
 
 /// The month's first page, as the 监督 pane asks for it; its total.
@@ -191,7 +155,7 @@ fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
             Request::SaveFollowUp {
                 case: s.case,
                 rev,
-                draft: visit(today, s.tier, n),
+                draft: visit::visit(today, s.tier, n),
             },
         )?;
         followups.push(t.elapsed());
@@ -244,20 +208,4 @@ fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
         followup: followups[followups.len() / 2],
         payment: payments[payments.len() / 2],
     })
-}
-
-/// A phone visit finding the person still out of work and willing (the scale bench's).
-fn visit(today: NaiveDate, tier: yuanzhu::domain::Tier, n: usize) -> FollowUpDraft {
-    let ctx = FormContext {
-        today,
-        recognised_on: None,
-        tier,
-        late_entry_days: Settings::default().late_entry_days,
-    };
-    let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
-    d.press_code(Field::Method, '2');
-    d.press_code(Field::WorkStatus, '1');
-    d.press_code(Field::Willing, '1');
-    d.set(Field::Plan, format!("第{n}次电话回访，推荐本地岗位"));
-    d
 }

@@ -54,7 +54,8 @@ pub fn encode<T: Versioned>(value: &T) -> Vec<u8> {
     out
 }
 
-pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
+/// A record's envelope opened: its schema version and its payload.
+fn envelope(bytes: &[u8]) -> Result<(u16, &[u8]), CodecError> {
     let (&magic, rest) = bytes.split_first().ok_or(CodecError::TooShort)?;
     if magic != MAGIC {
         return Err(CodecError::BadMagic(magic));
@@ -63,8 +64,11 @@ pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
         .get(..2)
         .and_then(|b| b.try_into().ok())
         .ok_or(CodecError::TooShort)?;
-    let version = u16::from_be_bytes(version_bytes);
-    let payload = &rest[2..];
+    Ok((u16::from_be_bytes(version_bytes), &rest[2..]))
+}
+
+pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (version, payload) = envelope(bytes)?;
     if version == T::VERSION {
         payload_of(payload)
     } else if version < T::VERSION {
@@ -82,15 +86,7 @@ pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
 /// are the same), decoded as `L` without reading the rest: a record's number and time
 /// read from an audit entry that holds the hashes of a whole bulk write, say.
 pub fn leading_fields<T: Versioned, L: DeserializeOwned>(bytes: &[u8]) -> Result<L, CodecError> {
-    let (&magic, rest) = bytes.split_first().ok_or(CodecError::TooShort)?;
-    if magic != MAGIC {
-        return Err(CodecError::BadMagic(magic));
-    }
-    let version_bytes: [u8; 2] = rest
-        .get(..2)
-        .and_then(|b| b.try_into().ok())
-        .ok_or(CodecError::TooShort)?;
-    let version = u16::from_be_bytes(version_bytes);
+    let (version, payload) = envelope(bytes)?;
     if version > T::VERSION {
         return Err(CodecError::UnknownVersion {
             kind: T::KIND,
@@ -98,7 +94,7 @@ pub fn leading_fields<T: Versioned, L: DeserializeOwned>(bytes: &[u8]) -> Result
             supported: T::VERSION,
         });
     }
-    let (value, _) = decode_bounded(&rest[2..]).map_err(|e| CodecError::Payload {
+    let (value, _) = decode_bounded(payload).map_err(|e| CodecError::Payload {
         kind: T::KIND,
         detail: describe(&e),
     })?;

@@ -29,6 +29,7 @@
 
 use super::audit::Change;
 use super::codec::{Versioned, encode};
+use super::derived::{DerivedCheck, Wording};
 use super::table::{CASES, FOLLOWUPS, Holds, LEDGERS, SUMMARIES, Table, TxTable};
 use super::{Result, Stamp, Store, TxResult};
 use crate::domain::followup::FollowUpAnswers;
@@ -130,12 +131,17 @@ pub struct ValueUses {
 }
 
 impl ValueUses {
-    fn households(&self) -> usize {
-        self.uses
+    /// The mark the value's `s` key holds: while two households or more hold it.
+    fn shared(&self) -> Option<SharedMark> {
+        let n = self
+            .uses
             .iter()
             .map(|u| u.household.as_str())
             .collect::<BTreeSet<_>>()
-            .len()
+            .len();
+        (n > 1).then(|| SharedMark {
+            households: u32::try_from(n).unwrap_or(u32::MAX),
+        })
     }
 }
 
@@ -487,12 +493,9 @@ impl TxTable<'_, SuperviseIndex> {
                 self.put_unaudited(&key, &record)?;
             }
             let mark = value_key(SHARED, h);
-            match record.households() {
-                n if n > 1 => {
-                    let households = u32::try_from(n).unwrap_or(u32::MAX);
-                    self.put_unaudited(&mark, &SharedMark { households })?;
-                }
-                _ => self.remove(&mark)?,
+            match record.shared() {
+                Some(m) => self.put_unaudited(&mark, &m)?,
+                None => self.remove(&mark)?,
             }
         }
         Ok(())
@@ -582,7 +585,10 @@ impl Store {
                 .map(|f| f.answers)
                 .collect();
             let (runs, followup_employer) = from_followups(&answers, basis);
-            let case = self.case(s.case)?;
+            let case = match s.status {
+                RecognitionStatus::Exited => self.case(s.case)?,
+                _ => None,
+            };
             let src = Sources {
                 summary: &s,
                 exit: exit_of(&s, case.as_ref()),
@@ -604,10 +610,8 @@ impl Store {
             out.insert(tagged(PERSON, person.to_key()), encode(&p));
         }
         for (h, uses) in values {
-            let n = uses.households();
-            if n > 1 {
-                let households = u32::try_from(n).unwrap_or(u32::MAX);
-                out.insert(value_key(SHARED, &h), encode(&SharedMark { households }));
+            if let Some(m) = uses.shared() {
+                out.insert(value_key(SHARED, &h), encode(&m));
             }
             out.insert(value_key(VALUE, &h), encode(&uses));
         }
@@ -645,13 +649,6 @@ impl Store {
 /// The audit action of a whole build of the tree.
 pub const BUILD_ACTION: &str = "建立监督索引";
 
-/// What `check` found in `supervise_index`.
-pub(crate) struct SuperviseCheck {
-    pub count: u64,
-    pub problems: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
 fn label(key: &[u8]) -> String {
     let id = |at: usize| {
         key.get(at..at + 8)
@@ -662,9 +659,13 @@ fn label(key: &[u8]) -> String {
         Some(&CASE) => format!("案件 {} 的监督记录", id(1)),
         Some(&PERSON) => format!("人员 {} 的案件表", id(1)),
         Some(&MONTH) => format!("案件 {} 的月度监督发现", id(4)),
-        Some(&VALUE) | Some(&SHARED) => match parse_value_key(key) {
+        Some(&VALUE) => match parse_value_key(key) {
             Some(h) => format!("{} {} 的使用记录", h.kind.label(), h.value),
             None => "使用记录".to_string(),
+        },
+        Some(&SHARED) => match parse_value_key(key) {
+            Some(h) => format!("{} {} 的共用标记", h.kind.label(), h.value),
+            None => "共用标记".to_string(),
         },
         _ => String::from_utf8_lossy(key).into_owned(),
     };
@@ -673,12 +674,8 @@ fn label(key: &[u8]) -> String {
 
 impl Store {
     /// `supervise_index` against [`Store::expected_supervise_index`], record by record.
-    pub(crate) fn check_supervise_index(&self) -> Result<SuperviseCheck> {
-        let mut check = SuperviseCheck {
-            count: self.supervise_index.len() as u64,
-            problems: Vec::new(),
-            warnings: Vec::new(),
-        };
+    pub(crate) fn check_supervise_index(&self) -> Result<DerivedCheck> {
+        let mut check = DerivedCheck::of(&self.supervise_index);
         let basis = match self.supervise_basis() {
             Ok(Some(b)) => b,
             Ok(None) => {
@@ -699,22 +696,13 @@ impl Store {
             ));
             return Ok(check);
         }
-        let mut expected = self.expected_supervise_index(&basis, &mut |_| {})?;
-        for kv in self.supervise_index.iter() {
-            let (k, v) = kv?;
-            match expected.remove(k.as_ref()) {
-                None => check
-                    .problems
-                    .push(format!("{} 不应存在（没有对应的记录）", label(&k))),
-                Some(want) if want != v.as_ref() => check
-                    .problems
-                    .push(format!("{} 与案件、回访或台账记录不符", label(&k))),
-                Some(_) => {}
-            }
-        }
-        for k in expected.keys() {
-            check.problems.push(format!("{} 缺失", label(k)));
-        }
+        let expected = self.expected_supervise_index(&basis, &mut |_| {})?;
+        let words = Wording {
+            label,
+            stray: "不应存在（没有对应的记录）",
+            differs: "与案件、回访或台账记录不符",
+        };
+        check.compare(&self.supervise_index, |_| true, expected, &words)?;
         Ok(check)
     }
 }
