@@ -17,7 +17,7 @@ mod county;
 mod visit;
 
 use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 use yuanzhu::domain::stats::MonthTable;
 use yuanzhu::domain::stats_measure::Measure;
@@ -29,23 +29,7 @@ type Res<T> = anyhow::Result<T>;
 const RUNS: usize = 5;
 
 fn main() -> Res<()> {
-    let mut args = std::env::args().skip(1);
-    let mut dir = std::env::temp_dir().join("yuanzhu-stats");
-    let mut sizes = vec![2_000u32, 50_000];
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--dir" => dir = PathBuf::from(args.next().unwrap_or_default()),
-            "--sizes" => {
-                sizes = args
-                    .next()
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(|s| s.parse().ok())
-                    .collect()
-            }
-            other => anyhow::bail!("unknown argument {other}"),
-        }
-    }
+    let (dir, sizes) = county::arguments()?;
     println!(
         "| households | sled open | first table | month table (median of {RUNS}) | the walk it replaced | follow-up save (median of {RUNS}) | table after the saves | drill-down page (median of {RUNS}) | the walk's page | rows |"
     );

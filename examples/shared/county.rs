@@ -2,7 +2,30 @@
 //! reused, each run on a copy so its saves never change the next run's.
 
 use chrono::NaiveDate;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `[--dir DIR] [--sizes 2000,50000]`: where the counties are kept (a folder in the
+/// system's temporary one by default) and the sizes to measure.
+pub fn arguments() -> anyhow::Result<(PathBuf, Vec<u32>)> {
+    let mut args = std::env::args().skip(1);
+    let mut dir = std::env::temp_dir().join("yuanzhu-stats");
+    let mut sizes = vec![2_000u32, 50_000];
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--dir" => dir = PathBuf::from(args.next().unwrap_or_default()),
+            "--sizes" => {
+                sizes = args
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|s| s.parse().ok())
+                    .collect()
+            }
+            other => anyhow::bail!("unknown argument {other}"),
+        }
+    }
+    Ok((dir, sizes))
+}
 
 /// Runs `measure` on a copy (`DIR/s<households>-<tag>`) of the kept county of
 /// `households`, generated first if it is not kept yet; the copy is removed after.

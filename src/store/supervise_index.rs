@@ -406,9 +406,10 @@ impl TxTable<'_, SuperviseIndex> {
                         .get(&s.person)
                         .and_then(|p| p.cases.first())
                         .is_some_and(|c| *c == case);
-                    let ledger = match first {
-                        true => ledgers.get::<Ledger>(&s.person.to_key())?.map(|(l, _)| l),
-                        false => None,
+                    let ledger = if first {
+                        ledgers.get::<Ledger>(&s.person.to_key())?.map(|(l, _)| l)
+                    } else {
+                        None
                     };
                     let stored = cases.get::<AssistanceCase>(&case.to_key())?.map(|(c, _)| c);
                     let (runs, followup_employer) = match &fresh {
