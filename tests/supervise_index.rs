@@ -472,17 +472,15 @@ fn a_finding_is_disposed_by_its_key_looked_up_in_the_index() {
     let card = "362100000000009002";
     for s in [a, b] {
         edit_ledger(&store, s.person, |l| {
-            l.policies.push(card_policy(
-                PolicyKind::Training,
-                ym(2026, 10),
-                card,
-                d(2026, 11, 2),
-            ));
+            let mut p = card_policy(PolicyKind::Training, ym(2026, 10), card, d(2026, 11, 2));
+            p.benefit_months = vec![ym(2026, 10)];
+            l.policies.push(p);
         });
     }
     let keys = [
         format!("copied:{}:2026-11", subject(copied)),
         format!("shared:si{card}:2026-11"),
+        format!("paid:{}:2026-11", subject(a)),
     ];
     let dispose = |key: &str| {
         service.handle(
@@ -506,4 +504,48 @@ fn a_finding_is_disposed_by_its_key_looked_up_in_the_index() {
     ] {
         assert!(dispose(&key).is_err(), "{key}");
     }
+}
+
+#[test]
+fn an_index_made_under_another_run_length_is_made_again_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service_on(common::demo_store(dir.path(), 40, today()), today());
+    let store = service.store_for_tests().unwrap();
+    let copied = recognised(&store).remove(0);
+    for day in [d(2026, 8, 31), d(2026, 9, 30), d(2026, 10, 31), today()] {
+        save_followup(&store, copied.case, copy_on(day));
+    }
+    assert!(has(
+        &service,
+        ym(2026, 10),
+        Rule::CopiedFollowups,
+        &subject(&copied)
+    ));
+    drop(store);
+    drop(service);
+    let settings = Settings {
+        supervise_copied_months: 4,
+        ..Settings::default()
+    };
+    let store = Store::open(dir.path(), StoreConfig::default()).unwrap();
+    let service = Service::new(store, Today::Fixed(today()), settings);
+    let basis = service
+        .store_for_tests()
+        .unwrap()
+        .supervise_basis()
+        .unwrap();
+    assert_eq!(basis.map(|b| b.copied_months), Some(4));
+    assert!(!has(
+        &service,
+        ym(2026, 10),
+        Rule::CopiedFollowups,
+        &subject(&copied)
+    ));
+    assert!(has(
+        &service,
+        ym(2026, 11),
+        Rule::CopiedFollowups,
+        &subject(&copied)
+    ));
+    agree(&service, "made again under four months");
 }
