@@ -141,6 +141,16 @@ fn save_followup(store: &Store, case: CaseId, answers: FollowUpAnswers) {
         .unwrap();
 }
 
+/// The same follow-up on the last day of each month from `first` (2026) to October, and
+/// today: the last of each month, whatever the demo saved before.
+fn copied_from(store: &Store, case: CaseId, first: u32) {
+    for m in first..=10 {
+        let last = d(2026, m + 1, 1).pred_opt().unwrap();
+        save_followup(store, case, copy_on(last));
+    }
+    save_followup(store, case, copy_on(today()));
+}
+
 fn card_policy(kind: PolicyKind, month: YearMonth, card: &str, paid_on: NaiveDate) -> PolicyRecord {
     PolicyRecord {
         kind,
@@ -276,9 +286,7 @@ fn indexed_findings_equal_the_walk_through_saves_payments_moves_and_a_reopen() {
     // Follow-ups copied from August to November: a finding dated October, kept in
     // November by the same key.
     let copied = &people[0];
-    for day in [d(2026, 8, 31), d(2026, 9, 30), d(2026, 10, 31), today()] {
-        save_followup(&store, copied.case, copy_on(day));
-    }
+    copied_from(&store, copied.case, 8);
     assert!(has(
         &service,
         ym(2026, 10),
@@ -465,9 +473,7 @@ fn a_finding_is_disposed_by_its_key_looked_up_in_the_index() {
     let store = service.store_for_tests().unwrap();
     let people = recognised(&store);
     let copied = &people[0];
-    for day in [d(2026, 9, 30), d(2026, 10, 31), today()] {
-        save_followup(&store, copied.case, copy_on(day));
-    }
+    copied_from(&store, copied.case, 9);
     let (a, b) = (&people[1], &people[2]);
     let card = "362100000000009002";
     for s in [a, b] {
@@ -512,9 +518,7 @@ fn an_index_made_under_another_run_length_is_made_again_on_open() {
     let service = service_on(common::demo_store(dir.path(), 40, today()), today());
     let store = service.store_for_tests().unwrap();
     let copied = recognised(&store).remove(0);
-    for day in [d(2026, 8, 31), d(2026, 9, 30), d(2026, 10, 31), today()] {
-        save_followup(&store, copied.case, copy_on(day));
-    }
+    copied_from(&store, copied.case, 8);
     assert!(has(
         &service,
         ym(2026, 10),

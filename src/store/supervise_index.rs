@@ -23,6 +23,9 @@
 //!   previous version, a county just loaded, a restored backup) or with other settings is
 //!   built again whole, vouched for by an audit entry with each record's hash.
 //!
+//! A change of recorded categories (`put_categories`) writes nothing these rules read, so
+//! it leaves the tree alone; a bulk load marks it unbuilt.
+//!
 //! Not here: the audit trail's rules, which read the month's audit entries, and how
 //! findings are shown (`service::supervise`). `check` compares the whole tree with
 //! [`Store::expected_supervise_index`], the full computation kept as the oracle.
