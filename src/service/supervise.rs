@@ -150,12 +150,17 @@ impl Service {
     /// its batch.
     fn supervise_store(&self) -> Result<std::sync::Arc<crate::store::Store>> {
         let store = self.db()?;
-        let basis = SuperviseBasis::new(self.settings.supervise_copied_months);
+        let basis = self.supervise_basis();
         if store.supervise_basis()? != Some(basis) {
             let _alone = self.gate.write().unwrap_or_else(|p| p.into_inner());
             store.ensure_supervise_index(&basis, &super::exits::system_stamp())?;
         }
         Ok(store)
+    }
+
+    /// What the index is built under with this service's settings.
+    fn supervise_basis(&self) -> SuperviseBasis {
+        SuperviseBasis::new(self.settings.supervise_copied_months)
     }
 
     /// Built on open, so the first 监督 request does not wait for it; a failure is met
@@ -212,7 +217,16 @@ impl Service {
         let Some(rule) = Rule::ALL.into_iter().find(|r| r.code() == code) else {
             return Ok(false);
         };
-        let db = self.supervise_store()?;
+        let db = self.db()?;
+        if db.supervise_basis()? != Some(self.supervise_basis()) {
+            // Not built under these settings (its build on open failed, a load since): a
+            // build holds writes off, which this write cannot do from inside itself, so
+            // the walk answers.
+            return Ok(self
+                .supervise_by_walk(actor, month)?
+                .iter()
+                .any(|r| r.key == key));
+        }
         let found = match rule {
             Rule::CopiedFollowups | Rule::PaidWhileIneligible => {
                 let Some(case) = case_named(subject) else {
