@@ -7,13 +7,15 @@
 //!
 //! Defaults: 30 clients, 40 saves each, 2,000 households.
 
+#[path = "shared/visit.rs"]
+mod visit;
+
 use chrono::NaiveDate;
 use std::io;
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
-use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
-use yuanzhu::domain::{Settings, Tier};
+use yuanzhu::domain::Settings;
 use yuanzhu::remote::{Identify, Limits, Server, SocketBackend, SocketSpec};
 use yuanzhu::service::{Backend, Request, Response, Service, Today};
 use yuanzhu::store::{Stamp, Store, StoreConfig};
@@ -25,21 +27,6 @@ impl Identify for Reviewer {
     fn identify(&self, _: &UnixStream) -> io::Result<String> {
         Ok(yuanzhu::demo::DEMO_REVIEWER.to_string())
     }
-}
-
-fn visit(today: NaiveDate, tier: Tier, n: usize) -> FollowUpDraft {
-    let ctx = FormContext {
-        today,
-        recognised_on: None,
-        tier,
-        late_entry_days: Settings::default().late_entry_days,
-    };
-    let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
-    d.press_code(Field::Method, '2');
-    d.press_code(Field::WorkStatus, '1');
-    d.press_code(Field::Willing, '1');
-    d.set(Field::Plan, format!("第{n}次电话回访，推荐本地岗位"));
-    d
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -81,7 +68,7 @@ fn sessions(
                     let request = Request::SaveFollowUp {
                         case: row.case,
                         rev,
-                        draft: visit(today, row.tier, n),
+                        draft: visit::visit(today, row.tier, n),
                     };
                     let t = Instant::now();
                     backend.call(request)?;

@@ -17,6 +17,9 @@
 //! time and peak RSS (a child process of this bench, so the peak is generation's alone);
 //! a reused one reports what was recorded when it was made, if anything.
 
+#[path = "shared/visit.rs"]
+mod visit;
+
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -27,7 +30,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
-use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::{CaseId, RecognitionStatus, Settings, Tier};
 use yuanzhu::remote::SocketBackend;
 use yuanzhu::service::{Backend, LocalBackend, Request, Response, Service, StoreConfig, Today};
@@ -510,21 +512,6 @@ fn binary() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/yuanzhu"))
 }
 
-fn visit(today: NaiveDate, tier: Tier, n: usize) -> FollowUpDraft {
-    let ctx = FormContext {
-        today,
-        recognised_on: None,
-        tier,
-        late_entry_days: Settings::default().late_entry_days,
-    };
-    let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
-    d.press_code(Field::Method, '2');
-    d.press_code(Field::WorkStatus, '1');
-    d.press_code(Field::Willing, '1');
-    d.set(Field::Plan, format!("第{n}次电话回访，推荐本地岗位"));
-    d
-}
-
 /// One save over the socket: the form for its rev, then the save; returns the save's time.
 fn save_once(
     backend: &mut SocketBackend,
@@ -540,7 +527,7 @@ fn save_once(
     backend.call(Request::SaveFollowUp {
         case,
         rev,
-        draft: visit(today, tier, n),
+        draft: visit::visit(today, tier, n),
     })?;
     Ok(t.elapsed())
 }

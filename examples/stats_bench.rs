@@ -11,10 +11,14 @@
 //! `cargo run --release --example stats_bench [-- --dir DIR --sizes 2000,50000]`. Demo
 //! counties are generated once into `DIR/s<households>` and reused.
 
+#[path = "shared/county.rs"]
+mod county;
+#[path = "shared/visit.rs"]
+mod visit;
+
 use chrono::NaiveDate;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-use yuanzhu::domain::followup_form::{Field, FollowUpDraft, FormContext};
 use yuanzhu::domain::stats::MonthTable;
 use yuanzhu::domain::stats_measure::Measure;
 use yuanzhu::domain::{CaseId, RecognitionStatus, Settings, Tier, YearMonth};
@@ -25,23 +29,7 @@ type Res<T> = anyhow::Result<T>;
 const RUNS: usize = 5;
 
 fn main() -> Res<()> {
-    let mut args = std::env::args().skip(1);
-    let mut dir = std::env::temp_dir().join("yuanzhu-stats");
-    let mut sizes = vec![2_000u32, 50_000];
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--dir" => dir = PathBuf::from(args.next().unwrap_or_default()),
-            "--sizes" => {
-                sizes = args
-                    .next()
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(|s| s.parse().ok())
-                    .collect()
-            }
-            other => anyhow::bail!("unknown argument {other}"),
-        }
-    }
+    let (dir, sizes) = county::arguments()?;
     println!(
         "| households | sled open | first table | month table (median of {RUNS}) | the walk it replaced | follow-up save (median of {RUNS}) | table after the saves | drill-down page (median of {RUNS}) | the walk's page | rows |"
     );
@@ -78,47 +66,7 @@ struct Measured {
 
 fn measure(root: &Path, households: u32) -> Res<Measured> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap_or_default();
-    let dir = root.join(format!("s{households}"));
-    if !dir.exists() {
-        eprintln!("生成演示县 {households} 户……");
-        let t = Instant::now();
-        yuanzhu::service::bootstrap::generate_demo(
-            &dir,
-            households,
-            today,
-            &yuanzhu::remote::login_name(),
-        )?;
-        eprintln!("生成用时 {:.1} s", t.elapsed().as_secs_f64());
-    }
-    let run = root.join(format!("s{households}-run"));
-    if run.exists() {
-        std::fs::remove_dir_all(&run)?;
-    }
-    copy_dir(&dir, &run)?;
-    let anchor = yuanzhu::store::Store::anchor_path(&dir);
-    if anchor.exists() {
-        std::fs::copy(&anchor, yuanzhu::store::Store::anchor_path(&run))?;
-    }
-    let m = measure_in(&run, today);
-    std::fs::remove_dir_all(&run)?;
-    let _ = std::fs::remove_file(yuanzhu::store::Store::anchor_path(&run));
-    // The copy the open guard made of a store whose files it did not close itself.
-    let _ = std::fs::remove_dir_all(root.join(format!("s{households}-run.open-copy")));
-    m
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Res<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        let target = to.join(e.file_name());
-        if e.file_type()?.is_dir() {
-            copy_dir(&e.path(), &target)?;
-        } else {
-            std::fs::copy(e.path(), target)?;
-        }
-    }
-    Ok(())
+    county::on_copy(root, households, "run", today, |run| measure_in(run, today))
 }
 
 fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
@@ -180,7 +128,7 @@ fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
             Request::SaveFollowUp {
                 case,
                 rev,
-                draft: visit(today, tier, n),
+                draft: visit::visit(today, tier, n),
             },
         )?;
         saves.push(t.elapsed());
@@ -236,20 +184,4 @@ fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
         after,
         rows: table.rows.len(),
     })
-}
-
-/// A phone visit finding the person still out of work and willing (the scale bench's).
-fn visit(today: NaiveDate, tier: Tier, n: usize) -> FollowUpDraft {
-    let ctx = FormContext {
-        today,
-        recognised_on: None,
-        tier,
-        late_entry_days: Settings::default().late_entry_days,
-    };
-    let mut d = FollowUpDraft::blank(&ctx, &Settings::default());
-    d.press_code(Field::Method, '2');
-    d.press_code(Field::WorkStatus, '1');
-    d.press_code(Field::Willing, '1');
-    d.set(Field::Plan, format!("第{n}次电话回访，推荐本地岗位"));
-    d
 }

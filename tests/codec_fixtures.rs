@@ -412,6 +412,11 @@ fn every_record_type_decodes_from_its_golden_bytes() {
         revision: 2,
         ..yuanzhu::domain::exit::ExitBasis::of(&Settings::default())
     });
+    // What decides whether 监督's index is built again: it must always decode.
+    fixture(yuanzhu::store::SuperviseBasis {
+        revision: 1,
+        copied_months: 3,
+    });
 }
 
 #[test]

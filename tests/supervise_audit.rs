@@ -443,7 +443,12 @@ fn a_finding_of_the_trail_is_disposed_and_keeps_its_disposition() {
         .unwrap();
     assert!(matches!(reply.body, Response::Disposed(_)));
     let found = findings(&service, &reviewer(), month());
-    let f = found.iter().find(|f| f.key == key).unwrap();
+    let f = found.iter().find(|f| f.key == key).unwrap_or_else(|| {
+        panic!(
+            "{key} not in {:?}",
+            found.iter().map(|f| &f.key).collect::<Vec<_>>()
+        )
+    });
     assert_eq!(
         f.disposition.as_ref().map(|d| d.verdict),
         Some(Verdict::Verified)

@@ -137,6 +137,33 @@ impl Ledger {
     pub fn open_post(&self) -> Option<&PostRecord> {
         self.posts.iter().rev().find(|p| p.ended.is_none())
     }
+
+    /// Where the policies were paid: each policy record's target, then each of its
+    /// payments', in the order they were entered.
+    pub fn payment_targets(&self) -> impl Iterator<Item = &PaidTo> {
+        self.policies
+            .iter()
+            .flat_map(|p| std::iter::once(&p.paid_to).chain(p.payments.iter().map(|x| &x.paid_to)))
+    }
+
+    /// The unit the person works for (R-SUPERVISE-1): their newest post's employer, else
+    /// `from_followups`, the employer their follow-ups name ([`employer_of_followups`]).
+    pub fn unit_worked_for(&self, from_followups: Option<String>) -> Option<String> {
+        match self.posts.last() {
+            Some(post) => Some(post.placement.employer.clone()),
+            None => from_followups,
+        }
+    }
+}
+
+/// The employer of the newest follow-up that names one's work, none when that names a
+/// blank one; `followups` oldest contact first.
+pub fn employer_of_followups(followups: &[super::followup::FollowUpAnswers]) -> Option<String> {
+    followups
+        .iter()
+        .rev()
+        .find_map(|f| f.employment.as_ref().map(|e| e.employer.clone()))
+        .filter(|e| !e.trim().is_empty())
 }
 
 /// The entry forms: which kind, and its fields in order.

@@ -4,6 +4,7 @@
 //! held next to the paragraph of the notice it implements and tested on worked examples.
 
 pub mod account;
+pub mod audit_action;
 pub mod calendar;
 pub mod case;
 pub mod category;

@@ -44,12 +44,12 @@ impl Step {
     pub fn label(&self) -> &'static str {
         match self {
             Step::StartReview => "受理初审",
-            Step::PassInitialReview => "初审通过并公示",
+            Step::PassInitialReview => super::audit_action::PROPOSE_RECOGNITION,
             Step::Reject { .. } => "不予认定",
             Step::RaiseObjection { .. } => "登记异议",
             Step::ResolveObjection { .. } => "处理异议",
             Step::CloseNotice => "公示结束",
-            Step::Recognise { .. } => "认定",
+            Step::Recognise { .. } => super::audit_action::RECOGNISE,
             Step::ChangeTier { .. } => "调整帮扶等级",
         }
     }

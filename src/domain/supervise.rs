@@ -18,6 +18,7 @@
 use super::calendar::Calendar;
 use super::followup::FollowUpAnswers;
 use super::ids::TownshipCode;
+use super::ledger::Ledger;
 use super::settings::DayHours;
 use super::year_month::YearMonth;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
@@ -123,6 +124,38 @@ fn same_apart_from_date(a: &FollowUpAnswers, b: &FollowUpAnswers) -> bool {
     *a == b
 }
 
+/// A run of follow-ups copied unchanged that reached the rule's number of months: the days
+/// of its follow-ups, the last being the one that made it reach that number (the day the
+/// finding is dated by). Kept by the store as it stands, so a finding can be named again
+/// without reading the follow-ups (the person renamed, the household moved).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopiedRun {
+    pub dates: Vec<NaiveDate>,
+}
+
+impl CopiedRun {
+    /// The day the run reached its length.
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.dates.last().copied()
+    }
+
+    /// The finding this run is about `person` of `township`.
+    pub fn finding(&self, township: &TownshipCode, person: &str) -> Option<Finding> {
+        let dates: Vec<String> = self.dates.iter().map(NaiveDate::to_string).collect();
+        Some(Finding {
+            rule: Rule::CopiedFollowups,
+            township: township.clone(),
+            subject: person.to_string(),
+            evidence: format!(
+                "连续 {} 个月的回访除日期外完全相同：{}",
+                self.dates.len(),
+                dates.join("、")
+            ),
+            date: self.date()?,
+        })
+    }
+}
+
 /// A person's follow-ups copied unchanged for `months` calendar months in a row (the last
 /// follow-up of each month counts). One finding per streak, dated by the follow-up that
 /// made the streak reach `months`, so a longer streak keeps its key.
@@ -132,6 +165,15 @@ pub fn copied_followups(
     followups: &[FollowUpAnswers],
     months: u32,
 ) -> Vec<Finding> {
+    copied_runs(followups, months)
+        .iter()
+        .filter_map(|r| r.finding(township, person))
+        .collect()
+}
+
+/// The runs behind [`copied_followups`], oldest first; `followups` in the order they were
+/// entered for a day (the last of a month's latest day counts).
+pub fn copied_runs(followups: &[FollowUpAnswers], months: u32) -> Vec<CopiedRun> {
     let mut by_month: BTreeMap<YearMonth, &FollowUpAnswers> = BTreeMap::new();
     for f in followups {
         let m = YearMonth::of(f.date);
@@ -142,7 +184,7 @@ pub fn copied_followups(
             }
         }
     }
-    let mut findings = Vec::new();
+    let mut runs = Vec::new();
     let mut streak: Vec<&FollowUpAnswers> = Vec::new();
     let mut last_month: Option<YearMonth> = None;
     for (m, f) in by_month {
@@ -154,21 +196,12 @@ pub fn copied_followups(
         streak.push(f);
         last_month = Some(m);
         if streak.len() == months as usize {
-            let dates: Vec<String> = streak.iter().map(|f| f.date.to_string()).collect();
-            findings.push(Finding {
-                rule: Rule::CopiedFollowups,
-                township: township.clone(),
-                subject: person.to_string(),
-                evidence: format!(
-                    "连续 {} 个月的回访除日期外完全相同：{}",
-                    months,
-                    dates.join("、")
-                ),
-                date: f.date,
+            runs.push(CopiedRun {
+                dates: streak.iter().map(|f| f.date).collect(),
             });
         }
     }
-    findings
+    runs
 }
 
 /// A follow-up's entry: who saved it, when, and for whom.
@@ -181,7 +214,8 @@ pub struct Entry {
 }
 
 /// An account entering more than `per_minute` follow-ups in one clock minute (CST): one
-/// finding per account and minute.
+/// finding per account and minute, its subject naming both (`account（YYYY-MM-DD HH时MM分）`)
+/// so that each minute keeps a key of its own.
 pub fn entry_pace(entries: &[Entry], per_minute: u32) -> Vec<Finding> {
     let mut minutes: BTreeMap<(String, DateTime<FixedOffset>), Vec<&Entry>> = BTreeMap::new();
     for e in entries {
@@ -203,7 +237,7 @@ pub fn entry_pace(entries: &[Entry], per_minute: u32) -> Vec<Finding> {
             Finding {
                 rule: Rule::EntryPace,
                 township: es[0].township.clone(),
-                subject: account.clone(),
+                subject: format!("{account}（{}）", minute.format("%Y-%m-%d %H时%M分")),
                 evidence: format!(
                     "账号 {account} 在 {} 一分钟内录入 {} 条回访（上限 {per_minute}）：{}",
                     minute.format("%Y-%m-%d %H:%M"),
@@ -217,7 +251,8 @@ pub fn entry_pace(entries: &[Entry], per_minute: u32) -> Vec<Finding> {
 }
 
 /// Follow-ups entered outside `hours` (CST) or on a day that is not a working day of
-/// `calendar`: one finding per account and day, listing the entries.
+/// `calendar`: one finding per account and day, listing the entries; its subject names
+/// both (`account（YYYY-MM-DD）`).
 pub fn entry_hours(entries: &[Entry], hours: DayHours, calendar: &Calendar) -> Vec<Finding> {
     type ByDay<'a> = BTreeMap<(String, NaiveDate), Vec<(&'a Entry, DateTime<FixedOffset>)>>;
     let mut days: ByDay = BTreeMap::new();
@@ -245,7 +280,7 @@ pub fn entry_hours(entries: &[Entry], hours: DayHours, calendar: &Calendar) -> V
             Finding {
                 rule: Rule::EntryHours,
                 township: es[0].0.township.clone(),
-                subject: account.clone(),
+                subject: format!("{account}（{day}）"),
                 evidence: format!(
                     "账号 {account} 于 {day}（{what}，北京时间）录入 {} 条回访：{}",
                     es.len(),
@@ -258,7 +293,7 @@ pub fn entry_hours(entries: &[Entry], hours: DayHours, calendar: &Calendar) -> V
 }
 
 /// What kind of contact or payment target two households share.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ContactKind {
     Phone,
     SiCard,
@@ -322,7 +357,14 @@ pub fn shared_contacts(contacts: &[Contact], as_of: NaiveDate) -> Vec<Finding> {
 }
 
 impl ContactKind {
-    fn code(self) -> &'static str {
+    pub const ALL: [ContactKind; 3] = [
+        ContactKind::Phone,
+        ContactKind::SiCard,
+        ContactKind::UnitAccount,
+    ];
+
+    /// What a shared value's finding's subject starts with (`tel`, `si`, `unit`).
+    pub fn code(self) -> &'static str {
         match self {
             ContactKind::Phone => "tel",
             ContactKind::SiCard => "si",
@@ -403,6 +445,51 @@ pub fn paid_while_ineligible(
     merged
 }
 
+/// A person's ledger as [`paid_while_ineligible`] reads it: every month each dated payment
+/// of a policy covers, named by the policy and dated by the payment; then every month of
+/// each public-welfare post from its start to the day it stops being held, or to `until`
+/// when that comes first (a post's pay is not stored month by month, so each month it is
+/// held counts as paid).
+pub fn paid_months(ledger: &Ledger, until: Option<YearMonth>) -> Vec<Payment> {
+    let mut paid = Vec::new();
+    for p in &ledger.policies {
+        for pay in &p.payments {
+            paid.extend(pay.months().into_iter().map(|m| Payment {
+                what: p.kind.label().to_string(),
+                month: m,
+                paid_on: Some(pay.on),
+            }));
+        }
+    }
+    for post in &ledger.posts {
+        let held = YearMonth::of(post.held_until());
+        let last = until.map_or(held, |u| held.min(u));
+        let mut m = YearMonth::of(post.placement.start);
+        while m <= last {
+            paid.push(Payment {
+                what: format!("公益性岗位补贴（{}）", post.placement.employer),
+                month: m,
+                paid_on: None,
+            });
+            m = m.next();
+        }
+    }
+    paid
+}
+
+/// The months any policy record of the person was checked against as months of
+/// unemployment benefit, each once, in order.
+pub fn benefit_months(ledger: &Ledger) -> Vec<YearMonth> {
+    let mut benefit: Vec<YearMonth> = ledger
+        .policies
+        .iter()
+        .flat_map(|p| p.benefit_months.iter().copied())
+        .collect();
+    benefit.sort();
+    benefit.dedup();
+    benefit
+}
+
 /// A recognition or exit with who proposed and who decided it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
@@ -416,7 +503,8 @@ pub struct Decision {
 }
 
 /// Decisions made by the account that proposed them. The service refuses these; a finding
-/// here means a record got past it.
+/// here means a record got past it. Its subject is what was decided and for whom
+/// (`认定：person`), so a recognition and an exit of one person keep keys of their own.
 pub fn self_decided(decisions: &[Decision]) -> Vec<Finding> {
     decisions
         .iter()
@@ -424,7 +512,7 @@ pub fn self_decided(decisions: &[Decision]) -> Vec<Finding> {
         .map(|d| Finding {
             rule: Rule::SelfDecided,
             township: d.township.clone(),
-            subject: d.person.clone(),
+            subject: format!("{}：{}", d.what, d.person),
             evidence: format!(
                 "{} 的{}由账号 {} 提出并于 {} 由同一账号审定",
                 d.person, d.what, d.proposed_by, d.decided_on
@@ -442,7 +530,8 @@ pub struct Reveal {
     pub at: DateTime<Utc>,
 }
 
-/// An account revealing more than `per_day` ID numbers in one day (CST).
+/// An account revealing more than `per_day` ID numbers in one day (CST): one finding per
+/// account and day, its subject naming both (`account（YYYY-MM-DD）`).
 pub fn reveals_per_day(reveals: &[Reveal], per_day: u32) -> Vec<Finding> {
     let mut days: BTreeMap<(String, NaiveDate), (usize, TownshipCode)> = BTreeMap::new();
     for r in reveals {
@@ -456,7 +545,7 @@ pub fn reveals_per_day(reveals: &[Reveal], per_day: u32) -> Vec<Finding> {
         .map(|((account, day), (n, township))| Finding {
             rule: Rule::RevealsPerDay,
             township,
-            subject: account.clone(),
+            subject: format!("{account}（{day}）"),
             evidence: format!(
                 "账号 {account} 于 {}年{}月{}日 查看身份证号 {n} 次（上限 {per_day}）",
                 day.year(),

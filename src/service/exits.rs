@@ -265,9 +265,9 @@ impl Service {
         c.decide_exit(approve, note, &actor.user, actor.role, today)
             .map_err(ServiceError::Refused)?;
         let action = if approve {
-            "批准退出"
+            crate::domain::audit_action::APPROVE_EXIT
         } else {
-            "退回退出申请"
+            crate::domain::audit_action::RETURN_EXIT
         };
         self.db()?
             .put_case_step(&stamp(actor), &c, rev, action, today)?;

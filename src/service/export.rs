@@ -387,7 +387,12 @@ impl Service {
                     ""
                 }
             );
-            db.record_access(&stamp(actor), "导出完整信息", target, [0; 8])?;
+            db.record_access(
+                &stamp(actor),
+                crate::domain::audit_action::UNMASKED_EXPORT,
+                target,
+                [0; 8],
+            )?;
         }
         Ok(page)
     }

@@ -108,6 +108,9 @@ impl Service {
         if let Err(e) = service.prepare_stats_index() {
             eprintln!("统计索引未能建立：{e}");
         }
+        if let Err(e) = service.prepare_supervise_index() {
+            eprintln!("监督索引未能建立：{e}");
+        }
         service
     }
 
@@ -232,7 +235,7 @@ impl Service {
                 let target = format!("{} {}", p.name, p.id_number.masked());
                 self.db()?.record_access(
                     &stamp(actor),
-                    "查看完整身份证号",
+                    crate::domain::audit_action::REVEAL_ID,
                     target,
                     person.to_key(),
                 )?;

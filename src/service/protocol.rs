@@ -2,6 +2,7 @@
 //! The TUI, the CLI and the socket all speak it, so every capability can be tested
 //! without a terminal.
 
+use crate::domain::audit_action;
 use crate::domain::exit::{ExitReason, Finding};
 use crate::domain::followup::{FollowUpAnswers, WorkStatus};
 use crate::domain::followup_form::{FieldError, FollowUpDraft};
@@ -229,10 +230,10 @@ impl Request {
             Request::QueuePage(_) | Request::QueueChanges { .. } => "查看回访队列",
             Request::Household { .. } => "查看家庭档案",
             Request::FollowUpForm { .. } => "打开回访表",
-            Request::SaveFollowUp { .. } => "保存回访",
+            Request::SaveFollowUp { .. } => audit_action::SAVE_FOLLOWUP,
             Request::SaveDraft { .. } => "保存草稿",
             Request::DiscardDraft { .. } => "删除草稿",
-            Request::RevealId { .. } => "查看完整身份证号",
+            Request::RevealId { .. } => audit_action::REVEAL_ID,
             Request::ListUsers => "查看账户",
             Request::AddUser { .. } => "添加账户",
             Request::DisableUser { .. } => "停用账户",
@@ -256,8 +257,8 @@ impl Request {
             Request::AddLedgerEntry { entry, .. } => entry.kind().title(),
             Request::AddPayment { .. } => "登记补贴发放",
             Request::ProposeExit { .. } => "提出退出",
-            Request::DecideExit { approve: true, .. } => "批准退出",
-            Request::DecideExit { .. } => "退回退出申请",
+            Request::DecideExit { approve: true, .. } => audit_action::APPROVE_EXIT,
+            Request::DecideExit { .. } => audit_action::RETURN_EXIT,
             Request::ImportList(i) if i.apply => "导入名单",
             Request::ImportList(_) => "试导入名单",
             Request::LeadStats => "查看线索统计",
@@ -268,7 +269,7 @@ impl Request {
             Request::Supervise { .. } => "查看监督发现",
             Request::DisposeFinding { .. } => "处置监督发现",
             Request::StatsPeople { .. } => "查看统计名单",
-            Request::Export { unmasked: true, .. } => "导出完整信息",
+            Request::Export { unmasked: true, .. } => audit_action::UNMASKED_EXPORT,
             Request::Export { .. } => "导出",
         }
     }

@@ -4,7 +4,8 @@
 //! or exits decided by their proposer — fed from the month's audit entries
 //! ([`crate::store::Store::audit_between`]), so a month costs that month's entries.
 //!
-//! The audit actions read here are the labels the writes give their entries: 保存回访 (a
+//! The audit actions read here are the labels the writes give their entries, each defined
+//! once in [`crate::domain::audit_action`]: 保存回访 (a
 //! follow-up), 查看完整身份证号 and 导出完整信息 (an ID revealed; an unmasked export counts
 //! as one reveal per page exported, under the exporter's own township, or the county's code
 //! for a county account), 初审通过并公示 (the township's proposal of a recognition), 认定
@@ -12,7 +13,8 @@
 //! proposer is the case's pending exit just before it).
 //!
 //! Keys name the account and the minute or day (pace, hours, reveals) or the case and what
-//! was decided (self-decided), so a disposition stays with the one finding it was given to.
+//! was decided (self-decided), as the domain's rules make them, so a disposition stays with
+//! the one finding it was given to.
 //!
 //! Not here: follow-ups written by a bulk load (the demo, an upgrade) carry no entry of
 //! their own and are not judged; a recognition whose initial review is older than the
@@ -20,6 +22,10 @@
 //! not judged either.
 
 use super::{Actor, Result, Service, cst};
+use crate::domain::audit_action::{
+    APPROVE_EXIT, PROPOSE_RECOGNITION, RECOGNISE, RETURN_EXIT, REVEAL_ID, SAVE_FOLLOWUP,
+    UNMASKED_EXPORT,
+};
 use crate::domain::supervise::{
     Decision, Entry, Finding, Reveal, entry_hours, entry_pace, reveals_per_day, self_decided,
 };
@@ -27,22 +33,12 @@ use crate::domain::{AssistanceCase, CaseId, CaseSummary, PersonId};
 use crate::domain::{TownshipCode, YearMonth};
 use crate::store::Store;
 use crate::store::audit::{AuditEntry, Change};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
-use std::collections::{BTreeMap, HashMap};
 
-/// The audit action of a saved follow-up (`Store::save_followup`).
-const SAVE_FOLLOWUP: &str = "保存回访";
-/// The audit action of an ID number shown in full (`Request::RevealId`).
-const REVEAL_ID: &str = "查看完整身份证号";
-/// The audit action of an unmasked export page (`Request::Export { unmasked: true }`).
-const UNMASKED_EXPORT: &str = "导出完整信息";
-/// The step that proposes a recognition: the township's initial review passed.
-const PROPOSE_RECOGNITION: &str = "初审通过并公示";
-/// The county's recognition.
-const RECOGNISE: &str = "认定";
 /// The county's decisions on a proposed exit.
-const DECIDE_EXIT: [&str; 2] = ["批准退出", "退回退出申请"];
+const DECIDE_EXIT: [&str; 2] = [APPROVE_EXIT, RETURN_EXIT];
 
 /// How far before the month the trail is read for a recognition's initial review: the
 /// notice runs days, not seasons, so a proposal older than this is not looked for.
@@ -78,22 +74,20 @@ impl Service {
         };
         let mut findings = Vec::new();
         let saves = self.followup_entries(actor, &entries, &mut cases)?;
-        findings.extend(self.pace(&saves));
-        findings.extend(
-            entry_hours(
-                &saves,
-                self.settings.supervise_hours,
-                &self.settings.calendar,
-            )
-            .into_iter()
-            .map(on_day),
-        );
+        findings.extend(entry_pace(
+            &saves,
+            self.settings.supervise_followups_per_minute,
+        ));
+        findings.extend(entry_hours(
+            &saves,
+            self.settings.supervise_hours,
+            &self.settings.calendar,
+        ));
         let reveals = self.reveals(actor, &db, &entries)?;
-        findings.extend(
-            reveals_per_day(&reveals, self.settings.supervise_reveals_per_day)
-                .into_iter()
-                .map(on_day),
-        );
+        findings.extend(reveals_per_day(
+            &reveals,
+            self.settings.supervise_reveals_per_day,
+        ));
         findings.extend(self.self_decided(actor, &db, &entries, from, &mut cases)?);
         Ok(findings)
     }
@@ -125,31 +119,6 @@ impl Service {
             });
         }
         Ok(saves)
-    }
-
-    /// Entry pace, one finding per account and minute, keyed by that minute.
-    fn pace(&self, saves: &[Entry]) -> Vec<Finding> {
-        let mut minutes: BTreeMap<(&str, DateTime<FixedOffset>), Vec<Entry>> = BTreeMap::new();
-        for e in saves {
-            let t = e.saved_at.with_timezone(&cst());
-            let minute = t
-                .with_second(0)
-                .and_then(|t| t.with_nanosecond(0))
-                .unwrap_or(t);
-            minutes
-                .entry((e.account.as_str(), minute))
-                .or_default()
-                .push(e.clone());
-        }
-        let per_minute = self.settings.supervise_followups_per_minute;
-        let mut findings = Vec::new();
-        for ((account, minute), group) in minutes {
-            for mut f in entry_pace(&group, per_minute) {
-                f.subject = format!("{account}（{}）", minute.format("%Y-%m-%d %H时%M分"));
-                findings.push(f);
-            }
-        }
-        findings
     }
 
     /// The month's ID reveals and unmasked export pages of the actor's townships.
@@ -250,10 +219,7 @@ impl Service {
                 decided_by: e.actor.clone(),
                 decided_on: e.at.with_timezone(&cst()).date_naive(),
             };
-            for mut f in self_decided(std::slice::from_ref(&decision)) {
-                f.subject = format!("{what}：{}", decision.person);
-                findings.push(f);
-            }
+            findings.extend(self_decided(std::slice::from_ref(&decision)));
         }
         Ok(findings)
     }
@@ -325,23 +291,4 @@ fn month_start(month: YearMonth) -> DateTime<FixedOffset> {
                 .and_utc()
                 .fixed_offset()
         })
-}
-
-/// A per-account-and-day finding (hours, reveals) keyed by its day.
-fn on_day(mut f: Finding) -> Finding {
-    f.subject = format!("{}（{}）", f.subject, f.date);
-    f
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Tier;
-    use crate::domain::recognition::Step;
-
-    #[test]
-    fn the_recognition_actions_read_are_the_labels_its_steps_are_audited_under() {
-        assert_eq!(Step::PassInitialReview.label(), PROPOSE_RECOGNITION);
-        assert_eq!(Step::Recognise { tier: Tier::One }.label(), RECOGNISE);
-    }
 }

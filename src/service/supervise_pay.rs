@@ -1,5 +1,6 @@
 //! 监督 over the ledger's payments (第(十四)条, R-GOV-1, R-SUPERVISE-1): the two rules that
-//! read policy records and posts, run by [`Service::findings`] for the reviewed month.
+//! read policy records and posts, run by the walk ([`Service::supervise_by_walk`]) for the
+//! reviewed month.
 //!
 //! - 退出后或领取失业金期间发放补贴 (PaidWhileIneligible): a policy's payment dated after
 //!   the person's exit (the case's exit event), a payment covering a month some policy
@@ -14,23 +15,26 @@
 //!   household with no one working for a unit). The unit a person works for is the
 //!   employer of their newest post, else of their newest follow-up in work.
 //!
-//! Like the other rules this walks the case summaries of the actor's townships and reads
-//! each one's ledger: a person with a ledger but no case is not looked at. Kinship across
+//! This is the walk over the case summaries of the actor's townships, each one's ledger
+//! read, that `store::supervise_index` replaced: kept as the oracle of
+//! [`Service::supervise_by_walk`]. Both take a person's first case as the one their ledger
+//! is read for, and a person with a ledger but no case is not looked at. Kinship across
 //! household records is not stored, so any two households are taken as unrelated.
 
 use super::{Actor, Result, Service};
-use crate::domain::ledger::{Ledger, PaidTo};
+use crate::domain::ledger::{Ledger, PaidTo, employer_of_followups};
 use crate::domain::payment::{UnitAccountUse, shared_unit_accounts};
 use crate::domain::supervise::{
-    Contact, ContactKind, Finding, Payment, paid_while_ineligible, shared_contacts,
+    Contact, ContactKind, Finding, benefit_months, paid_months, paid_while_ineligible,
+    shared_contacts,
 };
 use crate::domain::{CaseSummary, RecognitionStatus, YearMonth};
 use crate::store::Store;
 use std::collections::BTreeSet;
 
 impl Service {
-    /// The payment rules' findings over the actor's townships; [`Service::findings`] keeps
-    /// those dated in `month`.
+    /// The payment rules' findings over the actor's townships, by the walk;
+    /// [`Service::supervise_by_walk`] keeps those dated in `month`.
     pub(super) fn payment_findings(&self, actor: &Actor, month: YearMonth) -> Result<Vec<Finding>> {
         let db = self.db()?;
         let mut findings = Vec::new();
@@ -48,9 +52,7 @@ impl Service {
             findings.extend(paid_after_exit_or_on_benefit(&db, &s, &ledger, month)?);
             let household = format!("{}户", s.household.0);
             let mut unit: Option<Option<String>> = None;
-            for target in ledger.policies.iter().flat_map(|p| {
-                std::iter::once(&p.paid_to).chain(p.payments.iter().map(|x| &x.paid_to))
-            }) {
+            for target in ledger.payment_targets() {
                 match target {
                     PaidTo::Card(card) => cards.push(Contact {
                         household: household.clone(),
@@ -78,7 +80,8 @@ impl Service {
     }
 }
 
-/// One person's payments and post months against their exit and benefit months.
+/// One person's payments and post months, up to `month`, against their exit and benefit
+/// months.
 fn paid_after_exit_or_on_benefit(
     db: &Store,
     s: &CaseSummary,
@@ -89,56 +92,23 @@ fn paid_after_exit_or_on_benefit(
         RecognitionStatus::Exited => db.case(s.case)?.and_then(|c| c.exit()).map(|(d, _)| d),
         _ => None,
     };
-    let mut benefit: Vec<YearMonth> = ledger
-        .policies
-        .iter()
-        .flat_map(|p| p.benefit_months.iter().copied())
-        .collect();
-    benefit.sort();
-    benefit.dedup();
-    let mut paid = Vec::new();
-    for p in &ledger.policies {
-        for pay in &p.payments {
-            paid.extend(pay.months().into_iter().map(|m| Payment {
-                what: p.kind.label().to_string(),
-                month: m,
-                paid_on: Some(pay.on),
-            }));
-        }
-    }
-    for post in &ledger.posts {
-        let last = YearMonth::of(post.held_until()).min(month);
-        let mut m = YearMonth::of(post.placement.start);
-        while m <= last {
-            paid.push(Payment {
-                what: format!("公益性岗位补贴（{}）", post.placement.employer),
-                month: m,
-                paid_on: None,
-            });
-            m = m.next();
-        }
-    }
     let subject = format!("{}（案{}）", s.name, s.case.0);
     Ok(paid_while_ineligible(
         &s.township,
         &subject,
-        &paid,
+        &paid_months(ledger, Some(month)),
         exit,
-        &benefit,
+        &benefit_months(ledger),
     ))
 }
 
 /// The unit the person works for: their newest post's employer, else the employer of
 /// their newest follow-up that names one.
 fn unit_of(db: &Store, s: &CaseSummary, ledger: &Ledger) -> Result<Option<String>> {
-    if let Some(post) = ledger.posts.last() {
-        return Ok(Some(post.placement.employer.clone()));
-    }
-    let mut followups = db.followups(s.case)?;
-    followups.sort_by_key(|f| f.answers.date);
-    Ok(followups
+    let answers: Vec<_> = db
+        .followups(s.case)?
         .into_iter()
-        .rev()
-        .find_map(|f| f.answers.employment.map(|e| e.employer))
-        .filter(|e| !e.trim().is_empty()))
+        .map(|f| f.answers)
+        .collect();
+    Ok(ledger.unit_worked_for(employer_of_followups(&answers)))
 }

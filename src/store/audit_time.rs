@@ -8,8 +8,10 @@
 //! clock can step back (a time-server correction, a clock set by hand). Around such a
 //! step the times are not sorted, and a bisection alone could start past an entry of the
 //! span or stop before one. So the bisection only finds where to start: from there the
-//! entries are read backwards until one stamped more than [`CLOCK_SLACK`] before the span,
-//! and forwards until one stamped more than [`CLOCK_SLACK`] after it. No entry outside
+//! entries are read backwards until [`STRAYS`] in a row are stamped more than
+//! [`CLOCK_SLACK`] before the span, and forwards until as many are stamped more than
+//! [`CLOCK_SLACK`] after it (a few entries of a clock that ran ahead and was put right
+//! are passed over, not taken for the end). No entry outside
 //! that run can fall in the span as long as the clock never read more than
 //! [`CLOCK_SLACK`] earlier than at an entry before — the result is then exactly the
 //! filter over all entries. A step back larger than that (a clock reset by years and put
@@ -19,18 +21,37 @@
 //! Not here: what the entries mean (the service's 监督 reads their actions).
 
 use super::audit::AuditEntry;
+use super::codec::leading_fields;
 use super::{Result, Store};
 use chrono::{DateTime, Duration, FixedOffset};
+use serde::Deserialize;
+
+/// An audit entry's leading fields, the same in every version: enough to place it in time
+/// without decoding what it changed (a bulk entry holds a hash per record written, megabytes
+/// on a county's load).
+#[derive(Deserialize)]
+struct Stamped {
+    seq: u64,
+    _prev_hash: [u8; 32],
+    at: DateTime<FixedOffset>,
+}
 
 /// How far back the clock may step between entries without hiding one from
 /// [`Store::audit_between`]: a day, which covers time-server corrections and a clock set
 /// wrong for a shift, at the cost of reading a day's entries either side of the span.
 pub const CLOCK_SLACK: Duration = Duration::days(1);
 
+/// How many entries in a row stamped beyond [`CLOCK_SLACK`] the reading passes over before
+/// it stops: a clock that ran ahead and was put right leaves its entries among ones stamped
+/// earlier, and the bisection may land beside them; a few dozen reads more find them.
+pub const STRAYS: usize = 32;
+
 impl Store {
     /// The audit entries stamped at or after `from` and before `to`, in entry order.
     /// Costs a bisection (a few dozen reads) and the entries stamped between
-    /// `from - CLOCK_SLACK` and `to + CLOCK_SLACK`; see the module's note on clocks.
+    /// `from - CLOCK_SLACK` and `to + CLOCK_SLACK`, each placed in time by its leading
+    /// fields and decoded whole only when it is in the span; see the module's note on
+    /// clocks.
     pub fn audit_between(
         &self,
         from: DateTime<FixedOffset>,
@@ -44,27 +65,39 @@ impl Store {
             return Ok(Vec::new());
         }
         let start = self.first_stamped_from(from, head)?;
-        let in_span = |e: &AuditEntry| e.at >= from && e.at < to;
+        let in_span = |at: DateTime<FixedOffset>| at >= from && at < to;
         let mut before = Vec::new();
+        let mut strays = 0;
         for kv in self.audit.range(..start.to_be_bytes()).rev() {
             let (k, v) = kv?;
-            let e: AuditEntry = self.audit.table.decode(&k, &v)?;
-            if e.at < from - CLOCK_SLACK {
-                break;
+            let at = self.stamp_of(&k, &v)?.at;
+            if at < from - CLOCK_SLACK {
+                strays += 1;
+                if strays > STRAYS {
+                    break;
+                }
+                continue;
             }
-            if in_span(&e) {
-                before.push(e);
+            strays = 0;
+            if in_span(at) {
+                before.push(self.audit.table.decode(&k, &v)?);
             }
         }
         before.reverse();
+        strays = 0;
         for kv in self.audit.range(start.to_be_bytes()..) {
             let (k, v) = kv?;
-            let e: AuditEntry = self.audit.table.decode(&k, &v)?;
-            if e.at >= to + CLOCK_SLACK {
-                break;
+            let at = self.stamp_of(&k, &v)?.at;
+            if at >= to + CLOCK_SLACK {
+                strays += 1;
+                if strays > STRAYS {
+                    break;
+                }
+                continue;
             }
-            if in_span(&e) {
-                before.push(e);
+            strays = 0;
+            if in_span(at) {
+                before.push(self.audit.table.decode(&k, &v)?);
             }
         }
         Ok(before)
@@ -92,10 +125,14 @@ impl Store {
             None => Ok(None),
             Some(kv) => {
                 let (k, v) = kv?;
-                let e: AuditEntry = self.audit.table.decode(&k, &v)?;
+                let e = self.stamp_of(&k, &v)?;
                 Ok(Some((e.seq, e.at)))
             }
         }
+    }
+
+    fn stamp_of(&self, key: &[u8], bytes: &[u8]) -> Result<Stamped> {
+        leading_fields::<AuditEntry, Stamped>(bytes).map_err(|e| self.audit.table.corrupt(key, e))
     }
 }
 
@@ -171,6 +208,29 @@ mod tests {
             between(&store, cst(2026, 10, 1, 0, 0), cst(2026, 10, 1, 0, 0)),
             Vec::<u64>::new()
         );
+    }
+
+    #[test]
+    fn entries_of_a_clock_that_ran_months_ahead_are_found_among_later_ones_stamped_right() {
+        // A county's entries, then a few stamped two months ahead (a clock set wrong), then
+        // the clock put right: the span of the wrong months still finds them, wherever the
+        // bisection lands.
+        for ahead in 1..6 {
+            for after in 0..4 {
+                let mut times: Vec<_> = (0..40)
+                    .map(|i| cst(2026, 12, 1, 9, 0) + Duration::minutes(i))
+                    .collect();
+                times.extend((0..ahead).map(|i| cst(2027, 2, 8, 22, i)));
+                times.extend((0..after).map(|i| cst(2026, 12, 2, 9, i)));
+                let (_dir, store) = store_with(&times);
+                let (from, to) = (cst(2027, 2, 1, 0, 0), cst(2027, 3, 1, 0, 0));
+                assert_eq!(
+                    between(&store, from, to),
+                    filtered(&store, from, to),
+                    "{ahead} ahead, {after} after"
+                );
+            }
+        }
     }
 
     #[test]

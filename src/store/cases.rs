@@ -6,9 +6,10 @@ use super::audit::Change;
 use super::exit_index::{EXIT_INDEX, ExitIndex};
 use super::queue_index::QUEUE_INDEX;
 use super::stats_index::STATS_INDEX;
+use super::supervise_index::SUPERVISE_INDEX;
 use super::table::{
     AUDIT, CASES, DRAFTS, Drafts, HOUSEHOLD_CASES, HOUSEHOLDS, HouseholdCases, ID_NUMBERS, LEADS,
-    META, PERSONS, SUMMARIES, TxTable,
+    LEDGERS, META, PERSONS, SUMMARIES, TxTable,
 };
 use super::{
     Result, Stamp, Store, StoreError, TxResult, abort, append_audit, intake_draft_key, pair_key,
@@ -125,7 +126,8 @@ impl Store {
         registration: &Registration,
         today: NaiveDate,
     ) -> Result<Registered> {
-        let trees = (
+        // More trees than sled's tuples of trees take: a slice, taken apart again below.
+        let trees = [
             &self.meta.tree,
             &self.audit.tree,
             &self.persons.tree,
@@ -139,13 +141,15 @@ impl Store {
             &self.leads.tree,
             &self.queue_index.tree,
             &self.stats_index.tree,
-        );
+            &self.ledgers.tree,
+            &self.supervise_index.tree,
+        ];
         let (hid, household_cases) = match &registration.household {
             HouseholdPlan::New(h) => (h.id, Vec::new()),
             HouseholdPlan::Join(id) => (*id, self.household_cases(*id)?),
         };
-        let result = trees.transaction(
-            |(
+        let result = trees[..].transaction(|tx| {
+            let [
                 meta,
                 audit,
                 persons,
@@ -159,82 +163,88 @@ impl Store {
                 leads,
                 queue,
                 stats,
-            )| {
-                let (meta, audit) = (META.on(meta), AUDIT.on(audit));
-                let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
-                let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
-                let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
-                let (drafts, exits) = (DRAFTS.on(drafts), EXIT_INDEX.on(exits));
-                let leads = LEADS.on(leads);
-                let (queue, stats) = (QUEUE_INDEX.on(queue), STATS_INDEX.on(stats));
-                let person = &registration.person;
-                let id_key = person.id_number.as_str().as_bytes();
-                if let Some(existing) = id_numbers.person_key(id_key)?
-                    && let Some(pid) = PersonId::from_key(&existing)
-                {
-                    return abort(StoreError::Duplicate(pid));
+                ledgers,
+                watch,
+            ] = tx.as_slice()
+            else {
+                return abort(StoreError::NotFound("事务中的数据表".into()));
+            };
+            let (meta, audit) = (META.on(meta), AUDIT.on(audit));
+            let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
+            let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
+            let (id_numbers, hc) = (ID_NUMBERS.on(id_numbers), HOUSEHOLD_CASES.on(hc));
+            let (drafts, exits) = (DRAFTS.on(drafts), EXIT_INDEX.on(exits));
+            let leads = LEADS.on(leads);
+            let (queue, stats) = (QUEUE_INDEX.on(queue), STATS_INDEX.on(stats));
+            let (ledgers, watch) = (LEDGERS.on(ledgers), SUPERVISE_INDEX.on(watch));
+            let person = &registration.person;
+            let id_key = person.id_number.as_str().as_bytes();
+            if let Some(existing) = id_numbers.person_key(id_key)?
+                && let Some(pid) = PersonId::from_key(&existing)
+            {
+                return abort(StoreError::Duplicate(pid));
+            }
+            let mut changes = Vec::new();
+            let hk = hid.to_key();
+            let (mut household, household_old) = match &registration.household {
+                HouseholdPlan::New(h) => (h.clone(), None),
+                HouseholdPlan::Join(_) => {
+                    let (h, old): (Household, _) = households.need(&hk)?;
+                    (h, Some(old))
                 }
-                let mut changes = Vec::new();
-                let hk = hid.to_key();
-                let (mut household, household_old) = match &registration.household {
-                    HouseholdPlan::New(h) => (h.clone(), None),
-                    HouseholdPlan::Join(_) => {
-                        let (h, old): (Household, _) = households.need(&hk)?;
-                        (h, Some(old))
-                    }
-                };
-                let members = members_with(&persons, &household, person)?;
-                household.members.push(person.id);
-                let refs: Vec<&Person> = members.iter().collect();
-                let state = zero_employment(&refs, household.has_business_income, today);
-                let zero_now = state.is_zero();
-                let zero = household.track_zero_employment(state, today);
-                household.rev += 1;
+            };
+            let members = members_with(&persons, &household, person)?;
+            household.members.push(person.id);
+            let refs: Vec<&Person> = members.iter().collect();
+            let state = zero_employment(&refs, household.has_business_income, today);
+            let zero_now = state.is_zero();
+            let zero = household.track_zero_employment(state, today);
+            household.rev += 1;
 
-                let pk = person.id.to_key();
-                changes.push(persons.put(&pk, person, None)?);
-                id_numbers.file(id_key, &pk)?;
-                changes.push(households.put(&hk, &household, household_old)?);
+            let pk = person.id.to_key();
+            changes.push(persons.put(&pk, person, None)?);
+            id_numbers.file(id_key, &pk)?;
+            changes.push(households.put(&hk, &household, household_old)?);
 
-                if let Some(case) = &registration.case {
-                    let tables = (&cases, &summaries, &hc, &exits);
-                    insert_case(tables, case, person, zero_now, &mut changes)?;
-                    // R-DISCOVER-1: a person found on a list who applies is a lead applied.
-                    for source in LeadSource::ALL {
-                        let key = Lead::key_of(source, &person.id_number);
-                        if let Some((mut lead, old)) = leads.get::<Lead>(&key)?
-                            && lead.applied(today)
-                        {
-                            lead.rev += 1;
-                            changes.push(leads.put(&key, &lead, Some(old))?);
-                            stats.refresh_lead_stats(&lead, today)?;
-                        }
+            if let Some(case) = &registration.case {
+                let tables = (&cases, &summaries, &hc, &exits);
+                insert_case(tables, case, person, zero_now, &mut changes)?;
+                // R-DISCOVER-1: a person found on a list who applies is a lead applied.
+                for source in LeadSource::ALL {
+                    let key = Lead::key_of(source, &person.id_number);
+                    if let Some((mut lead, old)) = leads.get::<Lead>(&key)?
+                        && lead.applied(today)
+                    {
+                        lead.rev += 1;
+                        changes.push(leads.put(&key, &lead, Some(old))?);
+                        stats.refresh_lead_stats(&lead, today)?;
                     }
                 }
-                if zero.is_some() {
-                    let tables = (&summaries, &persons, &exits);
-                    tell_summaries(tables, &household_cases, zero_now, &mut changes)?;
-                }
-                remove_intake_draft(&drafts, draft_of)?;
-                let action = if registration.case.is_some() {
-                    "登记申请"
-                } else {
-                    "登记家庭成员"
-                };
-                let target = format!("{} {}", person.name, person.id_number.masked());
-                queue.refresh_queue(&summaries, &cases, &changes)?;
-                let tables = (&cases, &summaries, &persons, &households);
-                stats.refresh_stats(tables, &changes, today)?;
-                let seq = append_audit(&meta, &audit, stamp, action, target, changes)?;
-                Ok(Registered {
-                    person: person.id,
-                    household: hid,
-                    case: registration.case.as_ref().map(|c| c.id),
-                    zero_employment: zero,
-                    seq,
-                })
-            },
-        );
+            }
+            if zero.is_some() {
+                let tables = (&summaries, &persons, &exits);
+                tell_summaries(tables, &household_cases, zero_now, &mut changes)?;
+            }
+            remove_intake_draft(&drafts, draft_of)?;
+            let action = if registration.case.is_some() {
+                "登记申请"
+            } else {
+                "登记家庭成员"
+            };
+            let target = format!("{} {}", person.name, person.id_number.masked());
+            queue.refresh_queue(&summaries, &cases, &changes)?;
+            let tables = (&cases, &summaries, &persons, &households);
+            stats.refresh_stats(tables, &changes, today)?;
+            watch.refresh_supervise((&summaries, &cases, &ledgers), &changes, None)?;
+            let seq = append_audit(&meta, &audit, stamp, action, target, changes)?;
+            Ok(Registered {
+                person: person.id,
+                household: hid,
+                case: registration.case.as_ref().map(|c| c.id),
+                zero_employment: zero,
+                seq,
+            })
+        });
         let registered = unwrap_tx(result)?;
         self.commit()?;
         Ok(registered)
@@ -263,6 +273,8 @@ impl Store {
             &self.exit_index.tree,
             &self.queue_index.tree,
             &self.stats_index.tree,
+            &self.ledgers.tree,
+            &self.supervise_index.tree,
         );
         let household_cases = self.household_cases(person.household)?;
         let result = trees.transaction(
@@ -278,6 +290,8 @@ impl Store {
                 exits,
                 queue,
                 stats,
+                ledgers,
+                watch,
             )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
@@ -285,6 +299,7 @@ impl Store {
                 let (hc, drafts) = (HOUSEHOLD_CASES.on(hc), DRAFTS.on(drafts));
                 let (exits, queue) = (EXIT_INDEX.on(exits), QUEUE_INDEX.on(queue));
                 let stats = STATS_INDEX.on(stats);
+                let (ledgers, watch) = (LEDGERS.on(ledgers), SUPERVISE_INDEX.on(watch));
                 let pk = person.id.to_key();
                 let (_, person_old): (Person, _) = persons.need(&pk)?;
                 let hk = person.household.to_key();
@@ -314,6 +329,7 @@ impl Store {
                 queue.refresh_queue(&summaries, &cases, &changes)?;
                 let tables = (&cases, &summaries, &persons, &households);
                 stats.refresh_stats(tables, &changes, today)?;
+                watch.refresh_supervise((&summaries, &cases, &ledgers), &changes, None)?;
                 let seq = append_audit(&meta, &audit, stamp, "再次申请", target, changes)?;
                 Ok(Registered {
                     person: person.id,
@@ -350,10 +366,15 @@ impl Store {
             &self.queue_index.tree,
             &self.stats_index.tree,
             &self.households.tree,
+            &self.ledgers.tree,
+            &self.supervise_index.tree,
         );
         let earlier = self.followups(case.id)?;
         let result = trees.transaction(|tx| {
-            let (meta, audit, cases, summaries, persons, exits, queue, stats, households) = tx;
+            let (meta, audit, cases, summaries, persons, exits, queue, stats, households) = (
+                &tx.0, &tx.1, &tx.2, &tx.3, &tx.4, &tx.5, &tx.6, &tx.7, &tx.8,
+            );
+            let (ledgers, watch) = (LEDGERS.on(&tx.9), SUPERVISE_INDEX.on(&tx.10));
             let (meta, audit) = (META.on(meta), AUDIT.on(audit));
             let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
             let (persons, exits) = (PERSONS.on(persons), EXIT_INDEX.on(exits));
@@ -391,6 +412,7 @@ impl Store {
             queue.refresh_queue(&summaries, &cases, &changes)?;
             let tables = (&cases, &summaries, &persons, &households);
             stats.refresh_stats(tables, &changes, today)?;
+            watch.refresh_supervise((&summaries, &cases, &ledgers), &changes, None)?;
             append_audit(&meta, &audit, stamp, action, target, changes)?;
             TxResult::Ok(new)
         });

@@ -9,9 +9,11 @@
 
 use super::audit::{AuditEntry, AuditHead, Verification, hash_record};
 use super::codec::{Versioned, decode};
+use super::derived::DerivedCheck;
 use super::exit_index::EXIT_INDEX;
 use super::queue_index::{QUEUE_INDEX, QUEUE_LOG_PREFIX, QueueLogEntry};
 use super::stats_index::STATS_INDEX;
+use super::supervise_index::SUPERVISE_INDEX;
 use super::table::{
     ACCOUNTS, AUDIT, CASES, DISPOSITIONS, DRAFTS, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS, Handle,
     Holds, ID_NUMBERS, IMPORTS, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS, META, PERSONS, SUMMARIES,
@@ -151,6 +153,16 @@ impl Walk<'_> {
         }
         self.report.counts.push((name.to_string(), n));
         Ok(())
+    }
+
+    /// What checking a derived tree (an index, counters) found, taken into the report.
+    fn derived(&mut self, tree: &str, check: DerivedCheck) {
+        self.read += check.count;
+        self.report.counts.push((tree.into(), check.count));
+        self.report.warnings.extend(check.warnings);
+        for p in check.problems {
+            self.report.problem(p);
+        }
     }
 }
 
@@ -292,34 +304,10 @@ impl Store {
             summaries.insert(s.case, s);
         })?;
         walk.index_trees(&persons, &cases)?;
-        let exits = self.check_exit_index()?;
-        walk.read += exits.count;
-        walk.report
-            .counts
-            .push((EXIT_INDEX.name().into(), exits.count));
-        walk.report.warnings.extend(exits.warnings);
-        for p in exits.problems {
-            walk.report.problem(p);
-        }
-        let queue = self.check_queue_index()?;
-        walk.read += queue.count;
-        walk.report
-            .counts
-            .push((QUEUE_INDEX.name().into(), queue.count));
-        walk.report.warnings.extend(queue.warnings);
-        for p in queue.problems {
-            walk.report.problem(p);
-        }
-
-        let stats = self.check_stats_index(today)?;
-        walk.read += stats.count;
-        walk.report
-            .counts
-            .push((STATS_INDEX.name().into(), stats.count));
-        walk.report.warnings.extend(stats.warnings);
-        for p in stats.problems {
-            walk.report.problem(p);
-        }
+        walk.derived(EXIT_INDEX.name(), self.check_exit_index()?);
+        walk.derived(QUEUE_INDEX.name(), self.check_queue_index()?);
+        walk.derived(STATS_INDEX.name(), self.check_stats_index(today)?);
+        walk.derived(SUPERVISE_INDEX.name(), self.check_supervise_index()?);
 
         let report = &mut walk.report;
         against_audit(report, &primary, audited, legacy_bulk);
@@ -336,7 +324,7 @@ impl Store {
         Ok(walk.report)
     }
 
-    fn trees(&self) -> [&Tree; 20] {
+    fn trees(&self) -> [&Tree; 21] {
         [
             &self.meta.tree,
             &self.persons.tree,
@@ -358,11 +346,12 @@ impl Store {
             &self.lead_ids.tree,
             &self.queue_index.tree,
             &self.stats_index.tree,
+            &self.supervise_index.tree,
         ]
     }
 }
 
-const KNOWN_TREES: [&str; 20] = [
+const KNOWN_TREES: [&str; 21] = [
     LEAD_IDS.name(),
     LEADS.name(),
     DISPOSITIONS.name(),
@@ -383,6 +372,7 @@ const KNOWN_TREES: [&str; 20] = [
     EXIT_INDEX.name(),
     QUEUE_INDEX.name(),
     STATS_INDEX.name(),
+    SUPERVISE_INDEX.name(),
 ];
 
 impl Walk<'_> {

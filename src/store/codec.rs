@@ -54,7 +54,8 @@ pub fn encode<T: Versioned>(value: &T) -> Vec<u8> {
     out
 }
 
-pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
+/// A record's envelope opened: its schema version and its payload.
+fn envelope(bytes: &[u8]) -> Result<(u16, &[u8]), CodecError> {
     let (&magic, rest) = bytes.split_first().ok_or(CodecError::TooShort)?;
     if magic != MAGIC {
         return Err(CodecError::BadMagic(magic));
@@ -63,8 +64,11 @@ pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
         .get(..2)
         .and_then(|b| b.try_into().ok())
         .ok_or(CodecError::TooShort)?;
-    let version = u16::from_be_bytes(version_bytes);
-    let payload = &rest[2..];
+    Ok((u16::from_be_bytes(version_bytes), &rest[2..]))
+}
+
+pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let (version, payload) = envelope(bytes)?;
     if version == T::VERSION {
         payload_of(payload)
     } else if version < T::VERSION {
@@ -76,6 +80,25 @@ pub fn decode<T: Versioned>(bytes: &[u8]) -> Result<T, CodecError> {
             supported: T::VERSION,
         })
     }
+}
+
+/// The leading fields of a record of `T` (of this or an older version whose leading fields
+/// are the same), decoded as `L` without reading the rest: a record's number and time
+/// read from an audit entry that holds the hashes of a whole bulk write, say.
+pub fn leading_fields<T: Versioned, L: DeserializeOwned>(bytes: &[u8]) -> Result<L, CodecError> {
+    let (version, payload) = envelope(bytes)?;
+    if version > T::VERSION {
+        return Err(CodecError::UnknownVersion {
+            kind: T::KIND,
+            found: version,
+            supported: T::VERSION,
+        });
+    }
+    let (value, _) = decode_bounded(payload).map_err(|e| CodecError::Payload {
+        kind: T::KIND,
+        detail: describe(&e),
+    })?;
+    Ok(value)
 }
 
 /// The largest payload a record may have. The biggest legitimate ones are the bulk audit

@@ -48,3 +48,60 @@ impl Store {
         Ok(())
     }
 }
+
+/// What `check` found in a derived tree: how many records it holds, what disagrees with
+/// the records it is derived from, and what is only worth saying (not built yet, built by
+/// an older program and rebuilt on the next open).
+pub(crate) struct DerivedCheck {
+    pub count: u64,
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// How a derived tree's disagreements are said: a key in words, and what a record that
+/// should not be there and one that differs are told.
+pub(crate) struct Wording {
+    pub label: fn(&[u8]) -> String,
+    pub stray: &'static str,
+    pub differs: &'static str,
+}
+
+impl DerivedCheck {
+    pub(crate) fn of(tree: &sled::Tree) -> Self {
+        Self {
+            count: tree.len() as u64,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The tree's records (those `compared` accepts the key of) against `expected`,
+    /// record by record: one there that should not be, one that differs, one missing.
+    pub(crate) fn compare(
+        &mut self,
+        tree: &sled::Tree,
+        compared: impl Fn(&[u8]) -> bool,
+        mut expected: BTreeMap<Vec<u8>, Vec<u8>>,
+        words: &Wording,
+    ) -> Result<()> {
+        let label = words.label;
+        for kv in tree.iter() {
+            let (k, v) = kv?;
+            if !compared(&k) {
+                continue;
+            }
+            match expected.remove(k.as_ref()) {
+                None => self.problems.push(format!("{} {}", label(&k), words.stray)),
+                Some(want) if want != v.as_ref() => {
+                    self.problems
+                        .push(format!("{} {}", label(&k), words.differs))
+                }
+                Some(_) => {}
+            }
+        }
+        for k in expected.keys() {
+            self.problems.push(format!("{} 缺失", label(k)));
+        }
+        Ok(())
+    }
+}

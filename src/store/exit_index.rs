@@ -18,6 +18,7 @@
 //! computation kept as the oracle.
 
 use super::codec::{CodecError, Versioned, encode, payload_of};
+use super::derived::{DerivedCheck, Wording};
 use super::table::{Holds, Table, TxTable};
 use super::{Result, Stamp, Store, TxResult};
 use crate::domain::exit::{
@@ -238,7 +239,7 @@ fn approved(old: &AssistanceCase, new: &AssistanceCase) -> Vec<(NaiveDate, ExitR
 }
 
 /// A case's follow-ups, oldest contact first, with one just being saved.
-fn answers_with(earlier: &[FollowUp], saved: Option<&FollowUp>) -> Vec<FollowUpAnswers> {
+pub(crate) fn answers_with(earlier: &[FollowUp], saved: Option<&FollowUp>) -> Vec<FollowUpAnswers> {
     let mut all: Vec<&FollowUp> = earlier.iter().chain(saved).collect();
     all.sort_by_key(|f| (f.answers.date, f.id));
     all.into_iter().map(|f| f.answers.clone()).collect()
@@ -541,13 +542,6 @@ impl Store {
     }
 }
 
-/// What `check` found in `exit_findings`.
-pub(crate) struct IndexCheck {
-    pub count: u64,
-    pub problems: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
 /// A key of `exit_findings` in words.
 fn label(key: &[u8]) -> String {
     let case = |r: std::ops::Range<usize>| {
@@ -572,12 +566,8 @@ fn label(key: &[u8]) -> String {
 impl Store {
     /// `exit_findings` against [`Store::expected_exit_index`] under the basis it says it
     /// was built with, record by record.
-    pub(crate) fn check_exit_index(&self) -> Result<IndexCheck> {
-        let mut check = IndexCheck {
-            count: self.exit_index.len() as u64,
-            problems: Vec::new(),
-            warnings: Vec::new(),
-        };
+    pub(crate) fn check_exit_index(&self) -> Result<DerivedCheck> {
+        let mut check = DerivedCheck::of(&self.exit_index);
         let basis = match self.exit_basis() {
             Ok(Some(b)) => b,
             Ok(None) => {
@@ -600,22 +590,13 @@ impl Store {
             ));
             return Ok(check);
         }
-        let mut expected = self.expected_exit_index(&basis, &mut |_| {})?;
-        for kv in self.exit_index.iter() {
-            let (k, v) = kv?;
-            match expected.remove(k.as_ref()) {
-                None => check
-                    .problems
-                    .push(format!("{} 不应存在（案件记录中没有这条发现）", label(&k))),
-                Some(want) if want != v.as_ref() => check
-                    .problems
-                    .push(format!("{} 与案件、人员或回访记录不符", label(&k))),
-                Some(_) => {}
-            }
-        }
-        for k in expected.keys() {
-            check.problems.push(format!("{} 缺失", label(k)));
-        }
+        let expected = self.expected_exit_index(&basis, &mut |_| {})?;
+        let words = Wording {
+            label,
+            stray: "不应存在（案件记录中没有这条发现）",
+            differs: "与案件、人员或回访记录不符",
+        };
+        check.compare(&self.exit_index, |_| true, expected, &words)?;
         Ok(check)
     }
 }

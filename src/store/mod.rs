@@ -25,6 +25,7 @@ mod queue_index;
 pub mod records;
 pub mod scan;
 mod stats_index;
+mod supervise_index;
 mod table;
 
 use crate::domain::followup::FollowUpAnswers;
@@ -59,6 +60,10 @@ pub use stats_index::{
 };
 use stats_index::{STATS_INDEX, StatsIndex};
 use std::path::{Path, PathBuf};
+pub use supervise_index::{
+    CaseWatch, Held, SUPERVISE_REVISION, SharedValue, SuperviseBasis, ValueUse,
+};
+use supervise_index::{SUPERVISE_INDEX, SuperviseIndex};
 use table::{
     ACCOUNTS, AUDIT, CASES, DISPOSITIONS, DRAFTS, Drafts, FOLLOWUPS, HOUSEHOLD_CASES, HOUSEHOLDS,
     Handle, HouseholdCases, ID_NUMBERS, IMPORTS, IdNumbers, LEAD_IDS, LEAD_STAGING, LEADS, LEDGERS,
@@ -171,6 +176,7 @@ pub struct Store {
     lead_ids: Handle<LeadIds>,
     queue_index: Handle<QueueIndex>,
     stats_index: Handle<StatsIndex>,
+    supervise_index: Handle<SuperviseIndex>,
     /// The audit head number last written to the anchor file, and why the anchor may not
     /// be moved on (it is missing, or disagrees with the chain) until an administrator
     /// re-anchors: while that is set, the store takes no writes.
@@ -355,6 +361,7 @@ impl Store {
             lead_ids: LEAD_IDS.open(&db)?,
             queue_index: QUEUE_INDEX.open(&db)?,
             stats_index: STATS_INDEX.open(&db)?,
+            supervise_index: SUPERVISE_INDEX.open(&db)?,
             anchor: std::sync::Mutex::new(anchor::AnchorState::default()),
             group: group_commit::GroupCommit::default(),
             deferred: std::sync::atomic::AtomicBool::new(false),
@@ -651,27 +658,35 @@ impl Store {
             &self.persons.tree,
             &self.households.tree,
             &self.stats_index.tree,
+            &self.summaries.tree,
+            &self.cases.tree,
+            &self.supervise_index.tree,
         );
-        let result = trees.transaction(|(meta, audit, ledgers, persons, households, stats)| {
-            let (meta, audit, ledgers) = (META.on(meta), AUDIT.on(audit), LEDGERS.on(ledgers));
-            let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
-            let stats = STATS_INDEX.on(stats);
-            let key = ledger.person.to_key();
-            let old: Option<(Ledger, Vec<u8>)> = ledgers.get(&key)?;
-            let found = old.as_ref().map(|(l, _)| l.rev).unwrap_or(0);
-            if found != expected_rev {
-                return abort(StoreError::Conflict {
-                    expected: expected_rev,
-                    found,
-                });
-            }
-            let mut new = ledger.clone();
-            new.rev = found + 1;
-            let changes = vec![ledgers.put(&key, &new, old.map(|(_, b)| b))?];
-            stats.refresh_ledger_stats((&persons, &households), &new, today)?;
-            append_audit(&meta, &audit, stamp, action, target.clone(), changes)?;
-            TxResult::Ok(new)
-        });
+        let result = trees.transaction(
+            |(meta, audit, ledgers, persons, households, stats, summaries, cases, watch)| {
+                let (meta, audit, ledgers) = (META.on(meta), AUDIT.on(audit), LEDGERS.on(ledgers));
+                let (persons, households) = (PERSONS.on(persons), HOUSEHOLDS.on(households));
+                let stats = STATS_INDEX.on(stats);
+                let (summaries, cases) = (SUMMARIES.on(summaries), CASES.on(cases));
+                let watch = SUPERVISE_INDEX.on(watch);
+                let key = ledger.person.to_key();
+                let old: Option<(Ledger, Vec<u8>)> = ledgers.get(&key)?;
+                let found = old.as_ref().map(|(l, _)| l.rev).unwrap_or(0);
+                if found != expected_rev {
+                    return abort(StoreError::Conflict {
+                        expected: expected_rev,
+                        found,
+                    });
+                }
+                let mut new = ledger.clone();
+                new.rev = found + 1;
+                let changes = vec![ledgers.put(&key, &new, old.map(|(_, b)| b))?];
+                stats.refresh_ledger_stats((&persons, &households), &new, today)?;
+                watch.refresh_supervise((&summaries, &cases, &ledgers), &changes, None)?;
+                append_audit(&meta, &audit, stamp, action, target.clone(), changes)?;
+                TxResult::Ok(new)
+            },
+        );
         let saved = unwrap_tx(result)?;
         self.commit()?;
         Ok(saved)
@@ -809,6 +824,7 @@ impl Store {
         let file_queue = self.queue_index_takes_load()?;
         // The statistics follow records written one by one; these are built again whole.
         self.drop_stats_basis()?;
+        self.drop_supervise_basis()?;
         let bulk = vec![
             put_bulk_in_parts(
                 &self.persons,
@@ -897,6 +913,8 @@ impl Store {
             &self.exit_index.tree,
             &self.queue_index.tree,
             &self.stats_index.tree,
+            &self.ledgers.tree,
+            &self.supervise_index.tree,
         );
         let household_cases: Vec<CaseId> = match self.case(case_id)? {
             Some(c) => self.household_cases(c.household)?,
@@ -915,6 +933,8 @@ impl Store {
                 exits,
                 queue,
                 stats,
+                ledgers,
+                watch,
             )| {
                 let (meta, audit) = (META.on(meta), AUDIT.on(audit));
                 let (cases, summaries) = (CASES.on(cases), SUMMARIES.on(summaries));
@@ -922,6 +942,7 @@ impl Store {
                 let (followups, drafts) = (FOLLOWUPS.on(followups), DRAFTS.on(drafts));
                 let (exits, queue) = (EXIT_INDEX.on(exits), QUEUE_INDEX.on(queue));
                 let stats = STATS_INDEX.on(stats);
+                let (ledgers, watch) = (LEDGERS.on(ledgers), SUPERVISE_INDEX.on(watch));
                 let ck = case_id.to_key();
                 let (mut case, case_old): (AssistanceCase, _) = cases.need(&ck)?;
                 if case.rev != expected_rev {
@@ -989,7 +1010,11 @@ impl Store {
                 queue.refresh_queue(&summaries, &cases, &changes)?;
                 let tables = (&cases, &summaries, &persons, &households);
                 stats.refresh_stats(tables, &changes, today)?;
-                let seq = append_audit(&meta, &audit, stamp, "保存回访", target, changes)?;
+                let answers = exit_index::answers_with(&earlier, Some(&followup));
+                let saved = Some((case_id, answers.as_slice()));
+                watch.refresh_supervise((&summaries, &cases, &ledgers), &changes, saved)?;
+                let action = crate::domain::audit_action::SAVE_FOLLOWUP;
+                let seq = append_audit(&meta, &audit, stamp, action, target, changes)?;
                 Ok(FollowUpSaved {
                     followup,
                     summary,

@@ -48,6 +48,7 @@
 
 use super::audit::{BulkTree, Change, hash_record};
 use super::codec::{Versioned, encode};
+use super::derived::{DerivedCheck, Wording};
 use super::table::{CASES, Holds, SUMMARIES, Table, TxTable};
 use super::{Entry, Result, Stamp, Store, TxResult};
 use crate::domain::year_month::YearMonth;
@@ -1103,13 +1104,6 @@ impl Store {
     }
 }
 
-/// What `check` found in `queue_index`.
-pub(crate) struct QueueIndexCheck {
-    pub count: u64,
-    pub problems: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
 /// A key of `queue_index` in words.
 fn label(key: &[u8]) -> String {
     let case_at_end = || {
@@ -1135,12 +1129,8 @@ fn label(key: &[u8]) -> String {
 
 impl Store {
     /// `queue_index` against [`Store::expected_queue_index`], record by record.
-    pub(crate) fn check_queue_index(&self) -> Result<QueueIndexCheck> {
-        let mut check = QueueIndexCheck {
-            count: self.queue_index.len() as u64,
-            problems: Vec::new(),
-            warnings: Vec::new(),
-        };
+    pub(crate) fn check_queue_index(&self) -> Result<DerivedCheck> {
+        let mut check = DerivedCheck::of(&self.queue_index);
         match self.queue_index_built() {
             Ok(true) => {}
             Ok(false) => {
@@ -1156,28 +1146,19 @@ impl Store {
         }
         // A record that cannot be read is a problem of this tree's too, not the end of the
         // check: the trees after it are still checked (and name the record themselves).
-        let mut expected = match self.expected_queue_index(&mut |_| {}) {
+        let expected = match self.expected_queue_index(&mut |_| {}) {
             Ok(expected) => expected,
             Err(e) => {
                 check.problems.push(format!("回访队列索引无法核对：{e}"));
                 return Ok(check);
             }
         };
-        for kv in self.queue_index.iter() {
-            let (k, v) = kv?;
-            match expected.remove(k.as_ref()) {
-                None => check
-                    .problems
-                    .push(format!("{} 不应存在（案件记录中没有这一行）", label(&k))),
-                Some(want) if want != v.as_ref() => check
-                    .problems
-                    .push(format!("{} 与案件或摘要记录不符", label(&k))),
-                Some(_) => {}
-            }
-        }
-        for k in expected.keys() {
-            check.problems.push(format!("{} 缺失", label(k)));
-        }
+        let words = Wording {
+            label,
+            stray: "不应存在（案件记录中没有这一行）",
+            differs: "与案件或摘要记录不符",
+        };
+        check.compare(&self.queue_index, |_| true, expected, &words)?;
         Ok(check)
     }
 }

@@ -29,6 +29,7 @@
 
 use super::audit::Change;
 use super::codec::{Versioned, encode};
+use super::derived::{DerivedCheck, Wording};
 use super::table::{CASES, HOUSEHOLDS, Holds, LEADS, LEDGERS, PERSONS, SUMMARIES, Table, TxTable};
 use super::{Result, Stamp, Store, TxResult};
 use crate::domain::lead::Lead;
@@ -779,13 +780,6 @@ impl Store {
     }
 }
 
-/// What `check` found in `stats_index`.
-pub(crate) struct StatsCheck {
-    pub count: u64,
-    pub problems: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
 fn label(key: &[u8]) -> String {
     let id = || {
         key.get(1..9)
@@ -816,12 +810,8 @@ impl Store {
     /// read from the counters and from the expected ones. A closed month is not compared:
     /// a change dated in it after it closed went to the first open month, whose figure of
     /// persons recognised at its start is therefore not compared either.
-    pub(crate) fn check_stats_index(&self, today: NaiveDate) -> Result<StatsCheck> {
-        let mut check = StatsCheck {
-            count: self.stats_index.len() as u64,
-            problems: Vec::new(),
-            warnings: Vec::new(),
-        };
+    pub(crate) fn check_stats_index(&self, today: NaiveDate) -> Result<DerivedCheck> {
+        let mut check = DerivedCheck::of(&self.stats_index);
         let basis = match self.stats_basis() {
             Ok(Some(b)) => b,
             Ok(None) => {
@@ -858,24 +848,13 @@ impl Store {
                 true
             }
         });
-        for kv in self.stats_index.iter() {
-            let (k, v) = kv?;
-            if k.first() == Some(&COUNTER) {
-                continue;
-            }
-            match entries.remove(k.as_ref()) {
-                None => check
-                    .problems
-                    .push(format!("{} 不应存在（没有对应的记录）", label(&k))),
-                Some(want) if want != v.as_ref() => check
-                    .problems
-                    .push(format!("{} 与案件、人员或家庭记录不符", label(&k))),
-                Some(_) => {}
-            }
-        }
-        for k in entries.keys() {
-            check.problems.push(format!("{} 缺失", label(k)));
-        }
+        let words = Wording {
+            label,
+            stray: "不应存在（没有对应的记录）",
+            differs: "与案件、人员或家庭记录不符",
+        };
+        let not_counter = |k: &[u8]| k.first() != Some(&COUNTER);
+        check.compare(&self.stats_index, not_counter, entries, &words)?;
         let have = self.stats_counters(&|_| true)?;
         let townships: BTreeSet<&TownshipCode> = have.keys().chain(want_counters.keys()).collect();
         let first_open = first_open_month(today, basis.late_entry_days);

@@ -101,7 +101,7 @@ fn entry_pace_above_threshold_only() {
     over.push(entry("jingban", at(2026, 11, 4, 9, 30, 59)));
     let found = entry_pace(&over, 3);
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].subject, "jingban");
+    assert_eq!(found[0].subject, "jingban（2026-11-04 09时30分）");
     assert!(found[0].evidence.contains("4 条"));
     // Four in two different minutes, or by two accounts, are not.
     let mut split = at_limit.clone();
