@@ -19,10 +19,13 @@ mod visit;
 use chrono::NaiveDate;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use yuanzhu::domain::ledger::{PaidTo, PolicyKind, PolicyRecord};
+use yuanzhu::domain::payment::Payment;
 use yuanzhu::domain::stats::MonthTable;
 use yuanzhu::domain::stats_measure::Measure;
 use yuanzhu::domain::{CaseId, RecognitionStatus, Settings, Tier, YearMonth};
 use yuanzhu::service::{Request, Response, Service, StatsPeoplePage, StoreConfig, Today};
+use yuanzhu::store::Stamp;
 
 type Res<T> = anyhow::Result<T>;
 
@@ -31,18 +34,19 @@ const RUNS: usize = 5;
 fn main() -> Res<()> {
     let (dir, sizes) = county::arguments()?;
     println!(
-        "| households | sled open | first table | month table (median of {RUNS}) | the walk it replaced | follow-up save (median of {RUNS}) | table after the saves | drill-down page (median of {RUNS}) | the walk's page | rows |"
+        "| households | sled open | first table | month table (median of {RUNS}) | the walk it replaced | follow-up save (median of {RUNS}) | payment save (median of {RUNS}) | table after the saves | drill-down page (median of {RUNS}) | the walk's page | rows |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for n in sizes {
         let m = measure(&dir, n)?;
         println!(
-            "| {n} | {} ms | {} ms | {:.1} ms | {} ms | {:.1} ms | {:.1} ms | {} ms | {} ms | {} townships |",
+            "| {n} | {} ms | {} ms | {:.1} ms | {} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} ms | {} ms | {} townships |",
             m.open.as_millis(),
             m.first.as_millis(),
             m.table.as_secs_f64() * 1e3,
             m.walk.as_millis(),
             m.save.as_secs_f64() * 1e3,
+            m.payment.as_secs_f64() * 1e3,
             m.after.as_secs_f64() * 1e3,
             m.page.as_millis(),
             m.walk_page.as_millis(),
@@ -58,6 +62,7 @@ struct Measured {
     table: Duration,
     walk: Duration,
     save: Duration,
+    payment: Duration,
     after: Duration,
     page: Duration,
     walk_page: Duration,
@@ -134,6 +139,47 @@ fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
         saves.push(t.elapsed());
     }
     saves.sort();
+    // A payment registered on a person's ledger (登记补贴发放 as the store writes it), each
+    // moving the month's counters of posts and policies in its transaction.
+    let store = service.store_for_tests()?;
+    let mut payments = Vec::new();
+    for (n, &(case, _)) in cases.iter().enumerate() {
+        let Some(s) = store.summary(case)? else {
+            continue;
+        };
+        let mut ledger = store.ledger(s.person)?;
+        let card = PaidTo::Card(format!("36210019800{n:07}"));
+        let mut policy = PolicyRecord {
+            kind: PolicyKind::Training,
+            from: month,
+            to: month,
+            amount: 1_500,
+            paid_to: card.clone(),
+            months: None,
+            approved: Some(month),
+            benefit_months: Vec::new(),
+            payments: Vec::new(),
+        };
+        policy.payments.push(Payment {
+            on: today,
+            amount: 1_500,
+            from: month,
+            to: month,
+            paid_to: card,
+        });
+        ledger.policies.push(policy);
+        let (rev, stamp) = (
+            ledger.rev,
+            Stamp {
+                actor: yuanzhu::demo::DEMO_CASEWORKER.into(),
+                at: yuanzhu::service::now_cst(),
+            },
+        );
+        let t = Instant::now();
+        store.put_ledger(&stamp, &ledger, rev, "登记补贴发放", s.name.clone(), today)?;
+        payments.push(t.elapsed());
+    }
+    payments.sort();
     let t = Instant::now();
     let moved = table_of(&service)?;
     let after = t.elapsed();
@@ -181,6 +227,10 @@ fn measure_in(dir: &Path, today: NaiveDate) -> Res<Measured> {
         table: times[RUNS / 2],
         walk,
         save: saves[saves.len() / 2],
+        payment: payments
+            .get(payments.len() / 2)
+            .copied()
+            .unwrap_or_default(),
         after,
         rows: table.rows.len(),
     })
