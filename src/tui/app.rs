@@ -52,6 +52,9 @@ pub struct App {
     seen: u64,
     /// Keys and pastes that came while a blocking request was unanswered, in order.
     held: VecDeque<Event>,
+    /// A screen key pressed on another screen than the queue: opened from the queue once
+    /// the screen in front has been left (a form keeps its draft first).
+    then_open: Option<Action>,
     /// A ping of the router's own is unanswered.
     pinging: bool,
     /// Something on screen changed since the loop last asked.
@@ -109,6 +112,7 @@ impl App {
             seen: client.seq(),
             link: Link::Inline(client),
             held: VecDeque::new(),
+            then_open: None,
             pinging: false,
             changed: false,
             day: crate::service::now_cst().date_naive(),
@@ -224,6 +228,8 @@ impl App {
     pub fn handle_key(&mut self, key: KeyEvent) {
         // A message stays until the next key (已保存 must be seen, then get out of the way).
         self.status = None;
+        // A screen key whose way out did not happen (a draft not kept) is given up.
+        self.then_open = None;
         if let Some(action) = self.keymap.resolve(self.context(), &key) {
             // Under the size notice nothing of the screen is seen, so nothing acts on it.
             if self.too_small() && !matches!(action, Action::Quit | Action::Redraw) {
@@ -259,16 +265,10 @@ impl App {
                 Action::PageUp => self.help = Some(offset.saturating_sub(page)),
                 Action::Back => self.help = None,
                 // The screen keys leave the help for the screen asked for.
-                Action::ShowQueue
-                | Action::ShowHousehold
-                | Action::ShowExits
-                | Action::Followup => self.help = None,
+                _ if is_screen_key(&action) => self.help = None,
                 _ => {}
             }
-            let screen_key = matches!(
-                action,
-                Action::ShowQueue | Action::ShowHousehold | Action::ShowExits | Action::Followup
-            );
+            let screen_key = is_screen_key(&action);
             if !screen_key {
                 return;
             }
@@ -280,6 +280,15 @@ impl App {
                 _ => self.confirming = Some((from, confirm)),
             }
             return;
+        }
+        // F5 F7 F8 F9 from any screen: the screen in front is left as F2 leaves it (a form
+        // keeps its draft, a question asked stays asked), and the queue opens the one asked for.
+        if let Some(wanted) = screen_of(&action) {
+            let front = self.panes.front().kind();
+            if front != PaneKind::Queue && front != wanted {
+                self.then_open = Some(action);
+                return self.update(Action::ShowQueue);
+            }
         }
         let env = env(&self.overview, &self.theme, self.size);
         let slot = self.panes.front_mut();
@@ -357,5 +366,24 @@ fn env<'a>(overview: &'a Overview, theme: &'a Theme, size: (u16, u16)) -> Env<'a
         overview,
         theme,
         list_height: list_height(size),
+    }
+}
+
+/// The keys that open a screen, and leave the help for it.
+fn is_screen_key(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::ShowQueue | Action::ShowHousehold | Action::Followup
+    ) || screen_of(action).is_some()
+}
+
+/// The screen opened from the queue by `action` (F5, F7, F8, F9), if it is one of those.
+fn screen_of(action: &Action) -> Option<PaneKind> {
+    match action {
+        Action::ShowExits => Some(PaneKind::Exits),
+        Action::ShowLeads => Some(PaneKind::Leads),
+        Action::ShowStats => Some(PaneKind::Stats),
+        Action::ShowSupervise => Some(PaneKind::Supervise),
+        _ => None,
     }
 }

@@ -5,7 +5,7 @@
 use super::link::{Answer, Job};
 use super::{App, Status, StatusKind, env};
 use crate::service::{Request, Response};
-use crate::tui::panes::{Effect, Notice};
+use crate::tui::panes::{Effect, Notice, PaneKind};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -60,6 +60,15 @@ impl App {
             }
             // Sending a request shows nothing yet; its answer may.
             self.changed |= !asked;
+        }
+        // A screen asked for from another (F8 in a form) opens once the queue is in front:
+        // now, or when the form's draft is kept.
+        if self.then_open.is_some()
+            && self.panes.front().kind() == PaneKind::Queue
+            && self.confirming.is_none()
+            && let Some(action) = self.then_open.take()
+        {
+            self.update(action);
         }
     }
 

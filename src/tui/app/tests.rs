@@ -123,6 +123,9 @@ impl Backend for Fake {
                 return Err(ServiceError::Store("磁盘已满".into()));
             }
             Request::IntakeDraft => Response::IntakeDraft(None),
+            Request::Stats { month, .. } => {
+                Response::Stats(Box::new(crate::domain::stats::MonthTable::new(month)))
+            }
             _ => Response::Done,
         };
         Ok(Reply { seq: s.seq, body })
@@ -495,4 +498,31 @@ fn a_slow_search_is_said_quietly_and_a_slow_draft_keep_is_not() {
     std::thread::sleep(std::time::Duration::from_millis(320));
     assert!(!app.slow(), "keeping a draft is not said");
     settle(&mut app);
+}
+
+#[test]
+fn f8_from_a_form_keeps_its_draft_and_opens_the_statistics_and_so_does_f8_from_a_household() {
+    let (mut app, script) = app();
+    press(&mut app, KeyCode::F(4));
+    ctrl(&mut app, 'r');
+    assert_eq!(app.screen(), PaneKind::Followup);
+    press(&mut app, KeyCode::F(8));
+    assert_eq!(app.screen(), PaneKind::Stats);
+    assert_eq!(
+        count(&script, |r| matches!(r, Request::SaveDraft { .. })),
+        1,
+        "the form left as F2 leaves it"
+    );
+    assert_eq!(count(&script, |r| matches!(r, Request::Stats { .. })), 1);
+    // F8 again in the statistics is its own key (refresh), not a way out.
+    press(&mut app, KeyCode::F(8));
+    assert_eq!(app.screen(), PaneKind::Stats);
+    press(&mut app, KeyCode::F(2));
+    press(&mut app, KeyCode::F(3));
+    assert_eq!(app.screen(), PaneKind::Household);
+    press(&mut app, KeyCode::F(8));
+    assert_eq!(app.screen(), PaneKind::Stats);
+    // Esc goes back to the queue: the screens are not stacked on one another.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), PaneKind::Queue);
 }

@@ -356,7 +356,7 @@ fn resolve_gives_nothing_for_unbound_chords_and_control_characters() {
         press(
             &keymap,
             Context::Followup,
-            KeyCode::F(9),
+            KeyCode::F(12),
             KeyModifiers::NONE
         ),
         None
