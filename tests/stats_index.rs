@@ -10,6 +10,8 @@
 
 mod common;
 
+use common::months::{agree, months};
+
 use chrono::NaiveDate;
 use common::seeded::Rng;
 use std::collections::BTreeMap;
@@ -17,8 +19,6 @@ use yuanzhu::domain::exit::ExitReason;
 use yuanzhu::domain::followup::{
     ContactMethod, ContactOutcome, Employment, FollowUpAnswers, WorkStatus,
 };
-use yuanzhu::domain::stats::MonthTable;
-use yuanzhu::domain::stats_entries::first_open_month;
 use yuanzhu::domain::{CaseId, RecognitionStatus, Role, Settings, YearMonth};
 use yuanzhu::service::{Actor, Request, Service, Today};
 use yuanzhu::store::{Stamp, Store, StoreConfig};
@@ -87,58 +87,12 @@ fn recognised(store: &Store) -> Vec<(CaseId, u64)> {
         .collect()
 }
 
-fn months(from: YearMonth, to: YearMonth) -> Vec<YearMonth> {
-    let mut out = vec![from];
-    while *out.last().unwrap() < to {
-        out.push(out.last().unwrap().next());
-    }
-    out
-}
-
-/// A table with every row's and the total's month-start figure set aside: at the first
-/// open month it is the closed month's end, as that month closed.
-fn without_start(mut t: MonthTable) -> MonthTable {
-    t.total.at_start = 0;
-    for r in &mut t.rows {
-        r.counts.at_start = 0;
-    }
-    t
-}
-
-/// For each actor: every open month as on `day` equals the walk (the first open month's
-/// start excepted), and every month in `closed` still reads as it did when it closed.
-fn agree(
-    service: &Service,
-    actors: &[Actor],
-    day: NaiveDate,
-    closed: &mut BTreeMap<(usize, YearMonth), MonthTable>,
-    step: usize,
-) {
-    let open = first_open_month(day, Settings::default().late_entry_days);
-    for (i, a) in actors.iter().enumerate() {
-        for m in months(
-            YearMonth::new(2025, 1).unwrap(),
-            YearMonth::new(2027, 1).unwrap(),
-        ) {
-            let kept = service.stats_on(a, m, None, day).unwrap();
-            if m < open {
-                let was = closed.entry((i, m)).or_insert_with(|| kept.clone());
-                assert_eq!(&kept, was, "step {step}, {day}, {m}: a closed month moved");
-                continue;
-            }
-            let walked = service.stats_by_walk(a, m, None, day).unwrap();
-            if m == open {
-                assert_eq!(
-                    without_start(kept),
-                    without_start(walked),
-                    "step {step}, {day}, {m}, {}",
-                    a.user
-                );
-            } else {
-                assert_eq!(kept, walked, "step {step}, {day}, {m}, {}", a.user);
-            }
-        }
-    }
+/// The months the tests read: January 2025 to January 2027.
+fn span() -> Vec<YearMonth> {
+    months(
+        YearMonth::new(2025, 1).unwrap(),
+        YearMonth::new(2027, 1).unwrap(),
+    )
 }
 
 #[test]
@@ -201,7 +155,7 @@ fn counters_equal_the_walk_through_random_saves_and_exits_and_closed_months_stay
     ];
     let mut closed = BTreeMap::new();
     let mut rng = Rng(0x5EED_0015);
-    agree(&service, &actors, today(), &mut closed, 0);
+    agree(&service, &actors, (today(), &span()), &mut closed, 0);
     let (mut backdated, mut decided) = (0, 0);
     for step in 1..=60 {
         let cases = recognised(&store);
@@ -259,7 +213,7 @@ fn counters_equal_the_walk_through_random_saves_and_exits_and_closed_months_stay
                 }
             }
         }
-        agree(&service, &actors, today(), &mut closed, step);
+        agree(&service, &actors, (today(), &span()), &mut closed, step);
         if step % 20 == 0 {
             let report = store.check(&mut ()).unwrap();
             assert!(report.is_sound(), "step {step}: {:?}", report.problems);
@@ -301,7 +255,7 @@ fn a_month_closes_with_what_it_had_when_its_late_entry_window_ends() {
                 .save_followup(&stamp(), "jingban", case, rev, answers(&mut rng, date), day)
                 .unwrap();
             steps += 1;
-            agree(&service, &actors, day, &mut closed, steps);
+            agree(&service, &actors, (day, &span()), &mut closed, steps);
         }
         day = day + chrono::Days::new(2);
     }

@@ -13,6 +13,8 @@
 
 mod common;
 
+use common::months::{agree, months};
+
 use chrono::NaiveDate;
 use common::seeded::Rng;
 use std::collections::BTreeMap;
@@ -20,8 +22,6 @@ use yuanzhu::domain::lead::{Disposition, Lead, LeadSource, RowFacts};
 use yuanzhu::domain::ledger::{PaidTo, PolicyKind, PolicyRecord, PostRecord};
 use yuanzhu::domain::payment::Payment;
 use yuanzhu::domain::post::{Placement, PostType};
-use yuanzhu::domain::stats::MonthTable;
-use yuanzhu::domain::stats_entries::first_open_month;
 use yuanzhu::domain::stats_measure::Measure;
 use yuanzhu::domain::{IdNumber, Role, Settings, YearMonth};
 use yuanzhu::service::{Actor, Request, Response, Service, StatsPeoplePage, Today};
@@ -54,49 +54,9 @@ fn stamp() -> Stamp {
     }
 }
 
-fn months() -> Vec<YearMonth> {
-    let mut out = vec![ym(2026, 1)];
-    while *out.last().unwrap() < ym(2027, 3) {
-        out.push(out.last().unwrap().next());
-    }
-    out
-}
-
-fn without_start(mut t: MonthTable) -> MonthTable {
-    t.total.at_start = 0;
-    for r in &mut t.rows {
-        r.counts.at_start = 0;
-    }
-    t
-}
-
-/// Every open month as on `day` equals the walk; every month before the first open one
-/// reads as it did when it closed.
-fn agree(
-    service: &Service,
-    actors: &[Actor],
-    day: NaiveDate,
-    closed: &mut BTreeMap<(usize, YearMonth), MonthTable>,
-    step: usize,
-) {
-    let open = first_open_month(day, Settings::default().late_entry_days);
-    for (i, a) in actors.iter().enumerate() {
-        for m in months() {
-            let kept = service.stats_on(a, m, None, day).unwrap();
-            if m < open {
-                let was = closed.entry((i, m)).or_insert_with(|| kept.clone());
-                assert_eq!(&kept, was, "step {step}, {m}: a closed month moved");
-                continue;
-            }
-            let walked = service.stats_by_walk(a, m, None, day).unwrap();
-            assert_eq!(
-                without_start(kept),
-                without_start(walked),
-                "step {step}, {m}, {}",
-                a.user
-            );
-        }
-    }
+/// The months the tests read: the year and the first months of the next.
+fn span() -> Vec<YearMonth> {
+    months(ym(2026, 1), ym(2027, 3))
 }
 
 fn post(start: NaiveDate, kind: PostType) -> PostRecord {
@@ -238,7 +198,7 @@ fn posts_payments_and_leads_are_counted_at_save_time_as_the_walk_counts_them() {
             .collect(),
     );
     let mut closed = BTreeMap::new();
-    agree(&service, &actors, today(), &mut closed, 0);
+    agree(&service, &actors, (today(), &span()), &mut closed, 0);
     let mut rng = Rng(0x5EED_0151);
     let mut backdated = 0;
     for step in 1..=40 {
@@ -297,7 +257,7 @@ fn posts_payments_and_leads_are_counted_at_save_time_as_the_walk_counts_them() {
                 store.save_lead(&stamp(), &l, rev, today()).unwrap();
             }
         }
-        agree(&service, &actors, today(), &mut closed, step);
+        agree(&service, &actors, (today(), &span()), &mut closed, step);
     }
     assert!(backdated > 0, "some payments fell in closed months");
     let report = store.check_on(&mut (), today()).unwrap();

@@ -8,6 +8,7 @@
 // fails the test (examples/ share this file).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod months;
 pub mod seeded;
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
