@@ -154,8 +154,8 @@ fn page(service: &Service, month: YearMonth, measure: Measure, limit: u32) -> St
 /// Every figure of the ledger's and the leads' groups, for the county.
 fn figures() -> Vec<Measure> {
     yuanzhu::domain::stats_columns::groups()
-        .into_iter()
-        .flat_map(|g| g.columns.into_iter().map(|c| c.measure))
+        .iter()
+        .flat_map(|g| g.columns.iter().map(|c| c.measure))
         .collect()
 }
 

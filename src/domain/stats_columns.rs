@@ -88,8 +88,13 @@ fn yuan_of(kind: PolicyKind) -> impl Fn(&Contribution) -> Cell + Send + Sync {
 }
 
 /// The groups, in the order the screen's tabs and the workbook's sheets show them (after
-/// the case and household groups).
-pub fn groups() -> Vec<Group> {
+/// the case and household groups). Made once: the screen reads them for every row it draws.
+pub fn groups() -> &'static [Group] {
+    static GROUPS: std::sync::OnceLock<Vec<Group>> = std::sync::OnceLock::new();
+    GROUPS.get_or_init(make)
+}
+
+fn make() -> Vec<Group> {
     let posts = {
         let mut cols: Vec<Column> = PostType::ALL
             .iter()
@@ -228,7 +233,7 @@ mod tests {
             ..Contribution::default()
         };
         let gs = groups();
-        for g in &gs {
+        for g in gs {
             assert!(g.columns.len() <= 7, "{} is wider than 80 columns", g.sheet);
             for col in &g.columns {
                 let cells: usize = col.short.chars().map(|_| 2).sum();

@@ -91,7 +91,7 @@ fn groups() -> Vec<(&'static str, Vec<Column>)> {
     for g in crate::domain::stats_columns::groups() {
         let cols: Vec<Column> = g
             .columns
-            .into_iter()
+            .iter()
             .map(|col| -> Column {
                 let header = col.header.clone();
                 (header, Box::new(move |c| col.value(c).text()))

@@ -93,9 +93,9 @@ fn columns(sheet: &str) -> Vec<Column> {
             ("逾期".into(), count(|c| c.followups_overdue), None),
         ],
         other => stats_columns::groups()
-            .into_iter()
+            .iter()
             .filter(|g| g.sheet == other)
-            .flat_map(|g| g.columns)
+            .flat_map(|g| &g.columns)
             .map(|col| {
                 let header = col.header.clone();
                 let value: Box<dyn Fn(&Contribution) -> Value> =

@@ -222,19 +222,25 @@ fn facts_of(person: &Person) -> PersonFacts {
     }
 }
 
-/// Where a person's ledger is counted: their household's township, the household and the
-/// person's name. None for a person or household not on file.
-fn home_of(
-    persons: &TxTable<Person>,
-    households: &TxTable<Household>,
+/// A person's ledger's kept record with `entries`, counted where the person lives: their
+/// household's township, the household and the person's name. None for a person or
+/// household not on file.
+fn ledger_stats(
+    (persons, households): (&TxTable<Person>, &TxTable<Household>),
     person: PersonId,
-) -> TxResult<Option<(TownshipCode, HouseholdId, String)>> {
+    entries: Vec<Entry>,
+) -> TxResult<Option<LedgerStats>> {
     let Some((p, _)) = persons.get::<Person>(&person.to_key())? else {
         return Ok(None);
     };
     Ok(households
         .get::<Household>(&p.household.to_key())?
-        .map(|(h, _)| (h.township, h.id, p.name)))
+        .map(|(h, _)| LedgerStats {
+            township: h.township,
+            household: h.id,
+            name: p.name,
+            entries,
+        }))
 }
 
 /// Changes to counters, by township and month, before they are written.
@@ -413,18 +419,10 @@ impl TxTable<'_, StatsIndex> {
         let first_open = first_open_month(today, basis.late_entry_days);
         let mut moves = Moves::default();
         let entries = ledger_entries(ledger);
-        let new =
-            match entries.is_empty() {
-                true => None,
-                false => home_of(persons, households, ledger.person)?.map(
-                    |(township, household, name)| LedgerStats {
-                        township,
-                        household,
-                        name,
-                        entries,
-                    },
-                ),
-            };
+        let new = match entries.is_empty() {
+            true => None,
+            false => ledger_stats((persons, households), ledger.person, entries)?,
+        };
         let key = tagged(LEDGER, ledger.person.to_key());
         self.swap(&key, new.as_ref(), &mut moves, first_open)?;
         self.write_moves(moves)
@@ -443,13 +441,7 @@ impl TxTable<'_, StatsIndex> {
         let Some((old, _)) = self.get::<LedgerStats>(&key)? else {
             return Ok(());
         };
-        let new =
-            home_of(persons, households, person)?.map(|(township, household, name)| LedgerStats {
-                township,
-                household,
-                name,
-                entries: old.entries.clone(),
-            });
+        let new = ledger_stats((persons, households), person, old.entries.clone())?;
         self.swap(&key, new.as_ref(), moves, first_open)?;
         Ok(())
     }

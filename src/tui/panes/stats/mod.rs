@@ -37,9 +37,9 @@ fn tabs() -> Vec<&'static str> {
 }
 
 /// The ledger's or the leads' group shown as tab `group`, if it is one of theirs.
-fn more(group: usize) -> Option<stats_columns::Group> {
+fn more(group: usize) -> Option<&'static stats_columns::Group> {
     let i = group.checked_sub(CASE_GROUPS.len())?;
-    stats_columns::groups().into_iter().nth(i)
+    stats_columns::groups().get(i)
 }
 
 /// The bar's width in cells for 100%.
